@@ -1,0 +1,253 @@
+// The normalised domain that every rule evaluates. Adapters (aws/) build it once from the SDK's
+// shapes; core never sees an optional SDK field, a protocol string or an absent port.
+
+/** NFS over TCP: the only port an EFS mount target listens on. */
+export const NFS_PORT = 2049;
+
+/**
+ * A normalised IP protocol. Named protocols keep their name; any other IANA number stays a number.
+ * 'all' is AWS's `-1`. (See core/net/protocol.ts for the normalisation.)
+ */
+export type Protocol = 'all' | 'tcp' | 'udp' | 'icmp' | 'icmpv6' | number;
+
+/** Inclusive port range. All-traffic rules and port-less protocols are normalised to 0-65535. */
+export interface PortRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+export const ALL_PORTS: PortRange = { from: 0, to: 65535 };
+
+/** Where a security-group permission lets traffic come from (ingress) or go to (egress). */
+export type Peer =
+  | { readonly kind: 'cidr'; readonly cidr: string }
+  | { readonly kind: 'prefixList'; readonly prefixListId: string }
+  | {
+      readonly kind: 'group';
+      readonly groupId: string;
+      /** Account that owns the referenced group (UserId); the adapter fills in the group's own account when AWS omits it. */
+      readonly userId: string;
+      /** Set when the reference crosses a VPC peering connection. */
+      readonly vpcPeeringConnectionId?: string;
+      readonly peeringStatus?: string;
+    };
+
+/** One security-group rule: one protocol, one port range, one peer. */
+export interface Permission {
+  readonly protocol: Protocol;
+  /** For ICMP these are type/code as AWS reports them; for tcp/udp the port range; else 0-65535. */
+  readonly ports: PortRange;
+  readonly peer: Peer;
+  readonly description?: string;
+}
+
+export interface SecurityGroup {
+  readonly groupId: string;
+  readonly groupName: string;
+  readonly vpcId: string;
+  readonly ownerId: string;
+  readonly ingress: readonly Permission[];
+  readonly egress: readonly Permission[];
+}
+
+export interface Vpc {
+  readonly vpcId: string;
+  readonly ownerId: string;
+  /** Every associated IPv4 and IPv6 CIDR block (primary and secondary). */
+  readonly cidrBlocks: readonly string[];
+}
+
+export interface Subnet {
+  readonly subnetId: string;
+  readonly vpcId: string;
+  readonly availabilityZone: string;
+  /** IPv4 block first, then any IPv6 blocks. */
+  readonly cidrBlocks: readonly string[];
+}
+
+export interface ManagedPrefixList {
+  readonly prefixListId: string;
+  readonly name: string;
+  /** CIDRs of every entry. */
+  readonly entries: readonly string[];
+}
+
+export interface NetworkInterface {
+  readonly networkInterfaceId: string;
+  readonly subnetId: string;
+  readonly vpcId: string;
+  readonly ownerId: string;
+  readonly availabilityZone: string;
+  /** AWS InterfaceType, e.g. 'interface', 'efs', 'lambda', 'vpc_endpoint'. */
+  readonly interfaceType: string;
+  readonly requesterManaged: boolean;
+  readonly description: string;
+  /** The primary private IPv4 address, also the first of privateIpAddresses. */
+  readonly primaryPrivateIp: string;
+  readonly privateIpAddresses: readonly string[];
+  readonly ipv6Addresses: readonly string[];
+  readonly groupIds: readonly string[];
+  /** Instance the interface is attached to, when any. */
+  readonly attachedInstanceId?: string;
+}
+
+export interface MountTarget {
+  readonly mountTargetId: string;
+  readonly fileSystemId: string;
+  readonly ownerId: string;
+  readonly subnetId: string;
+  readonly vpcId: string;
+  readonly availabilityZone: string;
+  readonly ipAddress: string;
+  readonly ipv6Address?: string;
+  readonly networkInterfaceId: string;
+  /** From DescribeMountTargetSecurityGroups: authoritative. */
+  readonly securityGroupIds: readonly string[];
+  readonly lifeCycleState: string;
+}
+
+export interface FileSystem {
+  readonly fileSystemId: string;
+  readonly fileSystemArn: string;
+  readonly ownerId: string;
+  readonly name?: string;
+  /** The file-system policy JSON text, or null when the file system has none (PolicyNotFound). */
+  readonly policy: string | null;
+}
+
+export interface PosixUser {
+  readonly uid: number;
+  readonly gid: number;
+  readonly secondaryGids: readonly number[];
+}
+
+export interface AccessPoint {
+  readonly accessPointId: string;
+  readonly accessPointArn: string;
+  readonly fileSystemId: string;
+  readonly ownerId: string;
+  readonly name?: string;
+  readonly posixUser?: PosixUser;
+  /** '/' when AWS reports no root directory. */
+  readonly rootDirectory: string;
+}
+
+export interface NetworkAclEntry {
+  readonly ruleNumber: number;
+  readonly egress: boolean;
+  readonly action: 'allow' | 'deny';
+  readonly protocol: Protocol;
+  /** IPv4 or IPv6 CIDR: the two rule sets are evaluated apart. */
+  readonly cidr: string;
+  /** Destination port range for tcp/udp; 0-65535 for all-traffic and port-less protocols. */
+  readonly ports: PortRange;
+}
+
+export interface NetworkAcl {
+  readonly networkAclId: string;
+  readonly vpcId: string;
+  readonly ownerId: string;
+  readonly isDefault: boolean;
+  readonly entries: readonly NetworkAclEntry[];
+  readonly subnetIds: readonly string[];
+}
+
+// ---- IAM (efs-api-least-privilege) ----
+
+export interface IamManagedPolicy {
+  readonly policyId: string;
+  readonly arn: string;
+  readonly policyName: string;
+  /** The default version's policy document, URL-decoded JSON text. */
+  readonly document: string;
+}
+
+export interface IamInlinePolicy {
+  readonly policyName: string;
+  readonly document: string;
+}
+
+export type IamPrincipalKind = 'role' | 'user' | 'group';
+
+export interface IamPrincipal {
+  readonly kind: IamPrincipalKind;
+  /** RoleId / UserId / GroupId: Config's resource id for these types. */
+  readonly id: string;
+  readonly arn: string;
+  readonly name: string;
+  readonly inlinePolicies: readonly IamInlinePolicy[];
+  readonly attachedPolicyArns: readonly string[];
+}
+
+export interface IamState {
+  /** Customer-managed policies only; AWS-managed policies are out of scope. */
+  readonly policies: readonly IamManagedPolicy[];
+  readonly principals: readonly IamPrincipal[];
+}
+
+/** A region's EFS-relevant state (or a neighbourhood slice of it), normalised. */
+export interface Topology {
+  readonly accountId: string;
+  readonly region: string;
+  readonly vpcs: readonly Vpc[];
+  readonly subnets: readonly Subnet[];
+  readonly securityGroups: readonly SecurityGroup[];
+  readonly prefixLists: readonly ManagedPrefixList[];
+  readonly networkInterfaces: readonly NetworkInterface[];
+  readonly networkAcls: readonly NetworkAcl[];
+  readonly fileSystems: readonly FileSystem[];
+  readonly mountTargets: readonly MountTarget[];
+  readonly accessPoints: readonly AccessPoint[];
+  /** Absent when IAM was not loaded (it is global; only the IAM rule needs it). */
+  readonly iam?: IamState;
+}
+
+// ---- Evaluations ----
+
+export type ResourceType =
+  | 'AWS::EC2::SecurityGroup'
+  | 'AWS::EC2::NetworkInterface'
+  | 'AWS::EC2::NetworkAcl'
+  | 'AWS::EFS::FileSystem'
+  | 'AWS::EFS::AccessPoint'
+  | 'AWS::IAM::Policy'
+  | 'AWS::IAM::Role'
+  | 'AWS::IAM::User'
+  | 'AWS::IAM::Group';
+
+export const RESOURCE_TYPES: readonly ResourceType[] = [
+  'AWS::EC2::SecurityGroup',
+  'AWS::EC2::NetworkInterface',
+  'AWS::EC2::NetworkAcl',
+  'AWS::EFS::FileSystem',
+  'AWS::EFS::AccessPoint',
+  'AWS::IAM::Policy',
+  'AWS::IAM::Role',
+  'AWS::IAM::User',
+  'AWS::IAM::Group',
+];
+
+export type ComplianceType = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
+
+export interface ResourceRef {
+  readonly resourceType: ResourceType;
+  readonly resourceId: string;
+}
+
+export interface Evaluation extends ResourceRef {
+  readonly rule: string;
+  readonly complianceType: ComplianceType;
+  /** At most 256 characters; absent rather than empty. */
+  readonly annotation?: string;
+}
+
+/**
+ * Which resources a rule reports on. 'all' is a scheduled sweep of the whole topology. 'seeds' is a
+ * change: the rule reports the seeds and every resource whose verdict a change to them can alter
+ * (the fan-out of DESIGN.md §1), and only those.
+ */
+export type Scope =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'seeds'; readonly seeds: readonly ResourceRef[] };
+
+export const ALL: Scope = { kind: 'all' };

@@ -1,0 +1,17 @@
+// Builds the `efsguard` command into dist/cli.js (run by `npm ci` through the prepare script).
+import { chmodSync } from 'node:fs';
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: ['cli/main.ts'],
+  outfile: 'dist/cli.js',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  mainFields: ['module', 'main'],
+  sourcemap: true,
+  banner: { js: '#!/usr/bin/env node' },
+  logLevel: 'warning',
+});
+chmodSync('dist/cli.js', 0o755);
