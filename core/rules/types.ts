@@ -20,7 +20,13 @@ export interface RuleMetadata {
   readonly title: string;
   /** What the rule checks and why, in a user's words (used by the README and `--help`). */
   readonly description: string;
+  /** The resource types this rule posts verdicts on. */
   readonly resourceTypes: readonly ResourceType[];
+  /**
+   * The resource types whose changes can alter a verdict: the Config rule's scope. A superset of
+   * resourceTypes, e.g. a mount target's interface changing groups re-evaluates its file system.
+   */
+  readonly triggerResourceTypes: readonly ResourceType[];
   readonly triggers: readonly Trigger[];
   readonly severity: Severity;
   readonly risk: string;

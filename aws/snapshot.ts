@@ -1,0 +1,61 @@
+// A snapshot is recorded loader input: AWS API output in the SDK's own PascalCase shapes (DESIGN.md §4).
+// Both loaders (whole region, neighbourhood) produce one; `scan --snapshot` reads one from a file; the
+// same normaliser turns any of them into a core Topology.
+import type {
+  ManagedPrefixList,
+  NetworkAcl,
+  NetworkInterface,
+  PrefixListEntry,
+  SecurityGroup,
+  Subnet,
+  Vpc,
+} from '@aws-sdk/client-ec2';
+import type {
+  AccessPointDescription,
+  FileSystemDescription,
+  MountTargetDescription,
+} from '@aws-sdk/client-efs';
+import type { GetAccountAuthorizationDetailsCommandOutput } from '@aws-sdk/client-iam';
+
+export const SNAPSHOT_FORMAT = 'efsguard-snapshot/1';
+
+export interface SnapshotMountTarget extends MountTargetDescription {
+  /** DescribeMountTargetSecurityGroups output. */
+  SecurityGroups: string[];
+}
+
+export interface SnapshotFileSystem extends FileSystemDescription {
+  /** DescribeFileSystemPolicy's Policy text; null when it answered PolicyNotFound. */
+  Policy: string | null;
+  MountTargets: SnapshotMountTarget[];
+}
+
+export interface SnapshotPrefixList extends Pick<ManagedPrefixList, 'PrefixListName' | 'OwnerId'> {
+  PrefixListId: string;
+  /** GetManagedPrefixListEntries output. */
+  Entries: PrefixListEntry[];
+}
+
+/** GetAccountAuthorizationDetails pages, merged (only the lists efsguard reads). */
+export type IamSnapshot = Pick<
+  GetAccountAuthorizationDetailsCommandOutput,
+  'UserDetailList' | 'GroupDetailList' | 'RoleDetailList' | 'Policies'
+>;
+
+export interface Snapshot {
+  format?: typeof SNAPSHOT_FORMAT;
+  accountId: string;
+  region: string;
+  /** ISO time the snapshot was recorded (informational). */
+  capturedAt?: string;
+  vpcs: Vpc[];
+  subnets: Subnet[];
+  securityGroups: SecurityGroup[];
+  networkInterfaces: NetworkInterface[];
+  networkAcls: NetworkAcl[];
+  managedPrefixLists: SnapshotPrefixList[];
+  fileSystems: SnapshotFileSystem[];
+  accessPoints: AccessPointDescription[];
+  /** Present only when IAM was loaded (efs-api-least-privilege). */
+  iam?: IamSnapshot;
+}
