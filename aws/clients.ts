@@ -1,0 +1,100 @@
+// One factory for every SDK v3 client efsguard uses, so that the CLI, the handlers and the tests
+// configure region, profile, endpoint, credentials and retries in one place.
+import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
+import { EFSClient } from '@aws-sdk/client-efs';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { callAws, MissingRegionError, translateAwsError } from './errors';
+
+export type RetryMode = 'standard' | 'adaptive';
+
+/** Default attempts per call (first try included); throttling backs off between them. */
+export const DEFAULT_MAX_ATTEMPTS = 5;
+
+/** Give up connecting to an endpoint after this long, so an unreachable endpoint fails fast. */
+export const CONNECTION_TIMEOUT_MS = 5_000;
+
+export interface AwsClientOptions {
+  /** Omit to use the SDK's chain (AWS_REGION, then the profile's region). */
+  readonly region?: string;
+  /** A shared-config profile; omit to use AWS_PROFILE or the default chain. */
+  readonly profile?: string;
+  /**
+   * A custom endpoint (moto, LocalStack). Omit to let the SDK apply AWS_ENDPOINT_URL and
+   * AWS_ENDPOINT_URL_<SERVICE> itself (Service-specific endpoints, AWS SDKs and Tools Reference Guide).
+   */
+  readonly endpoint?: string;
+  /** Explicit credentials (e.g. an assumed role); omit for the default provider chain. */
+  readonly credentials?: EC2ClientConfig['credentials'];
+  /** 'adaptive' adds client-side rate limiting to 'standard' retries; both retry throttling. */
+  readonly retryMode?: RetryMode;
+  readonly maxAttempts?: number;
+  /** Replaces the retry strategy entirely (tests use one with no backoff delay). */
+  readonly retryStrategy?: EC2ClientConfig['retryStrategy'];
+}
+
+export interface AwsClients {
+  readonly ec2: EC2Client;
+  readonly efs: EFSClient;
+  readonly iam: IAMClient;
+  readonly sts: STSClient;
+  /** The explicit endpoint, when one was given (for error messages). */
+  readonly endpoint?: string;
+}
+
+/** Creates the EC2, EFS, IAM and STS clients with one shared configuration. */
+export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
+  const config = {
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.retryStrategy
+      ? { retryStrategy: options.retryStrategy }
+      : { retryMode: options.retryMode ?? 'adaptive' }),
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS },
+  };
+  return {
+    ec2: new EC2Client(config),
+    efs: new EFSClient(config),
+    iam: new IAMClient(config),
+    sts: new STSClient(config),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  };
+}
+
+/** The region the clients resolved (option, AWS_REGION or profile); MissingRegionError when none. */
+export async function resolveRegion(clients: Pick<AwsClients, 'ec2'>): Promise<string> {
+  let region: string | undefined;
+  try {
+    region = await clients.ec2.config.region();
+  } catch (error) {
+    throw translateAwsError(error, 'region resolution');
+  }
+  if (!region) {
+    throw new MissingRegionError(
+      'no AWS region: pass --region, set AWS_REGION, or set a region in your AWS profile',
+    );
+  }
+  return region;
+}
+
+/** The caller's account id (STS GetCallerIdentity, which needs no IAM permission). */
+export async function getAccountId(clients: Pick<AwsClients, 'sts' | 'endpoint'>): Promise<string> {
+  const identity = await callAws(
+    'sts:GetCallerIdentity',
+    () => clients.sts.send(new GetCallerIdentityCommand({})),
+    clients.endpoint,
+  );
+  if (!identity.Account) throw new Error('sts:GetCallerIdentity returned no Account');
+  return identity.Account;
+}
+
+/** Releases the clients' sockets (the CLI and tests call this when done). */
+export function destroyAwsClients(clients: AwsClients): void {
+  clients.ec2.destroy();
+  clients.efs.destroy();
+  clients.iam.destroy();
+  clients.sts.destroy();
+}

@@ -1,0 +1,351 @@
+// Paginated Describe helpers shared by the whole-region and the neighbourhood loaders. Each returns
+// every page's items (SDK paginators; a NextToken loop where the SDK has none) and translates a
+// failure into a typed error naming the IAM action: a failed call fails the load, never half of it.
+import {
+  type EC2Client,
+  type Filter,
+  type ManagedPrefixList,
+  type NetworkAcl,
+  type NetworkInterface,
+  type PrefixListEntry,
+  paginateDescribeManagedPrefixLists,
+  paginateDescribeNetworkAcls,
+  paginateDescribeNetworkInterfaces,
+  paginateDescribeSecurityGroups,
+  paginateDescribeSubnets,
+  paginateDescribeVpcs,
+  paginateGetManagedPrefixListEntries,
+  type SecurityGroup,
+  type Subnet,
+  type Vpc,
+} from '@aws-sdk/client-ec2';
+import {
+  type AccessPointDescription,
+  DescribeFileSystemPolicyCommand,
+  DescribeMountTargetSecurityGroupsCommand,
+  type EFSClient,
+  type FileSystemDescription,
+  type MountTargetDescription,
+  paginateDescribeAccessPoints,
+  paginateDescribeFileSystems,
+  paginateDescribeMountTargets,
+} from '@aws-sdk/client-efs';
+import { type IAMClient, paginateGetAccountAuthorizationDetails } from '@aws-sdk/client-iam';
+import { awsErrorName, callAws } from './errors';
+import type { IamSnapshot } from './snapshot';
+
+/** An EC2 Describe filter: values are ORed, filters ANDed (EC2 API Reference, "Filter"). */
+export interface Ec2Filter {
+  readonly name: string;
+  readonly values: readonly string[];
+}
+
+/**
+ * EC2 rejects requests with too many values in one filter (observed limit: 200), so longer lists are
+ * split over several requests whose results are merged.
+ */
+export const MAX_FILTER_VALUES = 200;
+
+/** Per-resource EFS calls (mount targets, policies) run this many at a time. */
+export const DEFAULT_CONCURRENCY = 8;
+
+const EC2_PAGE_SIZE = 1000; // MaxResults upper bound of the EC2 Describe calls used here
+const PREFIX_LIST_PAGE_SIZE = 100; // DescribeManagedPrefixLists / GetManagedPrefixListEntries upper bound
+const EFS_PAGE_SIZE = 100;
+
+/** Splits values into chunks of at most `size` (deduplicated, order kept). */
+export function chunkValues(values: readonly string[], size = MAX_FILTER_VALUES): string[][] {
+  const unique = [...new Set(values)];
+  const chunks: string[][] = [];
+  for (let i = 0; i < unique.length; i += size) chunks.push(unique.slice(i, i + size));
+  return chunks;
+}
+
+/**
+ * The filter sets to send so that no filter exceeds MAX_FILTER_VALUES: the cartesian product of
+ * each filter's chunks. Empty when a filter has no values (it can match nothing; AWS would reject it).
+ */
+export function expandFilters(filters: readonly Ec2Filter[]): Filter[][] {
+  let sets: Filter[][] = [[]];
+  for (const filter of filters) {
+    const chunks = chunkValues(filter.values);
+    if (chunks.length === 0) return [];
+    sets = sets.flatMap((set) => chunks.map((chunk) => [...set, { Name: filter.name, Values: chunk }]));
+  }
+  return sets;
+}
+
+/** Runs `fn` over items with at most `limit` in flight; results keep the items' order. */
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(limit, 1), items.length) }, worker));
+  return results;
+}
+
+/** Runs one paginated EC2 Describe for every filter set and merges the items, deduplicated by id. */
+async function describeEc2<T>(
+  action: string,
+  filters: readonly Ec2Filter[] | undefined,
+  pages: (filterSet: Filter[] | undefined) => AsyncIterable<T[]>,
+  idOf: (item: T) => string | undefined,
+): Promise<T[]> {
+  const filterSets = filters === undefined || filters.length === 0 ? [undefined] : expandFilters(filters);
+  return callAws(action, async () => {
+    const seen = new Set<string>();
+    const items: T[] = [];
+    for (const filterSet of filterSets) {
+      for await (const page of pages(filterSet)) {
+        for (const item of page) {
+          const id = idOf(item);
+          if (id !== undefined) {
+            if (seen.has(id)) continue;
+            seen.add(id);
+          }
+          items.push(item);
+        }
+      }
+    }
+    return items;
+  });
+}
+
+const withFilters = (filterSet: Filter[] | undefined) => (filterSet ? { Filters: filterSet } : {});
+
+export function describeVpcs(ec2: EC2Client, filters?: readonly Ec2Filter[]): Promise<Vpc[]> {
+  return describeEc2(
+    'ec2:DescribeVpcs',
+    filters,
+    async function* (filterSet) {
+      for await (const page of paginateDescribeVpcs(
+        { client: ec2, pageSize: EC2_PAGE_SIZE },
+        withFilters(filterSet),
+      )) {
+        yield page.Vpcs ?? [];
+      }
+    },
+    (vpc) => vpc.VpcId,
+  );
+}
+
+export function describeSubnets(ec2: EC2Client, filters?: readonly Ec2Filter[]): Promise<Subnet[]> {
+  return describeEc2(
+    'ec2:DescribeSubnets',
+    filters,
+    async function* (filterSet) {
+      for await (const page of paginateDescribeSubnets(
+        { client: ec2, pageSize: EC2_PAGE_SIZE },
+        withFilters(filterSet),
+      )) {
+        yield page.Subnets ?? [];
+      }
+    },
+    (subnet) => subnet.SubnetId,
+  );
+}
+
+export function describeSecurityGroups(
+  ec2: EC2Client,
+  filters?: readonly Ec2Filter[],
+): Promise<SecurityGroup[]> {
+  return describeEc2(
+    'ec2:DescribeSecurityGroups',
+    filters,
+    async function* (filterSet) {
+      for await (const page of paginateDescribeSecurityGroups(
+        { client: ec2, pageSize: EC2_PAGE_SIZE },
+        withFilters(filterSet),
+      )) {
+        yield page.SecurityGroups ?? [];
+      }
+    },
+    (group) => group.GroupId,
+  );
+}
+
+export function describeNetworkInterfaces(
+  ec2: EC2Client,
+  filters?: readonly Ec2Filter[],
+): Promise<NetworkInterface[]> {
+  return describeEc2(
+    'ec2:DescribeNetworkInterfaces',
+    filters,
+    async function* (filterSet) {
+      for await (const page of paginateDescribeNetworkInterfaces(
+        { client: ec2, pageSize: EC2_PAGE_SIZE },
+        withFilters(filterSet),
+      )) {
+        yield page.NetworkInterfaces ?? [];
+      }
+    },
+    (eni) => eni.NetworkInterfaceId,
+  );
+}
+
+export function describeNetworkAcls(ec2: EC2Client, filters?: readonly Ec2Filter[]): Promise<NetworkAcl[]> {
+  return describeEc2(
+    'ec2:DescribeNetworkAcls',
+    filters,
+    async function* (filterSet) {
+      for await (const page of paginateDescribeNetworkAcls(
+        { client: ec2, pageSize: EC2_PAGE_SIZE },
+        withFilters(filterSet),
+      )) {
+        yield page.NetworkAcls ?? [];
+      }
+    },
+    (acl) => acl.NetworkAclId,
+  );
+}
+
+export function describeManagedPrefixLists(
+  ec2: EC2Client,
+  filters?: readonly Ec2Filter[],
+): Promise<ManagedPrefixList[]> {
+  return describeEc2(
+    'ec2:DescribeManagedPrefixLists',
+    filters,
+    async function* (filterSet) {
+      for await (const page of paginateDescribeManagedPrefixLists(
+        { client: ec2, pageSize: PREFIX_LIST_PAGE_SIZE },
+        withFilters(filterSet),
+      )) {
+        yield page.PrefixLists ?? [];
+      }
+    },
+    (list) => list.PrefixListId,
+  );
+}
+
+/** Every entry of one prefix list; null when the list does not exist or is not visible to the caller. */
+export async function getManagedPrefixListEntries(
+  ec2: EC2Client,
+  prefixListId: string,
+): Promise<PrefixListEntry[] | null> {
+  try {
+    return await callAws('ec2:GetManagedPrefixListEntries', async () => {
+      const entries: PrefixListEntry[] = [];
+      for await (const page of paginateGetManagedPrefixListEntries(
+        { client: ec2, pageSize: PREFIX_LIST_PAGE_SIZE },
+        { PrefixListId: prefixListId },
+      )) {
+        entries.push(...(page.Entries ?? []));
+      }
+      return entries;
+    });
+  } catch (error) {
+    // The list was deleted or belongs to an account that no longer shares it: the reference cannot
+    // be resolved, which the rules report (fail closed) rather than the load failing.
+    if (/^InvalidPrefixListI[dD]\.NotFound$/.test(awsErrorName((error as Error).cause))) return null;
+    throw error;
+  }
+}
+
+/** DescribeFileSystems, optionally for one file system. */
+export function describeFileSystems(
+  efs: EFSClient,
+  input: { fileSystemId?: string } = {},
+): Promise<FileSystemDescription[]> {
+  return callAws('elasticfilesystem:DescribeFileSystems', async () => {
+    const items: FileSystemDescription[] = [];
+    for await (const page of paginateDescribeFileSystems(
+      { client: efs, pageSize: EFS_PAGE_SIZE },
+      input.fileSystemId ? { FileSystemId: input.fileSystemId } : {},
+    )) {
+      items.push(...(page.FileSystems ?? []));
+    }
+    return items;
+  });
+}
+
+/** DescribeMountTargets of one file system, or the one mount target by id. */
+export function describeMountTargets(
+  efs: EFSClient,
+  input: { fileSystemId: string } | { mountTargetId: string },
+): Promise<MountTargetDescription[]> {
+  return callAws('elasticfilesystem:DescribeMountTargets', async () => {
+    const items: MountTargetDescription[] = [];
+    for await (const page of paginateDescribeMountTargets(
+      { client: efs, pageSize: EFS_PAGE_SIZE },
+      'fileSystemId' in input ? { FileSystemId: input.fileSystemId } : { MountTargetId: input.mountTargetId },
+    )) {
+      items.push(...(page.MountTargets ?? []));
+    }
+    return items;
+  });
+}
+
+/** The security groups of one mount target (DescribeMountTargetSecurityGroups has no pagination). */
+export async function describeMountTargetSecurityGroups(
+  efs: EFSClient,
+  mountTargetId: string,
+): Promise<string[]> {
+  const output = await callAws('elasticfilesystem:DescribeMountTargetSecurityGroups', () =>
+    efs.send(new DescribeMountTargetSecurityGroupsCommand({ MountTargetId: mountTargetId })),
+  );
+  return output.SecurityGroups ?? [];
+}
+
+/** The file-system policy text, or null when the file system has none (PolicyNotFound). */
+export async function describeFileSystemPolicy(efs: EFSClient, fileSystemId: string): Promise<string | null> {
+  try {
+    const output = await callAws('elasticfilesystem:DescribeFileSystemPolicy', () =>
+      efs.send(new DescribeFileSystemPolicyCommand({ FileSystemId: fileSystemId })),
+    );
+    return output.Policy ?? null;
+  } catch (error) {
+    // PolicyNotFound: "Returned if the default file system policy is in effect for the EFS file system
+    // specified" (EFS API Reference, DescribeFileSystemPolicy): the file system has no policy of its own.
+    if (awsErrorName((error as Error).cause) === 'PolicyNotFound') return null;
+    throw error;
+  }
+}
+
+/** DescribeAccessPoints of the region, or of one file system. */
+export function describeAccessPoints(
+  efs: EFSClient,
+  input: { fileSystemId?: string } = {},
+): Promise<AccessPointDescription[]> {
+  return callAws('elasticfilesystem:DescribeAccessPoints', async () => {
+    const items: AccessPointDescription[] = [];
+    for await (const page of paginateDescribeAccessPoints(
+      { client: efs, pageSize: EFS_PAGE_SIZE },
+      input.fileSystemId ? { FileSystemId: input.fileSystemId } : {},
+    )) {
+      items.push(...(page.AccessPoints ?? []));
+    }
+    return items;
+  });
+}
+
+/** GetAccountAuthorizationDetails for roles, users, groups and customer-managed policies, pages merged. */
+export function getAccountAuthorizationDetails(iam: IAMClient): Promise<IamSnapshot> {
+  return callAws('iam:GetAccountAuthorizationDetails', async () => {
+    const merged: Required<IamSnapshot> = {
+      UserDetailList: [],
+      GroupDetailList: [],
+      RoleDetailList: [],
+      Policies: [],
+    };
+    for await (const page of paginateGetAccountAuthorizationDetails(
+      { client: iam },
+      { Filter: ['Role', 'User', 'Group', 'LocalManagedPolicy'] },
+    )) {
+      merged.UserDetailList.push(...(page.UserDetailList ?? []));
+      merged.GroupDetailList.push(...(page.GroupDetailList ?? []));
+      merged.RoleDetailList.push(...(page.RoleDetailList ?? []));
+      merged.Policies.push(...(page.Policies ?? []));
+    }
+    return merged;
+  });
+}

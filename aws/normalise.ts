@@ -1,0 +1,439 @@
+// The one normaliser: recorded SDK output (a Snapshot, live or from a file) -> the core Topology.
+// Everything optional or polymorphic in the SDK's shapes is settled here, once, so that core never
+// sees an absent port, a protocol string or an unflattened permission.
+import type {
+  IpPermission,
+  NetworkAcl as SdkNetworkAcl,
+  NetworkInterface as SdkNetworkInterface,
+  SecurityGroup as SdkSecurityGroup,
+  Subnet as SdkSubnet,
+  Vpc as SdkVpc,
+} from '@aws-sdk/client-ec2';
+import type { AccessPointDescription } from '@aws-sdk/client-efs';
+import type {
+  GroupDetail,
+  ManagedPolicyDetail,
+  PolicyDetail,
+  RoleDetail,
+  UserDetail,
+} from '@aws-sdk/client-iam';
+import type {
+  AccessPoint,
+  FileSystem,
+  IamInlinePolicy,
+  IamManagedPolicy,
+  IamPrincipal,
+  IamState,
+  ManagedPrefixList,
+  MountTarget,
+  NetworkAcl,
+  NetworkAclEntry,
+  NetworkInterface,
+  Peer,
+  Permission,
+  SecurityGroup,
+  Subnet,
+  Topology,
+  Vpc,
+} from '../core/model';
+import { normalisePorts, normaliseProtocol } from '../core/net/protocol';
+import { SnapshotError } from './errors';
+import type { IamSnapshot, Snapshot, SnapshotFileSystem, SnapshotPrefixList } from './snapshot';
+
+/** Throws a SnapshotError naming the resource when a required field is absent or empty. */
+function required<T>(value: T | undefined | null, resource: string, field: string): T {
+  if (value === undefined || value === null || value === '') {
+    throw new SnapshotError(`${resource}: missing ${field}`);
+  }
+  return value;
+}
+
+/** Runs `fn`, prefixing any error's message with the resource it concerns. */
+function within<T>(resource: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof SnapshotError) throw error;
+    throw new SnapshotError(`${resource}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+const byKey =
+  <T>(key: (item: T) => string) =>
+  (a: T, b: T): number =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+
+// States in which a VPC or subnet CIDR block is in use (EC2 API Reference, VpcCidrBlockState).
+const ASSOCIATED = 'associated';
+
+export function normaliseVpc(vpc: SdkVpc): Vpc {
+  const vpcId = required(vpc.VpcId, 'VPC', 'VpcId');
+  const name = `VPC ${vpcId}`;
+  const cidrBlocks: string[] = [];
+  for (const association of vpc.CidrBlockAssociationSet ?? []) {
+    const state = association.CidrBlockState?.State;
+    if (association.CidrBlock && (state === undefined || state === ASSOCIATED))
+      cidrBlocks.push(association.CidrBlock);
+  }
+  // Older responses (and some emulators) carry only the primary block.
+  if (vpc.CidrBlock && !cidrBlocks.includes(vpc.CidrBlock)) cidrBlocks.unshift(vpc.CidrBlock);
+  for (const association of vpc.Ipv6CidrBlockAssociationSet ?? []) {
+    const state = association.Ipv6CidrBlockState?.State;
+    if (association.Ipv6CidrBlock && (state === undefined || state === ASSOCIATED)) {
+      cidrBlocks.push(association.Ipv6CidrBlock);
+    }
+  }
+  return { vpcId, ownerId: required(vpc.OwnerId, name, 'OwnerId'), cidrBlocks };
+}
+
+export function normaliseSubnet(subnet: SdkSubnet): Subnet {
+  const subnetId = required(subnet.SubnetId, 'subnet', 'SubnetId');
+  const name = `subnet ${subnetId}`;
+  const cidrBlocks: string[] = [];
+  if (subnet.CidrBlock) cidrBlocks.push(subnet.CidrBlock);
+  for (const association of subnet.Ipv6CidrBlockAssociationSet ?? []) {
+    const state = association.Ipv6CidrBlockState?.State;
+    if (association.Ipv6CidrBlock && (state === undefined || state === ASSOCIATED)) {
+      cidrBlocks.push(association.Ipv6CidrBlock);
+    }
+  }
+  return {
+    subnetId,
+    vpcId: required(subnet.VpcId, name, 'VpcId'),
+    availabilityZone: required(subnet.AvailabilityZone, name, 'AvailabilityZone'),
+    cidrBlocks,
+  };
+}
+
+/** One IpPermission -> one Permission per peer (IPv4 range, IPv6 range, prefix list, group pair). */
+export function flattenIpPermission(
+  permission: IpPermission,
+  groupOwnerId: string,
+  resource = 'permission',
+): Permission[] {
+  const protocol = normaliseProtocol(required(permission.IpProtocol, resource, 'IpProtocol'));
+  const ports = normalisePorts(protocol, permission.FromPort, permission.ToPort);
+  const permissions: Permission[] = [];
+  const add = (peer: Peer, description: string | undefined) =>
+    permissions.push(description ? { protocol, ports, peer, description } : { protocol, ports, peer });
+  for (const range of permission.IpRanges ?? []) {
+    add({ kind: 'cidr', cidr: required(range.CidrIp, resource, 'IpRanges[].CidrIp') }, range.Description);
+  }
+  for (const range of permission.Ipv6Ranges ?? []) {
+    add(
+      { kind: 'cidr', cidr: required(range.CidrIpv6, resource, 'Ipv6Ranges[].CidrIpv6') },
+      range.Description,
+    );
+  }
+  for (const list of permission.PrefixListIds ?? []) {
+    add(
+      {
+        kind: 'prefixList',
+        prefixListId: required(list.PrefixListId, resource, 'PrefixListIds[].PrefixListId'),
+      },
+      list.Description,
+    );
+  }
+  for (const pair of permission.UserIdGroupPairs ?? []) {
+    add(
+      {
+        kind: 'group',
+        groupId: required(pair.GroupId, resource, 'UserIdGroupPairs[].GroupId'),
+        // AWS omits UserId for a reference to a group of the same account.
+        userId: pair.UserId || groupOwnerId,
+        ...(pair.VpcPeeringConnectionId ? { vpcPeeringConnectionId: pair.VpcPeeringConnectionId } : {}),
+        ...(pair.PeeringStatus ? { peeringStatus: pair.PeeringStatus } : {}),
+      },
+      pair.Description,
+    );
+  }
+  return permissions;
+}
+
+export function normaliseSecurityGroup(group: SdkSecurityGroup): SecurityGroup {
+  const groupId = required(group.GroupId, 'security group', 'GroupId');
+  const name = `security group ${groupId}`;
+  const ownerId = required(group.OwnerId, name, 'OwnerId');
+  const flatten = (permissions: IpPermission[] | undefined, field: string) =>
+    (permissions ?? []).flatMap((permission, index) =>
+      within(`${name} ${field}[${index}]`, () =>
+        flattenIpPermission(permission, ownerId, `${name} ${field}[${index}]`),
+      ),
+    );
+  return {
+    groupId,
+    groupName: group.GroupName ?? '',
+    vpcId: required(group.VpcId, name, 'VpcId'),
+    ownerId,
+    ingress: flatten(group.IpPermissions, 'IpPermissions'),
+    egress: flatten(group.IpPermissionsEgress, 'IpPermissionsEgress'),
+  };
+}
+
+export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInterface {
+  const networkInterfaceId = required(eni.NetworkInterfaceId, 'network interface', 'NetworkInterfaceId');
+  const name = `network interface ${networkInterfaceId}`;
+  const addresses = eni.PrivateIpAddresses ?? [];
+  const primary =
+    eni.PrivateIpAddress ?? addresses.find((address) => address.Primary)?.PrivateIpAddress ?? undefined;
+  const primaryPrivateIp = required(primary, name, 'PrivateIpAddress');
+  const others = addresses
+    .map((address) => address.PrivateIpAddress)
+    .filter((ip): ip is string => Boolean(ip) && ip !== primaryPrivateIp);
+  return {
+    networkInterfaceId,
+    subnetId: required(eni.SubnetId, name, 'SubnetId'),
+    vpcId: required(eni.VpcId, name, 'VpcId'),
+    ownerId: required(eni.OwnerId, name, 'OwnerId'),
+    availabilityZone: eni.AvailabilityZone ?? '',
+    interfaceType: eni.InterfaceType ?? 'interface',
+    requesterManaged: eni.RequesterManaged ?? false,
+    description: eni.Description ?? '',
+    primaryPrivateIp,
+    privateIpAddresses: [primaryPrivateIp, ...new Set(others)],
+    ipv6Addresses: (eni.Ipv6Addresses ?? [])
+      .map((address) => address.Ipv6Address)
+      .filter((ip): ip is string => Boolean(ip)),
+    groupIds: (eni.Groups ?? []).map((group, index) =>
+      required(group.GroupId, name, `Groups[${index}].GroupId`),
+    ),
+    ...(eni.Attachment?.InstanceId ? { attachedInstanceId: eni.Attachment.InstanceId } : {}),
+  };
+}
+
+export function normaliseNetworkAcl(acl: SdkNetworkAcl): NetworkAcl {
+  const networkAclId = required(acl.NetworkAclId, 'network ACL', 'NetworkAclId');
+  const name = `network ACL ${networkAclId}`;
+  const entries = (acl.Entries ?? []).map((entry, index): NetworkAclEntry => {
+    const where = `${name} Entries[${index}]`;
+    return within(where, () => {
+      const action = required(entry.RuleAction, where, 'RuleAction');
+      if (action !== 'allow' && action !== 'deny') {
+        throw new SnapshotError(`${where}: RuleAction must be allow or deny, got ${JSON.stringify(action)}`);
+      }
+      const protocol = normaliseProtocol(required(entry.Protocol, where, 'Protocol'));
+      return {
+        ruleNumber: required(entry.RuleNumber, where, 'RuleNumber'),
+        egress: required(entry.Egress, where, 'Egress'),
+        action,
+        protocol,
+        cidr: required(entry.CidrBlock ?? entry.Ipv6CidrBlock, where, 'CidrBlock or Ipv6CidrBlock'),
+        // PortRange is absent on all-traffic and ICMP entries: it then applies to every port.
+        ports: normalisePorts(protocol, entry.PortRange?.From, entry.PortRange?.To),
+      };
+    });
+  });
+  return {
+    networkAclId,
+    vpcId: required(acl.VpcId, name, 'VpcId'),
+    ownerId: required(acl.OwnerId, name, 'OwnerId'),
+    isDefault: acl.IsDefault ?? false,
+    entries: entries.sort((a, b) => a.ruleNumber - b.ruleNumber || Number(a.egress) - Number(b.egress)),
+    subnetIds: (acl.Associations ?? [])
+      .map((association) => association.SubnetId)
+      .filter((id): id is string => Boolean(id)),
+  };
+}
+
+export function normalisePrefixList(list: SnapshotPrefixList): ManagedPrefixList {
+  const prefixListId = required(list.PrefixListId, 'prefix list', 'PrefixListId');
+  return {
+    prefixListId,
+    name: list.PrefixListName ?? '',
+    entries: (list.Entries ?? []).map((entry, index) =>
+      required(entry.Cidr, `prefix list ${prefixListId}`, `Entries[${index}].Cidr`),
+    ),
+  };
+}
+
+export function normaliseFileSystem(fs: SnapshotFileSystem): FileSystem {
+  const fileSystemId = required(fs.FileSystemId, 'file system', 'FileSystemId');
+  const name = `file system ${fileSystemId}`;
+  if (fs.Policy !== null && typeof fs.Policy !== 'string') {
+    throw new SnapshotError(`${name}: Policy must be the policy text or null`);
+  }
+  return {
+    fileSystemId,
+    fileSystemArn: required(fs.FileSystemArn, name, 'FileSystemArn'),
+    ownerId: required(fs.OwnerId, name, 'OwnerId'),
+    ...(fs.Name ? { name: fs.Name } : {}),
+    policy: fs.Policy,
+  };
+}
+
+export function normaliseMountTargets(
+  fs: SnapshotFileSystem,
+  subnetVpcs: ReadonlyMap<string, string>,
+): MountTarget[] {
+  const fileSystemId = required(fs.FileSystemId, 'file system', 'FileSystemId');
+  return (fs.MountTargets ?? []).map((mt, index) => {
+    const mountTargetId = required(
+      mt.MountTargetId,
+      `file system ${fileSystemId} MountTargets[${index}]`,
+      'MountTargetId',
+    );
+    const name = `mount target ${mountTargetId}`;
+    const subnetId = required(mt.SubnetId, name, 'SubnetId');
+    if (!Array.isArray(mt.SecurityGroups)) {
+      throw new SnapshotError(`${name}: missing SecurityGroups (DescribeMountTargetSecurityGroups output)`);
+    }
+    return {
+      mountTargetId,
+      fileSystemId,
+      ownerId: required(mt.OwnerId, name, 'OwnerId'),
+      subnetId,
+      // VpcId is in newer DescribeMountTargets output; otherwise the subnet tells.
+      vpcId: required(
+        mt.VpcId ?? subnetVpcs.get(subnetId),
+        name,
+        'VpcId (and its subnet is not in the snapshot)',
+      ),
+      availabilityZone: mt.AvailabilityZoneName ?? '',
+      ipAddress: required(mt.IpAddress, name, 'IpAddress'),
+      ...(mt.Ipv6Address ? { ipv6Address: mt.Ipv6Address } : {}),
+      networkInterfaceId: required(mt.NetworkInterfaceId, name, 'NetworkInterfaceId'),
+      securityGroupIds: [...mt.SecurityGroups],
+      lifeCycleState: mt.LifeCycleState ?? 'available',
+    };
+  });
+}
+
+export function normaliseAccessPoint(ap: AccessPointDescription): AccessPoint {
+  const accessPointId = required(ap.AccessPointId, 'access point', 'AccessPointId');
+  const name = `access point ${accessPointId}`;
+  const posix = ap.PosixUser;
+  return {
+    accessPointId,
+    accessPointArn: required(ap.AccessPointArn, name, 'AccessPointArn'),
+    fileSystemId: required(ap.FileSystemId, name, 'FileSystemId'),
+    ownerId: required(ap.OwnerId, name, 'OwnerId'),
+    ...(ap.Name ? { name: ap.Name } : {}),
+    ...(posix
+      ? {
+          posixUser: {
+            uid: required(posix.Uid, name, 'PosixUser.Uid'),
+            gid: required(posix.Gid, name, 'PosixUser.Gid'),
+            secondaryGids: posix.SecondaryGids ?? [],
+          },
+        }
+      : {}),
+    // With no RootDirectory the access point exposes the file system's root.
+    rootDirectory: ap.RootDirectory?.Path || '/',
+  };
+}
+
+// ---- IAM ----
+
+const AWS_MANAGED_POLICY_ARN = /^arn:aws[a-z-]*:iam::aws:policy\//;
+
+/**
+ * GetAccountAuthorizationDetails returns policy documents URL-encoded (RFC 3986), as the IAM API
+ * Reference notes for PolicyVersion.Document. Text that is already JSON is kept as is.
+ */
+export function decodePolicyDocument(document: string, resource: string): string {
+  if (document.trimStart().startsWith('{')) return document;
+  try {
+    return decodeURIComponent(document);
+  } catch (error) {
+    throw new SnapshotError(`${resource}: policy document is neither JSON nor URL-encoded JSON`, {
+      cause: error,
+    });
+  }
+}
+
+function normaliseManagedPolicy(policy: ManagedPolicyDetail): IamManagedPolicy | undefined {
+  const arn = required(policy.Arn, 'IAM policy', 'Arn');
+  if (AWS_MANAGED_POLICY_ARN.test(arn)) return undefined;
+  const name = `IAM policy ${arn}`;
+  const versions = policy.PolicyVersionList ?? [];
+  const version =
+    versions.find((candidate) => candidate.IsDefaultVersion) ??
+    versions.find((candidate) => candidate.VersionId === policy.DefaultVersionId);
+  const document = required(version?.Document, name, 'default version Document');
+  return {
+    policyId: required(policy.PolicyId, name, 'PolicyId'),
+    arn,
+    policyName: required(policy.PolicyName, name, 'PolicyName'),
+    document: decodePolicyDocument(document, name),
+  };
+}
+
+function normaliseInlinePolicies(list: PolicyDetail[] | undefined, resource: string): IamInlinePolicy[] {
+  return (list ?? []).map((policy, index) => {
+    const policyName = required(policy.PolicyName, resource, `inline policy [${index}] PolicyName`);
+    return {
+      policyName,
+      document: decodePolicyDocument(
+        required(policy.PolicyDocument, resource, `inline policy ${policyName} PolicyDocument`),
+        `${resource} inline policy ${policyName}`,
+      ),
+    };
+  });
+}
+
+function normalisePrincipal(
+  kind: IamPrincipal['kind'],
+  detail: RoleDetail | UserDetail | GroupDetail,
+  id: string | undefined,
+  principalName: string | undefined,
+  inline: PolicyDetail[] | undefined,
+): IamPrincipal {
+  const label = `IAM ${kind} ${principalName ?? id ?? '(unnamed)'}`;
+  return {
+    kind,
+    id: required(id, label, `${kind === 'role' ? 'RoleId' : kind === 'user' ? 'UserId' : 'GroupId'}`),
+    arn: required(detail.Arn, label, 'Arn'),
+    name: required(principalName, label, 'name'),
+    inlinePolicies: normaliseInlinePolicies(inline, label),
+    attachedPolicyArns: (detail.AttachedManagedPolicies ?? [])
+      .map((attached) => attached.PolicyArn)
+      .filter((arn): arn is string => Boolean(arn)),
+  };
+}
+
+export function normaliseIam(iam: IamSnapshot): IamState {
+  const policies = (iam.Policies ?? [])
+    .map(normaliseManagedPolicy)
+    .filter((policy): policy is IamManagedPolicy => policy !== undefined)
+    .sort(byKey((policy) => policy.arn));
+  const principals: IamPrincipal[] = [
+    ...(iam.RoleDetailList ?? []).map((role) =>
+      normalisePrincipal('role', role, role.RoleId, role.RoleName, role.RolePolicyList),
+    ),
+    ...(iam.UserDetailList ?? []).map((user) =>
+      normalisePrincipal('user', user, user.UserId, user.UserName, user.UserPolicyList),
+    ),
+    ...(iam.GroupDetailList ?? []).map((group) =>
+      normalisePrincipal('group', group, group.GroupId, group.GroupName, group.GroupPolicyList),
+    ),
+  ];
+  return { policies, principals };
+}
+
+/** Recorded SDK output -> the core Topology. Throws SnapshotError naming the malformed resource. */
+export function normaliseSnapshot(snapshot: Snapshot): Topology {
+  const subnets = snapshot.subnets.map(normaliseSubnet).sort(byKey((subnet) => subnet.subnetId));
+  const subnetVpcs = new Map(subnets.map((subnet) => [subnet.subnetId, subnet.vpcId]));
+  return {
+    accountId: required(snapshot.accountId, 'snapshot', 'accountId'),
+    region: required(snapshot.region, 'snapshot', 'region'),
+    vpcs: snapshot.vpcs.map(normaliseVpc).sort(byKey((vpc) => vpc.vpcId)),
+    subnets,
+    securityGroups: snapshot.securityGroups.map(normaliseSecurityGroup).sort(byKey((group) => group.groupId)),
+    prefixLists: snapshot.managedPrefixLists
+      .map(normalisePrefixList)
+      .sort(byKey((list) => list.prefixListId)),
+    networkInterfaces: snapshot.networkInterfaces
+      .map(normaliseNetworkInterface)
+      .sort(byKey((eni) => eni.networkInterfaceId)),
+    networkAcls: snapshot.networkAcls.map(normaliseNetworkAcl).sort(byKey((acl) => acl.networkAclId)),
+    fileSystems: snapshot.fileSystems.map(normaliseFileSystem).sort(byKey((fs) => fs.fileSystemId)),
+    mountTargets: snapshot.fileSystems
+      .flatMap((fs) => normaliseMountTargets(fs, subnetVpcs))
+      .sort(byKey((mt) => mt.mountTargetId)),
+    accessPoints: snapshot.accessPoints.map(normaliseAccessPoint).sort(byKey((ap) => ap.accessPointId)),
+    ...(snapshot.iam ? { iam: normaliseIam(snapshot.iam) } : {}),
+  };
+}

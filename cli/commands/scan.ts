@@ -1,0 +1,157 @@
+// `efsguard scan`: load a region (or read a snapshot), evaluate the rules, print the verdicts.
+import { type Command, Option } from 'commander';
+import { destroyAwsClients } from '../../aws/clients';
+import { loadRegion } from '../../aws/load-region';
+import { normaliseSnapshot } from '../../aws/normalise';
+import type { Snapshot } from '../../aws/snapshot';
+import { UnknownRuleError } from '../../core/errors';
+import { ALL, type Evaluation } from '../../core/model';
+import type { Rule } from '../../core/rules/types';
+import {
+  type AwsCliOptions,
+  addAwsOptions,
+  type CliContext,
+  createClientsFromOptions,
+  createProgress,
+  type RegisterCommand,
+} from '../context';
+import { UsageError } from '../errors';
+import { readParamsFile, readSnapshotFile } from '../input-files';
+import { buildReport, formatTables, shouldColour, summarise } from '../output';
+
+interface ScanOptions extends AwsCliOptions {
+  readonly rules?: string[];
+  readonly params?: string;
+  readonly snapshot?: string;
+  readonly format: 'table' | 'json';
+  readonly all?: boolean;
+  readonly exitCode: number;
+  readonly progress?: boolean;
+}
+
+/** IAM is global and costly to list: load it only for a rule that evaluates IAM resources. */
+export function needsIam(rule: Rule): boolean {
+  return rule.resourceTypes.some((type) => type.startsWith('AWS::IAM::'));
+}
+
+function parseRuleList(value: string): string[] {
+  const ids = value
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  if (ids.length === 0) throw new UsageError('--rules needs at least one rule id');
+  return ids;
+}
+
+function parseExitCode(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 255) {
+    throw new UsageError(`--exit-code must be an integer 0-255, got ${value}`);
+  }
+  return Number(value);
+}
+
+function selectRules(registry: readonly Rule[], ids: readonly string[] | undefined): Rule[] {
+  if (!ids) return [...registry];
+  const known = registry.map((rule) => rule.id);
+  return [...new Set(ids)].map((id) => {
+    const rule = registry.find((candidate) => candidate.id === id);
+    if (!rule) throw new UnknownRuleError(id, known);
+    return rule;
+  });
+}
+
+/** Validates every selected rule's parameters before any AWS call, so a typo costs no load. */
+function checkParameters(
+  registry: readonly Rule[],
+  selected: readonly Rule[],
+  params: Readonly<Record<string, Record<string, unknown>>>,
+  source: string,
+): void {
+  const known = registry.map((rule) => rule.id);
+  for (const ruleId of Object.keys(params)) {
+    if (!known.includes(ruleId)) {
+      throw new UsageError(`${source}: unknown rule ${ruleId}; known rules: ${known.join(', ')}`);
+    }
+  }
+  for (const rule of selected) rule.parseParameters(params[rule.id] ?? {});
+}
+
+async function loadSnapshot(
+  context: CliContext,
+  options: ScanOptions,
+  includeIam: boolean,
+): Promise<Snapshot> {
+  if (options.snapshot) return readSnapshotFile(options.snapshot);
+  const clients = createClientsFromOptions(context, options);
+  try {
+    return await loadRegion(clients, {
+      include: { iam: includeIam },
+      onProgress: createProgress(context, options.progress),
+    });
+  } finally {
+    destroyAwsClients(clients);
+  }
+}
+
+async function scan(context: CliContext, options: ScanOptions): Promise<void> {
+  const { io } = context;
+  let rules = selectRules(context.rules, options.rules);
+  const params = options.params ? await readParamsFile(options.params) : {};
+  checkParameters(context.rules, rules, params, options.params ?? '--params');
+
+  const snapshot = await loadSnapshot(context, options, rules.some(needsIam));
+  if (!snapshot.iam && rules.some(needsIam)) {
+    const iamRules = rules.filter(needsIam).map((rule) => rule.id);
+    if (options.rules) {
+      throw new UsageError(
+        `${options.snapshot}: the snapshot has no IAM data, which ${iamRules.join(', ')} needs (record it without --no-iam)`,
+      );
+    }
+    // Not asked for by name: skip rather than report on what was never loaded.
+    io.stderr.write(`efsguard: warning: skipping ${iamRules.join(', ')}: the snapshot has no IAM data\n`);
+    rules = rules.filter((rule) => !needsIam(rule));
+  }
+
+  const topology = normaliseSnapshot(snapshot);
+  const evaluations: Evaluation[] = rules.flatMap((rule) =>
+    rule.evaluate(topology, ALL, params[rule.id] ?? {}),
+  );
+  const summary = summarise(evaluations, rules, topology.accountId, topology.region);
+
+  if (options.format === 'json') {
+    io.stdout.write(`${JSON.stringify(buildReport(evaluations, summary), null, 2)}\n`);
+  } else {
+    io.stdout.write(
+      formatTables(evaluations, rules, summary, {
+        colour: shouldColour(io.stdout, io.env),
+        showNotApplicable: Boolean(options.all),
+        ...(io.stdout.columns ? { columns: io.stdout.columns } : {}),
+      }),
+    );
+  }
+  if (summary.byComplianceType.NON_COMPLIANT > 0) context.exitCode = options.exitCode;
+}
+
+export const registerScanCommand: RegisterCommand = (program: Command, context: CliContext) => {
+  const command = program
+    .command('scan')
+    .description('evaluate the rules against a live region, a local AWS endpoint, or a snapshot file');
+  addAwsOptions(command)
+    .addOption(
+      new Option('--rules <ids>', 'comma-separated rule ids (default: all)').argParser(parseRuleList),
+    )
+    .option('--params <file>', 'JSON file of rule parameters, keyed by rule id')
+    .option('--snapshot <file>', 'evaluate a snapshot file (efsguard snapshot) instead of calling AWS')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('--all', 'table format: also show NOT_APPLICABLE verdicts')
+    .addOption(
+      new Option('--exit-code <n>', 'exit with n when anything is NON_COMPLIANT')
+        .argParser(parseExitCode)
+        .default(0),
+    )
+    .option('--progress', 'print load progress on stderr (default: when stderr is a terminal)')
+    .option('--no-progress', 'never print load progress')
+    .action(async (options: ScanOptions) => {
+      await scan(context, options);
+    });
+};

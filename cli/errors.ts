@@ -1,0 +1,11 @@
+// CLI-level errors: a user mistake in arguments or input files (exit 2, one line on stderr).
+import { EfsguardError } from '../core/errors';
+
+export class UsageError extends EfsguardError {}
+
+/** Exit codes, documented in docs/cli.md. */
+export const EXIT_OK = 0;
+/** A user error: bad option, unreadable input, AWS access problem. */
+export const EXIT_USAGE = 2;
+/** An unexpected internal failure (a bug): reported in one line as well. */
+export const EXIT_INTERNAL = 1;

@@ -1,0 +1,178 @@
+// Every user error ends in one `efsguard: …` line on stderr and exit 2, never a stack trace. These
+// need no AWS: the packaged command runs with a controlled environment, the rest in-process.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DescribeVpcsCommand, EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createAwsClients } from '../../aws/clients';
+import { run } from '../../cli/run';
+
+const execFileAsync = promisify(execFile);
+const ROOT = join(__dirname, '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'efsguard-errors-'));
+
+async function runCli(argv: string[], deps = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(
+    argv,
+    {
+      stdout: { write: (chunk: string) => (stdout += chunk) },
+      stderr: { write: (chunk: string) => (stderr += chunk) },
+      env: {},
+    },
+    deps,
+  );
+  return { code, stdout, stderr };
+}
+
+function file(name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+const ONE_LINE = /^efsguard: [^\n]+\n$/;
+
+describe('input errors', () => {
+  it.each([
+    [['scan', '--bogus'], "efsguard: unknown option '--bogus'\n"],
+    [['scan', '--format', 'xml'], /argument 'xml' is invalid/],
+    [['scan', '--exit-code', 'x'], /--exit-code must be an integer 0-255, got x/],
+    [['scan', '--rules', 'no-such-rule', '--snapshot', 'x.json'], /unknown rule no-such-rule; known rules: /],
+    [['scan', '--snapshot', join(dir, 'missing.json')], /cannot read snapshot .*missing\.json: no such file/],
+    [['scan', '--endpoint-url', 'ftp://x'], /--endpoint-url must be http/],
+  ])('%j', async (argv, message) => {
+    const result = await runCli(argv as string[]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(ONE_LINE);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('rejects a snapshot that is not JSON', async () => {
+    const result = await runCli(['scan', '--snapshot', file('bad.json', '{"vpcs": [')]);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toMatch(/^efsguard: .*bad\.json: not valid JSON/);
+  });
+
+  it('names the path of an invalid snapshot field', async () => {
+    const snapshot = {
+      accountId: '123456789012',
+      region: 'us-east-1',
+      vpcs: [],
+      subnets: [],
+      securityGroups: [
+        { GroupId: 'sg-1', VpcId: 'vpc-1', OwnerId: '123456789012', IpPermissions: [{ FromPort: 1 }] },
+      ],
+      networkInterfaces: [],
+      networkAcls: [],
+      managedPrefixLists: [],
+      fileSystems: [],
+      accessPoints: [],
+    };
+    const result = await runCli(['scan', '--snapshot', file('invalid.json', JSON.stringify(snapshot))]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(ONE_LINE);
+    expect(result.stderr).toContain('invalid snapshot at securityGroups[0].IpPermissions[0].IpProtocol');
+  });
+
+  it('rejects --params for an unknown rule and invalid parameters with the rule’s message', async () => {
+    const unknown = await runCli([
+      'scan',
+      '--snapshot',
+      'x',
+      '--params',
+      file('p1.json', '{"efs-nope": {}}'),
+    ]);
+    expect(unknown).toMatchObject({ code: 2, stdout: '' });
+    expect(unknown.stderr).toMatch(/unknown rule efs-nope/);
+    const invalid = await runCli([
+      'scan',
+      '--snapshot',
+      'x',
+      '--params',
+      file('p2.json', '{"efs-nfs-network-acl": {"clientPortRange": "banana"}}'),
+    ]);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toMatch(ONE_LINE);
+    expect(invalid.stderr).toMatch(/^efsguard: efs-nfs-network-acl: invalid parameter clientPortRange/);
+  });
+});
+
+describe('AWS errors', () => {
+  it('names the IAM action on AccessDenied and prints no verdicts', async () => {
+    const ec2Mock = mockClient(EC2Client);
+    const stsMock = mockClient(STSClient);
+    stsMock.on(GetCallerIdentityCommand).resolves({ Account: '123456789012' });
+    ec2Mock.resolves({});
+    ec2Mock.on(DescribeVpcsCommand).rejects(
+      new EC2ServiceException({
+        name: 'UnauthorizedOperation',
+        message: 'You are not authorized to perform this operation.',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
+    const result = await runCli(['scan', '--region', 'us-east-1', '--format', 'json'], {
+      createClients: () =>
+        createAwsClients({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }),
+    });
+    ec2Mock.restore();
+    stsMock.restore();
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toMatch(ONE_LINE);
+    expect(result.stderr).toMatch(/access denied: the caller is not allowed to call ec2:DescribeVpcs/);
+  });
+
+  describe('the packaged command', () => {
+    beforeAll(async () => {
+      await execFileAsync('node', ['scripts/build-cli.mjs'], { cwd: ROOT });
+    }, 60_000);
+
+    // An environment with no AWS configuration at all.
+    const bareEnv = () => ({
+      PATH: process.env.PATH ?? '',
+      HOME: dir,
+      AWS_CONFIG_FILE: join(dir, 'no-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+
+    it('reports a missing region', async () => {
+      const failure = execFileAsync('node', ['dist/cli.js', 'scan'], {
+        cwd: ROOT,
+        env: { ...bareEnv(), AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' },
+      });
+      await expect(failure).rejects.toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr:
+          'efsguard: no AWS region: pass --region, set AWS_REGION, or set a region in your AWS profile\n',
+      });
+    });
+
+    it('reports missing credentials', async () => {
+      const failure = execFileAsync('node', ['dist/cli.js', 'snapshot', '--region', 'us-east-1'], {
+        cwd: ROOT,
+        env: bareEnv(),
+      });
+      await expect(failure).rejects.toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr: expect.stringMatching(/^efsguard: no AWS credentials found: [^\n]+\n$/),
+      });
+    });
+
+    it('prints help', async () => {
+      const { stdout } = await execFileAsync('node', ['dist/cli.js', '--help'], { cwd: ROOT });
+      expect(stdout).toContain('Usage: efsguard');
+      expect(stdout).toMatch(/scan \[options\]/);
+      expect(stdout).toMatch(/snapshot \[options\]/);
+    });
+  });
+});

@@ -1,0 +1,99 @@
+// Retries and error translation through the real SDK middleware stack, against a loopback HTTP
+// server that plays EC2 (aws-sdk-client-mock replaces send() and so would bypass the retry logic).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { createAwsClients, destroyAwsClients } from '../../../aws/clients';
+import { describeVpcs } from '../../../aws/describe';
+import { AccessDeniedError, AwsCallError, EndpointUnreachableError } from '../../../aws/errors';
+import { findFreePort } from '../../helpers/moto';
+
+const THROTTLED = `<?xml version="1.0" encoding="UTF-8"?>
+<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>r1</RequestID></Response>`;
+const DENIED = `<?xml version="1.0" encoding="UTF-8"?>
+<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this operation.</Message></Error></Errors><RequestID>r2</RequestID></Response>`;
+const VPCS = `<?xml version="1.0" encoding="UTF-8"?>
+<DescribeVpcsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r3</requestId><vpcSet><item><vpcId>vpc-1</vpcId><ownerId>123456789012</ownerId><cidrBlock>10.0.0.0/16</cidrBlock></item></vpcSet></DescribeVpcsResponse>`;
+
+let server: Server;
+let endpoint: string;
+let responses: { status: number; body: string }[] = [];
+let requests = 0;
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      const next = responses[Math.min(requests, responses.length - 1)] ?? { status: 500, body: '' };
+      requests += 1;
+      response.writeHead(next.status, { 'content-type': 'text/xml' }).end(next.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+beforeEach(() => {
+  requests = 0;
+});
+
+const fastClients = (url = endpoint, attempts = 3) =>
+  createAwsClients({
+    region: 'us-east-1',
+    endpoint: url,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    // No backoff delay: the test checks that throttling is retried, not how long it waits.
+    retryStrategy: new ConfiguredRetryStrategy(attempts, 0),
+  });
+
+it('retries a throttled call and returns the result', async () => {
+  responses = [
+    { status: 503, body: THROTTLED },
+    { status: 503, body: THROTTLED },
+    { status: 200, body: VPCS },
+  ];
+  const clients = fastClients();
+  const vpcs = await describeVpcs(clients.ec2);
+  destroyAwsClients(clients);
+  expect(vpcs.map((vpc) => vpc.VpcId)).toEqual(['vpc-1']);
+  expect(requests).toBe(3);
+});
+
+it('fails the call once throttling outlasts the attempts, naming the action', async () => {
+  responses = [{ status: 503, body: THROTTLED }];
+  const clients = fastClients(endpoint, 2);
+  const failure = describeVpcs(clients.ec2);
+  await expect(failure).rejects.toBeInstanceOf(AwsCallError);
+  await expect(failure).rejects.toThrow('ec2:DescribeVpcs failed: RequestLimitExceeded');
+  destroyAwsClients(clients);
+  expect(requests).toBe(2);
+});
+
+it('does not retry AccessDenied, and names the action', async () => {
+  responses = [{ status: 403, body: DENIED }];
+  const clients = fastClients();
+  await expect(describeVpcs(clients.ec2)).rejects.toEqual(expect.any(AccessDeniedError));
+  destroyAwsClients(clients);
+  expect(requests).toBe(1);
+});
+
+it('reports an unreachable endpoint', async () => {
+  const port = await findFreePort(); // nothing listens there
+  const clients = fastClients(`http://127.0.0.1:${port}`, 1);
+  const failure = describeVpcs(clients.ec2);
+  await expect(failure).rejects.toEqual(expect.any(EndpointUnreachableError));
+  await expect(failure).rejects.toThrow(
+    `cannot reach the AWS endpoint for ec2:DescribeVpcs: connect ECONNREFUSED 127.0.0.1:${port}`,
+  );
+  destroyAwsClients(clients);
+});
+
+it('uses the adaptive retry mode with the configured attempts by default', async () => {
+  const clients = createAwsClients({ region: 'eu-west-1', maxAttempts: 7 });
+  expect(await clients.ec2.config.maxAttempts()).toBe(7);
+  expect((await clients.efs.config.retryStrategy()).constructor.name).toBe('AdaptiveRetryStrategy');
+  expect(await clients.sts.config.region()).toBe('eu-west-1');
+  destroyAwsClients(clients);
+});

@@ -1,0 +1,279 @@
+import { SnapshotError } from '../../../aws/errors';
+import { normaliseSnapshot } from '../../../aws/normalise';
+import type { Snapshot } from '../../../aws/snapshot';
+import { parseSnapshot } from '../../../aws/snapshot-schema';
+
+const ACCOUNT = '123456789012';
+
+function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
+  return {
+    accountId: ACCOUNT,
+    region: 'eu-west-1',
+    vpcs: [],
+    subnets: [],
+    securityGroups: [],
+    networkInterfaces: [],
+    networkAcls: [],
+    managedPrefixLists: [],
+    fileSystems: [],
+    accessPoints: [],
+    ...overrides,
+  };
+}
+
+describe('normaliseSnapshot', () => {
+  it('flattens every peer of a permission into its own Permission and fills the owner as userId', () => {
+    const topology = normaliseSnapshot(
+      snapshot({
+        securityGroups: [
+          {
+            GroupId: 'sg-mt',
+            GroupName: 'mt',
+            VpcId: 'vpc-1',
+            OwnerId: ACCOUNT,
+            IpPermissions: [
+              {
+                IpProtocol: '6',
+                FromPort: 2049,
+                ToPort: 2049,
+                IpRanges: [{ CidrIp: '10.0.0.0/16', Description: 'vpc' }],
+                Ipv6Ranges: [{ CidrIpv6: '::/0' }],
+                PrefixListIds: [{ PrefixListId: 'pl-1' }],
+                UserIdGroupPairs: [{ GroupId: 'sg-a' }, { GroupId: 'sg-x', UserId: '111122223333' }],
+              },
+            ],
+            IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+          },
+        ],
+      }),
+    );
+    const group = topology.securityGroups[0];
+    const nfs = { protocol: 'tcp', ports: { from: 2049, to: 2049 } };
+    expect(group?.ingress).toEqual([
+      { ...nfs, peer: { kind: 'cidr', cidr: '10.0.0.0/16' }, description: 'vpc' },
+      { ...nfs, peer: { kind: 'cidr', cidr: '::/0' } },
+      { ...nfs, peer: { kind: 'prefixList', prefixListId: 'pl-1' } },
+      { ...nfs, peer: { kind: 'group', groupId: 'sg-a', userId: ACCOUNT } },
+      { ...nfs, peer: { kind: 'group', groupId: 'sg-x', userId: '111122223333' } },
+    ]);
+    expect(group?.egress).toEqual([
+      { protocol: 'all', ports: { from: 0, to: 65535 }, peer: { kind: 'cidr', cidr: '0.0.0.0/0' } },
+    ]);
+  });
+
+  it('takes every associated VPC block, IPv6 included, and skips disassociated ones', () => {
+    const topology = normaliseSnapshot(
+      snapshot({
+        vpcs: [
+          {
+            VpcId: 'vpc-1',
+            OwnerId: ACCOUNT,
+            CidrBlock: '10.0.0.0/16',
+            CidrBlockAssociationSet: [
+              { CidrBlock: '10.0.0.0/16', CidrBlockState: { State: 'associated' } },
+              { CidrBlock: '10.1.0.0/16', CidrBlockState: { State: 'associated' } },
+              { CidrBlock: '10.2.0.0/16', CidrBlockState: { State: 'disassociated' } },
+            ],
+            Ipv6CidrBlockAssociationSet: [
+              { Ipv6CidrBlock: '2001:db8::/56', Ipv6CidrBlockState: { State: 'associated' } },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(topology.vpcs[0]?.cidrBlocks).toEqual(['10.0.0.0/16', '10.1.0.0/16', '2001:db8::/56']);
+  });
+
+  it('puts the primary private IP first and normalises ACL entries without PortRange to all ports', () => {
+    const topology = normaliseSnapshot(
+      snapshot({
+        networkInterfaces: [
+          {
+            NetworkInterfaceId: 'eni-1',
+            SubnetId: 'subnet-1',
+            VpcId: 'vpc-1',
+            OwnerId: ACCOUNT,
+            PrivateIpAddresses: [
+              { PrivateIpAddress: '10.0.0.9', Primary: false },
+              { PrivateIpAddress: '10.0.0.5', Primary: true },
+            ],
+            Ipv6Addresses: [{ Ipv6Address: '2001:db8::5' }],
+            Groups: [{ GroupId: 'sg-a' }],
+          },
+        ],
+        networkAcls: [
+          {
+            NetworkAclId: 'acl-1',
+            VpcId: 'vpc-1',
+            OwnerId: ACCOUNT,
+            IsDefault: false,
+            Entries: [
+              {
+                RuleNumber: 32767,
+                Egress: false,
+                RuleAction: 'deny',
+                Protocol: '-1',
+                CidrBlock: '0.0.0.0/0',
+              },
+              {
+                RuleNumber: 100,
+                Egress: false,
+                RuleAction: 'allow',
+                Protocol: '6',
+                CidrBlock: '10.0.0.0/8',
+                PortRange: { From: 2049, To: 2049 },
+              },
+            ],
+            Associations: [{ SubnetId: 'subnet-1' }],
+          },
+        ],
+      }),
+    );
+    expect(topology.networkInterfaces[0]).toMatchObject({
+      primaryPrivateIp: '10.0.0.5',
+      privateIpAddresses: ['10.0.0.5', '10.0.0.9'],
+      ipv6Addresses: ['2001:db8::5'],
+      groupIds: ['sg-a'],
+    });
+    expect(topology.networkAcls[0]?.entries).toEqual([
+      {
+        ruleNumber: 100,
+        egress: false,
+        action: 'allow',
+        protocol: 'tcp',
+        cidr: '10.0.0.0/8',
+        ports: { from: 2049, to: 2049 },
+      },
+      {
+        ruleNumber: 32767,
+        egress: false,
+        action: 'deny',
+        protocol: 'all',
+        cidr: '0.0.0.0/0',
+        ports: { from: 0, to: 65535 },
+      },
+    ]);
+    expect(topology.networkAcls[0]?.subnetIds).toEqual(['subnet-1']);
+  });
+
+  it('keeps customer-managed policies only and URL-decodes IAM documents', () => {
+    const doc = encodeURIComponent(
+      '{"Statement":[{"Effect":"Allow","Action":"elasticfilesystem:*","Resource":"*"}]}',
+    );
+    const topology = normaliseSnapshot(
+      snapshot({
+        iam: {
+          Policies: [
+            {
+              PolicyName: 'mine',
+              PolicyId: 'P1',
+              Arn: `arn:aws:iam::${ACCOUNT}:policy/mine`,
+              DefaultVersionId: 'v2',
+              PolicyVersionList: [
+                { VersionId: 'v1', Document: '%7B%7D', IsDefaultVersion: false },
+                { VersionId: 'v2', Document: doc, IsDefaultVersion: true },
+              ],
+            },
+            {
+              PolicyName: 'AmazonElasticFileSystemFullAccess',
+              PolicyId: 'P2',
+              Arn: 'arn:aws:iam::aws:policy/AmazonElasticFileSystemFullAccess',
+              PolicyVersionList: [{ VersionId: 'v1', Document: doc, IsDefaultVersion: true }],
+            },
+          ],
+          RoleDetailList: [
+            {
+              RoleId: 'AROA1',
+              RoleName: 'app',
+              Arn: `arn:aws:iam::${ACCOUNT}:role/app`,
+              RolePolicyList: [{ PolicyName: 'inline', PolicyDocument: doc }],
+              AttachedManagedPolicies: [{ PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/mine` }],
+            },
+          ],
+        },
+      }),
+    );
+    expect(topology.iam?.policies.map((policy) => policy.arn)).toEqual([
+      `arn:aws:iam::${ACCOUNT}:policy/mine`,
+    ]);
+    expect(JSON.parse(topology.iam?.policies[0]?.document ?? '')).toHaveProperty('Statement');
+    expect(topology.iam?.principals[0]).toMatchObject({
+      kind: 'role',
+      id: 'AROA1',
+      attachedPolicyArns: [`arn:aws:iam::${ACCOUNT}:policy/mine`],
+    });
+    expect(topology.iam?.principals[0]?.inlinePolicies[0]?.document).toContain('elasticfilesystem:*');
+  });
+
+  it('fills access-point root directory and mount-target groups from the snapshot', () => {
+    const topology = normaliseSnapshot(
+      snapshot({
+        subnets: [
+          { SubnetId: 'subnet-1', VpcId: 'vpc-1', AvailabilityZone: 'eu-west-1a', CidrBlock: '10.0.0.0/24' },
+        ],
+        fileSystems: [
+          {
+            FileSystemId: 'fs-1',
+            FileSystemArn: 'arn:fs-1',
+            OwnerId: ACCOUNT,
+            Policy: null,
+            MountTargets: [
+              {
+                MountTargetId: 'fsmt-1',
+                FileSystemId: 'fs-1',
+                OwnerId: ACCOUNT,
+                SubnetId: 'subnet-1',
+                IpAddress: '10.0.0.4',
+                NetworkInterfaceId: 'eni-mt',
+                LifeCycleState: 'available',
+                SecurityGroups: ['sg-mt'],
+              },
+            ],
+          },
+        ] as never,
+        accessPoints: [
+          { AccessPointId: 'fsap-1', AccessPointArn: 'arn:fsap-1', FileSystemId: 'fs-1', OwnerId: ACCOUNT },
+        ],
+      }),
+    );
+    expect(topology.fileSystems[0]?.policy).toBeNull();
+    expect(topology.mountTargets[0]).toMatchObject({ vpcId: 'vpc-1', securityGroupIds: ['sg-mt'] });
+    expect(topology.accessPoints[0]).toEqual({
+      accessPointId: 'fsap-1',
+      accessPointArn: 'arn:fsap-1',
+      fileSystemId: 'fs-1',
+      ownerId: ACCOUNT,
+      rootDirectory: '/',
+    });
+  });
+
+  it('names the resource when a shape is bad', () => {
+    const bad = snapshot({
+      securityGroups: [
+        { GroupId: 'sg-1', VpcId: 'vpc-1', OwnerId: ACCOUNT, IpPermissions: [{ IpProtocol: 'banana' }] },
+      ],
+    });
+    expect(() => normaliseSnapshot(bad)).toThrow(SnapshotError);
+    expect(() => normaliseSnapshot(bad)).toThrow(
+      /security group sg-1 IpPermissions\[0\]: invalid protocol "banana"/,
+    );
+  });
+});
+
+describe('parseSnapshot', () => {
+  it('accepts a valid snapshot and keeps fields it does not read', () => {
+    const parsed = parseSnapshot({
+      ...snapshot(),
+      vpcs: [{ VpcId: 'vpc-1', OwnerId: ACCOUNT, Tags: [{ Key: 'a' }] }],
+    });
+    expect(parsed.vpcs[0]).toEqual({ VpcId: 'vpc-1', OwnerId: ACCOUNT, Tags: [{ Key: 'a' }] });
+  });
+
+  it.each([
+    [{ ...snapshot(), accountId: '42' }, 'accountId'],
+    [{ ...snapshot(), fileSystems: [{ FileSystemId: 'fs-1' }] }, 'fileSystems[0].FileSystemArn'],
+    [{ ...snapshot(), networkAcls: undefined }, 'networkAcls'],
+  ])('names the bad field %#', (value, path) => {
+    expect(() => parseSnapshot(value, 'x.json')).toThrow(`x.json: invalid snapshot at ${path}:`);
+  });
+});
