@@ -1,0 +1,277 @@
+// efs-file-system-policy: the data plane does not trust the client.
+// NFS trusts the uid a client asserts. With no file-system policy, EFS applies its default policy, which
+// "grants full access to any anonymous client that can connect to the file system using a mount target"
+// ("Using IAM to control access to file systems", Amazon EFS User Guide): read-write, as root.
+import { composeAnnotation, MAX_ANNOTATION_LENGTH, makeEvaluation, sortEvaluations } from '../annotation';
+import {
+  createRequestContext,
+  describeStatement,
+  evaluateConditions,
+  findNarrowingClause,
+  isExclusionClause,
+  namesEveryPrincipal,
+  type PolicyDocument,
+  PolicyParseError,
+  type PolicyStatement,
+  parsePolicyDocument,
+  reachesEveryone,
+  statementCoversAction,
+  statementCoversResource,
+} from '../iam';
+import type { Evaluation, FileSystem, ResourceRef, Scope, Topology } from '../model';
+import { booleanParam, parseRuleParameters } from '../params';
+import { defineRule } from './types';
+
+export const RULE_ID = 'efs-file-system-policy';
+
+const FS = 'AWS::EFS::FileSystem' as const;
+
+/** The client actions of "EFS actions for clients" (Amazon EFS User Guide). */
+export const CLIENT_MOUNT = 'elasticfilesystem:ClientMount';
+export const CLIENT_WRITE = 'elasticfilesystem:ClientWrite';
+export const CLIENT_ROOT_ACCESS = 'elasticfilesystem:ClientRootAccess';
+export const CLIENT_ACTIONS = [CLIENT_MOUNT, CLIENT_WRITE, CLIENT_ROOT_ACCESS] as const;
+
+const SECURE_TRANSPORT_KEY = 'aws:securetransport';
+
+const PARAMETERS = {
+  requireSecureTransport: booleanParam(true),
+  allowAnonymousAccess: booleanParam(false),
+  allowRootAccess: booleanParam(false),
+};
+
+export interface FileSystemPolicyParameters {
+  readonly requireSecureTransport: boolean;
+  readonly allowAnonymousAccess: boolean;
+  readonly allowRootAccess: boolean;
+}
+
+const TLS_ADVICE = 'Add a Deny of Action "*" to Principal "*" if aws:SecureTransport is "false".';
+const GRANT_ADVICE = 'Grant client actions only to named roles or access points.';
+const NO_POLICY =
+  'No file system policy: any client that reaches a mount target mounts read-write as root, without TLS';
+
+const shortAction = (action: string): string => action.replace(/^elasticfilesystem:/, '');
+
+/**
+ * Whether the statement denies every principal every client action on this file system whenever
+ * aws:SecureTransport is false. Its conditions may test only aws:SecureTransport (any other key scopes it),
+ * and must hold for a request with aws:SecureTransport false: Bool or BoolIfExists, "false" or false.
+ */
+function isSecureTransportDeny(statement: PolicyStatement, fileSystemArn: string): boolean {
+  return (
+    statement.effect === 'Deny' &&
+    namesEveryPrincipal(statement) &&
+    CLIENT_ACTIONS.every((action) => statementCoversAction(statement, action)) &&
+    statementCoversResource(statement, fileSystemArn) &&
+    statement.conditions.every((clause) => clause.keyLower === SECURE_TRANSPORT_KEY) &&
+    evaluateConditions(statement.conditions, createRequestContext({ [SECURE_TRANSPORT_KEY]: 'false' }))
+  );
+}
+
+/** Why a Deny that mentions aws:SecureTransport does not count, for the annotation. */
+function describeNarrowDeny(statement: PolicyStatement, fileSystemArn: string): string | undefined {
+  if (statement.effect !== 'Deny' || !statement.conditions.some((c) => c.keyLower === SECURE_TRANSPORT_KEY))
+    return undefined;
+  const reasons: string[] = [];
+  if (!namesEveryPrincipal(statement)) reasons.push('some principals');
+  const missing = CLIENT_ACTIONS.filter((action) => !statementCoversAction(statement, action));
+  if (missing.length) reasons.push(`not ${missing.map(shortAction).join('/')}`);
+  if (!statementCoversResource(statement, fileSystemArn)) reasons.push('another resource');
+  if (statement.conditions.some((c) => c.keyLower !== SECURE_TRANSPORT_KEY)) reasons.push('extra conditions');
+  else if (
+    !evaluateConditions(statement.conditions, createRequestContext({ [SECURE_TRANSPORT_KEY]: 'false' }))
+  ) {
+    reasons.push('a condition that does not match aws:SecureTransport false');
+  }
+  return `${describeStatement(statement)} denies non-TLS only for ${reasons.join(', ')}`;
+}
+
+/**
+ * Whether a Deny takes `action` away from everyone but a fixed set of callers (no condition, or only
+ * exclusion conditions such as StringNotEquals aws:PrincipalOrgID), so that Allows to everyone are
+ * narrowed by it.
+ */
+function isBlanketDeny(statement: PolicyStatement, action: string, fileSystemArn: string): boolean {
+  return (
+    statement.effect === 'Deny' &&
+    namesEveryPrincipal(statement) &&
+    statementCoversAction(statement, action) &&
+    statementCoversResource(statement, fileSystemArn) &&
+    statement.conditions.every(isExclusionClause)
+  );
+}
+
+/** Client actions in `actions` that the statement grants to everyone with nothing narrowing who. */
+function grantedToEveryone(
+  document: PolicyDocument,
+  statement: PolicyStatement,
+  actions: readonly string[],
+  fileSystemArn: string,
+): string[] {
+  if (statement.effect !== 'Allow' || !reachesEveryone(statement)) return [];
+  if (!statementCoversResource(statement, fileSystemArn) || findNarrowingClause(statement)) return [];
+  return actions.filter(
+    (action) =>
+      statementCoversAction(statement, action) &&
+      !document.statements.some((other) => isBlanketDeny(other, action, fileSystemArn)),
+  );
+}
+
+/** Findings against one file system's policy document; empty when it is compliant. */
+export function findPolicyIssues(
+  document: PolicyDocument,
+  fileSystem: FileSystem,
+  params: FileSystemPolicyParameters,
+): { findings: string[]; advice: string[] } {
+  const findings: string[] = [];
+  const advice: string[] = [];
+  const arn = fileSystem.fileSystemArn;
+  if (params.requireSecureTransport && !document.statements.some((s) => isSecureTransportDeny(s, arn))) {
+    const narrow = document.statements
+      .map((s) => describeNarrowDeny(s, arn))
+      .filter((text) => text !== undefined);
+    findings.push(
+      ...(narrow.length ? narrow : ['no statement denies aws:SecureTransport false to everyone']),
+    );
+    advice.push(TLS_ADVICE);
+  }
+  let grants = false;
+  for (const statement of document.statements) {
+    const checked = CLIENT_ACTIONS.filter((action) =>
+      action === CLIENT_ROOT_ACCESS ? !params.allowRootAccess : !params.allowAnonymousAccess,
+    );
+    const granted = grantedToEveryone(document, statement, checked, arn);
+    if (granted.length === 0) continue;
+    grants = true;
+    const viaMountTarget = statement.conditions.some(
+      (c) => c.keyLower === 'elasticfilesystem:accessedviamounttarget',
+    );
+    findings.push(
+      `${describeStatement(statement)} grants ${granted.map(shortAction).join(', ')} to everyone` +
+        (viaMountTarget ? ' (AccessedViaMountTarget narrows nothing)' : ''),
+    );
+  }
+  if (grants) advice.push(GRANT_ADVICE);
+  return { findings, advice };
+}
+
+/** Findings come first (they name the statements); each piece of advice follows while it fits. */
+function annotate(findings: readonly string[], advice: readonly string[]): string {
+  let text = composeAnnotation(findings);
+  for (const piece of advice) {
+    if (text.length + 1 + piece.length <= MAX_ANNOTATION_LENGTH) text = `${text} ${piece}`;
+  }
+  return text;
+}
+
+function evaluateFileSystem(fileSystem: FileSystem, params: FileSystemPolicyParameters): Evaluation {
+  const ref: ResourceRef = { resourceType: FS, resourceId: fileSystem.fileSystemId };
+  if (fileSystem.policy === null) {
+    // The default policy grants every client action to everyone and denies nothing.
+    const relaxedAll =
+      !params.requireSecureTransport && params.allowAnonymousAccess && params.allowRootAccess;
+    if (relaxedAll)
+      return makeEvaluation(
+        RULE_ID,
+        ref,
+        'COMPLIANT',
+        'No file system policy; every check is relaxed by the rule parameters.',
+      );
+    return makeEvaluation(
+      RULE_ID,
+      ref,
+      'NON_COMPLIANT',
+      `${NO_POLICY}. Add a policy that denies aws:SecureTransport false and grants client actions to named roles or access points.`,
+    );
+  }
+  let document: PolicyDocument;
+  try {
+    document = parsePolicyDocument(fileSystem.policy);
+  } catch (error) {
+    if (!(error instanceof PolicyParseError)) throw error;
+    // Never COMPLIANT for a policy we cannot read.
+    return makeEvaluation(
+      RULE_ID,
+      ref,
+      'NON_COMPLIANT',
+      `The file system policy cannot be parsed: ${error.message}`,
+    );
+  }
+  const { findings, advice } = findPolicyIssues(document, fileSystem, params);
+  return findings.length
+    ? makeEvaluation(RULE_ID, ref, 'NON_COMPLIANT', annotate(findings, advice))
+    : makeEvaluation(RULE_ID, ref, 'COMPLIANT');
+}
+
+export function evaluateFileSystemPolicies(
+  topology: Topology,
+  scope: Scope,
+  params: FileSystemPolicyParameters,
+): Evaluation[] {
+  const byId = new Map(topology.fileSystems.map((fs) => [fs.fileSystemId, fs]));
+  const ids =
+    scope.kind === 'all'
+      ? [...byId.keys()]
+      : scope.seeds.filter((seed) => seed.resourceType === FS).map((seed) => seed.resourceId);
+  const evaluations: Evaluation[] = [];
+  for (const id of new Set(ids)) {
+    const fileSystem = byId.get(id);
+    evaluations.push(
+      fileSystem
+        ? evaluateFileSystem(fileSystem, params)
+        : makeEvaluation(
+            RULE_ID,
+            { resourceType: FS, resourceId: id },
+            'NOT_APPLICABLE',
+            'The file system no longer exists.',
+          ),
+    );
+  }
+  return sortEvaluations(evaluations);
+}
+
+export const efsFileSystemPolicy = defineRule<FileSystemPolicyParameters>({
+  id: RULE_ID,
+  title: 'EFS file system policies require TLS and grant no anonymous or root access',
+  description:
+    'Checks the file system policy of each EFS file system. NFS trusts the user id a client asserts, so without ' +
+    'a policy any client that reaches a mount target mounts read-write as root. The policy should deny every ' +
+    'request made without TLS (aws:SecureTransport false), and grant ClientMount, ClientWrite and ' +
+    'ClientRootAccess only to named IAM principals or through access points, never to everyone.',
+  resourceTypes: [FS],
+  triggerResourceTypes: [FS],
+  triggers: ['configurationChange', 'periodic'],
+  severity: 'high',
+  risk:
+    'Any host that can reach a mount target on TCP 2049 can read, change or delete every file, as root, and ' +
+    'NFS traffic without TLS can be read or altered on the network.',
+  remediation:
+    'Set a file system policy (console: File system policy > Edit, or PutFileSystemPolicy) that denies ' +
+    'Principal {"AWS":"*"} Action "*" when Bool aws:SecureTransport is "false", and grants client actions only ' +
+    'to named IAM roles or through access points (condition elasticfilesystem:AccessPointArn). Give each ' +
+    'application an access point that enforces its POSIX user and root directory, and mount with the EFS mount ' +
+    'helper options tls and iam.',
+  parameters: [
+    {
+      name: 'requireSecureTransport',
+      description:
+        'true to require a statement that denies everyone every action when aws:SecureTransport is false.',
+      default: 'true',
+    },
+    {
+      name: 'allowAnonymousAccess',
+      description:
+        'true to accept statements that grant ClientMount or ClientWrite to everyone without a narrowing condition.',
+      default: 'false',
+    },
+    {
+      name: 'allowRootAccess',
+      description:
+        'true to accept statements that grant ClientRootAccess to everyone without a narrowing condition.',
+      default: 'false',
+    },
+  ],
+  parseParameters: (raw) => parseRuleParameters(RULE_ID, PARAMETERS, raw),
+  evaluate: evaluateFileSystemPolicies,
+});

@@ -1,0 +1,257 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { IamStateNotLoadedError } from '../../../../core/iam';
+import {
+  ALL,
+  type Evaluation,
+  type IamPrincipal,
+  type IamState,
+  type Topology,
+} from '../../../../core/model';
+import { efsApiLeastPrivilege } from '../../../../core/rules/efs-api-least-privilege';
+import { ACCOUNT, topology } from '../../../fixtures/topology-builder';
+
+const fixture = (name: string): string =>
+  readFileSync(join(__dirname, '../../../fixtures/policies', name), 'utf8');
+const doc = (statement: unknown): string => JSON.stringify({ Version: '2012-10-17', Statement: statement });
+
+function withIam(iam: IamState): Topology {
+  return { ...topology().build(), iam };
+}
+function managed(policyId: string, policyName: string, document: string) {
+  return { policyId, policyName, arn: `arn:aws:iam::${ACCOUNT}:policy/${policyName}`, document };
+}
+function principal(
+  kind: IamPrincipal['kind'],
+  id: string,
+  name: string,
+  options: Partial<IamPrincipal> = {},
+): IamPrincipal {
+  return {
+    kind,
+    id,
+    name,
+    arn: `arn:aws:iam::${ACCOUNT}:${kind}/${name}`,
+    inlinePolicies: [],
+    attachedPolicyArns: [],
+    ...options,
+  };
+}
+function judgePolicy(document: string, params: Record<string, unknown> = {}): Evaluation {
+  const [evaluation] = efsApiLeastPrivilege.evaluate(
+    withIam({ policies: [managed('ANPA1', 'p', document)], principals: [] }),
+    ALL,
+    params,
+  ) as [Evaluation];
+  return evaluation;
+}
+
+describe('efs-api-least-privilege on customer-managed policies', () => {
+  it('flags elasticfilesystem:* on Resource "*"', () => {
+    expect(judgePolicy(fixture('iam-efs-full-access.json'))).toEqual({
+      rule: 'efs-api-least-privilege',
+      resourceType: 'AWS::IAM::Policy',
+      resourceId: 'ANPA1',
+      complianceType: 'NON_COMPLIANT',
+      annotation:
+        'policy p: statement "EfsAdmin" allows every EFS write action on every resource. Scope Resource to ' +
+        'file-system/access-point ARNs or tags, or list the role in exemptPrincipals.',
+    });
+  });
+
+  it('names the Create/Modify actions granted on "*"', () => {
+    expect(judgePolicy(fixture('iam-efs-create-modify-star.json')).annotation).toMatch(
+      /^policy p: statement #1 allows CreateMountTarget, ModifyMountTargetSecurityGroups on every resource\./,
+    );
+  });
+
+  it.each([
+    ['Action "*"', { Effect: 'Allow', Action: '*', Resource: '*' }, 'every EFS write action'],
+    [
+      'elasticfilesystem:Delete*',
+      { Effect: 'Allow', Action: 'elasticfilesystem:Delete*', Resource: '*' },
+      'DeleteFileSystem, DeleteMountTarget, DeleteFileSystemPolicy (+3)',
+    ],
+    [
+      'a mixed-case action',
+      { Effect: 'Allow', Action: 'ElasticFileSystem:putfilesystempolicy', Resource: '*' },
+      'PutFileSystemPolicy',
+    ],
+    [
+      'every file system of one account',
+      {
+        Effect: 'Allow',
+        Action: 'elasticfilesystem:UpdateFileSystem',
+        Resource: 'arn:aws:elasticfilesystem:us-east-1:111122223333:file-system/*',
+      },
+      'UpdateFileSystem',
+    ],
+    [
+      'every EFS resource in any region',
+      {
+        Effect: 'Allow',
+        Action: 'elasticfilesystem:CreateAccessPoint',
+        Resource: 'arn:aws:elasticfilesystem:*:*:*',
+      },
+      'CreateAccessPoint',
+    ],
+    [
+      'NotResource of one file system',
+      {
+        Effect: 'Allow',
+        Action: 'elasticfilesystem:DeleteFileSystem',
+        NotResource: 'arn:aws:elasticfilesystem:us-east-1:111122223333:file-system/fs-1',
+      },
+      'DeleteFileSystem',
+    ],
+  ])('flags %s', (_name, statement, named) => {
+    const evaluation = judgePolicy(doc([statement]));
+    expect(evaluation.complianceType).toBe('NON_COMPLIANT');
+    expect(evaluation.annotation).toContain(`statement #1 allows ${named} on every resource`);
+  });
+
+  it('flags NotAction that does not exclude EFS writes', () => {
+    expect(judgePolicy(fixture('iam-notaction-admin.json')).annotation).toMatch(
+      /statement "EverythingButIam" allows every EFS write action/,
+    );
+    expect(
+      judgePolicy(doc({ Effect: 'Allow', NotAction: ['iam:*', 'elasticfilesystem:*'], Resource: '*' }))
+        .complianceType,
+    ).toBe('COMPLIANT');
+  });
+
+  it('accepts scoped resources, read-only wildcards, tag-scoped creation and Deny statements', () => {
+    expect(judgePolicy(fixture('iam-efs-scoped.json')).complianceType).toBe('COMPLIANT');
+    expect(judgePolicy(fixture('iam-deny-only.json')).complianceType).toBe('COMPLIANT');
+    expect(
+      judgePolicy(doc({ Effect: 'Allow', Action: 'elasticfilesystem:Client*', Resource: '*' }))
+        .complianceType,
+    ).toBe('COMPLIANT');
+    expect(
+      judgePolicy(
+        doc({
+          Effect: 'Allow',
+          Action: 'elasticfilesystem:DeleteFileSystem',
+          Resource: '*',
+          Condition: { StringEqualsIfExists: { 'aws:ResourceTag/team': 'x' } },
+        }),
+      ).complianceType,
+    ).toBe('NON_COMPLIANT');
+  });
+
+  it('is NON_COMPLIANT for a document it cannot parse', () => {
+    const evaluation = judgePolicy('{"Statement": [');
+    expect(evaluation.complianceType).toBe('NON_COMPLIANT');
+    expect(evaluation.annotation).toMatch(/^policy p cannot be parsed \(not valid JSON/);
+  });
+
+  it('exempts a policy attached only to exempt principals', () => {
+    const policy = managed('ANPA1', 'admin', fixture('iam-efs-full-access.json'));
+    const breakGlass = principal('role', 'AROA1', 'break-glass', { attachedPolicyArns: [policy.arn] });
+    const app = principal('role', 'AROA2', 'app', { attachedPolicyArns: [policy.arn] });
+    const only = efsApiLeastPrivilege.evaluate(
+      withIam({ policies: [policy], principals: [breakGlass] }),
+      ALL,
+      { exemptPrincipals: 'break-glass' },
+    );
+    expect(only.find((e) => e.resourceId === 'ANPA1')?.annotation).toBe(
+      'Exempt: attached only to exempt principals (break-glass).',
+    );
+    const shared = efsApiLeastPrivilege.evaluate(
+      withIam({ policies: [policy], principals: [breakGlass, app] }),
+      ALL,
+      { exemptPrincipals: 'break-glass' },
+    );
+    expect(shared.find((e) => e.resourceId === 'ANPA1')?.complianceType).toBe('NON_COMPLIANT');
+  });
+});
+
+describe('efs-api-least-privilege on roles, users and groups', () => {
+  const state: IamState = {
+    policies: [],
+    principals: [
+      principal('role', 'AROA2', 'ops', {
+        inlinePolicies: [{ policyName: 'efs', document: fixture('iam-efs-full-access.json') }],
+      }),
+      principal('user', 'AIDA1', 'alice', {
+        inlinePolicies: [{ policyName: 'scoped', document: fixture('iam-efs-scoped.json') }],
+      }),
+      principal('group', 'AGPA1', 'admins', {
+        inlinePolicies: [{ policyName: 'admin', document: fixture('iam-notaction-admin.json') }],
+      }),
+      principal('role', 'AROA1', 'BreakGlass', {
+        inlinePolicies: [{ policyName: 'efs', document: fixture('iam-efs-full-access.json') }],
+      }),
+    ],
+  };
+
+  it('judges inline policies, exempts listed principals by name or ARN, in a stable order', () => {
+    const evaluations = efsApiLeastPrivilege.evaluate(withIam(state), ALL, {
+      exemptPrincipals: `arn:aws:iam::${ACCOUNT}:role/breakglass, nobody`,
+    });
+    expect(evaluations.map((e) => [e.resourceType, e.resourceId, e.complianceType, e.annotation])).toEqual([
+      [
+        'AWS::IAM::Group',
+        'AGPA1',
+        'NON_COMPLIANT',
+        expect.stringMatching(
+          /^inline policy admin: statement "EverythingButIam" allows every EFS write action/,
+        ),
+      ],
+      ['AWS::IAM::Role', 'AROA1', 'COMPLIANT', 'Exempt: BreakGlass is listed in exemptPrincipals.'],
+      [
+        'AWS::IAM::Role',
+        'AROA2',
+        'NON_COMPLIANT',
+        expect.stringMatching(/^inline policy efs: statement "EfsAdmin" allows every EFS write action/),
+      ],
+      ['AWS::IAM::User', 'AIDA1', 'COMPLIANT', undefined],
+    ]);
+  });
+
+  it('does not judge a principal by its attached managed policies', () => {
+    const policy = managed('ANPA1', 'admin', fixture('iam-efs-full-access.json'));
+    const role = principal('role', 'AROA9', 'app', { attachedPolicyArns: [policy.arn] });
+    const evaluations = efsApiLeastPrivilege.evaluate(
+      withIam({ policies: [policy], principals: [role] }),
+      ALL,
+      {},
+    );
+    expect(evaluations.map((e) => [e.resourceId, e.complianceType])).toEqual([
+      ['ANPA1', 'NON_COMPLIANT'],
+      ['AROA9', 'COMPLIANT'],
+    ]);
+  });
+
+  it('reports seeds of IAM types only; missing seeds are NOT_APPLICABLE', () => {
+    const evaluations = efsApiLeastPrivilege.evaluate(withIam(state), {
+      kind: 'seeds',
+      seeds: [
+        { resourceType: 'AWS::IAM::User', resourceId: 'AIDA1' },
+        { resourceType: 'AWS::IAM::Role', resourceId: 'AIDA1' },
+        { resourceType: 'AWS::IAM::Policy', resourceId: 'ANPA-gone' },
+        { resourceType: 'AWS::EFS::FileSystem', resourceId: 'fs-1' },
+      ],
+    });
+    expect(evaluations.map((e) => [e.resourceType, e.resourceId, e.complianceType])).toEqual([
+      ['AWS::IAM::Policy', 'ANPA-gone', 'NOT_APPLICABLE'],
+      ['AWS::IAM::Role', 'AIDA1', 'NOT_APPLICABLE'],
+      ['AWS::IAM::User', 'AIDA1', 'COMPLIANT'],
+    ]);
+  });
+
+  it('throws IamStateNotLoadedError rather than answer without IAM state', () => {
+    expect(() => efsApiLeastPrivilege.evaluate(topology().build(), ALL)).toThrow(IamStateNotLoadedError);
+    expect(() =>
+      efsApiLeastPrivilege.evaluate(topology().build(), {
+        kind: 'seeds',
+        seeds: [{ resourceType: 'AWS::IAM::Role', resourceId: 'AROA1' }],
+      }),
+    ).toThrow(/IAM state was not loaded/);
+  });
+
+  it('documents the IAM region and rejects unknown parameters', () => {
+    expect(efsApiLeastPrivilege.description).toMatch(/one region/);
+    expect(() => efsApiLeastPrivilege.parseParameters({ exempt: 'x' })).toThrow(/unknown parameter/);
+  });
+});
