@@ -1,0 +1,69 @@
+// Evaluation helpers shared by every rule: annotation length, construction and stable order.
+import type { ComplianceType, Evaluation, ResourceRef } from './model';
+
+/** PutEvaluations accepts annotations of 1-256 characters. */
+export const MAX_ANNOTATION_LENGTH = 256;
+const ELLIPSIS = '…';
+
+/** Cuts `text` to at most 256 characters, ending in '…' when cut. */
+export function truncateAnnotation(text: string): string {
+  if (text.length <= MAX_ANNOTATION_LENGTH) return text;
+  return `${text.slice(0, MAX_ANNOTATION_LENGTH - ELLIPSIS.length).trimEnd()}${ELLIPSIS}`;
+}
+
+/** Room kept for the advice before findings are dropped in its favour. */
+const MIN_ADVICE_ROOM = 40;
+
+/**
+ * Joins findings with '; ' and appends the advice. When that is too long: findings come first (they
+ * name what is wrong), so the advice is cut with '…' if at least 40 characters of it still fit;
+ * otherwise trailing findings are replaced by '(+N more)' to keep the advice readable. Without
+ * advice, the text is simply cut with '…'.
+ */
+export function composeAnnotation(findings: readonly string[], advice = ''): string {
+  const head = `${findings.join('; ')}.`;
+  const full = advice ? `${head} ${advice}` : head;
+  if (full.length <= MAX_ANNOTATION_LENGTH || !advice || findings.length <= 1)
+    return truncateAnnotation(full);
+  if (head.length + 1 + MIN_ADVICE_ROOM <= MAX_ANNOTATION_LENGTH) return truncateAnnotation(full);
+  for (let kept = findings.length - 1; kept >= 1; kept--) {
+    const text = `${findings.slice(0, kept).join('; ')}; (+${findings.length - kept} more). ${advice}`;
+    if (text.length <= MAX_ANNOTATION_LENGTH) return text;
+  }
+  return truncateAnnotation(`${findings[0]}; (+${findings.length - 1} more). ${advice}`);
+}
+
+export function makeEvaluation(
+  rule: string,
+  ref: ResourceRef,
+  complianceType: ComplianceType,
+  annotation?: string,
+): Evaluation {
+  const evaluation: Evaluation = {
+    rule,
+    resourceType: ref.resourceType,
+    resourceId: ref.resourceId,
+    complianceType,
+  };
+  // Config rejects an empty annotation: leave it out instead.
+  return annotation ? { ...evaluation, annotation: truncateAnnotation(annotation) } : evaluation;
+}
+
+/** Deterministic order: by resourceType, then resourceId. */
+export function sortEvaluations(evaluations: Evaluation[]): Evaluation[] {
+  return evaluations.sort(
+    (a, b) =>
+      compareText(a.resourceType, b.resourceType) ||
+      compareText(a.resourceId, b.resourceId) ||
+      compareText(a.rule, b.rule),
+  );
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Plural helper for annotation text. */
+export function listIds(ids: Iterable<string>): string {
+  return [...ids].join(', ');
+}

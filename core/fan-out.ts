@@ -1,0 +1,230 @@
+// Fan-out: which resources' verdicts a change to some seed resources can alter, per rule (DESIGN.md
+// §1). A rule evaluated with scope 'seeds' reports exactly the fan-out of its seeds; the handler can
+// call the same helper to know what a trigger reaches.
+//
+// efs-mount-target-nfs-ingress (SecurityGroup, FileSystem):
+//   SecurityGroup seed -> the group; the file systems whose mount targets carry it; mount-target groups
+//     whose inbound rules reference it (a deleted group makes them unresolvable) and their file systems.
+//   FileSystem seed -> the file system and its mount targets' groups.
+//   NetworkInterface seed of a mount target -> that mount target's groups and its file system.
+// efs-client-nfs-egress (NetworkInterface):
+//   NetworkInterface seed -> itself; if it is a mount target's, the clients that mount target admits.
+//   SecurityGroup seed -> every non-mount-target interface carrying it; if it is a mount-target group,
+//     the interfaces carrying the groups its NFS inbound rules reference.
+//   FileSystem seed -> the clients its mount targets admit.
+// efs-nfs-network-acl (NetworkAcl):
+//   NetworkAcl seed -> itself.
+//   SecurityGroup / NetworkInterface / FileSystem seeds -> the ACLs of both subnets of every NFS pair
+//     whose client is in the egress fan-out above or whose mount target is affected (carries the group,
+//     is the interface's, or belongs to the file system).
+// A seed of the rule's own resource types that is missing from the topology (deleted) is reported
+// NOT_APPLICABLE. A pair that a change removed is not found from current state; the periodic sweep
+// marks its ACLs NOT_APPLICABLE.
+import type { MountTarget, ResourceRef, ResourceType, Scope, Topology } from './model';
+import { buildNfsGraph, listNfsPairs } from './net/nfs-paths';
+import { indexTopology, isMountTargetInterface, type TopologyIndex } from './topology-index';
+
+export type FanOut = (topology: Topology, seeds: readonly ResourceRef[]) => ResourceRef[];
+
+const SG: ResourceType = 'AWS::EC2::SecurityGroup';
+const ENI: ResourceType = 'AWS::EC2::NetworkInterface';
+const FS: ResourceType = 'AWS::EFS::FileSystem';
+const ACL: ResourceType = 'AWS::EC2::NetworkAcl';
+
+class RefSet {
+  private readonly keys = new Set<string>();
+  readonly refs: ResourceRef[] = [];
+  add(resourceType: ResourceType, resourceId: string): void {
+    const key = `${resourceType}|${resourceId}`;
+    if (this.keys.has(key)) return;
+    this.keys.add(key);
+    this.refs.push({ resourceType, resourceId });
+  }
+}
+
+export function fanOutIngress(topology: Topology, seeds: readonly ResourceRef[]): ResourceRef[] {
+  const index = indexTopology(topology);
+  const out = new RefSet();
+  const addMountTargetFileSystem = (mt: MountTarget): void => {
+    if (index.fileSystemsById.has(mt.fileSystemId)) out.add(FS, mt.fileSystemId);
+  };
+  const addGroupIfPresent = (groupId: string): void => {
+    if (index.groupsById.has(groupId)) out.add(SG, groupId);
+  };
+  for (const seed of seeds) {
+    if (seed.resourceType === SG) {
+      out.add(SG, seed.resourceId);
+      for (const mt of index.mountTargetsByGroup.get(seed.resourceId) ?? []) addMountTargetFileSystem(mt);
+      for (const referencing of index.groupsReferencing.get(seed.resourceId) ?? []) {
+        const mountTargets = index.mountTargetsByGroup.get(referencing.groupId);
+        if (!mountTargets) continue;
+        out.add(SG, referencing.groupId);
+        for (const mt of mountTargets) addMountTargetFileSystem(mt);
+      }
+    } else if (seed.resourceType === FS) {
+      out.add(FS, seed.resourceId);
+      for (const mt of index.mountTargetsByFileSystem.get(seed.resourceId) ?? []) {
+        for (const groupId of mt.securityGroupIds) addGroupIfPresent(groupId);
+      }
+    } else if (seed.resourceType === ENI) {
+      const mt = index.mountTargetsByInterface.get(seed.resourceId);
+      if (!mt) continue;
+      for (const groupId of mt.securityGroupIds) addGroupIfPresent(groupId);
+      addMountTargetFileSystem(mt);
+    }
+  }
+  return out.refs;
+}
+
+function addNonMountTargetInterfaces(index: TopologyIndex, groupId: string, add: (id: string) => void): void {
+  for (const eni of index.interfacesByGroup.get(groupId) ?? []) {
+    if (!isMountTargetInterface(index, eni)) add(eni.networkInterfaceId);
+  }
+}
+
+export function fanOutEgress(topology: Topology, seeds: readonly ResourceRef[]): ResourceRef[] {
+  const graph = buildNfsGraph(topology);
+  const { index } = graph;
+  const out = new RefSet();
+  const add = (id: string): void => out.add(ENI, id);
+  const addClientsOf = (mt: MountTarget): void => {
+    for (const client of graph.clientsOf.get(mt.mountTargetId) ?? []) add(client.networkInterfaceId);
+  };
+  for (const seed of seeds) {
+    if (seed.resourceType === ENI) {
+      add(seed.resourceId);
+      const mt = index.mountTargetsByInterface.get(seed.resourceId);
+      if (mt) addClientsOf(mt);
+    } else if (seed.resourceType === SG) {
+      addNonMountTargetInterfaces(index, seed.resourceId, add);
+      for (const sourceGroupId of graph.nfsSourceGroups.get(seed.resourceId) ?? []) {
+        addNonMountTargetInterfaces(index, sourceGroupId, add);
+      }
+    } else if (seed.resourceType === FS) {
+      for (const mt of index.mountTargetsByFileSystem.get(seed.resourceId) ?? []) addClientsOf(mt);
+    }
+  }
+  return out.refs;
+}
+
+export function fanOutNetworkAcl(topology: Topology, seeds: readonly ResourceRef[]): ResourceRef[] {
+  const index = indexTopology(topology);
+  const out = new RefSet();
+  const otherSeeds: ResourceRef[] = [];
+  const affectedMountTargets = new Set<string>();
+  for (const seed of seeds) {
+    if (seed.resourceType === ACL) {
+      out.add(ACL, seed.resourceId);
+      continue;
+    }
+    otherSeeds.push(seed);
+    if (seed.resourceType === SG) {
+      for (const mt of index.mountTargetsByGroup.get(seed.resourceId) ?? [])
+        affectedMountTargets.add(mt.mountTargetId);
+    } else if (seed.resourceType === ENI) {
+      const mt = index.mountTargetsByInterface.get(seed.resourceId);
+      if (mt) affectedMountTargets.add(mt.mountTargetId);
+    } else if (seed.resourceType === FS) {
+      for (const mt of index.mountTargetsByFileSystem.get(seed.resourceId) ?? []) {
+        affectedMountTargets.add(mt.mountTargetId);
+      }
+    }
+  }
+  if (otherSeeds.length === 0) return out.refs;
+  const clients = new Set(fanOutEgress(topology, otherSeeds).map((ref) => ref.resourceId));
+  for (const pair of listNfsPairs(topology)) {
+    if (pair.client.subnetId === pair.mountTarget.subnetId) continue;
+    if (
+      !clients.has(pair.client.networkInterfaceId) &&
+      !affectedMountTargets.has(pair.mountTarget.mountTargetId)
+    ) {
+      continue;
+    }
+    for (const subnetId of [pair.client.subnetId, pair.mountTarget.subnetId]) {
+      const acl = index.networkAclBySubnet.get(subnetId);
+      if (acl) out.add(ACL, acl.networkAclId);
+    }
+  }
+  return out.refs;
+}
+
+const FAN_OUTS: Readonly<Record<string, FanOut>> = {
+  'efs-mount-target-nfs-ingress': fanOutIngress,
+  'efs-client-nfs-egress': fanOutEgress,
+  'efs-nfs-network-acl': fanOutNetworkAcl,
+};
+
+/**
+ * The resources (of the rule's resource types) whose verdicts a change to `seeds` can alter, seeds
+ * included. Undefined for a rule without a registered fan-out.
+ */
+export function fanOutSeeds(
+  ruleId: string,
+  topology: Topology,
+  seeds: readonly ResourceRef[],
+): ResourceRef[] | undefined {
+  return FAN_OUTS[ruleId]?.(topology, seeds);
+}
+
+/** Does the topology hold this resource? */
+export function resourceExists(index: TopologyIndex, ref: ResourceRef): boolean {
+  switch (ref.resourceType) {
+    case SG:
+      return index.groupsById.has(ref.resourceId);
+    case ENI:
+      return index.interfacesById.has(ref.resourceId);
+    case FS:
+      return index.fileSystemsById.has(ref.resourceId);
+    case ACL:
+      return index.networkAclsById.has(ref.resourceId);
+    default:
+      return false;
+  }
+}
+
+function allOfType(topology: Topology, resourceType: ResourceType): ResourceRef[] {
+  const ids: readonly string[] =
+    resourceType === SG
+      ? topology.securityGroups.map((g) => g.groupId)
+      : resourceType === ENI
+        ? topology.networkInterfaces.map((e) => e.networkInterfaceId)
+        : resourceType === FS
+          ? topology.fileSystems.map((f) => f.fileSystemId)
+          : resourceType === ACL
+            ? topology.networkAcls.map((a) => a.networkAclId)
+            : [];
+  return [...new Set(ids)].map((resourceId) => ({ resourceType, resourceId }));
+}
+
+export interface ResolvedScope {
+  /** Resources to evaluate, each once, all present in the topology. */
+  readonly present: readonly ResourceRef[];
+  /** Seeds of the rule's resource types that the topology no longer holds: NOT_APPLICABLE. */
+  readonly deleted: readonly ResourceRef[];
+}
+
+/** Turns a Scope into the resources a rule must report, each exactly once. */
+export function resolveScope(
+  topology: Topology,
+  scope: Scope,
+  resourceTypes: readonly ResourceType[],
+  fanOut: FanOut,
+): ResolvedScope {
+  if (scope.kind === 'all') {
+    return { present: resourceTypes.flatMap((type) => allOfType(topology, type)), deleted: [] };
+  }
+  const index = indexTopology(topology);
+  const present: ResourceRef[] = [];
+  const deleted: ResourceRef[] = [];
+  const seen = new Set<string>();
+  const own = scope.seeds.filter((seed) => resourceTypes.includes(seed.resourceType));
+  for (const ref of [...own, ...fanOut(topology, scope.seeds)]) {
+    if (!resourceTypes.includes(ref.resourceType)) continue;
+    const key = `${ref.resourceType}|${ref.resourceId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (resourceExists(index, ref)) present.push(ref);
+    else deleted.push(ref);
+  }
+  return { present, deleted };
+}

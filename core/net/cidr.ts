@@ -1,0 +1,147 @@
+// CIDR and address math on ipaddr.js. IPv4 and IPv6 are kept apart: a v4 block never contains a v6
+// address (including IPv4-mapped IPv6 forms), as AWS evaluates the two rule sets separately.
+import ipaddr from 'ipaddr.js';
+import { EfsguardError } from '../errors';
+
+export type AddressFamily = 'ipv4' | 'ipv6';
+
+/** A CIDR or address that cannot be parsed. `value` is the offending text. */
+export class InvalidCidrError extends EfsguardError {
+  constructor(
+    readonly value: string,
+    detail: string,
+  ) {
+    super(`invalid CIDR or address "${value}": ${detail}`);
+  }
+}
+
+export interface ParsedCidr {
+  readonly family: AddressFamily;
+  /** Canonical text: the network address and prefix length, e.g. 10.0.0.0/16, 2001:db8::/32. */
+  readonly canonical: string;
+  readonly prefixLength: number;
+  /** The network address as an unsigned integer (IPv4 and IPv6 alike, to compare without re-parsing). */
+  readonly first: bigint;
+  readonly last: bigint;
+}
+
+export interface ParsedAddress {
+  readonly family: AddressFamily;
+  readonly value: bigint;
+}
+
+// Parsed values are cached: a benchmark topology carries hundreds of thousands of permissions but
+// few distinct CIDRs. Both caches only grow with distinct input strings.
+const cidrCache = new Map<string, ParsedCidr>();
+const addressCache = new Map<string, ParsedAddress>();
+
+function toBigInt(bytes: readonly number[]): bigint {
+  let value = 0n;
+  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
+  return value;
+}
+
+function parseAddressUncached(text: string): ParsedAddress {
+  // Strict forms only: ipaddr's permissive parser would accept '10.1' or hex octets.
+  if (ipaddr.IPv4.isValidFourPartDecimal(text)) {
+    return { family: 'ipv4', value: toBigInt(ipaddr.IPv4.parse(text).toByteArray()) };
+  }
+  if (ipaddr.IPv6.isValid(text)) {
+    return { family: 'ipv6', value: toBigInt(ipaddr.IPv6.parse(text).toByteArray()) };
+  }
+  throw new InvalidCidrError(text, 'not an IPv4 or IPv6 address');
+}
+
+/** Parses an IPv4 or IPv6 address (no prefix). Throws InvalidCidrError naming the text. */
+export function parseAddress(text: string): ParsedAddress {
+  let parsed = addressCache.get(text);
+  if (!parsed) {
+    parsed = parseAddressUncached(text);
+    addressCache.set(text, parsed);
+  }
+  return parsed;
+}
+
+function parseCidrUncached(text: string): ParsedCidr {
+  const slash = text.indexOf('/');
+  if (slash < 0) throw new InvalidCidrError(text, 'missing "/prefix-length"');
+  const addressText = text.slice(0, slash);
+  const prefixText = text.slice(slash + 1);
+  let address: ParsedAddress;
+  try {
+    address = parseAddress(addressText);
+  } catch {
+    throw new InvalidCidrError(text, `"${addressText}" is not an IPv4 or IPv6 address`);
+  }
+  const bits = address.family === 'ipv4' ? 32 : 128;
+  if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > bits) {
+    throw new InvalidCidrError(text, `prefix length must be 0-${bits}`);
+  }
+  const prefixLength = Number(prefixText);
+  const hostBits = BigInt(bits - prefixLength);
+  const first = (address.value >> hostBits) << hostBits;
+  const last = first + (1n << hostBits) - 1n;
+  const networkText =
+    address.family === 'ipv4'
+      ? ipaddr.IPv4.networkAddressFromCIDR(text).toString()
+      : ipaddr.IPv6.networkAddressFromCIDR(text).toString();
+  return { family: address.family, canonical: `${networkText}/${prefixLength}`, prefixLength, first, last };
+}
+
+/** Parses and validates a CIDR. Throws InvalidCidrError naming the bad CIDR. */
+export function parseCidr(text: string): ParsedCidr {
+  let parsed = cidrCache.get(text);
+  if (!parsed) {
+    parsed = parseCidrUncached(text);
+    cidrCache.set(text, parsed);
+  }
+  return parsed;
+}
+
+export function isValidCidr(text: string): boolean {
+  try {
+    parseCidr(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The canonical form: host bits cleared, IPv6 compressed (e.g. 10.0.0.1/16 -> 10.0.0.0/16). */
+export function canonicaliseCidr(text: string): string {
+  return parseCidr(text).canonical;
+}
+
+/** True when `address` lies in `cidr`, same address family only. */
+export function cidrContainsAddress(cidr: string, address: string): boolean {
+  const block = parseCidr(cidr);
+  const parsed = parseAddress(address);
+  return block.family === parsed.family && block.first <= parsed.value && parsed.value <= block.last;
+}
+
+/** True when every address of `inner` lies in `outer`, same address family only. */
+export function cidrContainsCidr(outer: string, inner: string): boolean {
+  const a = parseCidr(outer);
+  const b = parseCidr(inner);
+  return a.family === b.family && a.first <= b.first && b.last <= a.last;
+}
+
+/** True when the two blocks share at least one address. */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const x = parseCidr(a);
+  const y = parseCidr(b);
+  return x.family === y.family && x.first <= y.last && y.first <= x.last;
+}
+
+/** 0.0.0.0/0 or ::/0 (in any spelling): every address of its family. */
+export function isWorldOpen(cidr: string): boolean {
+  return parseCidr(cidr).prefixLength === 0;
+}
+
+export function addressFamilyOf(address: string): AddressFamily {
+  return parseAddress(address).family;
+}
+
+export function cidrFamilyOf(cidr: string): AddressFamily {
+  return parseCidr(cidr).family;
+}

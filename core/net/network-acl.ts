@@ -1,0 +1,91 @@
+// Network ACL evaluation. AWS: ACLs are stateless; rules are evaluated in ascending rule-number order,
+// the first rule that matches the traffic decides, and the final '*' rule denies. IPv4 and IPv6
+// traffic are matched only by rules of their own family. Port ranges apply to the destination port.
+// https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html
+import type { NetworkAcl, NetworkAclEntry, PortRange } from '../model';
+import { cidrContainsAddress, parseAddress, parseCidr } from './cidr';
+import type { Direction } from './security-groups';
+
+/** The rule number that decides, or '*' for the final implicit deny. */
+export type AclRuleNumber = number | '*';
+
+export interface AclDecision {
+  readonly allowed: boolean;
+  readonly ruleNumber: AclRuleNumber;
+  /** When denied: the first denied port (a range check reports where it first fails). */
+  readonly deniedPort?: number;
+}
+
+const sortedCache = new WeakMap<NetworkAcl, Map<string, readonly NetworkAclEntry[]>>();
+
+/** Entries of one direction and address family, in evaluation order (memoised per ACL). */
+export function entriesInOrder(
+  acl: NetworkAcl,
+  direction: Direction,
+  family: 'ipv4' | 'ipv6',
+): readonly NetworkAclEntry[] {
+  let byKey = sortedCache.get(acl);
+  if (!byKey) {
+    byKey = new Map();
+    sortedCache.set(acl, byKey);
+  }
+  const key = `${direction}:${family}`;
+  let entries = byKey.get(key);
+  if (!entries) {
+    const egress = direction === 'egress';
+    entries = acl.entries
+      .filter((entry) => entry.egress === egress && parseCidr(entry.cidr).family === family)
+      .sort((a, b) => a.ruleNumber - b.ruleNumber);
+    byKey.set(key, entries);
+  }
+  return entries;
+}
+
+function entryTcpPorts(entry: NetworkAclEntry): PortRange | undefined {
+  if (entry.protocol === 'all') return { from: 0, to: 65535 };
+  if (entry.protocol === 'tcp') return entry.ports;
+  return undefined;
+}
+
+/**
+ * Does `acl` let TCP through in `direction` for the peer address (the source for ingress, the
+ * destination for egress) on every destination port of `ports`? First match decides each port.
+ */
+export function evaluateAclTcp(
+  acl: NetworkAcl,
+  direction: Direction,
+  peerAddress: string,
+  ports: PortRange,
+): AclDecision {
+  const family = parseAddress(peerAddress).family;
+  // The ports not yet decided, as disjoint ascending intervals; each entry decides its part of them.
+  let pending: PortRange[] = [{ from: ports.from, to: ports.to }];
+  let lastAllowRule: AclRuleNumber = '*';
+  for (const entry of entriesInOrder(acl, direction, family)) {
+    const range = entryTcpPorts(entry);
+    if (!range || !cidrContainsAddress(entry.cidr, peerAddress)) continue;
+    const next: PortRange[] = [];
+    let firstHit: number | undefined;
+    for (const interval of pending) {
+      const from = Math.max(interval.from, range.from);
+      const to = Math.min(interval.to, range.to);
+      if (from > to) {
+        next.push(interval);
+        continue;
+      }
+      if (firstHit === undefined) firstHit = from;
+      if (interval.from < from) next.push({ from: interval.from, to: from - 1 });
+      if (to < interval.to) next.push({ from: to + 1, to: interval.to });
+    }
+    if (firstHit === undefined) continue;
+    if (entry.action === 'deny')
+      return { allowed: false, ruleNumber: entry.ruleNumber, deniedPort: firstHit };
+    lastAllowRule = entry.ruleNumber;
+    pending = next;
+    if (pending.length === 0) return { allowed: true, ruleNumber: lastAllowRule };
+  }
+  const first = pending[0];
+  return first
+    ? { allowed: false, ruleNumber: '*', deniedPort: first.from }
+    : { allowed: true, ruleNumber: lastAllowRule };
+}

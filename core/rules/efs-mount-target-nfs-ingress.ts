@@ -1,0 +1,234 @@
+// efs-mount-target-nfs-ingress: mount targets admit NFS only from intended clients, and nothing else.
+import { composeAnnotation, makeEvaluation, sortEvaluations } from '../annotation';
+import { fanOutIngress, type ResolvedScope, resolveScope } from '../fan-out';
+import type { Evaluation, Permission, ResourceType, SecurityGroup, Topology } from '../model';
+import { cidrContainsCidr, isWorldOpen } from '../net/cidr';
+import { coversNfs, describeProtocolAndPorts, isExactlyNfs } from '../net/protocol';
+import { describePeer } from '../net/security-groups';
+import {
+  booleanParam,
+  cidrListParam,
+  type GroupSelector,
+  groupListParam,
+  parseRuleParameters,
+} from '../params';
+import { indexTopology, type TopologyIndex } from '../topology-index';
+import { defineRule } from './types';
+
+export const RULE_ID = 'efs-mount-target-nfs-ingress';
+
+const PARAMETERS = {
+  allowedCidrs: cidrListParam(),
+  allowedSourceSecurityGroups: groupListParam(),
+  allowUnusedIngress: booleanParam(false),
+};
+
+export interface IngressParameters {
+  readonly allowedCidrs: readonly string[];
+  readonly allowedSourceSecurityGroups: readonly GroupSelector[];
+  readonly allowUnusedIngress: boolean;
+}
+
+const RESOURCE_TYPES: readonly ResourceType[] = ['AWS::EC2::SecurityGroup', 'AWS::EFS::FileSystem'];
+
+const ADVICE = 'Allow only tcp 2049 from client security groups of this account; remove other inbound rules.';
+
+/** Findings against one mount-target group; empty when it is compliant. */
+export function findIngressIssues(
+  index: TopologyIndex,
+  group: SecurityGroup,
+  params: IngressParameters,
+): string[] {
+  const findings: string[] = [];
+  const vpc = index.vpcsById.get(group.vpcId);
+  const isInside = (cidr: string): boolean =>
+    (vpc?.cidrBlocks ?? []).some((block) => cidrContainsCidr(block, cidr)) ||
+    params.allowedCidrs.some((allowed) => cidrContainsCidr(allowed, cidr));
+  const judgeCidr = (cidr: string, via: string, what: string): void => {
+    if (isWorldOpen(cidr)) findings.push(`${group.groupId} allows ${what} from ${cidr}${via}`);
+    else if (!isInside(cidr)) {
+      if (!vpc)
+        findings.push(
+          `${group.groupId} allows ${what} from ${cidr}${via} and VPC ${group.vpcId} cannot be resolved`,
+        );
+      else
+        findings.push(`${group.groupId} allows ${what} from ${cidr}${via} outside the VPC and allowedCidrs`);
+    }
+  };
+  for (const permission of group.ingress) {
+    const what = describeProtocolAndPorts(permission);
+    const source = describePeer(permission.peer, group.ownerId);
+    if (!coversNfs(permission)) {
+      if (!params.allowUnusedIngress)
+        findings.push(`${group.groupId} has unused inbound ${what} from ${source}`);
+      continue;
+    }
+    if (!isExactlyNfs(permission) && !params.allowUnusedIngress) {
+      findings.push(`${group.groupId} allows ${what} from ${source}, wider than tcp 2049`);
+    }
+    judgeNfsSource(index, group, permission, params, what, judgeCidr, findings);
+  }
+  return findings;
+}
+
+function judgeNfsSource(
+  index: TopologyIndex,
+  group: SecurityGroup,
+  permission: Permission,
+  params: IngressParameters,
+  what: string,
+  judgeCidr: (cidr: string, via: string, what: string) => void,
+  findings: string[],
+): void {
+  const peer = permission.peer;
+  switch (peer.kind) {
+    case 'cidr':
+      judgeCidr(peer.cidr, '', what);
+      return;
+    case 'prefixList': {
+      const list = index.prefixListsById.get(peer.prefixListId);
+      if (!list) {
+        findings.push(
+          `${group.groupId} allows ${what} from prefix list ${peer.prefixListId}, which cannot be resolved`,
+        );
+        return;
+      }
+      for (const entry of list.entries) judgeCidr(entry, ` (via ${peer.prefixListId})`, what);
+      return;
+    }
+    case 'group': {
+      if (peer.userId !== group.ownerId) {
+        const listed = params.allowedSourceSecurityGroups.some(
+          (selector) => selector.groupId === peer.groupId && (selector.userId ?? peer.userId) === peer.userId,
+        );
+        if (!listed) {
+          findings.push(
+            `${group.groupId} allows ${what} from ${peer.userId}/${peer.groupId} of another account`,
+          );
+        }
+        return;
+      }
+      // The loaders load every referenced group, so a missing one does not exist or was not visible.
+      if (!index.groupsById.has(peer.groupId)) {
+        findings.push(`${group.groupId} allows ${what} from ${peer.groupId}, which cannot be resolved`);
+      }
+      return;
+    }
+  }
+}
+
+export function evaluateIngress(
+  topology: Topology,
+  refs: ResolvedScope,
+  params: IngressParameters,
+): Evaluation[] {
+  const index = indexTopology(topology);
+  const groupFindings = new Map<string, string[]>();
+  const findingsOf = (groupId: string): string[] | undefined => {
+    let findings = groupFindings.get(groupId);
+    if (!findings) {
+      const group = index.groupsById.get(groupId);
+      if (!group) return undefined;
+      findings = findIngressIssues(index, group, params);
+      groupFindings.set(groupId, findings);
+    }
+    return findings;
+  };
+  const evaluations: Evaluation[] = [];
+  for (const ref of refs.present) {
+    if (ref.resourceType === 'AWS::EC2::SecurityGroup') {
+      if (!index.mountTargetsByGroup.has(ref.resourceId)) {
+        evaluations.push(
+          makeEvaluation(RULE_ID, ref, 'NOT_APPLICABLE', 'Not attached to any EFS mount target.'),
+        );
+        continue;
+      }
+      const findings = findingsOf(ref.resourceId) ?? [];
+      evaluations.push(
+        findings.length
+          ? makeEvaluation(RULE_ID, ref, 'NON_COMPLIANT', composeAnnotation(findings, ADVICE))
+          : makeEvaluation(RULE_ID, ref, 'COMPLIANT'),
+      );
+    } else {
+      const mountTargets = index.mountTargetsByFileSystem.get(ref.resourceId) ?? [];
+      if (mountTargets.length === 0) {
+        evaluations.push(
+          makeEvaluation(RULE_ID, ref, 'NOT_APPLICABLE', 'The file system has no mount targets.'),
+        );
+        continue;
+      }
+      const offending: string[] = [];
+      const unresolved: string[] = [];
+      const groupIds = [...new Set(mountTargets.flatMap((mt) => mt.securityGroupIds))].sort();
+      for (const groupId of groupIds) {
+        const findings = findingsOf(groupId);
+        if (findings === undefined) unresolved.push(groupId);
+        else if (findings.length) offending.push(groupId);
+      }
+      const issues = [
+        ...(offending.length
+          ? [`mount-target groups ${offending.join(', ')} admit more than NFS from intended clients`]
+          : []),
+        ...(unresolved.length ? [`mount-target groups ${unresolved.join(', ')} cannot be resolved`] : []),
+      ];
+      evaluations.push(
+        issues.length
+          ? makeEvaluation(
+              RULE_ID,
+              ref,
+              'NON_COMPLIANT',
+              composeAnnotation(issues, "See those groups' evaluations."),
+            )
+          : makeEvaluation(RULE_ID, ref, 'COMPLIANT'),
+      );
+    }
+  }
+  for (const ref of refs.deleted) {
+    evaluations.push(makeEvaluation(RULE_ID, ref, 'NOT_APPLICABLE', 'The resource no longer exists.'));
+  }
+  return sortEvaluations(evaluations);
+}
+
+export const efsMountTargetNfsIngress = defineRule<IngressParameters>({
+  id: RULE_ID,
+  title: 'EFS mount targets admit NFS only from intended clients, and nothing else',
+  description:
+    'Checks the security groups attached to EFS mount targets. Each should allow only TCP 2049 (NFS), and only from ' +
+    'the security groups of the instances, containers or functions meant to mount the file system. A group that ' +
+    'admits NFS from 0.0.0.0/0, ::/0, addresses outside the VPC, unknown prefix lists or other accounts exposes the ' +
+    'file system to anyone who can reach it; any other inbound rule is unused by EFS and only widens exposure.',
+  resourceTypes: RESOURCE_TYPES,
+  triggerResourceTypes: ['AWS::EC2::SecurityGroup', 'AWS::EFS::FileSystem', 'AWS::EC2::NetworkInterface'],
+  triggers: ['configurationChange', 'periodic'],
+  severity: 'high',
+  risk:
+    'Anyone who can reach a mount target over NFS can mount the file system; unless a file-system policy says ' +
+    'otherwise, as root with read-write access.',
+  remediation:
+    'On each mount-target security group, keep one inbound rule per client group: TCP 2049 from that security ' +
+    'group. Remove CIDR, world-open, cross-account and non-NFS inbound rules, or list the intended ones in the ' +
+    'allowedCidrs / allowedSourceSecurityGroups parameters.',
+  parameters: [
+    {
+      name: 'allowedCidrs',
+      description:
+        'CIDRs outside the VPC that may send NFS (comma-separated or JSON array), e.g. an on-premises range.',
+      default: '',
+    },
+    {
+      name: 'allowedSourceSecurityGroups',
+      description:
+        "Groups of other accounts that may send NFS: 'sg-…' or '123456789012/sg-…', comma-separated.",
+      default: '',
+    },
+    {
+      name: 'allowUnusedIngress',
+      description:
+        'true to accept inbound rules other than TCP 2049 (all-traffic, wider ranges, other ports).',
+      default: 'false',
+    },
+  ],
+  parseParameters: (raw) => parseRuleParameters(RULE_ID, PARAMETERS, raw),
+  evaluate: (topology, scope, params) =>
+    evaluateIngress(topology, resolveScope(topology, scope, RESOURCE_TYPES, fanOutIngress), params),
+});

@@ -1,0 +1,181 @@
+// efs-nfs-network-acl: network ACLs pass NFS and its return traffic between clients and mount targets.
+import { composeAnnotation, makeEvaluation, sortEvaluations } from '../annotation';
+import { fanOutNetworkAcl, type ResolvedScope, resolveScope } from '../fan-out';
+import {
+  type Evaluation,
+  type NetworkAcl,
+  NFS_PORT,
+  type PortRange,
+  type ResourceType,
+  type Topology,
+} from '../model';
+import { type AclDecision, evaluateAclTcp } from '../net/network-acl';
+import { listNfsPairs, type NfsPair } from '../net/nfs-paths';
+import type { Direction } from '../net/security-groups';
+import { parseRuleParameters, portRangeParam } from '../params';
+import { indexTopology } from '../topology-index';
+import { defineRule } from './types';
+
+export const RULE_ID = 'efs-nfs-network-acl';
+
+const RESOURCE_TYPES: readonly ResourceType[] = ['AWS::EC2::NetworkAcl'];
+
+/** The Linux ephemeral range, used by clients mounting with `noresvport` as EFS recommends. */
+export const DEFAULT_CLIENT_PORT_RANGE: PortRange = { from: 32768, to: 60999 };
+
+const PARAMETERS = { clientPortRange: portRangeParam(DEFAULT_CLIENT_PORT_RANGE) };
+
+export interface NetworkAclParameters {
+  readonly clientPortRange: PortRange;
+}
+
+const ADVICE = 'ACLs are stateless: allow NFS and its return traffic in both subnets, before any deny.';
+
+/** One of the four flows a pair needs, as seen by one ACL. */
+export interface AclCheck {
+  readonly acl: NetworkAcl;
+  readonly side: 'client' | 'mount-target';
+  readonly direction: Direction;
+  readonly peerAddress: string;
+  readonly ports: PortRange;
+}
+
+/** The four checks of DESIGN.md §2 for one pair, given both subnets' ACLs (either may be missing). */
+export function checksOfPair(
+  pair: NfsPair,
+  clientAcl: NetworkAcl | undefined,
+  mountTargetAcl: NetworkAcl | undefined,
+  clientPorts: PortRange,
+): AclCheck[] {
+  const nfs = { from: NFS_PORT, to: NFS_PORT };
+  const checks: AclCheck[] = [];
+  if (clientAcl) {
+    checks.push({
+      acl: clientAcl,
+      side: 'client',
+      direction: 'egress',
+      peerAddress: pair.mountTargetAddress,
+      ports: nfs,
+    });
+    checks.push({
+      acl: clientAcl,
+      side: 'client',
+      direction: 'ingress',
+      peerAddress: pair.mountTargetAddress,
+      ports: clientPorts,
+    });
+  }
+  if (mountTargetAcl) {
+    checks.push({
+      acl: mountTargetAcl,
+      side: 'mount-target',
+      direction: 'ingress',
+      peerAddress: pair.clientAddress,
+      ports: nfs,
+    });
+    checks.push({
+      acl: mountTargetAcl,
+      side: 'mount-target',
+      direction: 'egress',
+      peerAddress: pair.clientAddress,
+      ports: clientPorts,
+    });
+  }
+  return checks;
+}
+
+function describeBlock(pair: NfsPair, check: AclCheck, decision: AclDecision): string {
+  const rule = decision.ruleNumber === '*' ? 'rule *' : `rule ${decision.ruleNumber}`;
+  const ports =
+    check.ports.from === check.ports.to ? `${check.ports.from}` : `${check.ports.from}-${check.ports.to}`;
+  const flow = check.ports.from === NFS_PORT && check.ports.to === NFS_PORT ? 'NFS' : 'return';
+  const way = check.direction === 'egress' ? `outbound tcp ${ports} to` : `inbound tcp ${ports} from`;
+  const port = check.ports.from === check.ports.to ? '' : ` (port ${decision.deniedPort})`;
+  const who = `${pair.client.networkInterfaceId}->${pair.mountTarget.mountTargetId}`;
+  return `${rule} denies ${flow} ${way} ${check.peerAddress}${port} for ${who}`;
+}
+
+export function evaluateNetworkAcl(
+  topology: Topology,
+  refs: ResolvedScope,
+  params: NetworkAclParameters,
+): Evaluation[] {
+  const index = indexTopology(topology);
+  const wanted = new Set(refs.present.map((ref) => ref.resourceId));
+  const onPath = new Set<string>();
+  const findings = new Map<string, string[]>();
+  for (const pair of listNfsPairs(topology)) {
+    // ACLs filter traffic only where it crosses a subnet boundary.
+    if (pair.client.subnetId === pair.mountTarget.subnetId) continue;
+    const clientAcl = index.networkAclBySubnet.get(pair.client.subnetId);
+    const mountTargetAcl = index.networkAclBySubnet.get(pair.mountTarget.subnetId);
+    for (const check of checksOfPair(pair, clientAcl, mountTargetAcl, params.clientPortRange)) {
+      const aclId = check.acl.networkAclId;
+      if (!wanted.has(aclId)) continue;
+      onPath.add(aclId);
+      const decision = evaluateAclTcp(check.acl, check.direction, check.peerAddress, check.ports);
+      if (decision.allowed) continue;
+      const list = findings.get(aclId) ?? [];
+      list.push(describeBlock(pair, check, decision));
+      findings.set(aclId, list);
+    }
+  }
+  const evaluations: Evaluation[] = [];
+  for (const ref of refs.present) {
+    const blocked = findings.get(ref.resourceId);
+    if (blocked?.length) {
+      evaluations.push(makeEvaluation(RULE_ID, ref, 'NON_COMPLIANT', composeAnnotation(blocked, ADVICE)));
+    } else if (onPath.has(ref.resourceId)) {
+      evaluations.push(makeEvaluation(RULE_ID, ref, 'COMPLIANT'));
+    } else {
+      evaluations.push(
+        makeEvaluation(
+          RULE_ID,
+          ref,
+          'NOT_APPLICABLE',
+          'Not on the path of any NFS client and mount target in different subnets.',
+        ),
+      );
+    }
+  }
+  for (const ref of refs.deleted) {
+    evaluations.push(makeEvaluation(RULE_ID, ref, 'NOT_APPLICABLE', 'The resource no longer exists.'));
+  }
+  return sortEvaluations(evaluations);
+}
+
+export const efsNfsNetworkAcl = defineRule<NetworkAclParameters>({
+  id: RULE_ID,
+  title: 'Network ACLs pass NFS and its return traffic between EFS clients and mount targets',
+  description:
+    'For every client and mount target that security groups let talk NFS and that sit in different subnets, checks ' +
+    "both subnets' network ACLs: the client's subnet must let TCP 2049 out and the replies (to the client's ports) " +
+    "in; the mount target's subnet must let TCP 2049 in and the replies out. ACLs are stateless, so a missing " +
+    'return rule silently breaks mounts.',
+  resourceTypes: RESOURCE_TYPES,
+  triggerResourceTypes: [
+    'AWS::EC2::NetworkAcl',
+    'AWS::EC2::SecurityGroup',
+    'AWS::EC2::NetworkInterface',
+    'AWS::EFS::FileSystem',
+  ],
+  triggers: ['configurationChange', 'periodic'],
+  severity: 'medium',
+  risk: 'Intended clients cannot mount the file system, or mounts hang when replies are dropped.',
+  remediation:
+    'Add ACL rules, numbered below any deny that matches: in the client subnet, outbound TCP 2049 to the mount ' +
+    "target and inbound TCP on the client port range from it; in the mount target's subnet, inbound TCP 2049 from " +
+    'the client and outbound TCP on the client port range to it.',
+  parameters: [
+    {
+      name: 'clientPortRange',
+      description:
+        'Source ports clients use for NFS: 32768-60999 for Linux with noresvport (EFS recommends it); 665-1023 for a ' +
+        'plain mount without noresvport.',
+      default: '32768-60999',
+    },
+  ],
+  parseParameters: (raw) => parseRuleParameters(RULE_ID, PARAMETERS, raw),
+  evaluate: (topology, scope, params) =>
+    evaluateNetworkAcl(topology, resolveScope(topology, scope, RESOURCE_TYPES, fanOutNetworkAcl), params),
+});

@@ -1,0 +1,108 @@
+// Lookup tables over one Topology, built once and shared by every rule that evaluates it. Rules must
+// stay near-linear on large accounts (hundreds of thousands of permissions), so every join goes
+// through these maps rather than nested scans.
+import type {
+  FileSystem,
+  ManagedPrefixList,
+  MountTarget,
+  NetworkAcl,
+  NetworkInterface,
+  SecurityGroup,
+  Subnet,
+  Topology,
+  Vpc,
+} from './model';
+
+export interface TopologyIndex {
+  readonly topology: Topology;
+  readonly vpcsById: ReadonlyMap<string, Vpc>;
+  readonly subnetsById: ReadonlyMap<string, Subnet>;
+  readonly groupsById: ReadonlyMap<string, SecurityGroup>;
+  readonly prefixListsById: ReadonlyMap<string, ManagedPrefixList>;
+  readonly interfacesById: ReadonlyMap<string, NetworkInterface>;
+  /** Interfaces carrying each group id. */
+  readonly interfacesByGroup: ReadonlyMap<string, readonly NetworkInterface[]>;
+  readonly fileSystemsById: ReadonlyMap<string, FileSystem>;
+  readonly mountTargetsByInterface: ReadonlyMap<string, MountTarget>;
+  readonly mountTargetsByFileSystem: ReadonlyMap<string, readonly MountTarget[]>;
+  /** Mount targets carrying each group id (from DescribeMountTargetSecurityGroups). */
+  readonly mountTargetsByGroup: ReadonlyMap<string, readonly MountTarget[]>;
+  readonly networkAclsById: ReadonlyMap<string, NetworkAcl>;
+  /** The ACL associated with each subnet (each subnet has exactly one). */
+  readonly networkAclBySubnet: ReadonlyMap<string, NetworkAcl>;
+  /** Groups having a permission (ingress or egress) that references each group id. */
+  readonly groupsReferencing: ReadonlyMap<string, readonly SecurityGroup[]>;
+}
+
+const cache = new WeakMap<Topology, TopologyIndex>();
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function byId<T>(items: readonly T[], id: (item: T) => string): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const item of items) map.set(id(item), item);
+  return map;
+}
+
+function buildIndex(topology: Topology): TopologyIndex {
+  const interfacesByGroup = new Map<string, NetworkInterface[]>();
+  for (const eni of topology.networkInterfaces) {
+    for (const groupId of new Set(eni.groupIds)) push(interfacesByGroup, groupId, eni);
+  }
+  const mountTargetsByFileSystem = new Map<string, MountTarget[]>();
+  const mountTargetsByGroup = new Map<string, MountTarget[]>();
+  for (const mt of topology.mountTargets) {
+    push(mountTargetsByFileSystem, mt.fileSystemId, mt);
+    for (const groupId of new Set(mt.securityGroupIds)) push(mountTargetsByGroup, groupId, mt);
+  }
+  const networkAclBySubnet = new Map<string, NetworkAcl>();
+  for (const acl of topology.networkAcls) {
+    for (const subnetId of acl.subnetIds) networkAclBySubnet.set(subnetId, acl);
+  }
+  const groupsReferencing = new Map<string, SecurityGroup[]>();
+  for (const group of topology.securityGroups) {
+    const referenced = new Set<string>();
+    for (const permission of [...group.ingress, ...group.egress]) {
+      if (permission.peer.kind === 'group') referenced.add(permission.peer.groupId);
+    }
+    for (const groupId of referenced) push(groupsReferencing, groupId, group);
+  }
+  return {
+    topology,
+    vpcsById: byId(topology.vpcs, (vpc) => vpc.vpcId),
+    subnetsById: byId(topology.subnets, (subnet) => subnet.subnetId),
+    groupsById: byId(topology.securityGroups, (group) => group.groupId),
+    prefixListsById: byId(topology.prefixLists, (list) => list.prefixListId),
+    interfacesById: byId(topology.networkInterfaces, (eni) => eni.networkInterfaceId),
+    interfacesByGroup,
+    fileSystemsById: byId(topology.fileSystems, (fs) => fs.fileSystemId),
+    mountTargetsByInterface: byId(topology.mountTargets, (mt) => mt.networkInterfaceId),
+    mountTargetsByFileSystem,
+    mountTargetsByGroup,
+    networkAclsById: byId(topology.networkAcls, (acl) => acl.networkAclId),
+    networkAclBySubnet,
+    groupsReferencing,
+  };
+}
+
+/** The index of `topology`, built on first use and memoised per Topology object. */
+export function indexTopology(topology: Topology): TopologyIndex {
+  let index = cache.get(topology);
+  if (!index) {
+    index = buildIndex(topology);
+    cache.set(topology, index);
+  }
+  return index;
+}
+
+/**
+ * A mount target's interface: known from DescribeMountTargets, or recognisable by AWS's interface
+ * type 'efs' when the mount target itself was not loaded. Such interfaces are never NFS clients.
+ */
+export function isMountTargetInterface(index: TopologyIndex, eni: NetworkInterface): boolean {
+  return index.mountTargetsByInterface.has(eni.networkInterfaceId) || eni.interfaceType === 'efs';
+}

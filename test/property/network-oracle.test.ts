@@ -1,0 +1,500 @@
+// Property tests: efs-client-nfs-egress and efs-nfs-network-acl against a brute-force oracle.
+// The oracle is written independently of core/net: it enumerates concrete packets (client address,
+// mount-target address, TCP 2049 and every client port) and scans the raw rules linearly, with
+// ipaddr.js for address containment. Topologies are small and drawn from a tiny address pool so that
+// peers, subnets and ACL entries collide often.
+import fc from 'fast-check';
+import ipaddr from 'ipaddr.js';
+import type {
+  ComplianceType,
+  MountTarget,
+  NetworkAcl,
+  NetworkAclEntry,
+  NetworkInterface,
+  Peer,
+  Permission,
+  PortRange,
+  Protocol,
+  SecurityGroup,
+  Topology,
+} from '../../core/model';
+import { normaliseProtocol } from '../../core/net/protocol';
+import { efsClientNfsEgress } from '../../core/rules/efs-client-nfs-egress';
+import { efsNfsNetworkAcl } from '../../core/rules/efs-nfs-network-acl';
+
+const ACCOUNT = '111111111111';
+const OTHER = '222222222222';
+const SUBNETS = [0, 1, 2];
+const GROUPS = ['sg-0', 'sg-1', 'sg-2', 'sg-3'];
+const v4 = (s: number, host: number) => `10.0.${s}.${host}`;
+const v6 = (s: number, host: number) => `2600:1f18:0:${s}::${host}`;
+
+const CIDR_POOL = [
+  '0.0.0.0/0',
+  '::/0',
+  '10.0.0.0/16',
+  '10.0.0.0/24',
+  '10.0.1.0/24',
+  '10.0.2.0/24',
+  '10.0.1.10/32',
+  '10.0.2.100/32',
+  '10.0.0.0/23',
+  '192.168.0.0/16',
+  '2600:1f18::/56',
+  '2600:1f18:0:1::/64',
+  '2600:1f18:0:2::/64',
+];
+const PREFIX_LISTS = ['pl-a', 'pl-b', 'pl-missing'];
+
+const portsArb: fc.Arbitrary<PortRange> = fc.oneof(
+  fc.constant({ from: 2049, to: 2049 }),
+  fc.constant({ from: 0, to: 65535 }),
+  fc
+    .integer({ min: 2040, max: 2055 })
+    .chain((from) => fc.integer({ min: from, max: 2060 }).map((to) => ({ from, to }))),
+  fc
+    .integer({ min: 995, max: 1012 })
+    .chain((from) => fc.integer({ min: from, max: 1015 }).map((to) => ({ from, to }))),
+);
+
+// Protocols as AWS may report them, normalised the way the adapters do.
+const protocolArb: fc.Arbitrary<Protocol> = fc
+  .constantFrom('tcp', 'tcp', 'tcp', '6', 'TCP', 'udp', '17', '-1', '-1', '47', 'icmp')
+  .map((raw) => normaliseProtocol(raw));
+
+const peerArb: fc.Arbitrary<Peer> = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...CIDR_POOL).map((cidr): Peer => ({ kind: 'cidr', cidr })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(...PREFIX_LISTS)
+      .map((prefixListId): Peer => ({ kind: 'prefixList', prefixListId })),
+  },
+  {
+    weight: 6,
+    arbitrary: fc
+      .record({
+        groupId: fc.constantFrom(...GROUPS, 'sg-missing'),
+        // Cross-account references one time in four: they never admit clients.
+        other: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
+      })
+      .map(({ groupId, other }): Peer => ({ kind: 'group', groupId, userId: other ? OTHER : ACCOUNT })),
+  },
+);
+
+const permissionArb: fc.Arbitrary<Permission> = fc
+  .record({ protocol: protocolArb, ports: portsArb, peer: peerArb })
+  .map(({ protocol, ports, peer }) => ({
+    protocol,
+    ports: protocol === 'tcp' || protocol === 'udp' ? ports : { from: 0, to: 65535 },
+    peer,
+  }));
+
+const groupArb = (groupId: string): fc.Arbitrary<SecurityGroup> =>
+  fc
+    .record({
+      ingress: fc.array(permissionArb, { minLength: 1, maxLength: 4 }),
+      egress: fc.array(permissionArb, { maxLength: 4 }),
+    })
+    .map(({ ingress, egress }) => ({
+      groupId,
+      groupName: groupId,
+      vpcId: 'vpc-1',
+      ownerId: ACCOUNT,
+      ingress,
+      egress,
+    }));
+
+const groupIdsArb = fc.uniqueArray(fc.constantFrom(...GROUPS, ...GROUPS, 'sg-missing'), {
+  minLength: 1,
+  maxLength: 3,
+});
+
+// ACL port ranges cut often into the small client port range (998-1010), and sometimes around 2049.
+const aclPortsArb: fc.Arbitrary<PortRange> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc
+      .integer({ min: 996, max: 1010 })
+      .chain((from) => fc.integer({ min: from, max: 1012 }).map((to) => ({ from, to }))),
+  },
+  { weight: 2, arbitrary: portsArb },
+);
+
+const aclEntriesArb = (egress: boolean): fc.Arbitrary<NetworkAclEntry[]> =>
+  fc
+    .uniqueArray(
+      fc.record({
+        ruleNumber: fc.integer({ min: 1, max: 30 }),
+        action: fc.constantFrom<'allow' | 'deny'>('allow', 'allow', 'deny'),
+        protocol: fc.constantFrom<Protocol>('tcp', 'tcp', 'all', 'udp'),
+        cidr: fc.constantFrom(...CIDR_POOL),
+        ports: aclPortsArb,
+      }),
+      { selector: (entry) => entry.ruleNumber, maxLength: 4 },
+    )
+    .chain((entries) =>
+      // Often end with catch-all allows (as most real ACLs do), so that many pairs pass.
+      fc
+        .constantFrom<string[]>([], ['0.0.0.0/0'], ['0.0.0.0/0', '::/0'], ['0.0.0.0/0', '::/0'])
+        .map((catchAll) => [
+          ...entries.map((entry) => ({
+            ...entry,
+            egress,
+            ports:
+              entry.protocol === 'tcp' || entry.protocol === 'udp' ? entry.ports : { from: 0, to: 65535 },
+          })),
+          ...catchAll.map((cidr, i) => ({
+            ruleNumber: 100 + i,
+            egress,
+            action: 'allow' as const,
+            protocol: 'all' as const,
+            cidr,
+            ports: { from: 0, to: 65535 },
+          })),
+        ]),
+    );
+
+interface Scenario {
+  readonly topology: Topology;
+  readonly clientPortRange: PortRange;
+  readonly requireScopedEgress: boolean;
+}
+
+const scenarioArb: fc.Arbitrary<Scenario> = fc
+  .record({
+    groups: fc.tuple(...GROUPS.map(groupArb)),
+    dropGroup: fc.option(fc.constantFrom(...GROUPS), { freq: 5 }),
+    prefixLists: fc.tuple(
+      fc.array(fc.constantFrom(...CIDR_POOL), { minLength: 1, maxLength: 3 }),
+      fc.array(fc.constantFrom(...CIDR_POOL), { minLength: 1, maxLength: 3 }),
+    ),
+    clients: fc.array(
+      fc.record({ subnet: fc.constantFrom(...SUBNETS), groups: groupIdsArb, hasV6: fc.boolean() }),
+      { minLength: 1, maxLength: 4 },
+    ),
+    mountTargets: fc.array(
+      fc.record({
+        fs: fc.constantFrom('fs-0', 'fs-1'),
+        subnet: fc.constantFrom(...SUBNETS),
+        groups: groupIdsArb,
+        hasV6: fc.boolean(),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
+    acls: fc.tuple(
+      ...SUBNETS.map(() =>
+        fc.option(fc.record({ ingress: aclEntriesArb(false), egress: aclEntriesArb(true) }), { freq: 8 }),
+      ),
+    ),
+    clientPortRange: fc
+      .integer({ min: 998, max: 1006 })
+      .chain((from) => fc.integer({ min: from, max: from + 4 }).map((to) => ({ from, to }))),
+    requireScopedEgress: fc.boolean(),
+  })
+  .map((raw): Scenario => {
+    const securityGroups = raw.groups.filter((group) => group.groupId !== raw.dropGroup);
+    const networkInterfaces: NetworkInterface[] = raw.clients.map((client, i) => ({
+      networkInterfaceId: `eni-${i}`,
+      subnetId: `subnet-${client.subnet}`,
+      vpcId: 'vpc-1',
+      ownerId: ACCOUNT,
+      availabilityZone: 'eu-west-1a',
+      interfaceType: 'interface',
+      requesterManaged: false,
+      description: '',
+      primaryPrivateIp: v4(client.subnet, 10 + i),
+      privateIpAddresses: [v4(client.subnet, 10 + i)],
+      ipv6Addresses: client.hasV6 ? [v6(client.subnet, 10 + i)] : [],
+      groupIds: client.groups,
+    }));
+    const mountTargets: MountTarget[] = raw.mountTargets.map((mt, i) => ({
+      mountTargetId: `fsmt-${i}`,
+      fileSystemId: mt.fs,
+      ownerId: ACCOUNT,
+      subnetId: `subnet-${mt.subnet}`,
+      vpcId: 'vpc-1',
+      availabilityZone: 'eu-west-1a',
+      ipAddress: v4(mt.subnet, 100 + i),
+      ...(mt.hasV6 ? { ipv6Address: v6(mt.subnet, 100 + i) } : {}),
+      networkInterfaceId: `eni-mt-${i}`,
+      securityGroupIds: mt.groups,
+      lifeCycleState: 'available',
+    }));
+    for (const mt of mountTargets) {
+      networkInterfaces.push({
+        networkInterfaceId: mt.networkInterfaceId,
+        subnetId: mt.subnetId,
+        vpcId: 'vpc-1',
+        ownerId: ACCOUNT,
+        availabilityZone: 'eu-west-1a',
+        interfaceType: 'efs',
+        requesterManaged: true,
+        description: `EFS mount target for ${mt.fileSystemId} (${mt.mountTargetId})`,
+        primaryPrivateIp: mt.ipAddress,
+        privateIpAddresses: [mt.ipAddress],
+        ipv6Addresses: mt.ipv6Address ? [mt.ipv6Address] : [],
+        groupIds: mt.securityGroupIds,
+      });
+    }
+    const networkAcls: NetworkAcl[] = [];
+    raw.acls.forEach((acl, s) => {
+      if (acl) {
+        networkAcls.push({
+          networkAclId: `acl-${s}`,
+          vpcId: 'vpc-1',
+          ownerId: ACCOUNT,
+          isDefault: false,
+          entries: [...acl.ingress, ...acl.egress],
+          subnetIds: [`subnet-${s}`],
+        });
+      }
+    });
+    const topology: Topology = {
+      accountId: ACCOUNT,
+      region: 'eu-west-1',
+      vpcs: [{ vpcId: 'vpc-1', ownerId: ACCOUNT, cidrBlocks: ['10.0.0.0/16', '2600:1f18::/56'] }],
+      subnets: SUBNETS.map((s) => ({
+        subnetId: `subnet-${s}`,
+        vpcId: 'vpc-1',
+        availabilityZone: 'eu-west-1a',
+        cidrBlocks: [`10.0.${s}.0/24`, `2600:1f18:0:${s}::/64`],
+      })),
+      securityGroups,
+      prefixLists: [
+        { prefixListId: 'pl-a', name: 'a', entries: raw.prefixLists[0] },
+        { prefixListId: 'pl-b', name: 'b', entries: raw.prefixLists[1] },
+      ],
+      networkInterfaces,
+      networkAcls,
+      fileSystems: [
+        { fileSystemId: 'fs-0', fileSystemArn: 'arn:fs-0', ownerId: ACCOUNT, policy: null },
+        { fileSystemId: 'fs-1', fileSystemArn: 'arn:fs-1', ownerId: ACCOUNT, policy: null },
+      ],
+      mountTargets,
+      accessPoints: [],
+    };
+    return { topology, clientPortRange: raw.clientPortRange, requireScopedEgress: raw.requireScopedEgress };
+  });
+
+// ---- The oracle: concrete packets against raw rules, linear scans only. ----
+
+function inCidr(address: string, cidr: string): boolean {
+  const ip = ipaddr.parse(address);
+  const [network, bits] = ipaddr.parseCIDR(cidr);
+  return ip.kind() === network.kind() && ip.match(network, bits);
+}
+
+function isFamily(cidr: string, address: string): boolean {
+  return ipaddr.parseCIDR(cidr)[0].kind() === ipaddr.parse(address).kind();
+}
+
+function tcpPacketMatches(rule: { protocol: Protocol; ports: PortRange }, port: number): boolean {
+  return (
+    rule.protocol === 'all' || (rule.protocol === 'tcp' && rule.ports.from <= port && port <= rule.ports.to)
+  );
+}
+
+function findGroup(t: Topology, groupId: string): SecurityGroup | undefined {
+  return t.securityGroups.find((g) => g.groupId === groupId);
+}
+
+function isMountTargetEni(t: Topology, eni: NetworkInterface): boolean {
+  return (
+    eni.interfaceType === 'efs' ||
+    t.mountTargets.some((mt) => mt.networkInterfaceId === eni.networkInterfaceId)
+  );
+}
+
+function oracleAdmits(t: Topology, mt: MountTarget, client: NetworkInterface): boolean {
+  for (const groupId of mt.securityGroupIds) {
+    const group = findGroup(t, groupId);
+    if (!group) continue;
+    for (const rule of group.ingress) {
+      if (
+        rule.peer.kind === 'group' &&
+        rule.peer.userId === group.ownerId &&
+        tcpPacketMatches(rule, 2049) &&
+        client.groupIds.includes(rule.peer.groupId)
+      ) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** Would one TCP packet from the client to `address`:2049 leave through the client's groups? */
+function oracleEgressAllows(
+  t: Topology,
+  client: NetworkInterface,
+  mt: MountTarget,
+  address: string,
+): boolean {
+  for (const groupId of client.groupIds) {
+    const group = findGroup(t, groupId);
+    if (!group) continue;
+    for (const rule of group.egress) {
+      if (!tcpPacketMatches(rule, 2049)) continue;
+      const peer = rule.peer;
+      if (peer.kind === 'cidr' && inCidr(address, peer.cidr)) return true;
+      if (peer.kind === 'prefixList') {
+        const list = t.prefixLists.find((p) => p.prefixListId === peer.prefixListId);
+        if (list?.entries.some((entry) => inCidr(address, entry))) return true;
+      }
+      if (peer.kind === 'group' && mt.securityGroupIds.includes(peer.groupId)) return true;
+    }
+  }
+  return false;
+}
+
+function mtAddresses(mt: MountTarget): string[] {
+  return mt.ipv6Address ? [mt.ipAddress, mt.ipv6Address] : [mt.ipAddress];
+}
+
+function oracleEgressVerdict(
+  t: Topology,
+  eni: NetworkInterface,
+  requireScopedEgress: boolean,
+): ComplianceType {
+  if (isMountTargetEni(t, eni)) return 'NOT_APPLICABLE';
+  const admitting = t.mountTargets.filter((mt) => oracleAdmits(t, mt, eni));
+  if (admitting.length === 0) return 'NOT_APPLICABLE';
+  for (const fsId of new Set(admitting.map((mt) => mt.fileSystemId))) {
+    const reached = admitting
+      .filter((mt) => mt.fileSystemId === fsId)
+      .some((mt) => mtAddresses(mt).some((address) => oracleEgressAllows(t, eni, mt, address)));
+    if (!reached) return 'NON_COMPLIANT';
+  }
+  if (requireScopedEgress) {
+    if (eni.groupIds.some((id) => !findGroup(t, id))) return 'NON_COMPLIANT';
+    for (const groupId of eni.groupIds) {
+      for (const rule of findGroup(t, groupId)?.egress ?? []) {
+        if (!tcpPacketMatches(rule, 2049)) continue;
+        const blocks =
+          rule.peer.kind === 'cidr'
+            ? [rule.peer.cidr]
+            : rule.peer.kind === 'prefixList'
+              ? (t.prefixLists.find(
+                  (p) => p.prefixListId === (rule.peer as { prefixListId: string }).prefixListId,
+                )?.entries ?? [])
+              : [];
+        if (blocks.some((block) => ipaddr.parseCIDR(block)[1] === 0)) return 'NON_COMPLIANT';
+      }
+    }
+  }
+  return 'COMPLIANT';
+}
+
+/** First match over one ACL for one packet; the final '*' denies. */
+function oracleAclAllows(acl: NetworkAcl, egress: boolean, peerAddress: string, port: number): boolean {
+  const entries = acl.entries
+    .filter((entry) => entry.egress === egress && isFamily(entry.cidr, peerAddress))
+    .sort((a, b) => a.ruleNumber - b.ruleNumber);
+  for (const entry of entries) {
+    if (inCidr(peerAddress, entry.cidr) && tcpPacketMatches(entry, port)) return entry.action === 'allow';
+  }
+  return false;
+}
+
+function oracleAclVerdicts(t: Topology, clientPorts: PortRange): Map<string, ComplianceType> {
+  const aclOf = (subnetId: string) => t.networkAcls.find((acl) => acl.subnetIds.includes(subnetId));
+  const onPath = new Set<string>();
+  const blocked = new Set<string>();
+  const judge = (acl: NetworkAcl | undefined, egress: boolean, address: string, ports: number[]) => {
+    if (!acl) return;
+    onPath.add(acl.networkAclId);
+    if (ports.some((port) => !oracleAclAllows(acl, egress, address, port))) blocked.add(acl.networkAclId);
+  };
+  const replyPorts: number[] = [];
+  for (let port = clientPorts.from; port <= clientPorts.to; port++) replyPorts.push(port);
+  for (const client of t.networkInterfaces) {
+    if (isMountTargetEni(t, client)) continue;
+    for (const mt of t.mountTargets) {
+      if (!oracleAdmits(t, mt, client) || client.subnetId === mt.subnetId) continue;
+      let clientAddress: string;
+      let mtAddress: string;
+      if (oracleEgressAllows(t, client, mt, mt.ipAddress)) {
+        clientAddress = client.primaryPrivateIp;
+        mtAddress = mt.ipAddress;
+      } else if (
+        mt.ipv6Address &&
+        client.ipv6Addresses[0] &&
+        oracleEgressAllows(t, client, mt, mt.ipv6Address)
+      ) {
+        clientAddress = client.ipv6Addresses[0];
+        mtAddress = mt.ipv6Address;
+      } else {
+        continue;
+      }
+      const clientAcl = aclOf(client.subnetId);
+      const mtAcl = aclOf(mt.subnetId);
+      judge(clientAcl, true, mtAddress, [2049]);
+      judge(mtAcl, false, clientAddress, [2049]);
+      judge(mtAcl, true, clientAddress, replyPorts);
+      judge(clientAcl, false, mtAddress, replyPorts);
+    }
+  }
+  return new Map(
+    t.networkAcls.map((acl) => [
+      acl.networkAclId,
+      blocked.has(acl.networkAclId)
+        ? 'NON_COMPLIANT'
+        : onPath.has(acl.networkAclId)
+          ? 'COMPLIANT'
+          : 'NOT_APPLICABLE',
+    ]),
+  );
+}
+
+// ---- Properties ----
+
+const RUNS = 3000;
+
+describe('network rules agree with a packet-level oracle', () => {
+  it(`efs-client-nfs-egress (${RUNS} topologies)`, () => {
+    const seen: Record<ComplianceType, number> = { COMPLIANT: 0, NON_COMPLIANT: 0, NOT_APPLICABLE: 0 };
+    fc.assert(
+      fc.property(scenarioArb, ({ topology, requireScopedEgress }) => {
+        const evaluations = efsClientNfsEgress.evaluate(topology, { kind: 'all' }, { requireScopedEgress });
+        expect(evaluations).toHaveLength(topology.networkInterfaces.length);
+        for (const evaluation of evaluations) {
+          const eni = topology.networkInterfaces.find((e) => e.networkInterfaceId === evaluation.resourceId);
+          if (!eni) throw new Error(`evaluated an unknown interface ${evaluation.resourceId}`);
+          expect({ id: eni.networkInterfaceId, verdict: evaluation.complianceType }).toEqual({
+            id: eni.networkInterfaceId,
+            verdict: oracleEgressVerdict(topology, eni, requireScopedEgress),
+          });
+          seen[evaluation.complianceType]++;
+        }
+      }),
+      { numRuns: RUNS, seed: 20240611 },
+    );
+    // The generator must exercise every verdict, or agreement would prove little.
+    expect(seen.COMPLIANT).toBeGreaterThan(500);
+    expect(seen.NON_COMPLIANT).toBeGreaterThan(500);
+    expect(seen.NOT_APPLICABLE).toBeGreaterThan(500);
+  });
+
+  it(`efs-nfs-network-acl (${RUNS} topologies)`, () => {
+    const seen: Record<ComplianceType, number> = { COMPLIANT: 0, NON_COMPLIANT: 0, NOT_APPLICABLE: 0 };
+    fc.assert(
+      fc.property(scenarioArb, ({ topology, clientPortRange }) => {
+        const evaluations = efsNfsNetworkAcl.evaluate(
+          topology,
+          { kind: 'all' },
+          {
+            clientPortRange: `${clientPortRange.from}-${clientPortRange.to}`,
+          },
+        );
+        const expected = oracleAclVerdicts(topology, clientPortRange);
+        expect(new Map(evaluations.map((e) => [e.resourceId, e.complianceType]))).toEqual(expected);
+        for (const evaluation of evaluations) seen[evaluation.complianceType]++;
+      }),
+      { numRuns: RUNS, seed: 20240612 },
+    );
+    expect(seen.COMPLIANT).toBeGreaterThan(200);
+    expect(seen.NON_COMPLIANT).toBeGreaterThan(200);
+    expect(seen.NOT_APPLICABLE).toBeGreaterThan(200);
+  });
+});

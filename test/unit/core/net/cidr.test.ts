@@ -1,0 +1,79 @@
+import {
+  canonicaliseCidr,
+  cidrContainsAddress,
+  cidrContainsCidr,
+  cidrsOverlap,
+  InvalidCidrError,
+  isValidCidr,
+  isWorldOpen,
+  parseCidr,
+} from '../../../../core/net/cidr';
+
+describe('parseCidr', () => {
+  it.each([
+    ['10.0.0.0/33', 'prefix length must be 0-32'],
+    ['10.0.0/16', 'is not an IPv4 or IPv6 address'],
+    ['10.0.0.0', 'missing "/prefix-length"'],
+    ['2001:db8::/129', 'prefix length must be 0-128'],
+    ['10.0.0.0/-1', 'prefix length'],
+    ['banana/8', 'is not an IPv4 or IPv6 address'],
+    ['0x0a.0.0.0/8', 'is not an IPv4 or IPv6 address'],
+  ])('rejects %s naming it', (text, detail) => {
+    expect(() => parseCidr(text)).toThrow(InvalidCidrError);
+    expect(() => parseCidr(text)).toThrow(`"${text}"`);
+    expect(() => parseCidr(text)).toThrow(detail);
+    expect(isValidCidr(text)).toBe(false);
+  });
+
+  it.each([
+    ['10.0.0.1/16', '10.0.0.0/16'],
+    ['192.168.1.77/32', '192.168.1.77/32'],
+    ['2001:DB8:0:0::1/32', '2001:db8::/32'],
+    ['::/0', '::/0'],
+  ])('canonicalises %s to %s', (text, canonical) => {
+    expect(canonicaliseCidr(text)).toBe(canonical);
+  });
+});
+
+describe('containment and overlap', () => {
+  it.each([
+    ['10.0.0.0/16', '10.0.255.255', true],
+    ['10.0.0.0/16', '10.1.0.0', false],
+    ['0.0.0.0/0', '203.0.113.9', true],
+    ['0.0.0.0/0', '2001:db8::1', false],
+    ['::/0', '10.0.0.1', false],
+    ['::/0', '2001:db8::1', true],
+    ['2001:db8::/32', '2001:db8:ffff::1', true],
+    ['2001:db8::/32', '2001:db9::1', false],
+    ['::ffff:0:0/96', '10.0.0.1', false],
+  ])('%s contains %s: %s', (block, address, expected) => {
+    expect(cidrContainsAddress(block, address)).toBe(expected);
+  });
+
+  it.each([
+    ['10.0.0.0/16', '10.0.1.0/24', true],
+    ['10.0.0.0/16', '10.0.0.0/8', false],
+    ['10.0.0.0/16', '10.0.0.0/16', true],
+    ['0.0.0.0/0', '::/0', false],
+    ['2001:db8::/32', '2001:db8:1::/48', true],
+  ])('%s contains CIDR %s: %s', (outer, inner, expected) => {
+    expect(cidrContainsCidr(outer, inner)).toBe(expected);
+  });
+
+  it.each([
+    ['10.0.0.0/16', '10.0.0.0/8', true],
+    ['10.0.0.0/24', '10.0.1.0/24', false],
+    ['10.0.0.0/8', '::/0', false],
+  ])('%s overlaps %s: %s', (a, b, expected) => {
+    expect(cidrsOverlap(a, b)).toBe(expected);
+    expect(cidrsOverlap(b, a)).toBe(expected);
+  });
+
+  it('recognises world-open blocks in any spelling', () => {
+    expect(isWorldOpen('0.0.0.0/0')).toBe(true);
+    expect(isWorldOpen('::/0')).toBe(true);
+    expect(isWorldOpen('0:0::/0')).toBe(true);
+    expect(isWorldOpen('10.0.0.0/0')).toBe(true);
+    expect(isWorldOpen('0.0.0.0/1')).toBe(false);
+  });
+});
