@@ -1,0 +1,118 @@
+// The single source of truth of the IAM actions each rule's function may call. serverless.yml's
+// generated roles, the member-account execution role (deploy/member-execution-role.yml) and the tests
+// that check both are derived from this file, and so is the test that the loaders call nothing else.
+// Describe*/Get*/List* calls of EC2, EFS and IAM do not support resource-level permissions, so their
+// statements use Resource "*" (Service Authorization Reference: Amazon EC2, Amazon EFS, IAM).
+
+import { EfsguardError } from '../core/errors';
+
+/** Every Describe call the network loaders make (security groups, interfaces, ACLs, prefix lists, EFS). */
+export const NETWORK_READ_ACTIONS = [
+  'ec2:DescribeVpcs',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeNetworkAcls',
+  'ec2:DescribeManagedPrefixLists',
+  'ec2:GetManagedPrefixListEntries',
+  'elasticfilesystem:DescribeFileSystems',
+  'elasticfilesystem:DescribeMountTargets',
+  'elasticfilesystem:DescribeMountTargetSecurityGroups',
+] as const;
+
+/** The read-only actions per rule id: what that rule's loader calls, and nothing more. */
+export const RULE_READ_ACTIONS = {
+  'efs-mount-target-nfs-ingress': NETWORK_READ_ACTIONS,
+  'efs-client-nfs-egress': NETWORK_READ_ACTIONS,
+  'efs-nfs-network-acl': NETWORK_READ_ACTIONS,
+  'efs-file-system-policy': [
+    'elasticfilesystem:DescribeFileSystems',
+    'elasticfilesystem:DescribeFileSystemPolicy',
+  ],
+  'efs-access-point-posix-identity': ['elasticfilesystem:DescribeAccessPoints'],
+  'efs-api-least-privilege': [
+    'iam:GetAccountAuthorizationDetails',
+    'iam:GetPolicy',
+    'iam:GetPolicyVersion',
+    'iam:GetRole',
+    'iam:GetRolePolicy',
+    'iam:ListRolePolicies',
+    'iam:ListAttachedRolePolicies',
+    'iam:GetUser',
+    'iam:GetUserPolicy',
+    'iam:ListUserPolicies',
+    'iam:ListAttachedUserPolicies',
+    'iam:GetGroup',
+    'iam:GetGroupPolicy',
+    'iam:ListGroupPolicies',
+    'iam:ListAttachedGroupPolicies',
+  ],
+} as const satisfies Record<string, readonly string[]>;
+
+export type PermissionedRuleId = keyof typeof RULE_READ_ACTIONS;
+
+/**
+ * What every rule needs from Config: PutEvaluations to post verdicts, and
+ * GetComplianceDetailsByConfigRule so that a scheduled sweep can mark resources that vanished since the
+ * last sweep NOT_APPLICABLE. Neither supports resource-level permissions on the evaluated account's rule
+ * in a way that survives organization rules' generated names, so they use Resource "*".
+ */
+export const EVALUATION_ACTIONS = [
+  'config:PutEvaluations',
+  'config:GetComplianceDetailsByConfigRule',
+] as const;
+
+/** Organization mode: the function acts in a member account through its execution role. */
+export const ASSUME_ROLE_ACTION = 'sts:AssumeRole';
+
+/**
+ * The function's own log group. The group is a stack resource (serverless creates it), so the function
+ * needs no logs:CreateLogGroup (Lambda Developer Guide, "Sending Lambda function logs to CloudWatch Logs").
+ */
+export const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'] as const;
+
+/** Where the functions are deployed: rules in this account, or organization rules for every member. */
+export type DeploymentMode = 'account' | 'organization';
+
+export const DEPLOYMENT_MODES: readonly DeploymentMode[] = ['account', 'organization'];
+
+/** A rule id that has no entry here: a new rule must declare its actions before it can be deployed. */
+export class UnknownPermissionsError extends EfsguardError {
+  constructor(readonly ruleId: string) {
+    super(
+      `aws/permissions.ts lists no IAM actions for rule ${ruleId}; known: ${Object.keys(RULE_READ_ACTIONS).join(', ')}`,
+    );
+  }
+}
+
+function isPermissionedRuleId(ruleId: string): ruleId is PermissionedRuleId {
+  return Object.hasOwn(RULE_READ_ACTIONS, ruleId);
+}
+
+function sortUnique(actions: Iterable<string>): string[] {
+  return [...new Set(actions)].sort();
+}
+
+/** The read-only actions a rule's loader calls, sorted. Throws UnknownPermissionsError for an unknown id. */
+export function readActionsFor(ruleId: string): string[] {
+  if (!isPermissionedRuleId(ruleId)) throw new UnknownPermissionsError(ruleId);
+  return sortUnique(RULE_READ_ACTIONS[ruleId]);
+}
+
+/**
+ * Everything a rule's function role may call besides its own log group, sorted: its reads and the
+ * evaluation actions and, in organization mode, sts:AssumeRole on the member execution role. The reads
+ * stay in organization mode because the management (or delegated administrator) account is evaluated too.
+ */
+export function functionActionsFor(ruleId: string, mode: DeploymentMode): string[] {
+  return sortUnique([
+    ...readActionsFor(ruleId),
+    ...EVALUATION_ACTIONS,
+    ...(mode === 'organization' ? [ASSUME_ROLE_ACTION] : []),
+  ]);
+}
+
+/** The member-account execution role's actions: every rule's reads plus the evaluation actions, sorted. */
+export function memberRoleActions(ruleIds: readonly string[] = Object.keys(RULE_READ_ACTIONS)): string[] {
+  return sortUnique([...ruleIds.flatMap((ruleId) => readActionsFor(ruleId)), ...EVALUATION_ACTIONS]);
+}

@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+// Bundles each rule's Lambda entry (handlers/<rule-id>.ts) into dist/handlers/<rule-id>/index.mjs and
+// writes dist/deploy/manifest.json: the rules' metadata (core/rules/index.ts RULES) and their IAM actions
+// (aws/permissions.ts), which serverless.yml's generated resources read. One bundle per function keeps
+// each zip to what that rule loads; the SDK is bundled (not the runtime's copy) so the code that ran in
+// the tests is the code that runs in Lambda, and its ESM builds ("module" first) let esbuild drop the
+// commands a rule never sends.
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { tsImport } from 'tsx/esm/api';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const HANDLERS_OUT_DIR = join(ROOT, 'dist', 'handlers');
+export const MANIFEST_PATH = join(ROOT, 'dist', 'deploy', 'manifest.json');
+/** The size each bundle should stay under: a cold start parses all of it. Past it, the build warns. */
+export const TARGET_BUNDLE_BYTES = 600 * 1024;
+/**
+ * The hard limit: a bundle past it fails the build. It sits above the target because two dependencies
+ * do not tree-shake today: @aws-sdk/client-ec2's schema module (~540 KiB whatever commands are used;
+ * aws-sdk-js-v3 issue #7607) and zod's classic API (~440 KiB).
+ */
+export const MAX_BUNDLE_BYTES = 3 * 1024 * 1024;
+/** The Lambda runtime serverless.yml deploys; esbuild targets the same Node major. */
+const TARGET = 'node22';
+
+// An ESM bundle that inlines CommonJS dependencies needs `require` for Node built-ins.
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __efsguardCreateRequire } from 'node:module';\nconst require = __efsguardCreateRequire(import.meta.url);";
+
+export class BuildHandlersError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'BuildHandlersError';
+  }
+}
+
+async function exists(path) {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Deploy only some rules: a comma-separated list of rule ids (default: every registered rule). */
+export const DEPLOY_RULES_ENV = 'EFSGUARD_DEPLOY_RULES';
+
+function selectRules(registered, selection) {
+  const wanted = (selection ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  if (wanted.length === 0) return registered;
+  const known = registered.map((rule) => rule.id);
+  const unknown = wanted.filter((id) => !known.includes(id));
+  if (unknown.length > 0) {
+    throw new BuildHandlersError(
+      `${DEPLOY_RULES_ENV} names unknown rules ${unknown.join(', ')}; known: ${known.join(', ')}`,
+    );
+  }
+  return registered.filter((rule) => wanted.includes(rule.id));
+}
+
+/** The rules to deploy and their IAM actions, from the TypeScript sources of truth. */
+export async function loadDeploymentModel({ selection = process.env[DEPLOY_RULES_ENV] } = {}) {
+  const { RULES } = await tsImport(join(ROOT, 'core/rules/index.ts'), import.meta.url);
+  const permissions = await tsImport(join(ROOT, 'aws/permissions.ts'), import.meta.url);
+  const factory = await tsImport(join(ROOT, 'handlers/factory.ts'), import.meta.url);
+  if (!Array.isArray(RULES) || RULES.length === 0) {
+    throw new BuildHandlersError('core/rules/index.ts registers no rules: there is nothing to deploy');
+  }
+  const rules = selectRules(RULES, selection).map((rule) => ({
+    id: rule.id,
+    title: rule.title,
+    resourceTypes: [...rule.resourceTypes],
+    triggerResourceTypes: [...rule.triggerResourceTypes],
+    triggers: [...rule.triggers],
+    parameters: rule.parameters.map((parameter) => ({ name: parameter.name, default: parameter.default })),
+    // Throws UnknownPermissionsError naming the rule when aws/permissions.ts has no entry for it.
+    readActions: permissions.readActionsFor(rule.id),
+    functionActions: Object.fromEntries(
+      permissions.DEPLOYMENT_MODES.map((mode) => [mode, permissions.functionActionsFor(rule.id, mode)]),
+    ),
+  }));
+  return {
+    rules,
+    evaluationActions: [...permissions.EVALUATION_ACTIONS],
+    assumeRoleAction: permissions.ASSUME_ROLE_ACTION,
+    logActions: [...permissions.LOG_ACTIONS],
+    memberRoleActions: permissions.memberRoleActions(rules.map((rule) => rule.id)),
+    metrics: { namespace: factory.METRICS_NAMESPACE, service: factory.SERVICE_NAME },
+  };
+}
+
+async function bundleHandler(ruleId) {
+  const entry = join(ROOT, 'handlers', `${ruleId}.ts`);
+  const outfile = join(HANDLERS_OUT_DIR, ruleId, 'index.mjs');
+  const result = await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: TARGET,
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    banner: { js: ESM_REQUIRE_BANNER },
+    sourcemap: false,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const bytes =
+    result.metafile.outputs[relative(process.cwd(), outfile)]?.bytes ?? (await stat(outfile)).size;
+  return { ruleId, file: relative(ROOT, outfile), bytes };
+}
+
+/** Builds every registered rule's handler; fails naming every rule whose handler file is missing. */
+export async function buildHandlers({ log = console.log } = {}) {
+  const model = await loadDeploymentModel();
+  const missing = [];
+  for (const rule of model.rules) {
+    if (!(await exists(join(ROOT, 'handlers', `${rule.id}.ts`)))) missing.push(`handlers/${rule.id}.ts`);
+  }
+  if (missing.length > 0) {
+    throw new BuildHandlersError(
+      `rules registered in core/rules/index.ts have no Lambda entry: ${missing.join(', ')} missing`,
+    );
+  }
+  await rm(HANDLERS_OUT_DIR, { recursive: true, force: true });
+  const bundles = await Promise.all(model.rules.map((rule) => bundleHandler(rule.id)));
+  const oversized = bundles.filter((bundle) => bundle.bytes > MAX_BUNDLE_BYTES);
+  if (oversized.length > 0) {
+    throw new BuildHandlersError(
+      `bundles over ${MAX_BUNDLE_BYTES} bytes: ${oversized.map((b) => `${b.file} (${b.bytes})`).join(', ')}`,
+    );
+  }
+  for (const bundle of bundles.filter((b) => b.bytes > TARGET_BUNDLE_BYTES)) {
+    log(`warning: ${bundle.file} is ${bundle.bytes} bytes, over the ${TARGET_BUNDLE_BYTES}-byte target`);
+  }
+  await mkdir(dirname(MANIFEST_PATH), { recursive: true });
+  const manifest = {
+    ...model,
+    bundles,
+    budget: { targetBytes: TARGET_BUNDLE_BYTES, maxBytes: MAX_BUNDLE_BYTES },
+  };
+  await writeFile(MANIFEST_PATH, `${JSON.stringify(manifest, null, 2)}\n`);
+  for (const bundle of bundles)
+    log(`${bundle.file.padEnd(56)} ${(bundle.bytes / 1024).toFixed(1).padStart(7)} KiB`);
+  return manifest;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  buildHandlers().catch((error) => {
+    console.error(`build-handlers: ${error.message}`);
+    process.exit(1);
+  });
+}
