@@ -10,6 +10,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { tsImport } from 'tsx/esm/api';
+import { pureSdkSchemas } from './esbuild-sdk-schemas.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const HANDLERS_OUT_DIR = join(ROOT, 'dist', 'handlers');
@@ -111,6 +112,7 @@ async function bundleHandler(ruleId) {
     sourcemap: false,
     legalComments: 'none',
     metafile: true,
+    plugins: [pureSdkSchemas],
     logLevel: 'warning',
   });
   const bytes =
