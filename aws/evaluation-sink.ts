@@ -1,0 +1,191 @@
+// The evaluation sink: core Evaluations -> PutEvaluations, batched, with FailedEvaluations retried.
+// API facts: "PutEvaluations", AWS Config API Reference
+// (https://docs.aws.amazon.com/config/latest/APIReference/API_PutEvaluations.html).
+import {
+  type Evaluation as ConfigEvaluation,
+  type ConfigServiceClient,
+  InvalidResultTokenException,
+  PutEvaluationsCommand,
+} from '@aws-sdk/client-config-service';
+import { EfsguardError } from '../core/errors';
+import type { ComplianceType, Evaluation, ResourceType } from '../core/model';
+
+/** "Evaluations: Array Members: Maximum number of 100 items." */
+export const MAX_EVALUATIONS_PER_CALL = 100;
+/** "Annotation: Length Constraints: Minimum length of 1. Maximum length of 256." */
+export const MAX_ANNOTATION_LENGTH = 256;
+export const TRUNCATION_MARKER = '…';
+
+/** One verdict as sent to Config (the rule id kept for the CLI's output). */
+export interface PostedEvaluation {
+  readonly rule: string;
+  readonly resourceType: string;
+  readonly resourceId: string;
+  readonly complianceType: ComplianceType;
+  readonly annotation?: string;
+}
+
+/** Config rejected some evaluations even after retries. */
+export class FailedEvaluationsError extends EfsguardError {
+  constructor(readonly failed: readonly ConfigEvaluation[]) {
+    const names = failed.map((item) => `${item.ComplianceResourceType} ${item.ComplianceResourceId}`);
+    super(
+      `AWS Config did not accept ${failed.length} evaluation(s) after retries: ${names.slice(0, 10).join(', ')}${
+        names.length > 10 ? ', …' : ''
+      }`,
+    );
+  }
+}
+
+/** Config refused the event's resultToken: expired (the invocation took too long) or not Config's. */
+export class InvalidResultTokenError extends EfsguardError {
+  constructor(options: { cause: unknown }) {
+    super(
+      'AWS Config rejected the resultToken (InvalidResultTokenException): it is expired or was not issued by Config for this rule; Config re-invokes the rule on its next trigger',
+      options,
+    );
+  }
+}
+
+export interface EvaluationSinkOptions {
+  readonly resultToken: string;
+  /** TestMode validates without storing; Config sends resultToken TESTMODE for test invocations. */
+  readonly testMode: boolean;
+  readonly orderingTimestamp: Date;
+  /** Extra attempts for FailedEvaluations (default 2). */
+  readonly retries?: number;
+  /** First backoff delay in ms, doubled per retry (default 200). */
+  readonly backoffMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Called before each PutEvaluations call (time budget); throwing stops the sink. */
+  readonly beforeBatch?: () => void;
+}
+
+export interface EvaluationSink {
+  /** Posts the evaluations; resolves once Config accepted every one. */
+  post(evaluations: readonly Evaluation[]): Promise<void>;
+  /** Everything sent and accepted so far, in order: what `efsguard invoke` prints. */
+  readonly posted: readonly PostedEvaluation[];
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createEvaluationSink(
+  client: ConfigServiceClient,
+  options: EvaluationSinkOptions,
+): EvaluationSink {
+  const posted: PostedEvaluation[] = [];
+  const retries = options.retries ?? 2;
+  const backoffMs = options.backoffMs ?? 200;
+  const sleep = options.sleep ?? defaultSleep;
+
+  async function putBatch(batch: ConfigEvaluation[]): Promise<void> {
+    let pending = batch;
+    for (let attempt = 0; ; attempt++) {
+      let failed: ConfigEvaluation[];
+      try {
+        const output = await client.send(
+          new PutEvaluationsCommand({
+            Evaluations: pending,
+            ResultToken: options.resultToken,
+            ...(options.testMode ? { TestMode: true } : {}),
+          }),
+        );
+        failed = output.FailedEvaluations ?? [];
+      } catch (error) {
+        if (error instanceof InvalidResultTokenException) throw new InvalidResultTokenError({ cause: error });
+        throw error;
+      }
+      if (failed.length === 0) return;
+      if (attempt >= retries) throw new FailedEvaluationsError(failed);
+      // Retry only the entries Config reported as failed, matched by resource.
+      const failedKeys = new Set(
+        failed.map((item) => `${item.ComplianceResourceType}/${item.ComplianceResourceId}`),
+      );
+      pending = pending.filter((item) =>
+        failedKeys.has(`${item.ComplianceResourceType}/${item.ComplianceResourceId}`),
+      );
+      if (pending.length === 0) pending = failed;
+      await sleep(backoffMs * 2 ** attempt);
+    }
+  }
+
+  return {
+    posted,
+    async post(evaluations) {
+      const unique = deduplicate(evaluations);
+      for (let start = 0; start < unique.length; start += MAX_EVALUATIONS_PER_CALL) {
+        options.beforeBatch?.();
+        const batch = unique.slice(start, start + MAX_EVALUATIONS_PER_CALL);
+        await putBatch(batch.map((evaluation) => toConfigEvaluation(evaluation, options.orderingTimestamp)));
+        for (const evaluation of batch) posted.push(toPosted(evaluation));
+      }
+    },
+  };
+}
+
+export function toConfigEvaluation(evaluation: Evaluation, orderingTimestamp: Date): ConfigEvaluation {
+  const annotation = truncateAnnotation(evaluation.annotation);
+  return {
+    ComplianceResourceType: evaluation.resourceType,
+    ComplianceResourceId: evaluation.resourceId,
+    ComplianceType: evaluation.complianceType,
+    ...(annotation === undefined ? {} : { Annotation: annotation }),
+    OrderingTimestamp: orderingTimestamp,
+  };
+}
+
+/** Cuts to 256 characters with a trailing marker; undefined for an absent or blank annotation. */
+export function truncateAnnotation(annotation: string | undefined): string | undefined {
+  if (annotation === undefined || annotation.trim() === '') return undefined;
+  if (annotation.length <= MAX_ANNOTATION_LENGTH) return annotation;
+  let cut = MAX_ANNOTATION_LENGTH - TRUNCATION_MARKER.length;
+  // Do not split a UTF-16 surrogate pair.
+  const code = annotation.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+  return annotation.slice(0, cut) + TRUNCATION_MARKER;
+}
+
+const SEVERITY: Record<ComplianceType, number> = { NON_COMPLIANT: 2, COMPLIANT: 1, NOT_APPLICABLE: 0 };
+
+/**
+ * One verdict per resource per call. Should two verdicts for a resource meet, the stricter wins
+ * (fail closed): NON_COMPLIANT over COMPLIANT over NOT_APPLICABLE. Order of first appearance is kept.
+ */
+export function deduplicate(evaluations: readonly Evaluation[]): Evaluation[] {
+  const byKey = new Map<string, Evaluation>();
+  for (const evaluation of evaluations) {
+    const key = `${evaluation.resourceType}/${evaluation.resourceId}`;
+    const seen = byKey.get(key);
+    if (!seen || SEVERITY[evaluation.complianceType] > SEVERITY[seen.complianceType])
+      byKey.set(key, evaluation);
+  }
+  return [...byKey.values()];
+}
+
+function toPosted(evaluation: Evaluation): PostedEvaluation {
+  const annotation = truncateAnnotation(evaluation.annotation);
+  return {
+    rule: evaluation.rule,
+    resourceType: evaluation.resourceType,
+    resourceId: evaluation.resourceId,
+    complianceType: evaluation.complianceType,
+    ...(annotation === undefined ? {} : { annotation }),
+  };
+}
+
+/** A NOT_APPLICABLE verdict, e.g. for a deleted resource or a stale result. */
+export function notApplicable(
+  rule: string,
+  resourceType: string,
+  resourceId: string,
+  annotation?: string,
+): Evaluation {
+  return {
+    rule,
+    resourceType: resourceType as ResourceType,
+    resourceId,
+    complianceType: 'NOT_APPLICABLE',
+    ...(annotation ? { annotation } : {}),
+  };
+}

@@ -1,0 +1,182 @@
+// `efsguard invoke`: runs a rule's real Lambda handler locally on a Config event file, with a fake
+// Lambda context, and prints exactly what the handler sent with PutEvaluations.
+import { readFile } from 'node:fs/promises';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import type { Context } from 'aws-lambda';
+import Table from 'cli-table3';
+import { type Command, Option } from 'commander';
+import { destroyAwsClients } from '../../aws/clients';
+import type { ConfigRuleEvent } from '../../aws/config-event';
+import type { PostedEvaluation } from '../../aws/evaluation-sink';
+import type { Rule } from '../../core/rules/types';
+import {
+  createRuleHandler,
+  type HandlerClients,
+  type MetricsPort,
+  SERVICE_NAME,
+} from '../../handlers/factory';
+import type { CliContext, RegisterCommand } from '../context';
+import { UsageError } from '../errors';
+
+/** The fake context's timeout: Lambda's maximum, so local runs are not cut short. */
+const LOCAL_TIMEOUT_MS = 900_000;
+
+interface InvokeOptions {
+  readonly event: string;
+  readonly rule?: string;
+  readonly endpointUrl?: string;
+  readonly profile?: string;
+  readonly format: 'json' | 'table';
+}
+
+const NO_METRICS: MetricsPort = {
+  addMetric: () => undefined,
+  singleMetric: () => ({ addDimension: () => undefined, addMetric: () => undefined }),
+};
+
+async function readEvent(path: string): Promise<ConfigRuleEvent> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      `cannot read event ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(error))}`,
+    );
+  }
+  try {
+    return JSON.parse(text) as ConfigRuleEvent;
+  } catch (error) {
+    throw new UsageError(`${path}: not valid JSON (${(error as Error).message})`, { cause: error });
+  }
+}
+
+function selectRule(
+  context: CliContext,
+  event: ConfigRuleEvent,
+  ruleId: string | undefined,
+  path: string,
+): Rule {
+  const known = context.rules.map((rule) => rule.id);
+  const id = ruleId ?? (typeof event?.configRuleName === 'string' ? event.configRuleName : undefined);
+  const rule = context.rules.find((candidate) => candidate.id === id);
+  if (rule) return rule;
+  if (ruleId) throw new UsageError(`unknown rule ${ruleId}; known rules: ${known.join(', ')}`);
+  throw new UsageError(
+    `${path}: configRuleName ${JSON.stringify(id)} is not an efsguard rule id; pass --rule (known rules: ${known.join(', ')})`,
+  );
+}
+
+function fakeLambdaContext(rule: Rule, started: number, now: () => number): Context {
+  const fail = () => {
+    throw new Error('efsguard invoke: the handler is async and never calls done/fail/succeed');
+  };
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `efsguard-${rule.id}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:efsguard-${rule.id}`,
+    memoryLimitInMB: '512',
+    awsRequestId: `local-${started}`,
+    logGroupName: `/aws/lambda/efsguard-${rule.id}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, LOCAL_TIMEOUT_MS - (now() - started)),
+    done: fail,
+    fail,
+    succeed: fail,
+  };
+}
+
+function formatTable(evaluations: readonly PostedEvaluation[]): string {
+  if (evaluations.length === 0) return 'No evaluations were posted.\n';
+  const table = new Table({
+    head: ['Compliance', 'Resource type', 'Resource id', 'Annotation'],
+    wordWrap: true,
+    colWidths: [16, 28, 26, 60],
+  });
+  for (const evaluation of evaluations) {
+    table.push([
+      evaluation.complianceType,
+      evaluation.resourceType,
+      evaluation.resourceId,
+      evaluation.annotation ?? '',
+    ]);
+  }
+  return `${table.toString()}\n`;
+}
+
+async function invoke(context: CliContext, options: InvokeOptions): Promise<void> {
+  if (options.endpointUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(options.endpointUrl)) {
+    throw new UsageError(`--endpoint-url must be an http:// or https:// URL, got ${options.endpointUrl}`);
+  }
+  const event = await readEvent(options.event);
+  const rule = selectRule(context, event, options.rule, options.event);
+  const env = context.io.env;
+  const created: HandlerClients[] = [];
+  const handler = createRuleHandler(
+    rule,
+    {
+      // The CLI's own client port, plus a Config client with the same endpoint and credentials.
+      createClients: (region, credentials) => {
+        const common = {
+          region,
+          ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
+          ...(options.profile ? { profile: options.profile } : {}),
+          ...(credentials ? { credentials } : {}),
+        };
+        const clients = { aws: context.createClients(common), config: new ConfigServiceClient(common) };
+        created.push(clients);
+        return clients;
+      },
+      // Logs would mix with the output: silent unless asked for (they go to stdout, as in Lambda).
+      logger: new Logger({
+        serviceName: SERVICE_NAME,
+        logLevel: (env.EFSGUARD_LOG_LEVEL ?? 'SILENT') as LogLevel,
+      }),
+      metrics: NO_METRICS,
+      ...(env.AWS_REGION ? { defaultRegion: env.AWS_REGION } : {}),
+    },
+    options.endpointUrl ? { endpoint: options.endpointUrl } : {},
+  );
+
+  const started = Date.now();
+  try {
+    const result = await handler(event, fakeLambdaContext(rule, started, Date.now));
+    const evaluations = result.evaluations;
+    if (options.format === 'json') {
+      context.io.stdout.write(`${JSON.stringify({ evaluations }, null, 2)}\n`);
+    } else {
+      context.io.stdout.write(formatTable(evaluations));
+      context.io.stderr.write(
+        `${rule.id}: ${result.trigger} trigger, ${evaluations.length} evaluation(s) posted to AWS Config\n`,
+      );
+    }
+  } finally {
+    for (const clients of created) {
+      destroyAwsClients(clients.aws);
+      clients.config.destroy();
+    }
+  }
+}
+
+export const registerInvokeCommand: RegisterCommand = (program: Command, context: CliContext) => {
+  program
+    .command('invoke')
+    .description("run a rule's Lambda handler locally on an AWS Config event file (see events/)")
+    .requiredOption(
+      '--event <file>',
+      'the Config rule event (JSON), e.g. events/efs-client-nfs-egress/scheduled.json',
+    )
+    .option('--rule <id>', "the rule whose handler runs (default: the event's configRuleName)")
+    .option(
+      '--endpoint-url <url>',
+      'send every AWS call to this endpoint, e.g. a local moto (AWS_ENDPOINT_URL works too)',
+    )
+    .option('--profile <profile>', 'shared-config profile (default: AWS_PROFILE or the default chain)')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (options: InvokeOptions) => {
+      await invoke(context, options);
+    });
+};

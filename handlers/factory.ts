@@ -1,0 +1,450 @@
+// The one factory behind every rule's Lambda handler (DESIGN.md §1):
+//   Config event -> parse (once, at the edge) -> Trigger -> load (a port) -> normalise -> core rule
+//   -> PutEvaluations (the sink) [-> stale-result cleanup on scheduled sweeps].
+// Loaders, clients, credentials, logger, metrics and the clock are injected ports with production
+// defaults, so tests and `efsguard invoke` replace any of them.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { MetricUnit as MetricUnitType } from '@aws-lambda-powertools/metrics/types';
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import middy, { type MiddyfiedHandler } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { type AwsClientOptions, type AwsClients, createAwsClients } from '../aws/clients';
+import {
+  type ConfigRuleEvent,
+  parseConfigEvent,
+  type ResourceTrigger,
+  type Trigger,
+} from '../aws/config-event';
+import {
+  type CredentialCache,
+  createCredentialCache,
+  type RoleCredentials,
+  roleArnFor,
+} from '../aws/credentials';
+import { createEvaluationSink, notApplicable, type PostedEvaluation } from '../aws/evaluation-sink';
+import { loadNeighbourhood as defaultLoadNeighbourhood } from '../aws/load-neighbourhood';
+import { loadRegion as defaultLoadRegion } from '../aws/load-region';
+import { normaliseSnapshot as defaultNormaliseSnapshot } from '../aws/normalise';
+import type { Snapshot } from '../aws/snapshot';
+import { findStaleResults, listReportedResources } from '../aws/stale-results';
+import { EfsguardError } from '../core/errors';
+import type { ComplianceType, Evaluation, ResourceRef, ResourceType, Topology } from '../core/model';
+import type { Rule } from '../core/rules/types';
+
+/** Default safety margin before Lambda's timeout: enough to post a few hundred evaluations. */
+export const DEFAULT_SAFETY_MARGIN_MS = 10_000;
+export const METRICS_NAMESPACE = 'efsguard';
+export const SERVICE_NAME = 'efsguard';
+
+export const DELETED_ANNOTATION = 'The resource was deleted or left the rule scope.';
+
+/** The invocation would outlive the Lambda timeout; what was evaluated has been posted. */
+export class DeadlineExceededError extends EfsguardError {
+  constructor(
+    readonly stage: string,
+    readonly posted: number,
+    readonly remainingMs: number,
+  ) {
+    super(
+      `time budget exhausted while ${stage}: ${remainingMs} ms left of the Lambda timeout, ${posted} evaluation(s) posted; raise the function timeout or the memory size`,
+    );
+  }
+}
+
+/** The sweep was posted, but the previous results could not be read to clear stale ones. */
+export class StaleResultsError extends EfsguardError {}
+
+/** Everything a rule handler needs from the AWS side for one invocation. */
+export interface HandlerClients {
+  readonly aws: AwsClients;
+  readonly config: ConfigServiceClient;
+}
+
+export interface LoadContext {
+  readonly accountId: string;
+  readonly region: string;
+}
+
+export type LoadNeighbourhood = (
+  clients: AwsClients,
+  seeds: readonly ResourceRef[],
+  context: LoadContext,
+) => Promise<Snapshot>;
+
+export type LoadRegion = (
+  clients: AwsClients,
+  context: LoadContext & { readonly includeIam: boolean },
+) => Promise<Snapshot>;
+
+/** The slice of Powertools Metrics the handler uses; a no-op or collecting fake fits it too. */
+export interface MetricsPort {
+  addMetric(name: string, unit: MetricUnitType, value: number): unknown;
+  singleMetric(): {
+    addDimension(name: string, value: string): unknown;
+    addMetric(name: string, unit: MetricUnitType, value: number): unknown;
+  };
+}
+
+export type LoggerPort = Pick<Logger, 'info' | 'warn' | 'error' | 'debug' | 'appendKeys'>;
+
+export interface RuleHandlerPorts {
+  /** Builds the clients for a region, with the assumed role's credentials when there are any. */
+  createClients(region: string, credentials?: () => Promise<RoleCredentials>): HandlerClients;
+  loadNeighbourhood: LoadNeighbourhood;
+  loadRegion: LoadRegion;
+  normaliseSnapshot(snapshot: Snapshot): Topology;
+  credentials: CredentialCache;
+  logger: LoggerPort;
+  metrics: MetricsPort;
+  /** Stop starting work this long before the Lambda timeout. EFSGUARD_SAFETY_MARGIN_MS overrides the default. */
+  safetyMarginMs: number;
+  /** Used when a scheduled event names no region. */
+  defaultRegion?: string;
+  /** Extra attempts and first backoff for FailedEvaluations. */
+  putRetries: number;
+  putBackoffMs: number;
+  sleep(ms: number): Promise<void>;
+  now(): number;
+}
+
+/** Options for the default ports (endpoint for moto/LocalStack, retry tuning). */
+export type ClientOptions = Pick<
+  AwsClientOptions,
+  'endpoint' | 'maxAttempts' | 'retryMode' | 'retryStrategy'
+>;
+
+export interface RuleHandlerResult {
+  readonly rule: string;
+  readonly configRuleName: string;
+  readonly trigger: Trigger['kind'];
+  /** Exactly what was sent with PutEvaluations and accepted, in order. */
+  readonly evaluations: readonly PostedEvaluation[];
+}
+
+export type RuleHandler = MiddyfiedHandler<ConfigRuleEvent, RuleHandlerResult, Error, Context>;
+
+/** Production clients: one set per region and role, reused while warm. */
+export function createDefaultClientFactory(options: ClientOptions = {}): RuleHandlerPorts['createClients'] {
+  const cache = new Map<string, HandlerClients>();
+  return (region, credentials) => {
+    // One key per role: the provider refreshes through the credential cache, so clients stay valid.
+    const key = `${region}|${credentials ? 'assumed' : 'own'}|${credentials ? String(credentials) : ''}`;
+    const cached = cache.get(key);
+    if (cached) return cached;
+    const clientOptions: AwsClientOptions = { ...options, region, ...(credentials ? { credentials } : {}) };
+    const created: HandlerClients = {
+      aws: createAwsClients(clientOptions),
+      config: new ConfigServiceClient({
+        region,
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+        ...(options.retryStrategy ? { retryStrategy: options.retryStrategy } : {}),
+        ...(credentials ? { credentials } : {}),
+      }),
+    };
+    cache.set(key, created);
+    return created;
+  };
+}
+
+export function createDefaultPorts(options: ClientOptions = {}): RuleHandlerPorts {
+  const margin = Number(process.env.EFSGUARD_SAFETY_MARGIN_MS);
+  return {
+    createClients: createDefaultClientFactory(options),
+    loadNeighbourhood: (clients, seeds, context) => defaultLoadNeighbourhood(clients, seeds, context),
+    loadRegion: (clients, context) =>
+      defaultLoadRegion(clients, { accountId: context.accountId, include: { iam: context.includeIam } }),
+    normaliseSnapshot: defaultNormaliseSnapshot,
+    credentials: createCredentialCache({
+      ...(process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {}),
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      roleSessionName: 'efsguard-config-rule',
+    }),
+    logger: new Logger({ serviceName: SERVICE_NAME }),
+    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
+    safetyMarginMs: Number.isFinite(margin) && margin >= 0 ? margin : DEFAULT_SAFETY_MARGIN_MS,
+    ...(process.env.AWS_REGION ? { defaultRegion: process.env.AWS_REGION } : {}),
+    putRetries: 2,
+    putBackoffMs: 200,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    now: Date.now,
+  };
+}
+
+/**
+ * Builds the Lambda handler of one rule. `handlers/<rule-id>.ts` is one line:
+ * `export const handler = createRuleHandler(getRule('<rule-id>'));`
+ */
+export function createRuleHandler(
+  rule: Rule,
+  overrides: Partial<RuleHandlerPorts> = {},
+  clientOptions: ClientOptions = {},
+): RuleHandler {
+  const ports: RuleHandlerPorts = { ...createDefaultPorts(clientOptions), ...overrides };
+  const { logger, metrics } = ports;
+  const apiCalls = { count: 0 };
+  const handler = middy<ConfigRuleEvent, RuleHandlerResult, Error, Context>().handler((event, context) => {
+    apiCalls.count = 0;
+    return handleEvent(rule, ports, apiCalls, event, context);
+  });
+  // Powertools' middlewares only fit Powertools instances; injected fakes go without them.
+  if (logger instanceof Logger) handler.use(injectLambdaContext(logger, { resetKeys: true }));
+  if (metrics instanceof Metrics) {
+    metrics.setDefaultDimensions({ rule: rule.id });
+    handler.use(logMetrics(metrics));
+  }
+  return handler;
+}
+
+async function handleEvent(
+  rule: Rule,
+  ports: RuleHandlerPorts,
+  apiCalls: { count: number },
+  event: ConfigRuleEvent,
+  context: Context,
+): Promise<RuleHandlerResult> {
+  const { logger, metrics } = ports;
+  const started = ports.now();
+  logger.appendKeys({ rule: rule.id });
+  let posted: readonly PostedEvaluation[] = [];
+  try {
+    const trigger = parseConfigEvent(event, {
+      ruleId: rule.id,
+      ...(ports.defaultRegion ? { defaultRegion: ports.defaultRegion } : {}),
+    });
+    logger.appendKeys({
+      configRuleName: trigger.configRuleName,
+      trigger: trigger.kind,
+      accountId: trigger.accountId,
+      region: trigger.awsRegion,
+      ...(trigger.kind === 'scheduled'
+        ? {}
+        : { resourceType: trigger.resourceType, resourceId: trigger.resourceId }),
+    });
+    // Unknown or malformed parameters fail here, before any AWS call: nothing is posted.
+    rule.parseParameters(trigger.ruleParameters);
+
+    const clients = await createClientsFor(trigger, ports);
+    countApiCalls(clients, apiCalls);
+    const deadline = createDeadline(context, ports);
+    const sink = createEvaluationSink(clients.config, {
+      resultToken: trigger.resultToken,
+      testMode: trigger.testMode,
+      orderingTimestamp: trigger.orderingTimestamp,
+      retries: ports.putRetries,
+      backoffMs: ports.putBackoffMs,
+      sleep: ports.sleep,
+    });
+    posted = sink.posted;
+
+    const evaluations =
+      trigger.kind === 'scheduled'
+        ? await evaluateRegion(rule, ports, clients, trigger, deadline)
+        : await evaluateResource(rule, ports, clients, trigger, deadline);
+    await sink.post(evaluations);
+
+    if (trigger.kind === 'scheduled') {
+      deadline.check('listing previous results for stale-result cleanup', sink.posted.length);
+      const stale = await findStale(rule, ports, clients, trigger, evaluations);
+      await sink.post(stale);
+    }
+
+    countEvaluations(metrics, sink.posted);
+    metrics.addMetric('ApiCalls', MetricUnit.Count, apiCalls.count);
+    logger.info('evaluations posted', {
+      counts: countByComplianceType(sink.posted),
+      posted: sink.posted.length,
+      apiCalls: apiCalls.count,
+      testMode: trigger.testMode,
+      durationMs: ports.now() - started,
+    });
+    return {
+      rule: rule.id,
+      configRuleName: trigger.configRuleName,
+      trigger: trigger.kind,
+      evaluations: sink.posted,
+    };
+  } catch (error) {
+    metrics.addMetric('Errors', MetricUnit.Count, 1);
+    countEvaluations(metrics, posted);
+    metrics.addMetric('ApiCalls', MetricUnit.Count, apiCalls.count);
+    // The error's message names what failed; it never holds credentials or policy documents.
+    logger.error('rule evaluation failed', {
+      error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+      posted: posted.length,
+      durationMs: ports.now() - started,
+    });
+    throw error;
+  }
+}
+
+async function createClientsFor(trigger: Trigger, ports: RuleHandlerPorts): Promise<HandlerClients> {
+  if (!trigger.executionRoleName) return ports.createClients(trigger.awsRegion);
+  const roleArn = roleArnFor(trigger.partition, trigger.accountId, trigger.executionRoleName);
+  // Assume eagerly so that a refused role fails before any Describe call, with AssumeRoleError.
+  await ports.credentials.credentialsFor(roleArn);
+  const provider = Object.assign(() => ports.credentials.credentialsFor(roleArn), {
+    toString: () => roleArn,
+  });
+  return ports.createClients(trigger.awsRegion, provider);
+}
+
+/** A change or deletion: the neighbourhood of the resource, evaluated with a seeds scope. */
+async function evaluateResource(
+  rule: Rule,
+  ports: RuleHandlerPorts,
+  clients: HandlerClients,
+  trigger: ResourceTrigger,
+  deadline: Deadline,
+): Promise<Evaluation[]> {
+  const seed = { resourceType: trigger.resourceType as ResourceType, resourceId: trigger.resourceId };
+  const reportable = rule.resourceTypes.includes(seed.resourceType);
+  if (!rule.triggerResourceTypes.includes(seed.resourceType)) {
+    // Outside the rule's trigger scope: the rule cannot judge it. Config only sends such an item when
+    // the deployed scope is wider than the rule's; answer NOT_APPLICABLE if the rule owns the type.
+    ports.logger.info('resource type outside the rule scope', { reportable });
+    return reportable ? [notApplicable(rule.id, seed.resourceType, seed.resourceId, DELETED_ANNOTATION)] : [];
+  }
+
+  const context = { accountId: trigger.accountId, region: trigger.awsRegion };
+  // IAM is global and has no neighbourhood: an IAM change loads the region with IAM, scoped to the seed.
+  const isIam = seed.resourceType.startsWith('AWS::IAM::');
+  const snapshot = await deadline.race(
+    () =>
+      isIam
+        ? ports.loadRegion(clients.aws, { ...context, includeIam: true })
+        : ports.loadNeighbourhood(clients.aws, [seed], context),
+    'loading the neighbourhood',
+  );
+  const topology = ports.normaliseSnapshot(snapshot);
+  const evaluations = rule.evaluate(topology, { kind: 'seeds', seeds: [seed] }, trigger.ruleParameters);
+  if (trigger.kind === 'change') return evaluations;
+
+  // Deleted (or left scope, or no longer recorded): the resource itself is NOT_APPLICABLE, its
+  // neighbours get fresh verdicts. The loader cannot find a deleted resource, so the fan-out is what
+  // can still be reached from its id (see docs/lambda.md, "Deleted resources").
+  const isSeed = (evaluation: Evaluation) =>
+    evaluation.resourceType === seed.resourceType && evaluation.resourceId === seed.resourceId;
+  const neighbours = evaluations.filter((evaluation) => !isSeed(evaluation));
+  return reportable
+    ? [notApplicable(rule.id, seed.resourceType, seed.resourceId, DELETED_ANNOTATION), ...neighbours]
+    : neighbours;
+}
+
+async function evaluateRegion(
+  rule: Rule,
+  ports: RuleHandlerPorts,
+  clients: HandlerClients,
+  trigger: Trigger,
+  deadline: Deadline,
+): Promise<Evaluation[]> {
+  const includeIam = rule.resourceTypes.some((type) => type.startsWith('AWS::IAM::'));
+  const snapshot = await deadline.race(
+    () =>
+      ports.loadRegion(clients.aws, { accountId: trigger.accountId, region: trigger.awsRegion, includeIam }),
+    'loading the region',
+  );
+  const topology = ports.normaliseSnapshot(snapshot);
+  return rule.evaluate(topology, { kind: 'all' }, trigger.ruleParameters);
+}
+
+async function findStale(
+  rule: Rule,
+  ports: RuleHandlerPorts,
+  clients: HandlerClients,
+  trigger: Trigger,
+  sweep: readonly Evaluation[],
+): Promise<Evaluation[]> {
+  try {
+    const reported = await listReportedResources(clients.config, trigger.configRuleName);
+    return findStaleResults(rule.id, reported, sweep);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    if (trigger.testMode) {
+      // Test invocations only preview; moto does not implement GetComplianceDetailsByConfigRule.
+      ports.logger.warn('stale-result cleanup skipped in test mode', { error: detail });
+      return [];
+    }
+    throw new StaleResultsError(
+      `the sweep was posted, but the previous results of ${trigger.configRuleName} could not be listed to clear stale ones: ${detail}`,
+      { cause: error },
+    );
+  }
+}
+
+interface Deadline {
+  /** Throws DeadlineExceededError when less than the safety margin is left. */
+  check(stage: string, posted?: number): void;
+  /** Starts the work if time is left; rejects with DeadlineExceededError if it has not settled when the margin is reached. */
+  race<T>(start: () => Promise<T>, stage: string): Promise<T>;
+}
+
+function createDeadline(context: Context, ports: RuleHandlerPorts): Deadline {
+  const remaining = () =>
+    typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : Infinity;
+  const budget = () => remaining() - ports.safetyMarginMs;
+  return {
+    check(stage, posted = 0) {
+      if (budget() <= 0) throw new DeadlineExceededError(stage, posted, remaining());
+    },
+    async race(start, stage) {
+      const left = budget();
+      if (left <= 0) throw new DeadlineExceededError(stage, 0, remaining());
+      const promise = start();
+      if (!Number.isFinite(left)) return promise;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new DeadlineExceededError(stage, 0, remaining())), left);
+      });
+      try {
+        return await Promise.race([promise, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+const INSTRUMENTED = new WeakSet<object>();
+
+type NextHandler = (args: unknown) => Promise<unknown>;
+interface CountableStack {
+  add(
+    middleware: (next: NextHandler) => NextHandler,
+    options: { step: 'finalizeRequest'; name: string },
+  ): void;
+}
+
+/** Counts every SDK call (retries included) made through these clients, for the ApiCalls metric. */
+function countApiCalls(clients: HandlerClients, counter: { count: number }): void {
+  const all = [clients.aws.ec2, clients.aws.efs, clients.aws.iam, clients.aws.sts, clients.config];
+  for (const client of all) {
+    if (INSTRUMENTED.has(client)) continue;
+    INSTRUMENTED.add(client);
+    (client.middlewareStack as unknown as CountableStack).add(
+      (next) => (args) => {
+        counter.count += 1;
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'efsguardApiCallCounter' },
+    );
+  }
+}
+
+function countByComplianceType(evaluations: readonly PostedEvaluation[]): Record<ComplianceType, number> {
+  const counts: Record<ComplianceType, number> = { COMPLIANT: 0, NON_COMPLIANT: 0, NOT_APPLICABLE: 0 };
+  for (const evaluation of evaluations) counts[evaluation.complianceType] += 1;
+  return counts;
+}
+
+function countEvaluations(metrics: MetricsPort, posted: readonly PostedEvaluation[]): void {
+  for (const [complianceType, count] of Object.entries(countByComplianceType(posted))) {
+    if (count === 0) continue;
+    const single = metrics.singleMetric();
+    single.addDimension('ComplianceType', complianceType);
+    single.addMetric('Evaluations', MetricUnit.Count, count);
+  }
+}

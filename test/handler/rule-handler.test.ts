@@ -1,0 +1,680 @@
+import 'aws-sdk-client-mock-jest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  ConfigServiceClient,
+  GetComplianceDetailsByConfigRuleCommand,
+  InvalidResultTokenException,
+  PutEvaluationsCommand,
+} from '@aws-sdk/client-config-service';
+import {
+  DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import { EFSClient } from '@aws-sdk/client-efs';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { InvalidEventError } from '../../aws/config-event';
+import { AssumeRoleError } from '../../aws/credentials';
+import { AccessDeniedError, AwsCallError } from '../../aws/errors';
+import { FailedEvaluationsError, InvalidResultTokenError } from '../../aws/evaluation-sink';
+import type { Snapshot } from '../../aws/snapshot';
+import { STALE_ANNOTATION } from '../../aws/stale-results';
+import { InvalidParametersError } from '../../core/errors';
+import type { Evaluation } from '../../core/model';
+import { getRule, RULES } from '../../core/rules';
+import type { Rule } from '../../core/rules/types';
+import {
+  createRuleHandler,
+  DELETED_ANNOTATION,
+  DeadlineExceededError,
+  type MetricsPort,
+  type RuleHandlerPorts,
+  StaleResultsError,
+} from '../../handlers/factory';
+import { editInvokingEvent, itemOf, loadEvent, retarget } from '../helpers/events';
+import { ACCOUNT_ID, MEMBER_ACCOUNT_ID, regionSnapshot, sliceSnapshot } from './fixtures';
+
+const INGRESS = 'efs-mount-target-nfs-ingress';
+const CAPTURE_TIME = new Date('2025-06-02T09:14:27.512Z');
+const SCHEDULED_TIME = new Date('2025-06-02T12:00:00.000Z');
+const ROLE_ARN = `arn:aws:iam::${MEMBER_ACCOUNT_ID}:role/efsguard-config-rules`;
+
+const config = mockClient(ConfigServiceClient);
+const sts = mockClient(STSClient);
+const ec2 = mockClient(EC2Client);
+const efs = mockClient(EFSClient);
+
+function fakeContext(remaining: () => number = () => 300_000): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'efsguard-efs-mount-target-nfs-ingress',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:efsguard`,
+    memoryLimitInMB: '512',
+    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+    logGroupName: '/aws/lambda/efsguard',
+    logStreamName: '2025/06/02/[$LATEST]abc',
+    getRemainingTimeInMillis: remaining,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
+
+interface RecordedMetric {
+  name: string;
+  value: number;
+  dimensions: Record<string, string>;
+}
+
+function recordingMetrics(): MetricsPort & { recorded: RecordedMetric[] } {
+  const recorded: RecordedMetric[] = [];
+  return {
+    recorded,
+    addMetric: (name, _unit, value) => recorded.push({ name, value, dimensions: {} }),
+    singleMetric() {
+      const dimensions: Record<string, string> = {};
+      return {
+        addDimension: (name: string, value: string) => {
+          dimensions[name] = value;
+        },
+        addMetric: (name: string, _unit: unknown, value: number) =>
+          recorded.push({ name, value, dimensions }),
+      };
+    },
+  };
+}
+
+function setup(
+  overrides: Partial<RuleHandlerPorts> = {},
+  rule: Rule = getRule(INGRESS),
+  region = regionSnapshot(),
+) {
+  const loadNeighbourhood = jest.fn(async (_clients: unknown, seeds: readonly { resourceId: string }[]) =>
+    sliceSnapshot(
+      region,
+      seeds.map((seed) => seed.resourceId),
+    ),
+  );
+  const loadRegion = jest.fn(async (): Promise<Snapshot> => region);
+  const metrics = recordingMetrics();
+  const handler = createRuleHandler(rule, {
+    loadNeighbourhood,
+    loadRegion,
+    logger: new Logger({ logLevel: 'SILENT' }),
+    metrics,
+    sleep: async () => {},
+    ...overrides,
+  });
+  return { handler, loadNeighbourhood, loadRegion, metrics };
+}
+
+/** The Evaluations of every PutEvaluations call, in order. */
+function postedBatches(): unknown[][] {
+  return config.commandCalls(PutEvaluationsCommand).map((call) => call.args[0].input.Evaluations ?? []);
+}
+
+beforeEach(() => {
+  config.reset();
+  sts.reset();
+  ec2.reset();
+  efs.reset();
+  config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
+  config.on(GetComplianceDetailsByConfigRuleCommand).resolves({ EvaluationResults: [] });
+});
+
+describe('change notifications', () => {
+  it('posts the changed group and the file systems it guards, ordered by the capture time', async () => {
+    const { handler, loadNeighbourhood } = setup();
+    const event = retarget(loadEvent(`${INGRESS}/security-group-change.json`), 'sg-mt');
+    const result = await handler(event, fakeContext());
+
+    expect(loadNeighbourhood).toHaveBeenCalledWith(
+      expect.anything(),
+      [{ resourceType: 'AWS::EC2::SecurityGroup', resourceId: 'sg-mt' }],
+      { accountId: ACCOUNT_ID, region: 'us-east-1' },
+    );
+    expect(config).toHaveReceivedCommandTimes(PutEvaluationsCommand, 1);
+    expect(config).toHaveReceivedCommandWith(PutEvaluationsCommand, {
+      ResultToken: event.resultToken,
+      Evaluations: expect.arrayContaining([
+        {
+          ComplianceResourceType: 'AWS::EC2::SecurityGroup',
+          ComplianceResourceId: 'sg-mt',
+          ComplianceType: 'COMPLIANT',
+          OrderingTimestamp: CAPTURE_TIME,
+        },
+        {
+          ComplianceResourceType: 'AWS::EFS::FileSystem',
+          ComplianceResourceId: 'fs-good',
+          ComplianceType: 'COMPLIANT',
+          OrderingTimestamp: CAPTURE_TIME,
+        },
+      ]),
+    });
+    expect(config.commandCalls(PutEvaluationsCommand)[0]?.args[0].input).not.toHaveProperty('TestMode');
+    expect(result.evaluations.map((e) => `${e.resourceId}:${e.complianceType}`).sort()).toEqual([
+      'fs-good:COMPLIANT',
+      'sg-mt:COMPLIANT',
+    ]);
+  });
+
+  it.each(['security-group-change.json', 'security-group-oversized.json', 'security-group-discovered.json'])(
+    'flags a world-open mount-target group and its file system (%s)',
+    async (file) => {
+      const { handler } = setup();
+      await handler(retarget(loadEvent(`${INGRESS}/${file}`), 'sg-open'), fakeContext());
+      const [batch] = postedBatches();
+      expect(batch).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            ComplianceResourceId: 'sg-open',
+            ComplianceType: 'NON_COMPLIANT',
+            Annotation: expect.stringContaining('0.0.0.0/0'),
+          }),
+          expect.objectContaining({ ComplianceResourceId: 'fs-open', ComplianceType: 'NON_COMPLIANT' }),
+        ]),
+      );
+      expect(batch).toHaveLength(2);
+    },
+  );
+
+  it('sends TestMode for a TESTMODE result token', async () => {
+    const { handler } = setup();
+    await handler(
+      retarget(loadEvent(`${INGRESS}/testmode-security-group-change.json`), 'sg-mt'),
+      fakeContext(),
+    );
+    expect(config).toHaveReceivedCommandWith(PutEvaluationsCommand, {
+      ResultToken: 'TESTMODE',
+      TestMode: true,
+    });
+  });
+
+  it('posts NOT_APPLICABLE, without loading, for a type the rule reports on but is not triggered by', async () => {
+    const rule = { ...getRule(INGRESS), triggerResourceTypes: ['AWS::EFS::FileSystem' as const] };
+    const { handler, loadNeighbourhood } = setup({}, rule);
+    await handler(retarget(loadEvent(`${INGRESS}/security-group-change.json`), 'sg-mt'), fakeContext());
+    expect(loadNeighbourhood).not.toHaveBeenCalled();
+    expect(postedBatches()).toEqual([
+      [expect.objectContaining({ ComplianceResourceId: 'sg-mt', ComplianceType: 'NOT_APPLICABLE' })],
+    ]);
+  });
+
+  it('posts nothing for a type outside the rule', async () => {
+    const { handler, loadNeighbourhood } = setup();
+    const event = retarget(
+      loadEvent(`${INGRESS}/security-group-change.json`),
+      'subnet-1',
+      'AWS::EC2::Subnet',
+    );
+    const result = await handler(event, fakeContext());
+    expect(loadNeighbourhood).not.toHaveBeenCalled();
+    expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
+    expect(result.evaluations).toEqual([]);
+  });
+});
+
+describe('deleted resources', () => {
+  it.each([
+    'security-group-deleted.json',
+    'security-group-deleted-not-recorded.json',
+    'security-group-not-recorded.json',
+    'security-group-left-scope.json',
+  ])('marks the resource NOT_APPLICABLE and re-evaluates its neighbours (%s)', async (file) => {
+    // sg-open is still found by the loader (not recorded / left scope): its file system still gets a verdict.
+    const { handler, loadNeighbourhood } = setup();
+    await handler(retarget(loadEvent(`${INGRESS}/${file}`), 'sg-open'), fakeContext());
+    expect(loadNeighbourhood).toHaveBeenCalledTimes(1);
+    const [batch] = postedBatches();
+    expect(batch).toEqual([
+      {
+        ComplianceResourceType: 'AWS::EC2::SecurityGroup',
+        ComplianceResourceId: 'sg-open',
+        ComplianceType: 'NOT_APPLICABLE',
+        Annotation: DELETED_ANNOTATION,
+        OrderingTimestamp: CAPTURE_TIME,
+      },
+      expect.objectContaining({ ComplianceResourceId: 'fs-open', ComplianceType: 'NON_COMPLIANT' }),
+    ]);
+  });
+
+  it('posts only NOT_APPLICABLE for a deleted group nothing else can be found for', async () => {
+    const { handler } = setup();
+    await handler(retarget(loadEvent(`${INGRESS}/security-group-deleted.json`), 'sg-gone'), fakeContext());
+    expect(postedBatches()).toEqual([
+      [expect.objectContaining({ ComplianceResourceId: 'sg-gone', ComplianceType: 'NOT_APPLICABLE' })],
+    ]);
+  });
+});
+
+describe('scheduled notifications', () => {
+  it('sweeps the region, orders by the notification time and clears stale results by the Config rule name', async () => {
+    const orgRuleName = 'OrgConfigRule-efs-mount-target-nfs-ingress-x1y2z3';
+    config
+      .on(GetComplianceDetailsByConfigRuleCommand)
+      .resolvesOnce({
+        EvaluationResults: [
+          {
+            EvaluationResultIdentifier: {
+              EvaluationResultQualifier: { ResourceType: 'AWS::EC2::SecurityGroup', ResourceId: 'sg-mt' },
+            },
+          },
+        ],
+        NextToken: 'page-2',
+      })
+      .resolvesOnce({
+        EvaluationResults: [
+          {
+            EvaluationResultIdentifier: {
+              EvaluationResultQualifier: {
+                ResourceType: 'AWS::EFS::FileSystem',
+                ResourceId: 'fs-deleted-yesterday',
+              },
+            },
+          },
+        ],
+      });
+    const { handler, loadRegion, loadNeighbourhood } = setup();
+    const event = { ...loadEvent(`${INGRESS}/scheduled.json`), configRuleName: orgRuleName };
+    const result = await handler(event, fakeContext());
+
+    expect(loadNeighbourhood).not.toHaveBeenCalled();
+    expect(loadRegion).toHaveBeenCalledWith(expect.anything(), {
+      accountId: ACCOUNT_ID,
+      region: 'us-east-1',
+      includeIam: false,
+    });
+    expect(config).toHaveReceivedNthSpecificCommandWith(1, GetComplianceDetailsByConfigRuleCommand, {
+      ConfigRuleName: orgRuleName,
+      ComplianceTypes: ['COMPLIANT', 'NON_COMPLIANT'],
+    });
+    expect(config).toHaveReceivedNthSpecificCommandWith(2, GetComplianceDetailsByConfigRuleCommand, {
+      ConfigRuleName: orgRuleName,
+      NextToken: 'page-2',
+    });
+    const [sweep, stale] = postedBatches();
+    expect(sweep).toHaveLength(5); // sg-mt, sg-open, sg-client, fs-good, fs-open
+    expect(sweep).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ComplianceResourceId: 'sg-client', ComplianceType: 'NOT_APPLICABLE' }),
+        expect.objectContaining({ ComplianceResourceId: 'fs-open', ComplianceType: 'NON_COMPLIANT' }),
+      ]),
+    );
+    for (const evaluation of sweep ?? [])
+      expect(evaluation).toHaveProperty('OrderingTimestamp', SCHEDULED_TIME);
+    expect(stale).toEqual([
+      {
+        ComplianceResourceType: 'AWS::EFS::FileSystem',
+        ComplianceResourceId: 'fs-deleted-yesterday',
+        ComplianceType: 'NOT_APPLICABLE',
+        Annotation: STALE_ANNOTATION,
+        OrderingTimestamp: SCHEDULED_TIME,
+      },
+    ]);
+    expect(result.evaluations).toHaveLength(6);
+  });
+
+  it('fails with StaleResultsError after posting the sweep when previous results cannot be listed', async () => {
+    config.on(GetComplianceDetailsByConfigRuleCommand).rejects(new Error('boom'));
+    const { handler } = setup();
+    await expect(handler(loadEvent(`${INGRESS}/scheduled.json`), fakeContext())).rejects.toThrow(
+      StaleResultsError,
+    );
+    expect(config).toHaveReceivedCommandTimes(PutEvaluationsCommand, 1);
+  });
+
+  it('skips the stale cleanup with a warning in test mode when it cannot list results (moto)', async () => {
+    config.on(GetComplianceDetailsByConfigRuleCommand).rejects(new Error('not implemented'));
+    const { handler } = setup();
+    const result = await handler(loadEvent(`${INGRESS}/testmode-scheduled.json`), fakeContext());
+    expect(result.evaluations).toHaveLength(5);
+  });
+});
+
+describe('the evaluation sink', () => {
+  function ruleReturning(count: number): Rule {
+    const base = getRule(INGRESS);
+    return {
+      ...base,
+      evaluate: (): Evaluation[] =>
+        Array.from({ length: count }, (_, i) => ({
+          rule: INGRESS,
+          resourceType: 'AWS::EC2::SecurityGroup',
+          resourceId: `sg-${i}`,
+          complianceType: 'COMPLIANT',
+        })),
+    };
+  }
+
+  it('posts 250 evaluations in 3 calls of at most 100', async () => {
+    const { handler } = setup({}, ruleReturning(250));
+    const result = await handler(loadEvent(`${INGRESS}/security-group-change.json`), fakeContext());
+    expect(config).toHaveReceivedCommandTimes(PutEvaluationsCommand, 3);
+    expect(postedBatches().map((batch) => batch.length)).toEqual([100, 100, 50]);
+    expect(result.evaluations).toHaveLength(250);
+  });
+
+  it('retries FailedEvaluations, and only them', async () => {
+    config
+      .on(PutEvaluationsCommand)
+      .resolvesOnce({
+        FailedEvaluations: [
+          {
+            ComplianceResourceType: 'AWS::EC2::SecurityGroup',
+            ComplianceResourceId: 'sg-2',
+            ComplianceType: 'COMPLIANT',
+            OrderingTimestamp: CAPTURE_TIME,
+          },
+        ],
+      })
+      .resolves({ FailedEvaluations: [] });
+    const sleep = jest.fn(async () => {});
+    const { handler } = setup({ sleep }, ruleReturning(3));
+    await handler(loadEvent(`${INGRESS}/security-group-change.json`), fakeContext());
+    expect(
+      postedBatches().map((batch) =>
+        batch.map((e) => (e as { ComplianceResourceId: string }).ComplianceResourceId),
+      ),
+    ).toEqual([['sg-0', 'sg-1', 'sg-2'], ['sg-2']]);
+    expect(sleep).toHaveBeenCalledTimes(1);
+  });
+
+  it('raises FailedEvaluationsError when Config keeps failing an evaluation', async () => {
+    config.on(PutEvaluationsCommand).resolves({
+      FailedEvaluations: [
+        {
+          ComplianceResourceType: 'AWS::EC2::SecurityGroup',
+          ComplianceResourceId: 'sg-0',
+          ComplianceType: 'COMPLIANT',
+          OrderingTimestamp: CAPTURE_TIME,
+        },
+      ],
+    });
+    const { handler, metrics } = setup({}, ruleReturning(1));
+    await expect(handler(loadEvent(`${INGRESS}/security-group-change.json`), fakeContext())).rejects.toThrow(
+      FailedEvaluationsError,
+    );
+    expect(config).toHaveReceivedCommandTimes(PutEvaluationsCommand, 3);
+    expect(metrics.recorded).toContainEqual({ name: 'Errors', value: 1, dimensions: {} });
+  });
+
+  it('truncates a long annotation to 256 characters with a marker', async () => {
+    const rule = {
+      ...getRule(INGRESS),
+      evaluate: (): Evaluation[] => [
+        {
+          rule: INGRESS,
+          resourceType: 'AWS::EC2::SecurityGroup',
+          resourceId: 'sg-1',
+          complianceType: 'NON_COMPLIANT',
+          annotation: 'x'.repeat(400),
+        },
+        {
+          rule: INGRESS,
+          resourceType: 'AWS::EC2::SecurityGroup',
+          resourceId: 'sg-2',
+          complianceType: 'COMPLIANT',
+          annotation: '',
+        },
+      ],
+    };
+    const { handler } = setup({}, rule);
+    await handler(loadEvent(`${INGRESS}/security-group-change.json`), fakeContext());
+    const [batch] = postedBatches() as { Annotation?: string }[][];
+    expect(batch?.[0]?.Annotation).toBe(`${'x'.repeat(255)}…`);
+    expect(batch?.[1]).not.toHaveProperty('Annotation');
+  });
+});
+
+describe('cross-account execution role', () => {
+  function crossAccountEvent() {
+    return {
+      ...retarget(loadEvent(`${INGRESS}/security-group-change.json`), 'sg-mt'),
+      accountId: MEMBER_ACCOUNT_ID,
+      ruleParameters: '{"executionRoleName":"efsguard-config-rules"}',
+    };
+  }
+
+  function credentialsExpiringIn(ms: number, key = 'ASIAMEMBER') {
+    return {
+      Credentials: {
+        AccessKeyId: key,
+        SecretAccessKey: 'secret',
+        SessionToken: 'token',
+        Expiration: new Date(Date.now() + ms),
+      },
+    };
+  }
+
+  it("assumes the role in the event's account and builds every client with its credentials", async () => {
+    sts.on(AssumeRoleCommand).resolves(credentialsExpiringIn(3_600_000));
+    const providers: (() => Promise<{ accessKeyId: string }>)[] = [];
+    const { handler: base } = setup();
+    void base;
+    const { createDefaultClientFactory } = await import('../../handlers/factory');
+    const defaults = createDefaultClientFactory();
+    const { handler, loadNeighbourhood } = setup({
+      createClients: (region, credentials) => {
+        if (credentials) providers.push(credentials);
+        return defaults(region, credentials);
+      },
+    });
+    await handler(crossAccountEvent(), fakeContext());
+    await handler(crossAccountEvent(), fakeContext());
+
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 1); // cached while warm
+    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: ROLE_ARN });
+    expect(providers).toHaveLength(2);
+    await expect(providers[0]?.()).resolves.toMatchObject({ accessKeyId: 'ASIAMEMBER' });
+    expect(loadNeighbourhood).toHaveBeenCalledWith(expect.anything(), expect.anything(), {
+      accountId: MEMBER_ACCOUNT_ID,
+      region: 'us-east-1',
+    });
+    // The rule never sees the handler-level parameter.
+    expect(config).toHaveReceivedCommandTimes(PutEvaluationsCommand, 2);
+  });
+
+  it('assumes the role again when the cached credentials are about to expire', async () => {
+    sts.on(AssumeRoleCommand).resolves(credentialsExpiringIn(60_000));
+    const { handler } = setup();
+    await handler(crossAccountEvent(), fakeContext());
+    await handler(crossAccountEvent(), fakeContext());
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);
+  });
+
+  it('fails with AssumeRoleError before any Describe or PutEvaluations call', async () => {
+    sts
+      .on(AssumeRoleCommand)
+      .rejects(
+        Object.assign(new Error('not authorized to perform sts:AssumeRole'), { name: 'AccessDenied' }),
+      );
+    const { handler, loadNeighbourhood } = setup();
+    const failure = handler(crossAccountEvent(), fakeContext());
+    await expect(failure).rejects.toThrow(AssumeRoleError);
+    await expect(handler(crossAccountEvent(), fakeContext())).rejects.toThrow(ROLE_ARN);
+    expect(loadNeighbourhood).not.toHaveBeenCalled();
+    expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
+  });
+});
+
+describe('fault matrix', () => {
+  function useRealLoaders() {
+    // Only the rule handler's own loaders: no injected loadRegion/loadNeighbourhood.
+    return createRuleHandler(getRule(INGRESS), {
+      logger: new Logger({ logLevel: 'SILENT' }),
+      metrics: recordingMetrics(),
+      sleep: async () => {},
+    });
+  }
+
+  it('fails closed on AccessDenied from a Describe call: clear error, nothing posted', async () => {
+    ec2.onAnyCommand().resolves({});
+    efs.onAnyCommand().resolves({});
+    ec2.on(DescribeSecurityGroupsCommand).rejects(
+      Object.assign(new Error('You are not authorized to perform this operation.'), {
+        name: 'UnauthorizedOperation',
+      }),
+    );
+    const handler = useRealLoaders();
+    const failure = handler(loadEvent(`${INGRESS}/scheduled.json`), fakeContext());
+    await expect(failure).rejects.toThrow(AccessDeniedError);
+    await expect(handler(loadEvent(`${INGRESS}/scheduled.json`), fakeContext())).rejects.toThrow(
+      'ec2:DescribeSecurityGroups',
+    );
+    expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
+  });
+
+  it('fails on a 5xx from a Describe call, nothing posted', async () => {
+    ec2.onAnyCommand().resolves({});
+    efs.onAnyCommand().resolves({});
+    ec2.on(DescribeNetworkInterfacesCommand).rejects(
+      Object.assign(new Error('An internal error has occurred'), {
+        name: 'InternalError',
+        $metadata: { httpStatusCode: 500 },
+      }),
+    );
+    await expect(useRealLoaders()(loadEvent(`${INGRESS}/scheduled.json`), fakeContext())).rejects.toThrow(
+      AwsCallError,
+    );
+    expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
+  });
+
+  it('surfaces an expired result token as InvalidResultTokenError', async () => {
+    config
+      .on(PutEvaluationsCommand)
+      .rejects(new InvalidResultTokenException({ message: 'The result token is invalid', $metadata: {} }));
+    const { handler } = setup();
+    const event = retarget(loadEvent(`${INGRESS}/security-group-change.json`), 'sg-mt');
+    await expect(handler(event, fakeContext())).rejects.toThrow(InvalidResultTokenError);
+  });
+
+  it('rejects malformed JSON in invokingEvent before any AWS call', async () => {
+    const { handler, loadNeighbourhood, metrics } = setup();
+    const event = {
+      ...loadEvent(`${INGRESS}/security-group-change.json`),
+      invokingEvent: '{"configurationItem":',
+    };
+    await expect(handler(event, fakeContext())).rejects.toThrow(InvalidEventError);
+    expect(loadNeighbourhood).not.toHaveBeenCalled();
+    expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
+    expect(metrics.recorded).toContainEqual({ name: 'Errors', value: 1, dimensions: {} });
+  });
+
+  it('rejects unknown rule parameters before any AWS call', async () => {
+    const { handler, loadNeighbourhood } = setup();
+    const event = {
+      ...loadEvent(`${INGRESS}/security-group-change.json`),
+      ruleParameters: '{"allowEverything":"true"}',
+    };
+    await expect(handler(event, fakeContext())).rejects.toThrow(InvalidParametersError);
+    await expect(handler(event, fakeContext())).rejects.toThrow('allowEverything');
+    expect(loadNeighbourhood).not.toHaveBeenCalled();
+    expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
+  });
+
+  it('rejects a status Config does not send, naming the field', async () => {
+    const { handler } = setup();
+    const event = editInvokingEvent(loadEvent(`${INGRESS}/security-group-change.json`), (invokingEvent) => {
+      itemOf(invokingEvent).configurationItemStatus = 'Deleted';
+    });
+    await expect(handler(event, fakeContext())).rejects.toThrow(
+      'invokingEvent.configurationItem.configurationItemStatus',
+    );
+  });
+});
+
+describe('time budget', () => {
+  it('throws DeadlineExceededError instead of being killed while the region loads', async () => {
+    const { handler } = setup({
+      safetyMarginMs: 10_000,
+      loadRegion: () => new Promise<Snapshot>(() => {}),
+    });
+    const started = Date.now();
+    await expect(
+      handler(
+        loadEvent(`${INGRESS}/scheduled.json`),
+        fakeContext(() => 10_050),
+      ),
+    ).rejects.toThrow(DeadlineExceededError);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
+  });
+
+  it('posts what was evaluated, then throws when no time is left for the stale cleanup', async () => {
+    let remaining = 60_000;
+    const { handler } = setup({
+      safetyMarginMs: 10_000,
+      loadRegion: async () => {
+        remaining = 9_000; // the load used up the budget
+        return regionSnapshot();
+      },
+    });
+    await expect(
+      handler(
+        loadEvent(`${INGRESS}/scheduled.json`),
+        fakeContext(() => remaining),
+      ),
+    ).rejects.toThrow(/stale-result cleanup: 9000 ms left of the Lambda timeout, 5 evaluation\(s\) posted/);
+    expect(config).toHaveReceivedCommandTimes(PutEvaluationsCommand, 1);
+    expect(config).not.toHaveReceivedCommand(GetComplianceDetailsByConfigRuleCommand);
+  });
+});
+
+describe('metrics', () => {
+  it('counts evaluations by ComplianceType', async () => {
+    const { handler, metrics } = setup();
+    await handler(loadEvent(`${INGRESS}/scheduled.json`), fakeContext());
+    const evaluations = metrics.recorded.filter((metric) => metric.name === 'Evaluations');
+    expect(evaluations).toEqual(
+      expect.arrayContaining([
+        { name: 'Evaluations', value: 2, dimensions: { ComplianceType: 'COMPLIANT' } },
+        { name: 'Evaluations', value: 2, dimensions: { ComplianceType: 'NON_COMPLIANT' } },
+        { name: 'Evaluations', value: 1, dimensions: { ComplianceType: 'NOT_APPLICABLE' } },
+      ]),
+    );
+    expect(metrics.recorded.some((metric) => metric.name === 'ApiCalls')).toBe(true);
+  });
+});
+
+describe('IAM triggers', () => {
+  it('load the region with IAM (IAM is global) and evaluate the seed scope', async () => {
+    const base = getRule(INGRESS);
+    const evaluate = jest.fn((): Evaluation[] => []);
+    const rule: Rule = {
+      ...base,
+      triggerResourceTypes: [...base.triggerResourceTypes, 'AWS::IAM::Role'],
+      evaluate,
+    };
+    const { handler, loadRegion, loadNeighbourhood } = setup({}, rule);
+    await handler(
+      retarget(loadEvent(`${INGRESS}/security-group-change.json`), 'AROAEXAMPLE', 'AWS::IAM::Role'),
+      fakeContext(),
+    );
+    expect(loadNeighbourhood).not.toHaveBeenCalled();
+    expect(loadRegion).toHaveBeenCalledWith(expect.anything(), {
+      accountId: ACCOUNT_ID,
+      region: 'us-east-1',
+      includeIam: true,
+    });
+    expect(evaluate).toHaveBeenCalledWith(
+      expect.anything(),
+      { kind: 'seeds', seeds: [{ resourceType: 'AWS::IAM::Role', resourceId: 'AROAEXAMPLE' }] },
+      {},
+    );
+  });
+});
+
+describe('handler files', () => {
+  it.each(RULES.map((rule) => rule.id))('%s has a one-line handler built by the factory', async (id) => {
+    const path = join(__dirname, '..', '..', 'handlers', `${id}.ts`);
+    expect(existsSync(path)).toBe(true);
+    expect(readFileSync(path, 'utf8')).toContain(`createRuleHandler(getRule('${id}'))`);
+    const module = (await import(path)) as { handler: unknown };
+    expect(typeof module.handler).toBe('function');
+  });
+});

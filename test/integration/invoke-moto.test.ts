@@ -1,0 +1,130 @@
+// `efsguard invoke` against a real moto server: the account is built through the AWS API, the sample
+// TESTMODE events of events/ are pointed at its resources, and the posted verdicts (what the handler
+// sent with PutEvaluations, which moto accepts in test mode) are asserted, fan-out included.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DeleteSecurityGroupCommand } from '@aws-sdk/client-ec2';
+import { type AwsClients, createAwsClients, destroyAwsClients } from '../../aws/clients';
+import type { ConfigRuleEvent } from '../../aws/config-event';
+import type { PostedEvaluation } from '../../aws/evaluation-sink';
+import { run } from '../../cli/run';
+import { AccountBuilder, nfsFrom } from '../helpers/build-account';
+import { loadEvent, retarget } from '../helpers/events';
+import { type MotoServer, startMoto } from '../helpers/moto';
+
+const INGRESS = 'efs-mount-target-nfs-ingress';
+const EGRESS = 'efs-client-nfs-egress';
+
+let moto: MotoServer;
+let clients: AwsClients;
+const ids: Record<string, string> = {};
+const workDir = mkdtempSync(join(tmpdir(), 'efsguard-invoke-'));
+
+async function invoke(event: ConfigRuleEvent, extra: string[] = []) {
+  const file = join(workDir, `event-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(event));
+  let stdout = '';
+  let stderr = '';
+  const code = await run(
+    ['invoke', '--event', file, '--endpoint-url', moto.endpoint, '--format', 'json', ...extra],
+    {
+      stdout: { write: (chunk: string) => (stdout += chunk) },
+      stderr: { write: (chunk: string) => (stderr += chunk) },
+      env: {},
+    },
+  );
+  if (code !== 0) throw new Error(`efsguard invoke exited ${code}: ${stderr}`);
+  return (JSON.parse(stdout) as { evaluations: PostedEvaluation[] }).evaluations;
+}
+
+const verdicts = (evaluations: readonly PostedEvaluation[]) =>
+  Object.fromEntries(evaluations.map((e) => [e.resourceId, e.complianceType]));
+
+beforeAll(async () => {
+  moto = await startMoto();
+  clients = createAwsClients({ endpoint: moto.endpoint, region: 'us-east-1' });
+  const b = new AccountBuilder(clients);
+  const vpc = await b.vpc('10.3.0.0/16');
+  const clientSubnet = await b.subnet(vpc, '10.3.1.0/24', 'us-east-1a');
+  const mtSubnet = await b.subnet(vpc, '10.3.2.0/24', 'us-east-1b');
+  ids.sgClient = await b.group(vpc, 'efs-clients');
+  ids.sgMt = await b.group(vpc, 'efs-mount-targets', {
+    ingress: [nfsFrom({ UserIdGroupPairs: [{ GroupId: ids.sgClient }] })],
+  });
+  ids.sgOpen = await b.group(vpc, 'efs-open', {
+    ingress: [nfsFrom({ IpRanges: [{ CidrIp: '0.0.0.0/0' }] })],
+  });
+  ids.sgDoomed = await b.group(vpc, 'about-to-go');
+  ids.fsGood = await b.fileSystem('good');
+  await b.mountTarget(ids.fsGood, mtSubnet, [ids.sgMt]);
+  ids.fsOpen = await b.fileSystem('open');
+  await b.mountTarget(ids.fsOpen, mtSubnet, [ids.sgOpen]);
+  ids.eniClient = await b.client(clientSubnet, [ids.sgClient], 'web server');
+  await clients.ec2.send(new DeleteSecurityGroupCommand({ GroupId: ids.sgDoomed }));
+}, 120_000);
+
+afterAll(async () => {
+  if (clients) destroyAwsClients(clients);
+  await moto?.stop();
+});
+
+describe('efsguard invoke against moto (TESTMODE)', () => {
+  it('a group change posts the group and, by fan-out, the file system it guards', async () => {
+    const evaluations = await invoke(
+      retarget(loadEvent(`${INGRESS}/testmode-security-group-change.json`), ids.sgMt as string),
+    );
+    expect(verdicts(evaluations)).toEqual({
+      [ids.sgMt as string]: 'COMPLIANT',
+      [ids.fsGood as string]: 'COMPLIANT',
+    });
+    expect(evaluations.every((e) => e.rule === INGRESS)).toBe(true);
+  });
+
+  it('an oversized item is evaluated from live state: the open group and its file system', async () => {
+    const evaluations = await invoke(
+      retarget(loadEvent(`${INGRESS}/testmode-security-group-oversized.json`), ids.sgOpen as string),
+    );
+    expect(verdicts(evaluations)).toEqual({
+      [ids.sgOpen as string]: 'NON_COMPLIANT',
+      [ids.fsOpen as string]: 'NON_COMPLIANT',
+    });
+    expect(evaluations.find((e) => e.resourceId === ids.sgOpen)?.annotation).toContain('0.0.0.0/0');
+  });
+
+  it('an interface change re-evaluates the client', async () => {
+    const evaluations = await invoke(
+      retarget(loadEvent(`${EGRESS}/testmode-network-interface-change.json`), ids.eniClient as string),
+    );
+    expect(verdicts(evaluations)).toEqual({ [ids.eniClient as string]: 'COMPLIANT' });
+  });
+
+  it('a client group change fans out to every interface carrying it (--rule overrides the event)', async () => {
+    const event = {
+      ...retarget(loadEvent(`${INGRESS}/testmode-security-group-change.json`), ids.sgClient as string),
+    };
+    const evaluations = await invoke(event, ['--rule', EGRESS]);
+    expect(verdicts(evaluations)).toMatchObject({ [ids.eniClient as string]: 'COMPLIANT' });
+  });
+
+  it('a deleted group is NOT_APPLICABLE', async () => {
+    const evaluations = await invoke(
+      retarget(loadEvent(`${INGRESS}/testmode-security-group-deleted.json`), ids.sgDoomed as string),
+    );
+    expect(evaluations).toEqual([
+      expect.objectContaining({ resourceId: ids.sgDoomed, complianceType: 'NOT_APPLICABLE' }),
+    ]);
+  });
+
+  it('a scheduled run sweeps the region', async () => {
+    const evaluations = await invoke(loadEvent(`${INGRESS}/testmode-scheduled.json`));
+    expect(verdicts(evaluations)).toMatchObject({
+      [ids.sgMt as string]: 'COMPLIANT',
+      [ids.sgOpen as string]: 'NON_COMPLIANT',
+      [ids.sgClient as string]: 'NOT_APPLICABLE',
+      [ids.fsGood as string]: 'COMPLIANT',
+      [ids.fsOpen as string]: 'NON_COMPLIANT',
+    });
+    expect(evaluations.some((e) => e.resourceId === ids.sgDoomed)).toBe(false);
+  });
+});
