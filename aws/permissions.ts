@@ -34,6 +34,8 @@ export const RULE_READ_ACTIONS = {
     'iam:GetAccountAuthorizationDetails',
     'iam:GetPolicy',
     'iam:GetPolicyVersion',
+    // aws/load-iam.ts: a changed policy's holders, so that exemptions still apply to it.
+    'iam:ListEntitiesForPolicy',
     'iam:GetRole',
     'iam:GetRolePolicy',
     'iam:ListRolePolicies',

@@ -27,31 +27,66 @@ export function booleanParam(defaultValue: boolean): ParamSchema<boolean> {
   });
 }
 
-/** Splits a comma-separated string or takes a JSON array (or a JSON array written as a string). */
+/**
+ * Adds the issue and returns an empty list, so that callers can keep iterating: the issue alone fails the
+ * parse. (Returning z.NEVER from here would make the callers' for-of loops throw a TypeError.)
+ */
+function failList(ctx: z.RefinementCtx, message: string): string[] {
+  ctx.addIssue({ code: 'custom', message });
+  return [];
+}
+
+/**
+ * Splits a comma-separated string or takes a JSON array (or a JSON array written as a string). Numbers,
+ * alone or as items, are taken as their text (a template may write approvedUids as [1000, 1001]).
+ */
 function toList(value: unknown, ctx: z.RefinementCtx): string[] {
   if (isAbsent(value)) return [];
-  let items: unknown = value;
+  let items: unknown = typeof value === 'number' ? [value] : value;
   if (typeof value === 'string') {
     const text = value.trim();
     if (text.startsWith('[')) {
       try {
         items = JSON.parse(text);
       } catch {
-        return fail(ctx, `not a valid JSON array: ${text}`);
+        return failList(ctx, `not a valid JSON array: ${text}`);
       }
     } else {
       items = text.split(',');
     }
   }
   if (!Array.isArray(items))
-    return fail(ctx, `expected a comma-separated list or a JSON array, got ${JSON.stringify(value)}`);
+    return failList(ctx, `expected a comma-separated list or a JSON array, got ${JSON.stringify(value)}`);
   const list: string[] = [];
   for (const item of items) {
-    if (typeof item !== 'string') return fail(ctx, `list items must be strings, got ${JSON.stringify(item)}`);
-    const trimmed = item.trim();
-    if (trimmed) list.push(trimmed);
+    const text = typeof item === 'number' ? String(item) : typeof item === 'string' ? item.trim() : undefined;
+    if (text === undefined) return failList(ctx, `list items must be strings, got ${JSON.stringify(item)}`);
+    if (text) list.push(text);
   }
   return list;
+}
+
+/**
+ * A list whose items `parseItem` checks: it returns the item's value or throws an Error whose message
+ * names the problem (the message becomes the parameter error).
+ */
+export function listParam<T>(parseItem: (item: string) => T): ParamSchema<T[]> {
+  return z.unknown().transform((value, ctx): T[] => {
+    const result: T[] = [];
+    for (const item of toList(value, ctx)) {
+      try {
+        result.push(parseItem(item));
+      } catch (error) {
+        return fail(ctx, error instanceof Error ? error.message : String(error));
+      }
+    }
+    return result;
+  });
+}
+
+/** A list of strings, taken as written (trimmed, empty items dropped). */
+export function stringListParam(): ParamSchema<string[]> {
+  return listParam((item) => item);
 }
 
 /** A list of CIDRs, each validated and canonicalised. */

@@ -3,10 +3,9 @@
 // request made through the access point. The operating system user and group override any identity
 // information provided by the NFS client" (CreateAccessPoint, Amazon EFS API reference). Without a POSIX
 // user the client's asserted uid is used; with root directory '/' the whole file system is exposed.
-import { z } from 'zod';
 import { composeAnnotation, makeEvaluation, sortEvaluations } from '../annotation';
 import type { AccessPoint, Evaluation, Scope, Topology } from '../model';
-import { parseRuleParameters } from '../params';
+import { listParam, parseRuleParameters } from '../params';
 import { defineRule } from './types';
 
 export const RULE_ID = 'efs-access-point-posix-identity';
@@ -17,42 +16,6 @@ const AP = 'AWS::EFS::AccessPoint' as const;
 export const ROOT_ID = 0;
 /** POSIX ids on EFS are 0 to 2^32-1 (PosixUser, Amazon EFS API reference). */
 const MAX_POSIX_ID = 4294967295;
-
-function isAbsent(value: unknown): boolean {
-  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
-}
-
-/**
- * A comma-separated string (as the Config console sends it) or a JSON array; each item checked by
- * `parseItem`, which returns the value or throws an Error whose message names the problem.
- */
-export function listParam<T>(parseItem: (item: string) => T): z.ZodType<T[], unknown> {
-  return z.unknown().transform((value, ctx): T[] => {
-    if (isAbsent(value)) return [];
-    const items: unknown[] = Array.isArray(value)
-      ? value
-      : typeof value === 'string'
-        ? value.split(',')
-        : [value];
-    const result: T[] = [];
-    for (const item of items) {
-      const text =
-        typeof item === 'number' ? String(item) : typeof item === 'string' ? item.trim() : undefined;
-      if (text === undefined) {
-        ctx.addIssue({ code: 'custom', message: `list items must be strings, got ${JSON.stringify(item)}` });
-        return z.NEVER;
-      }
-      if (text === '') continue;
-      try {
-        result.push(parseItem(text));
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
-        return z.NEVER;
-      }
-    }
-    return result;
-  });
-}
 
 function parsePosixId(text: string): number {
   if (!/^\d+$/.test(text) || Number(text) > MAX_POSIX_ID)

@@ -22,8 +22,7 @@ import type {
   Scope,
   Topology,
 } from '../model';
-import { parseRuleParameters } from '../params';
-import { listParam } from './efs-access-point-posix-identity';
+import { parseRuleParameters, stringListParam } from '../params';
 import { defineRule } from './types';
 
 export const RULE_ID = 'efs-api-least-privilege';
@@ -142,7 +141,7 @@ export interface ApiLeastPrivilegeParameters {
   readonly exemptPrincipals: readonly string[];
 }
 
-const PARAMETERS = { exemptPrincipals: listParam((item) => item) };
+const PARAMETERS = { exemptPrincipals: stringListParam() };
 
 function isExempt(principal: IamPrincipal, params: ApiLeastPrivilegeParameters): boolean {
   const names = new Set([principal.name.toLowerCase(), principal.arn.toLowerCase()]);

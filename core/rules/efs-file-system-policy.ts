@@ -118,6 +118,22 @@ function grantedToEveryone(
   );
 }
 
+/**
+ * Which client actions count as anonymous access. "Prevent anonymous access" in the EFS console "removes
+ * ClientMount from the set of allowed EFS actions" ("Creating file system policies", Amazon EFS User Guide),
+ * leaving ClientWrite (and ClientRootAccess unless root is prevented) granted to {"AWS": "*"}. A client
+ * without an IAM identity cannot mount without ClientMount ("EFS actions for clients": ClientMount provides
+ * read-only access, the others add write and root), so such a grant only extends IAM principals that may
+ * mount through another statement or their identity policy. ClientWrite to everyone is therefore anonymous
+ * write access only when ClientMount is granted to everyone too.
+ */
+function anonymousActions(document: PolicyDocument, fileSystemArn: string): string[] {
+  const mountOpen = document.statements.some(
+    (statement) => grantedToEveryone(document, statement, [CLIENT_MOUNT], fileSystemArn).length > 0,
+  );
+  return mountOpen ? [CLIENT_MOUNT, CLIENT_WRITE] : [];
+}
+
 /** Findings against one file system's policy document; empty when it is compliant. */
 export function findPolicyIssues(
   document: PolicyDocument,
@@ -136,11 +152,14 @@ export function findPolicyIssues(
     );
     advice.push(TLS_ADVICE);
   }
+  // ClientRootAccess to everyone is flagged with or without ClientMount (the issue's root check): the console's
+  // "Prevent root access by default" removes it from the Allow to everyone, and a compliant policy does too.
+  const checked = [
+    ...(params.allowAnonymousAccess ? [] : anonymousActions(document, arn)),
+    ...(params.allowRootAccess ? [] : [CLIENT_ROOT_ACCESS]),
+  ];
   let grants = false;
   for (const statement of document.statements) {
-    const checked = CLIENT_ACTIONS.filter((action) =>
-      action === CLIENT_ROOT_ACCESS ? !params.allowRootAccess : !params.allowAnonymousAccess,
-    );
     const granted = grantedToEveryone(document, statement, checked, arn);
     if (granted.length === 0) continue;
     grants = true;
@@ -237,8 +256,8 @@ export const efsFileSystemPolicy = defineRule<FileSystemPolicyParameters>({
   description:
     'Checks the file system policy of each EFS file system. NFS trusts the user id a client asserts, so without ' +
     'a policy any client that reaches a mount target mounts read-write as root. The policy should deny every ' +
-    'request made without TLS (aws:SecureTransport false), and grant ClientMount, ClientWrite and ' +
-    'ClientRootAccess only to named IAM principals or through access points, never to everyone.',
+    'request made without TLS (aws:SecureTransport false), never grant ClientMount (anonymous mounting) or ' +
+    'ClientRootAccess to everyone, and grant client actions to named IAM principals or through access points.',
   resourceTypes: [FS],
   triggerResourceTypes: [FS],
   triggers: ['configurationChange', 'periodic'],
@@ -262,7 +281,7 @@ export const efsFileSystemPolicy = defineRule<FileSystemPolicyParameters>({
     {
       name: 'allowAnonymousAccess',
       description:
-        'true to accept statements that grant ClientMount or ClientWrite to everyone without a narrowing condition.',
+        'true to accept statements that grant ClientMount (and with it ClientWrite) to everyone without a narrowing condition.',
       default: 'false',
     },
     {

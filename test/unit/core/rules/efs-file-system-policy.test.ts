@@ -103,25 +103,47 @@ describe('efs-file-system-policy over the console default policies', () => {
     );
   });
 
-  it('"Prevent anonymous access" still grants ClientWrite and ClientRootAccess to everyone', () => {
+  it('"Prevent anonymous access" removes ClientMount: the remaining ClientWrite is not anonymous, ClientRootAccess to everyone still is flagged', () => {
     const evaluation = judge(fixture('console-prevent-anonymous.json'), { requireSecureTransport: 'false' });
-    expect(evaluation.annotation).toMatch(
-      /statement "efs-statement-393829aa[^"]*" grants ClientWrite, ClientRootAccess to everyone/,
+    expect(evaluation.complianceType).toBe('NON_COMPLIANT');
+    expect(evaluation.annotation).toBe(
+      'statement "efs-statement-393829aa-9c67-4a67-8f53-2a668dae4028" grants ClientRootAccess to everyone ' +
+        '(AccessedViaMountTarget narrows nothing). Grant client actions only to named roles or access points.',
     );
     expect(
       judge(fixture('console-prevent-anonymous.json'), {
         requireSecureTransport: 'false',
         allowRootAccess: 'true',
-      }).annotation,
-    ).toMatch(/grants ClientWrite to everyone/);
+      }),
+    ).toEqual({
+      rule: 'efs-file-system-policy',
+      resourceType: 'AWS::EFS::FileSystem',
+      resourceId: 'fs-1',
+      complianceType: 'COMPLIANT',
+    });
   });
 
-  it('prevent root + prevent anonymous + TLS leaves ClientWrite to everyone', () => {
-    const evaluation = judge(fixture('console-prevent-root-anonymous-tls.json'));
+  it('"Prevent anonymous access" without TLS enforcement names the missing Deny first', () => {
+    expect(judge(fixture('console-prevent-anonymous.json')).annotation).toMatch(
+      /^no statement denies aws:SecureTransport false to everyone; statement "efs-statement-393829aa[^"]*" grants ClientRootAccess to everyone/,
+    );
+  });
+
+  it('prevent anonymous + TLS: only ClientRootAccess to everyone is left to flag', () => {
+    const evaluation = judge(fixture('console-prevent-anonymous-tls.json'));
     expect(evaluation.complianceType).toBe('NON_COMPLIANT');
     expect(evaluation.annotation).toMatch(
-      /^statement "efs-statement-01db8acd[^"]*" grants ClientWrite to everyone/,
+      /^statement "efs-statement-8d2b6f4e[^"]*" grants ClientRootAccess to everyone \(AccessedViaMountTarget narrows nothing\)\. /,
     );
+  });
+
+  it('prevent root + prevent anonymous + TLS is COMPLIANT: ClientWrite to everyone only extends IAM principals that can mount', () => {
+    expect(judge(fixture('console-prevent-root-anonymous-tls.json'))).toEqual({
+      rule: 'efs-file-system-policy',
+      resourceType: 'AWS::EFS::FileSystem',
+      resourceId: 'fs-1',
+      complianceType: 'COMPLIANT',
+    });
   });
 
   it('every console option selected (only the TLS Deny remains) is COMPLIANT', () => {
@@ -294,6 +316,57 @@ describe('efs-file-system-policy: grants to everyone', () => {
     expect(evaluation.annotation).toMatch(
       /^statement "Open" grants ClientMount, ClientWrite, ClientRootAccess to everyone/,
     );
+  });
+
+  describe('ClientWrite to everyone is anonymous write only when ClientMount is granted to everyone', () => {
+    const writeToAll = {
+      Sid: 'WriteAll',
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: 'elasticfilesystem:ClientWrite',
+      Condition: { Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' } },
+    };
+    const mountToAll = {
+      Sid: 'MountAll',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 'elasticfilesystem:ClientMount',
+    };
+
+    it('flags both statements when another statement opens ClientMount to everyone', () => {
+      expect(judge(policy(writeToAll, mountToAll, TLS_DENY)).annotation).toBe(
+        'statement "WriteAll" grants ClientWrite to everyone (AccessedViaMountTarget narrows nothing); ' +
+          'statement "MountAll" grants ClientMount to everyone. Grant client actions only to named roles or access points.',
+      );
+    });
+
+    it.each([
+      [
+        'ClientMount granted to a named role',
+        { ...mountToAll, Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/app` } },
+      ],
+      [
+        'ClientMount to everyone narrowed by aws:PrincipalOrgID',
+        { ...mountToAll, Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } },
+      ],
+      [
+        'ClientMount to everyone for another file system',
+        { ...mountToAll, Resource: `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:file-system/fs-other` },
+      ],
+    ])('accepts it with %s', (_name, mount) => {
+      expect(judge(policy(writeToAll, mount, TLS_DENY)).complianceType).toBe('COMPLIANT');
+    });
+
+    it('accepts it when a Deny without condition takes ClientMount from everyone', () => {
+      const denyMount = { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'elasticfilesystem:ClientMount' };
+      expect(judge(policy(writeToAll, mountToAll, denyMount, TLS_DENY)).complianceType).toBe('COMPLIANT');
+    });
+
+    it('allowAnonymousAccess accepts the pair', () => {
+      expect(
+        judge(policy(writeToAll, mountToAll, TLS_DENY), { allowAnonymousAccess: 'true' }).complianceType,
+      ).toBe('COMPLIANT');
+    });
   });
 
   it('names statements without a Sid by 1-based position', () => {
