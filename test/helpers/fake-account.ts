@@ -1,0 +1,455 @@
+// Builds Snapshots (recorded SDK output) for tests that serve them through test/helpers/fake-aws.ts.
+// Defaults follow AWS: a mount target's interface is requester-managed, InterfaceType 'efs', with the
+// description `EFS mount target for fs-… (fsmt-…)`; each subnet is associated with exactly one ACL.
+import type { IpPermission, NetworkAclEntry, NetworkInterface, SecurityGroup } from '@aws-sdk/client-ec2';
+import type { AccessPointDescription } from '@aws-sdk/client-efs';
+import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotFileSystem } from '../../aws/snapshot';
+
+export const FAKE_ACCOUNT = '111111111111';
+export const FAKE_REGION = 'eu-west-1';
+
+/** Inbound or outbound rule sources/destinations, in SDK shape. */
+export const fromGroup = (groupId: string, userId?: string): Partial<IpPermission> => ({
+  UserIdGroupPairs: [{ GroupId: groupId, ...(userId ? { UserId: userId } : {}) }],
+});
+export const fromCidr = (cidr: string): Partial<IpPermission> =>
+  cidr.includes(':') ? { Ipv6Ranges: [{ CidrIpv6: cidr }] } : { IpRanges: [{ CidrIp: cidr }] };
+export const fromPrefixList = (prefixListId: string): Partial<IpPermission> => ({
+  PrefixListIds: [{ PrefixListId: prefixListId }],
+});
+export const tcpPort = (from: number, to: number, peer: Partial<IpPermission>): IpPermission => ({
+  IpProtocol: 'tcp',
+  FromPort: from,
+  ToPort: to,
+  ...peer,
+});
+export const nfs = (peer: Partial<IpPermission>): IpPermission => tcpPort(2049, 2049, peer);
+export const allTraffic = (peer: Partial<IpPermission>): IpPermission => ({ IpProtocol: '-1', ...peer });
+
+export interface AclRule {
+  readonly rule: number;
+  readonly egress: boolean;
+  readonly action: 'allow' | 'deny';
+  readonly protocol: '-1' | '6';
+  readonly cidr: string;
+  readonly ports?: readonly [number, number];
+}
+
+/** Allow everything both ways, like a default ACL. */
+export const ALLOW_ALL_ACL: readonly AclRule[] = [
+  { rule: 100, egress: false, action: 'allow', protocol: '-1', cidr: '0.0.0.0/0' },
+  { rule: 100, egress: true, action: 'allow', protocol: '-1', cidr: '0.0.0.0/0' },
+];
+
+export class FakeAccount {
+  private readonly snap: Snapshot;
+  private ipCounter = 10;
+
+  constructor(
+    readonly accountId: string = FAKE_ACCOUNT,
+    readonly region: string = FAKE_REGION,
+  ) {
+    this.snap = {
+      format: SNAPSHOT_FORMAT,
+      accountId,
+      region,
+      vpcs: [],
+      subnets: [],
+      securityGroups: [],
+      networkInterfaces: [],
+      networkAcls: [],
+      managedPrefixLists: [],
+      fileSystems: [],
+      accessPoints: [],
+    };
+  }
+
+  vpc(vpcId: string, cidr: string): this {
+    this.snap.vpcs.push({
+      VpcId: vpcId,
+      OwnerId: this.accountId,
+      CidrBlock: cidr,
+      CidrBlockAssociationSet: [{ CidrBlock: cidr, CidrBlockState: { State: 'associated' } }],
+    });
+    return this;
+  }
+
+  subnet(subnetId: string, vpcId: string, cidr: string, az = `${this.region}a`): this {
+    this.snap.subnets.push({
+      SubnetId: subnetId,
+      VpcId: vpcId,
+      CidrBlock: cidr,
+      AvailabilityZone: az,
+      OwnerId: this.accountId,
+    });
+    return this;
+  }
+
+  /** An ACL with its rules, associated with `subnetIds` (moved from any other ACL). */
+  acl(
+    aclId: string,
+    vpcId: string,
+    subnetIds: readonly string[],
+    rules: readonly AclRule[],
+    isDefault = false,
+  ): this {
+    for (const other of this.snap.networkAcls) {
+      other.Associations = (other.Associations ?? []).filter((a) => !subnetIds.includes(a.SubnetId ?? ''));
+    }
+    const entries: NetworkAclEntry[] = [
+      ...rules.map((r) => ({
+        RuleNumber: r.rule,
+        Egress: r.egress,
+        RuleAction: r.action,
+        Protocol: r.protocol,
+        CidrBlock: r.cidr,
+        ...(r.ports ? { PortRange: { From: r.ports[0], To: r.ports[1] } } : {}),
+      })),
+      { RuleNumber: 32767, Egress: false, RuleAction: 'deny', Protocol: '-1', CidrBlock: '0.0.0.0/0' },
+      { RuleNumber: 32767, Egress: true, RuleAction: 'deny', Protocol: '-1', CidrBlock: '0.0.0.0/0' },
+    ];
+    this.snap.networkAcls.push({
+      NetworkAclId: aclId,
+      VpcId: vpcId,
+      OwnerId: this.accountId,
+      IsDefault: isDefault,
+      Entries: entries,
+      Associations: subnetIds.map((subnetId, i) => ({
+        NetworkAclAssociationId: `aclassoc-${aclId.slice(4)}${i}`,
+        NetworkAclId: aclId,
+        SubnetId: subnetId,
+      })),
+    });
+    return this;
+  }
+
+  /** A security group; egress defaults to AWS's allow-all for a new group. */
+  group(
+    groupId: string,
+    vpcId: string,
+    rules: { ingress?: IpPermission[]; egress?: IpPermission[] } = {},
+  ): this {
+    const group: SecurityGroup = {
+      GroupId: groupId,
+      GroupName: groupId,
+      VpcId: vpcId,
+      OwnerId: this.accountId,
+      Description: groupId,
+      IpPermissions: rules.ingress ?? [],
+      IpPermissionsEgress: rules.egress ?? [allTraffic(fromCidr('0.0.0.0/0'))],
+    };
+    this.snap.securityGroups.push(group);
+    return this;
+  }
+
+  /** Replaces one group's rules (the account's state after a change). */
+  setRules(groupId: string, rules: { ingress?: IpPermission[]; egress?: IpPermission[] }): this {
+    const group = this.snap.securityGroups.find((g) => g.GroupId === groupId);
+    if (!group) throw new Error(`no group ${groupId}`);
+    if (rules.ingress) group.IpPermissions = rules.ingress;
+    if (rules.egress) group.IpPermissionsEgress = rules.egress;
+    return this;
+  }
+
+  private subnetOf(subnetId: string) {
+    const subnet = this.snap.subnets.find((s) => s.SubnetId === subnetId);
+    if (!subnet) throw new Error(`no subnet ${subnetId}`);
+    return subnet;
+  }
+
+  /** A private IP in the subnet (its /24 prefix plus a counter). */
+  nextIp(subnetId: string): string {
+    const base = (this.subnetOf(subnetId).CidrBlock ?? '').split('/')[0]?.split('.') ?? [];
+    this.ipCounter += 1;
+    return `${base[0]}.${base[1]}.${base[2]}.${(this.ipCounter % 250) + 4}`;
+  }
+
+  eni(
+    eniId: string,
+    subnetId: string,
+    groupIds: readonly string[],
+    extra: Partial<NetworkInterface> & { ip?: string } = {},
+  ): this {
+    const subnet = this.subnetOf(subnetId);
+    const { ip, ...rest } = extra;
+    const address = ip ?? this.nextIp(subnetId);
+    this.snap.networkInterfaces.push({
+      NetworkInterfaceId: eniId,
+      SubnetId: subnetId,
+      VpcId: subnet.VpcId,
+      AvailabilityZone: subnet.AvailabilityZone,
+      OwnerId: this.accountId,
+      InterfaceType: 'interface',
+      RequesterManaged: false,
+      Description: '',
+      Status: 'in-use',
+      PrivateIpAddress: address,
+      PrivateIpAddresses: [{ PrivateIpAddress: address, Primary: true }],
+      Groups: groupIds.map((id) => ({ GroupId: id, GroupName: id })),
+      Attachment: { InstanceId: `i-${eniId.slice(4)}`, Status: 'attached' },
+      ...rest,
+    });
+    return this;
+  }
+
+  setInterfaceGroups(eniId: string, groupIds: readonly string[]): this {
+    const eni = this.snap.networkInterfaces.find((e) => e.NetworkInterfaceId === eniId);
+    if (!eni) throw new Error(`no interface ${eniId}`);
+    eni.Groups = groupIds.map((id) => ({ GroupId: id, GroupName: id }));
+    return this;
+  }
+
+  fileSystem(fsId: string, policy: string | null = null): this {
+    const fs: SnapshotFileSystem = {
+      FileSystemId: fsId,
+      FileSystemArn: `arn:aws:elasticfilesystem:${this.region}:${this.accountId}:file-system/${fsId}`,
+      OwnerId: this.accountId,
+      CreationToken: fsId,
+      CreationTime: new Date('2024-01-01T00:00:00Z'),
+      LifeCycleState: 'available',
+      NumberOfMountTargets: 0,
+      SizeInBytes: { Value: 6144 },
+      PerformanceMode: 'generalPurpose',
+      Tags: [],
+      Policy: policy,
+      MountTargets: [],
+    };
+    this.snap.fileSystems.push(fs);
+    return this;
+  }
+
+  /**
+   * A mount target and its interface, as EFS creates them. `style: 'moto'` makes the interface as moto
+   * does: plain type, not requester-managed, no description, not attached.
+   */
+  mountTarget(
+    fsId: string,
+    mtId: string,
+    subnetId: string,
+    groupIds: readonly string[],
+    style: 'aws' | 'moto' = 'aws',
+  ): this {
+    const fs = this.snap.fileSystems.find((f) => f.FileSystemId === fsId);
+    if (!fs) throw new Error(`no file system ${fsId}`);
+    const subnet = this.subnetOf(subnetId);
+    const eniId = `eni-${mtId.slice(5)}`;
+    const ip = this.nextIp(subnetId);
+    this.eni(eniId, subnetId, groupIds, {
+      ip,
+      Attachment: undefined,
+      ...(style === 'aws'
+        ? {
+            InterfaceType: 'efs' as NetworkInterface['InterfaceType'],
+            RequesterManaged: true,
+            RequesterId: '641247547298',
+            Description: `EFS mount target for ${fsId} (${mtId})`,
+          }
+        : {}),
+    });
+    fs.MountTargets.push({
+      OwnerId: this.accountId,
+      MountTargetId: mtId,
+      FileSystemId: fsId,
+      SubnetId: subnetId,
+      VpcId: subnet.VpcId,
+      LifeCycleState: 'available',
+      IpAddress: ip,
+      NetworkInterfaceId: eniId,
+      AvailabilityZoneName: subnet.AvailabilityZone,
+      SecurityGroups: [...groupIds],
+    });
+    fs.NumberOfMountTargets = fs.MountTargets.length;
+    return this;
+  }
+
+  prefixList(prefixListId: string, cidrs: readonly string[]): this {
+    this.snap.managedPrefixLists.push({
+      PrefixListId: prefixListId,
+      PrefixListName: prefixListId,
+      OwnerId: this.accountId,
+      Entries: cidrs.map((cidr) => ({ Cidr: cidr })),
+    });
+    return this;
+  }
+
+  accessPoint(accessPointId: string, fsId: string, extra: Partial<AccessPointDescription> = {}): this {
+    this.snap.accessPoints.push({
+      AccessPointId: accessPointId,
+      AccessPointArn: `arn:aws:elasticfilesystem:${this.region}:${this.accountId}:access-point/${accessPointId}`,
+      FileSystemId: fsId,
+      OwnerId: this.accountId,
+      LifeCycleState: 'available',
+      ...extra,
+    });
+    return this;
+  }
+
+  /** A deep copy of the account as recorded output. */
+  snapshot(): Snapshot {
+    return structuredClone(this.snap);
+  }
+}
+
+const APP_ACL: readonly AclRule[] = [
+  { rule: 100, egress: true, action: 'allow', protocol: '6', cidr: '10.0.0.0/16', ports: [2049, 2049] },
+  { rule: 110, egress: true, action: 'allow', protocol: '6', cidr: '0.0.0.0/0', ports: [443, 443] },
+  { rule: 100, egress: false, action: 'allow', protocol: '6', cidr: '10.0.0.0/16', ports: [32768, 60999] },
+];
+const DATA_ACL: readonly AclRule[] = [
+  // Blocks NFS from the second app subnet: a NON_COMPLIANT ACL.
+  { rule: 90, egress: false, action: 'deny', protocol: '6', cidr: '10.0.2.0/24', ports: [2049, 2049] },
+  { rule: 100, egress: false, action: 'allow', protocol: '6', cidr: '10.0.0.0/16', ports: [2049, 2049] },
+  { rule: 100, egress: true, action: 'allow', protocol: '6', cidr: '10.0.0.0/16', ports: [32768, 60999] },
+];
+
+/**
+ * A rich account for neighbourhood tests: two VPCs, file systems with several mount targets, mount-target
+ * groups that admit client groups, a shared self-referencing group, an outbound reference from a
+ * mount-target group, prefix lists, a reference to a deleted group, a forged mount-target description, a
+ * Lambda interface, compliant and blocking ACLs, and unrelated resources in the same VPC.
+ */
+export function buildRichAccount(style: 'aws' | 'moto' = 'aws'): FakeAccount {
+  const a = new FakeAccount();
+  a.vpc('vpc-0a', '10.0.0.0/16').vpc('vpc-0b', '10.1.0.0/16');
+  a.subnet('subnet-0appa', 'vpc-0a', '10.0.1.0/24')
+    .subnet('subnet-0appb', 'vpc-0a', '10.0.2.0/24', `${FAKE_REGION}b`)
+    .subnet('subnet-0dataa', 'vpc-0a', '10.0.11.0/24')
+    .subnet('subnet-0datab', 'vpc-0a', '10.0.12.0/24', `${FAKE_REGION}b`)
+    .subnet('subnet-0misc', 'vpc-0a', '10.0.20.0/24', `${FAKE_REGION}c`)
+    .subnet('subnet-0iso', 'vpc-0a', '10.0.30.0/24', `${FAKE_REGION}c`)
+    .subnet('subnet-0far', 'vpc-0a', '10.0.40.0/24')
+    .subnet('subnet-0bapp', 'vpc-0b', '10.1.1.0/24')
+    .subnet('subnet-0bdata', 'vpc-0b', '10.1.11.0/24', `${FAKE_REGION}b`);
+  a.acl('acl-0adefault', 'vpc-0a', ['subnet-0misc', 'subnet-0iso'], ALLOW_ALL_ACL, true)
+    .acl('acl-0app', 'vpc-0a', ['subnet-0appa', 'subnet-0appb'], APP_ACL)
+    .acl('acl-0data', 'vpc-0a', ['subnet-0dataa', 'subnet-0datab'], DATA_ACL)
+    .acl('acl-0far', 'vpc-0a', ['subnet-0far'], [])
+    .acl('acl-0bdefault', 'vpc-0b', ['subnet-0bapp', 'subnet-0bdata'], ALLOW_ALL_ACL, true);
+  a.prefixList('pl-0aa', ['10.0.0.0/16', '192.168.0.0/16']).prefixList('pl-0bb', [
+    '10.0.11.0/24',
+    '10.0.12.0/24',
+  ]);
+  a.group('sg-0mt1', 'vpc-0a', { ingress: [nfs(fromGroup('sg-0c1')), nfs(fromGroup('sg-0c2'))] })
+    .group('sg-0mt2', 'vpc-0a', {
+      ingress: [nfs(fromGroup('sg-0c2')), allTraffic(fromCidr('0.0.0.0/0')), nfs(fromPrefixList('pl-0aa'))],
+    })
+    .group('sg-0shared', 'vpc-0a', { ingress: [allTraffic(fromGroup('sg-0shared'))] })
+    .group('sg-0mte', 'vpc-0a', { ingress: [nfs(fromGroup('sg-0c3'))], egress: [nfs(fromGroup('sg-0c1'))] })
+    .group('sg-0ghost', 'vpc-0a', { ingress: [nfs(fromGroup('sg-0deleted'))] })
+    .group('sg-0orphan', 'vpc-0a', { ingress: [nfs(fromGroup('sg-0c2'))] })
+    .group('sg-0c1', 'vpc-0a', { egress: [nfs(fromGroup('sg-0mt1'))] })
+    .group('sg-0c2', 'vpc-0a')
+    .group('sg-0c3', 'vpc-0a', { egress: [tcpPort(443, 443, fromCidr('0.0.0.0/0'))] })
+    .group('sg-0c4', 'vpc-0a', { egress: [nfs(fromPrefixList('pl-0bb'))] })
+    .group('sg-0web', 'vpc-0a', {
+      ingress: [tcpPort(443, 443, fromCidr('0.0.0.0/0')), tcpPort(8080, 8080, fromGroup('sg-0c1'))],
+    })
+    .group('sg-0idle', 'vpc-0a', { ingress: [nfs(fromGroup('sg-0c2'))] })
+    .group('sg-0mt6a', 'vpc-0a', { ingress: [nfs(fromGroup('sg-0c4'))] })
+    // Referenced by nothing and on a mount target in a subnet no NFS path crosses.
+    .group('sg-0mt6b', 'vpc-0a', { ingress: [nfs(fromCidr('10.9.0.0/16'))] })
+    .group('sg-0bmt', 'vpc-0b', { ingress: [nfs(fromGroup('sg-0bc'))] })
+    .group('sg-0bc', 'vpc-0b');
+  a.fileSystem('fs-0001', '{"Version":"2012-10-17","Statement":[]}')
+    .mountTarget('fs-0001', 'fsmt-0001a', 'subnet-0dataa', ['sg-0mt1'], style)
+    .mountTarget('fs-0001', 'fsmt-0001b', 'subnet-0datab', ['sg-0mt1'], style)
+    .mountTarget('fs-0001', 'fsmt-0001c', 'subnet-0misc', ['sg-0mt2'], style);
+  a.fileSystem('fs-0002').mountTarget(
+    'fs-0002',
+    'fsmt-0002a',
+    'subnet-0dataa',
+    ['sg-0mt2', 'sg-0shared'],
+    style,
+  );
+  a.fileSystem('fs-0003').mountTarget('fs-0003', 'fsmt-0003a', 'subnet-0datab', ['sg-0mte'], style);
+  a.fileSystem('fs-0004');
+  a.fileSystem('fs-0006')
+    .mountTarget('fs-0006', 'fsmt-0006a', 'subnet-0dataa', ['sg-0mt6a'], style)
+    .mountTarget('fs-0006', 'fsmt-0006b', 'subnet-0far', ['sg-0mt6b'], style);
+  a.fileSystem('fs-0005').mountTarget('fs-0005', 'fsmt-0005a', 'subnet-0misc', ['sg-0ghost'], style);
+  a.fileSystem('fs-00b1').mountTarget('fs-00b1', 'fsmt-00b1a', 'subnet-0bdata', ['sg-0bmt'], style);
+  a.eni('eni-0c1a', 'subnet-0appa', ['sg-0c1'])
+    .eni('eni-0c1b', 'subnet-0appb', ['sg-0c1', 'sg-0c2'])
+    .eni('eni-0c2a', 'subnet-0dataa', ['sg-0c2'])
+    .eni('eni-0c3a', 'subnet-0appa', ['sg-0c3'])
+    .eni('eni-0c4a', 'subnet-0appb', ['sg-0c4', 'sg-0c2'])
+    .eni('eni-0sh1', 'subnet-0misc', ['sg-0shared'])
+    .eni('eni-0web', 'subnet-0misc', ['sg-0web'])
+    .eni('eni-0iso', 'subnet-0iso', ['sg-0web'])
+    .eni('eni-0far', 'subnet-0far', ['sg-0c2'])
+    .eni('eni-0b1', 'subnet-0bapp', ['sg-0bc']);
+  // A plain interface whose description claims to be a mount target: DescribeMountTargets says no.
+  a.eni('eni-0forged', 'subnet-0appb', ['sg-0c2'], {
+    Description: 'EFS mount target for fs-0001 (fsmt-0001a)',
+    Attachment: undefined,
+  });
+  a.eni('eni-0lambda', 'subnet-0appa', ['sg-0c1'], {
+    InterfaceType: 'lambda',
+    RequesterManaged: true,
+    Description: 'AWS Lambda VPC ENI-reporting-1a2b3c',
+    Attachment: undefined,
+  });
+  a.accessPoint('fsap-0001', 'fs-0001', {
+    PosixUser: { Uid: 1000, Gid: 1000 },
+    RootDirectory: { Path: '/app' },
+  });
+  return a;
+}
+
+/** Adds `copies` unrelated VPCs, each with its own mount target, groups, clients and ACL. */
+export function addUnrelatedVpcs(account: FakeAccount, copies: number): FakeAccount {
+  for (let i = 0; i < copies; i++) {
+    const n = String(i).padStart(4, '0');
+    const vpcId = `vpc-1${n}`;
+    const octet = 16 + (i % 200);
+    account.vpc(vpcId, `172.${octet}.0.0/16`);
+    account
+      .subnet(`subnet-1${n}a`, vpcId, `172.${octet}.1.0/24`)
+      .subnet(`subnet-1${n}b`, vpcId, `172.${octet}.2.0/24`);
+    account.acl(`acl-1${n}`, vpcId, [`subnet-1${n}a`, `subnet-1${n}b`], ALLOW_ALL_ACL, true);
+    account
+      .group(`sg-1${n}mt`, vpcId, { ingress: [nfs(fromGroup(`sg-1${n}c`))] })
+      .group(`sg-1${n}c`, vpcId)
+      .group(`sg-1${n}w`, vpcId, { ingress: [tcpPort(443, 443, fromCidr('0.0.0.0/0'))] });
+    account.fileSystem(`fs-1${n}`).mountTarget(`fs-1${n}`, `fsmt-1${n}a`, `subnet-1${n}b`, [`sg-1${n}mt`]);
+    account
+      .eni(`eni-1${n}c`, `subnet-1${n}a`, [`sg-1${n}c`])
+      .eni(`eni-1${n}d`, `subnet-1${n}a`, [`sg-1${n}c`])
+      .eni(`eni-1${n}w`, `subnet-1${n}a`, [`sg-1${n}w`]);
+  }
+  return account;
+}
+
+/**
+ * The typical neighbourhood of the call-budget tests and the benchmark: one file system with three
+ * mount targets (one per data subnet) whose group admits one client group; clients in two app
+ * subnets; an app ACL and a data ACL; an unrelated web server beside the clients.
+ */
+export function buildTypicalAccount(): FakeAccount {
+  const a = new FakeAccount();
+  a.vpc('vpc-0a', '10.0.0.0/16');
+  a.subnet('subnet-0appa', 'vpc-0a', '10.0.1.0/24')
+    .subnet('subnet-0appb', 'vpc-0a', '10.0.2.0/24', `${FAKE_REGION}b`)
+    .subnet('subnet-0dataa', 'vpc-0a', '10.0.11.0/24')
+    .subnet('subnet-0datab', 'vpc-0a', '10.0.12.0/24', `${FAKE_REGION}b`)
+    .subnet('subnet-0datac', 'vpc-0a', '10.0.13.0/24', `${FAKE_REGION}c`);
+  a.acl('acl-0app', 'vpc-0a', ['subnet-0appa', 'subnet-0appb'], APP_ACL).acl(
+    'acl-0data',
+    'vpc-0a',
+    ['subnet-0dataa', 'subnet-0datab', 'subnet-0datac'],
+    DATA_ACL,
+  );
+  a.group('sg-0mt', 'vpc-0a', { ingress: [nfs(fromGroup('sg-0client'))] })
+    .group('sg-0client', 'vpc-0a', {
+      egress: [nfs(fromGroup('sg-0mt')), tcpPort(443, 443, fromCidr('0.0.0.0/0'))],
+    })
+    .group('sg-0web', 'vpc-0a', { ingress: [tcpPort(443, 443, fromCidr('0.0.0.0/0'))] });
+  a.fileSystem('fs-0001')
+    .mountTarget('fs-0001', 'fsmt-0001a', 'subnet-0dataa', ['sg-0mt'])
+    .mountTarget('fs-0001', 'fsmt-0001b', 'subnet-0datab', ['sg-0mt'])
+    .mountTarget('fs-0001', 'fsmt-0001c', 'subnet-0datac', ['sg-0mt']);
+  a.eni('eni-0client1', 'subnet-0appa', ['sg-0client'])
+    .eni('eni-0client2', 'subnet-0appb', ['sg-0client'])
+    .eni('eni-0web', 'subnet-0appa', ['sg-0web']);
+  return a;
+}
