@@ -185,10 +185,32 @@ export interface IamState {
   readonly principals: readonly IamPrincipal[];
 }
 
+/**
+ * The parts of an account a loader can read. Each rule loads only the parts it needs, so its function
+ * needs IAM permission for those reads alone (aws/permissions.ts maps parts to actions).
+ * - network: VPCs, subnets, security groups, prefix lists, interfaces, ACLs, file systems and mount targets
+ * - fileSystemPolicies: file systems and their policies
+ * - accessPoints: access points
+ * - iam: customer-managed policies, roles, users and groups
+ */
+export type TopologyPart = 'network' | 'fileSystemPolicies' | 'accessPoints' | 'iam';
+
+export const TOPOLOGY_PARTS: readonly TopologyPart[] = [
+  'network',
+  'fileSystemPolicies',
+  'accessPoints',
+  'iam',
+];
+
 /** A region's EFS-relevant state (or a neighbourhood slice of it), normalised. */
 export interface Topology {
   readonly accountId: string;
   readonly region: string;
+  /**
+   * The parts that were loaded. Absent means every part (a full snapshot). A rule refuses a topology
+   * that lacks a part it requires: an unloaded part must never read as "nothing there".
+   */
+  readonly parts?: readonly TopologyPart[];
   readonly vpcs: readonly Vpc[];
   readonly subnets: readonly Subnet[];
   readonly securityGroups: readonly SecurityGroup[];

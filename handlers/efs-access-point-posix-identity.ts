@@ -1,5 +1,6 @@
 // Lambda entry point of the efs-access-point-posix-identity Config rule (contract: docs/lambda.md).
-import { getRule } from '../core/rules';
+// It imports its own rule module, not the registry, so the bundle carries this rule alone.
+import { efsAccessPointPosixIdentity } from '../core/rules/efs-access-point-posix-identity';
 import { createRuleHandler } from './factory';
 
-export const handler = createRuleHandler(getRule('efs-access-point-posix-identity'));
+export const handler = createRuleHandler(efsAccessPointPosixIdentity);

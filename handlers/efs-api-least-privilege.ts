@@ -1,5 +1,6 @@
 // Lambda entry point of the efs-api-least-privilege Config rule (contract: docs/lambda.md).
-import { getRule } from '../core/rules';
+// It imports its own rule module, not the registry, so the bundle carries this rule alone.
+import { efsApiLeastPrivilege } from '../core/rules/efs-api-least-privilege';
 import { createRuleHandler } from './factory';
 
-export const handler = createRuleHandler(getRule('efs-api-least-privilege'));
+export const handler = createRuleHandler(efsApiLeastPrivilege);

@@ -1,5 +1,6 @@
 // Lambda entry point of the efs-client-nfs-egress Config rule (contract: docs/lambda.md).
-import { getRule } from '../core/rules';
+// It imports its own rule module, not the registry, so the bundle carries this rule alone.
+import { efsClientNfsEgress } from '../core/rules/efs-client-nfs-egress';
 import { createRuleHandler } from './factory';
 
-export const handler = createRuleHandler(getRule('efs-client-nfs-egress'));
+export const handler = createRuleHandler(efsClientNfsEgress);

@@ -1,5 +1,6 @@
 // Lambda entry point of the efs-file-system-policy Config rule (contract: docs/lambda.md).
-import { getRule } from '../core/rules';
+// It imports its own rule module, not the registry, so the bundle carries this rule alone.
+import { efsFileSystemPolicy } from '../core/rules/efs-file-system-policy';
 import { createRuleHandler } from './factory';
 
-export const handler = createRuleHandler(getRule('efs-file-system-policy'));
+export const handler = createRuleHandler(efsFileSystemPolicy);

@@ -1,5 +1,6 @@
 // Lambda entry point of the efs-mount-target-nfs-ingress Config rule (contract: docs/lambda.md).
-import { getRule } from '../core/rules';
+// It imports its own rule module, not the registry, so the bundle carries this rule alone.
+import { efsMountTargetNfsIngress } from '../core/rules/efs-mount-target-nfs-ingress';
 import { createRuleHandler } from './factory';
 
-export const handler = createRuleHandler(getRule('efs-mount-target-nfs-ingress'));
+export const handler = createRuleHandler(efsMountTargetNfsIngress);

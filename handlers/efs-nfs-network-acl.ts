@@ -1,5 +1,6 @@
 // Lambda entry point of the efs-nfs-network-acl Config rule (contract: docs/lambda.md).
-import { getRule } from '../core/rules';
+// It imports its own rule module, not the registry, so the bundle carries this rule alone.
+import { efsNfsNetworkAcl } from '../core/rules/efs-nfs-network-acl';
 import { createRuleHandler } from './factory';
 
-export const handler = createRuleHandler(getRule('efs-nfs-network-acl'));
+export const handler = createRuleHandler(efsNfsNetworkAcl);

@@ -176,7 +176,7 @@ export function createDefaultPorts(options: ClientOptions = {}): RuleHandlerPort
 
 /**
  * Builds the Lambda handler of one rule. `handlers/<rule-id>.ts` is one line:
- * `export const handler = createRuleHandler(getRule('<rule-id>'));`
+ * `export const handler = createRuleHandler(efsClientNfsEgress);` (its own rule module, not the registry)
  */
 export function createRuleHandler(
   rule: Rule,

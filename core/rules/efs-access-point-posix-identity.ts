@@ -155,6 +155,7 @@ export const efsAccessPointPosixIdentity = defineRule<AccessPointParameters>({
   resourceTypes: [AP],
   triggerResourceTypes: [AP],
   triggers: ['configurationChange', 'periodic'],
+  requires: ['accessPoints'],
   severity: 'medium',
   risk:
     'Without an enforced POSIX user, a client that mounts through the access point acts as any uid it claims, ' +

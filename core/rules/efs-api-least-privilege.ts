@@ -260,6 +260,7 @@ export const efsApiLeastPrivilege = defineRule<ApiLeastPrivilegeParameters>({
   resourceTypes: RESOURCE_TYPES,
   triggerResourceTypes: RESOURCE_TYPES,
   triggers: ['configurationChange', 'periodic'],
+  requires: ['iam'],
   severity: 'medium',
   risk:
     'A principal allowed to change any file system can replace its file system policy, add a mount target in ' +

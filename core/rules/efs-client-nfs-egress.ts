@@ -133,6 +133,7 @@ export const efsClientNfsEgress = defineRule<EgressParameters>({
   resourceTypes: RESOURCE_TYPES,
   triggerResourceTypes: ['AWS::EC2::NetworkInterface', 'AWS::EC2::SecurityGroup', 'AWS::EFS::FileSystem'],
   triggers: ['configurationChange', 'periodic'],
+  requires: ['network'],
   severity: 'medium',
   risk:
     'Intended clients cannot mount the file system (an availability failure), or, with requireScopedEgress, they ' +

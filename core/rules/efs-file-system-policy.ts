@@ -261,6 +261,7 @@ export const efsFileSystemPolicy = defineRule<FileSystemPolicyParameters>({
   resourceTypes: [FS],
   triggerResourceTypes: [FS],
   triggers: ['configurationChange', 'periodic'],
+  requires: ['fileSystemPolicies'],
   severity: 'high',
   risk:
     'Any host that can reach a mount target on TCP 2049 can read, change or delete every file, as root, and ' +

@@ -200,6 +200,7 @@ export const efsMountTargetNfsIngress = defineRule<IngressParameters>({
   resourceTypes: RESOURCE_TYPES,
   triggerResourceTypes: ['AWS::EC2::SecurityGroup', 'AWS::EFS::FileSystem', 'AWS::EC2::NetworkInterface'],
   triggers: ['configurationChange', 'periodic'],
+  requires: ['network'],
   severity: 'high',
   risk:
     'Anyone who can reach a mount target over NFS can mount the file system; unless a file-system policy says ' +

@@ -160,6 +160,7 @@ export const efsNfsNetworkAcl = defineRule<NetworkAclParameters>({
     'AWS::EFS::FileSystem',
   ],
   triggers: ['configurationChange', 'periodic'],
+  requires: ['network'],
   severity: 'medium',
   risk: 'Intended clients cannot mount the file system, or mounts hang when replies are dropped.',
   remediation:

@@ -1,4 +1,5 @@
-import type { Evaluation, ResourceType, Scope, Topology } from '../model';
+import { EfsguardError } from '../errors';
+import type { Evaluation, ResourceType, Scope, Topology, TopologyPart } from '../model';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 
@@ -28,6 +29,8 @@ export interface RuleMetadata {
    */
   readonly triggerResourceTypes: readonly ResourceType[];
   readonly triggers: readonly Trigger[];
+  /** The parts of the account this rule reads; loaders read exactly these (and need IAM permission for them only). */
+  readonly requires: readonly TopologyPart[];
   readonly severity: Severity;
   readonly risk: string;
   readonly remediation: string;
@@ -51,10 +54,29 @@ export interface Rule extends RuleMetadata {
   evaluate(topology: Topology, scope: Scope, rawParameters?: Readonly<Record<string, unknown>>): Evaluation[];
 }
 
+/** The topology lacks a part the rule reads: evaluating it would mistake "not loaded" for "none". */
+export class TopologyPartMissingError extends EfsguardError {
+  constructor(
+    readonly ruleId: string,
+    readonly missing: readonly TopologyPart[],
+  ) {
+    super(`${ruleId} needs ${missing.join(', ')} loaded, but the topology was loaded without it`);
+  }
+}
+
+export function missingParts(topology: Topology, requires: readonly TopologyPart[]): TopologyPart[] {
+  const loaded = topology.parts;
+  return loaded ? requires.filter((part) => !loaded.includes(part)) : [];
+}
+
 export function defineRule<P>(definition: RuleDefinition<P>): Rule {
   return {
     ...definition,
-    evaluate: (topology, scope, rawParameters = {}) =>
-      definition.evaluate(topology, scope, definition.parseParameters(rawParameters)),
+    evaluate: (topology, scope, rawParameters = {}) => {
+      const params = definition.parseParameters(rawParameters);
+      const missing = missingParts(topology, definition.requires);
+      if (missing.length > 0) throw new TopologyPartMissingError(definition.id, missing);
+      return definition.evaluate(topology, scope, params);
+    },
   };
 }

@@ -17,6 +17,8 @@ describe('parseConfigEvent', () => {
       messageType: 'ConfigurationItemChangeNotification',
       resourceType: 'AWS::EC2::SecurityGroup',
       resourceId: 'sg-0123456789abcdef0',
+      resourceName: 'efs-mount-targets',
+      arn: 'arn:aws:ec2:us-east-1:123456789012:security-group/sg-0123456789abcdef0',
       configurationItemStatus: 'OK',
       eventLeftScope: false,
       orderingTimestamp: new Date('2025-06-02T09:14:27.512Z'),

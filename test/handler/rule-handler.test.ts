@@ -670,11 +670,18 @@ describe('IAM triggers', () => {
 });
 
 describe('handler files', () => {
-  it.each(RULES.map((rule) => rule.id))('%s has a one-line handler built by the factory', async (id) => {
-    const path = join(__dirname, '..', '..', 'handlers', `${id}.ts`);
-    expect(existsSync(path)).toBe(true);
-    expect(readFileSync(path, 'utf8')).toContain(`createRuleHandler(getRule('${id}'))`);
-    const module = (await import(path)) as { handler: unknown };
-    expect(typeof module.handler).toBe('function');
-  });
+  it.each(RULES.map((rule) => rule.id))(
+    '%s has a handler built by the factory from its own rule module',
+    async (id) => {
+      const path = join(__dirname, '..', '..', 'handlers', `${id}.ts`);
+      expect(existsSync(path)).toBe(true);
+      const source = readFileSync(path, 'utf8');
+      // Its own module, not the registry: the bundle then carries this rule alone.
+      expect(source).toContain(`from '../core/rules/${id}'`);
+      expect(source).not.toContain("from '../core/rules'");
+      expect(source).toMatch(/export const handler = createRuleHandler\(\w+\);/);
+      const module = (await import(path)) as { handler: unknown };
+      expect(typeof module.handler).toBe('function');
+    },
+  );
 });
