@@ -182,18 +182,21 @@ export function resourceExists(index: TopologyIndex, ref: ResourceRef): boolean 
   }
 }
 
-function allOfType(topology: Topology, resourceType: ResourceType): ResourceRef[] {
-  const ids: readonly string[] =
+function allOfType(index: TopologyIndex, resourceType: ResourceType): ResourceRef[] {
+  // The index's maps hold each id once, in topology order.
+  const byId: ReadonlyMap<string, unknown> | undefined =
     resourceType === SG
-      ? topology.securityGroups.map((g) => g.groupId)
+      ? index.groupsById
       : resourceType === ENI
-        ? topology.networkInterfaces.map((e) => e.networkInterfaceId)
+        ? index.interfacesById
         : resourceType === FS
-          ? topology.fileSystems.map((f) => f.fileSystemId)
+          ? index.fileSystemsById
           : resourceType === ACL
-            ? topology.networkAcls.map((a) => a.networkAclId)
-            : [];
-  return [...new Set(ids)].map((resourceId) => ({ resourceType, resourceId }));
+            ? index.networkAclsById
+            : undefined;
+  const refs: ResourceRef[] = [];
+  for (const resourceId of byId?.keys() ?? []) refs.push({ resourceType, resourceId });
+  return refs;
 }
 
 export interface ResolvedScope {
@@ -210,10 +213,10 @@ export function resolveScope(
   resourceTypes: readonly ResourceType[],
   fanOut: FanOut,
 ): ResolvedScope {
-  if (scope.kind === 'all') {
-    return { present: resourceTypes.flatMap((type) => allOfType(topology, type)), deleted: [] };
-  }
   const index = indexTopology(topology);
+  if (scope.kind === 'all') {
+    return { present: resourceTypes.flatMap((type) => allOfType(index, type)), deleted: [] };
+  }
   const present: ResourceRef[] = [];
   const deleted: ResourceRef[] = [];
   const seen = new Set<string>();

@@ -69,26 +69,37 @@ export function matchGroupsTcp(
   port: number,
   target: PeerTarget,
 ): GroupMatch {
-  const unresolved: UnresolvedPeer[] = [];
-  const missingGroups: string[] = [];
+  // Allocated only when needed: sweeps call this hundreds of thousands of times.
+  let unresolved: UnresolvedPeer[] | undefined;
+  let missingGroups: string[] | undefined;
   for (const groupId of groupIds) {
     const group = index.groupsById.get(groupId);
     if (!group) {
+      missingGroups ??= [];
       missingGroups.push(groupId);
       continue;
     }
     for (const permission of group[direction]) {
       if (!coversTcpPort(permission, port)) continue;
       const match = matchPeer(index, permission.peer, target);
-      if (match === 'match')
-        return { allowed: true, matched: { groupId, permission }, unresolved, missingGroups };
+      if (match === 'match') {
+        return {
+          allowed: true,
+          matched: { groupId, permission },
+          unresolved: unresolved ?? NONE,
+          missingGroups: missingGroups ?? NONE,
+        };
+      }
       if (match === 'unresolved' && permission.peer.kind === 'prefixList') {
+        unresolved ??= [];
         unresolved.push({ groupId, permission, reference: permission.peer.prefixListId });
       }
     }
   }
-  return { allowed: false, unresolved, missingGroups };
+  return { allowed: false, unresolved: unresolved ?? NONE, missingGroups: missingGroups ?? NONE };
 }
+
+const NONE: readonly never[] = Object.freeze([]);
 
 /** The addresses and groups of an interface, as the other end of a permission sees it. */
 export function targetOfInterface(eni: {

@@ -184,7 +184,32 @@ function annotate(findings: readonly string[], advice: readonly string[]): strin
   return text;
 }
 
-function evaluateFileSystem(fileSystem: FileSystem, params: FileSystemPolicyParameters): Evaluation {
+/** Parses each distinct policy text once per evaluation: file systems often share one policy. */
+type ParsePolicy = (text: string) => PolicyDocument;
+
+function createPolicyParser(): ParsePolicy {
+  const parsed = new Map<string, PolicyDocument | PolicyParseError>();
+  return (text) => {
+    let result = parsed.get(text);
+    if (result === undefined) {
+      try {
+        result = parsePolicyDocument(text);
+      } catch (error) {
+        if (!(error instanceof PolicyParseError)) throw error;
+        result = error;
+      }
+      parsed.set(text, result);
+    }
+    if (result instanceof PolicyParseError) throw result;
+    return result;
+  };
+}
+
+function evaluateFileSystem(
+  fileSystem: FileSystem,
+  params: FileSystemPolicyParameters,
+  parsePolicy: ParsePolicy,
+): Evaluation {
   const ref: ResourceRef = { resourceType: FS, resourceId: fileSystem.fileSystemId };
   if (fileSystem.policy === null) {
     // The default policy grants every client action to everyone and denies nothing.
@@ -206,7 +231,7 @@ function evaluateFileSystem(fileSystem: FileSystem, params: FileSystemPolicyPara
   }
   let document: PolicyDocument;
   try {
-    document = parsePolicyDocument(fileSystem.policy);
+    document = parsePolicy(fileSystem.policy);
   } catch (error) {
     if (!(error instanceof PolicyParseError)) throw error;
     // Never COMPLIANT for a policy we cannot read.
@@ -234,11 +259,12 @@ export function evaluateFileSystemPolicies(
       ? [...byId.keys()]
       : scope.seeds.filter((seed) => seed.resourceType === FS).map((seed) => seed.resourceId);
   const evaluations: Evaluation[] = [];
+  const parsePolicy = createPolicyParser();
   for (const id of new Set(ids)) {
     const fileSystem = byId.get(id);
     evaluations.push(
       fileSystem
-        ? evaluateFileSystem(fileSystem, params)
+        ? evaluateFileSystem(fileSystem, params, parsePolicy)
         : makeEvaluation(
             RULE_ID,
             { resourceType: FS, resourceId: id },

@@ -1,0 +1,146 @@
+// API calls per change event: the real rule handler, on a snapshot-backed fake of EC2/EFS (the same
+// fake the tests use) and a mocked Config, counting every call it sends, PutEvaluations included.
+// The same neighbourhood sits once in a small account and once among 100 times more unrelated
+// resources: a neighbourhood load must cost the same in both.
+import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { ConfigRuleEvent } from '../aws/config-event';
+import type { ResourceType } from '../core/model';
+import { efsClientNfsEgress } from '../core/rules/efs-client-nfs-egress';
+import { efsMountTargetNfsIngress } from '../core/rules/efs-mount-target-nfs-ingress';
+import { efsNfsNetworkAcl } from '../core/rules/efs-nfs-network-acl';
+import type { Rule } from '../core/rules/types';
+import { createRuleHandler, type LoggerPort, type MetricsPort } from '../handlers/factory';
+import {
+  addUnrelatedVpcs,
+  buildTypicalAccount,
+  FAKE_ACCOUNT,
+  FAKE_REGION,
+} from '../test/helpers/fake-account';
+import { installFakeAws } from '../test/helpers/fake-aws';
+
+export interface ApiCallsRow {
+  event: string;
+  smallAccount: number;
+  largeAccount: number;
+}
+
+/** How many times larger the large account is, in unrelated VPCs each with its own EFS estate. */
+export const UNRELATED_COPIES = 100;
+
+interface ChangeEvent {
+  event: string;
+  rule: Rule;
+  resourceType: ResourceType;
+  resourceId: string;
+}
+
+// The typical events of issue 7, each sent to the rule that reports on the changed resource's type.
+const EVENTS: readonly ChangeEvent[] = [
+  {
+    event: 'mount-target group change',
+    rule: efsMountTargetNfsIngress,
+    resourceType: 'AWS::EC2::SecurityGroup',
+    resourceId: 'sg-0mt',
+  },
+  {
+    event: 'client group change',
+    rule: efsClientNfsEgress,
+    resourceType: 'AWS::EC2::SecurityGroup',
+    resourceId: 'sg-0client',
+  },
+  {
+    event: 'client interface change',
+    rule: efsClientNfsEgress,
+    resourceType: 'AWS::EC2::NetworkInterface',
+    resourceId: 'eni-0client1',
+  },
+  {
+    event: 'file-system change',
+    rule: efsMountTargetNfsIngress,
+    resourceType: 'AWS::EFS::FileSystem',
+    resourceId: 'fs-0001',
+  },
+  {
+    event: 'ACL change',
+    rule: efsNfsNetworkAcl,
+    resourceType: 'AWS::EC2::NetworkAcl',
+    resourceId: 'acl-0data',
+  },
+];
+
+function changeEvent(rule: Rule, resourceType: ResourceType, resourceId: string): ConfigRuleEvent {
+  const time = '2026-01-01T00:00:00.000Z';
+  return {
+    invokingEvent: JSON.stringify({
+      messageType: 'ConfigurationItemChangeNotification',
+      notificationCreationTime: time,
+      configurationItem: {
+        configurationItemCaptureTime: time,
+        configurationItemStatus: 'OK',
+        resourceType,
+        resourceId,
+        awsAccountId: FAKE_ACCOUNT,
+        awsRegion: FAKE_REGION,
+      },
+    }),
+    ruleParameters: '{}',
+    resultToken: 'bench-token',
+    eventLeftScope: false,
+    configRuleName: rule.id,
+    configRuleArn: `arn:aws:config:${FAKE_REGION}:${FAKE_ACCOUNT}:config-rule/config-rule-bench`,
+    accountId: FAKE_ACCOUNT,
+  };
+}
+
+const silentLogger: LoggerPort = {
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  debug: () => {},
+  appendKeys: () => {},
+};
+
+const silentMetrics: MetricsPort = {
+  addMetric: () => {},
+  singleMetric: () => ({ addDimension: () => {}, addMetric: () => {} }),
+};
+
+const context = { getRemainingTimeInMillis: () => 300_000 } as unknown as Context;
+
+async function countCalls(
+  account: ReturnType<typeof buildTypicalAccount>,
+  change: ChangeEvent,
+): Promise<number> {
+  const fake = installFakeAws(account.snapshot());
+  const config = mockClient(ConfigServiceClient);
+  config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
+  try {
+    const handler = createRuleHandler(change.rule, {
+      logger: silentLogger,
+      metrics: silentMetrics,
+      defaultRegion: FAKE_REGION,
+    });
+    const result = await handler(changeEvent(change.rule, change.resourceType, change.resourceId), context);
+    if (result.evaluations.length === 0) throw new Error(`${change.event}: the handler posted nothing`);
+    return fake.count() + config.calls().length;
+  } finally {
+    config.restore();
+    fake.restore();
+  }
+}
+
+export async function measureApiCallsPerEvent(): Promise<ApiCallsRow[]> {
+  const small = buildTypicalAccount();
+  const large = addUnrelatedVpcs(buildTypicalAccount(), UNRELATED_COPIES);
+  const rows: ApiCallsRow[] = [];
+  for (const change of EVENTS) {
+    rows.push({
+      event: change.event,
+      smallAccount: await countCalls(small, change),
+      largeAccount: await countCalls(large, change),
+    });
+  }
+  return rows;
+}
