@@ -153,6 +153,9 @@ export interface ParseConfigEventOptions {
   readonly ruleId?: string;
 }
 
+/** The awsRegion of configuration items of global resources (IAM). */
+const GLOBAL_REGION = 'global';
+
 /**
  * Validates a Config rule event and turns it into a Trigger. Throws InvalidEventError naming the field
  * path for anything malformed, and InvalidParametersError for a bad executionRoleName. Never throws
@@ -202,7 +205,10 @@ export function parseConfigEvent(event: unknown, options: ParseConfigEventOption
     invokingEvent.messageType === 'ConfigurationItemChangeNotification'
       ? [invokingEvent.configurationItem, 'invokingEvent.configurationItem']
       : [invokingEvent.configurationItemSummary, 'invokingEvent.configurationItemSummary'];
-  const awsRegion = item.awsRegion ?? arn?.region ?? options.defaultRegion;
+  // Config records IAM resources with awsRegion "global" (in the one region that records global
+  // resources); the region to call and to post the evaluations in is then the rule's own.
+  const itemRegion = item.awsRegion === GLOBAL_REGION ? undefined : item.awsRegion;
+  const awsRegion = itemRegion ?? arn?.region ?? options.defaultRegion;
   if (!awsRegion) throw new InvalidEventError(`${itemPath}.awsRegion`, 'missing');
   const eventLeftScope = envelope.eventLeftScope === true;
   return {

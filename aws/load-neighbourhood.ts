@@ -13,8 +13,12 @@
 //   2. every interface in the subnets of the ACLs on L1's paths (`subnet-id`): an ACL's verdict depends on
 //      every client/mount-target pair that crosses its subnets;
 //   3-4. the same forward/reverse lookups for those interfaces;
-//   5. leaves: the remaining groups, VPC CIDRs, prefix-list entries, file-system descriptions, policies.
-// docs/neighbourhood.md lists what each seed type loads and the calls each event makes.
+//   5. leaves: the remaining groups, VPC CIDRs, prefix-list entries, file-system descriptions.
+// That pipeline is the part 'network'. The other parts are flat: a file-system seed's policy
+// ('fileSystemPolicies'), an access-point seed ('accessPoints'), an IAM seed (aws/load-iam.ts, 'iam').
+// Only the parts asked for are read (aws/permissions.ts lists the actions each takes), so a rule's
+// function needs permission for its own parts alone. docs/neighbourhood.md lists what each seed type
+// loads and the calls each event makes.
 import type {
   EC2Client,
   IpPermission,
@@ -31,8 +35,9 @@ import {
   type MountTargetDescription,
   paginateDescribeAccessPoints,
 } from '@aws-sdk/client-efs';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { EfsguardError } from '../core/errors';
-import { NFS_PORT, type ResourceRef } from '../core/model';
+import { NFS_PORT, type ResourceRef, type ResourceType, type TopologyPart } from '../core/model';
 import {
   DEFAULT_CONCURRENCY,
   describeFileSystemPolicy,
@@ -48,6 +53,8 @@ import {
   mapWithConcurrency,
 } from './describe';
 import { awsErrorName, callAws } from './errors';
+import { type IamSeed, isIamResourceType, loadIamNeighbourhood } from './load-iam';
+import { orderParts } from './load-region';
 import {
   isUnlabelledInterface,
   isUnnamedEfsInterface,
@@ -58,11 +65,27 @@ import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotFileSystem, type SnapshotP
 export interface NeighbourhoodClients {
   readonly ec2: EC2Client;
   readonly efs: EFSClient;
+  /** Needed only for IAM seeds (the part 'iam'). */
+  readonly iam?: IAMClient;
+}
+
+/**
+ * A changed resource. IAM resources carry the configuration item's resourceName and ARN: IAM's Get calls
+ * take names (and a policy's ARN), never the ids Config uses (aws/load-iam.ts).
+ */
+export interface NeighbourhoodSeed extends ResourceRef {
+  readonly resourceName?: string;
+  readonly arn?: string;
 }
 
 export interface NeighbourhoodOptions {
   readonly accountId: string;
   readonly region: string;
+  /**
+   * What to read: the `requires` of the rule to evaluate. Every seed must be of a type one of these
+   * parts expands (SEED_PARTS); nothing outside them is called.
+   */
+  readonly parts: readonly TopologyPart[];
   /**
    * Also treat interfaces with nothing that identifies them (plain type, not requester-managed, no
    * description, no instance) as possible mount targets, found by listing every file system's mount
@@ -74,25 +97,40 @@ export interface NeighbourhoodOptions {
   readonly concurrency?: number;
   /** Recording time; defaults to now. */
   readonly capturedAt?: Date;
+  /** Progress lines (e.g. an IAM seed without a name falling back to the sweep). */
+  readonly onProgress?: (message: string) => void;
 }
 
-/** A seed of a type the neighbourhood load cannot expand (IAM resources need the account's IAM data). */
+/** The seed types each part expands: a change of one of these types can alter that part's verdicts. */
+export const SEED_PARTS: Readonly<Record<TopologyPart, readonly ResourceType[]>> = {
+  network: [
+    'AWS::EC2::SecurityGroup',
+    'AWS::EC2::NetworkInterface',
+    'AWS::EC2::NetworkAcl',
+    'AWS::EFS::FileSystem',
+  ],
+  fileSystemPolicies: ['AWS::EFS::FileSystem'],
+  accessPoints: ['AWS::EFS::AccessPoint'],
+  iam: ['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group', 'AWS::IAM::Policy'],
+};
+
+/** A seed that none of the parts asked for expands: loading would silently read nothing for it. */
 export class UnsupportedSeedError extends EfsguardError {
-  constructor(readonly seed: ResourceRef) {
+  constructor(
+    readonly seed: ResourceRef,
+    readonly parts: readonly TopologyPart[],
+  ) {
+    const expanding = (Object.keys(SEED_PARTS) as TopologyPart[]).filter((part) =>
+      SEED_PARTS[part].includes(seed.resourceType),
+    );
     super(
-      `the neighbourhood load does not support ${seed.resourceType} seeds (${seed.resourceId}); ` +
-        'supported: AWS::EC2::SecurityGroup, AWS::EC2::NetworkInterface, AWS::EC2::NetworkAcl, AWS::EFS::FileSystem, AWS::EFS::AccessPoint',
+      `the neighbourhood load of parts ${parts.join(', ') || '(none)'} cannot expand ${seed.resourceType} seeds (${seed.resourceId}); ` +
+        (expanding.length > 0
+          ? `the part${expanding.length > 1 ? 's' : ''} ${expanding.join(', ')} would`
+          : 'no part does'),
     );
   }
 }
-
-const SUPPORTED_SEEDS = new Set([
-  'AWS::EC2::SecurityGroup',
-  'AWS::EC2::NetworkInterface',
-  'AWS::EC2::NetworkAcl',
-  'AWS::EFS::FileSystem',
-  'AWS::EFS::AccessPoint',
-]);
 
 // ---------------------------------------------------------------------------------------------
 // Small pure helpers over SDK shapes.
@@ -186,8 +224,6 @@ interface Work {
   readonly subnets: Set<string>; // DescribeSubnets subnet-id
   readonly mountTargets: Set<string>; // DescribeMountTargets FileSystemId
   readonly fileSystems: Set<string>; // DescribeFileSystems FileSystemId
-  readonly policies: Set<string>; // DescribeFileSystemPolicy
-  readonly accessPoints: Set<string>; // DescribeAccessPoints AccessPointId
   readonly prefixLists: Set<string>; // GetManagedPrefixListEntries
   readonly mountTargetGroups: Set<string>; // DescribeMountTargetSecurityGroups (interface not found)
   scan: boolean; // DescribeFileSystems (all) + DescribeMountTargets per file system
@@ -205,14 +241,7 @@ const BATCHED = [
   'vpcs',
   'subnets',
 ] as const;
-const PER_RESOURCE = [
-  'mountTargets',
-  'fileSystems',
-  'policies',
-  'accessPoints',
-  'prefixLists',
-  'mountTargetGroups',
-] as const;
+const PER_RESOURCE = ['mountTargets', 'fileSystems', 'prefixLists', 'mountTargetGroups'] as const;
 
 function emptyWork(): Work {
   return {
@@ -228,8 +257,6 @@ function emptyWork(): Work {
     subnets: new Set(),
     mountTargets: new Set(),
     fileSystems: new Set(),
-    policies: new Set(),
-    accessPoints: new Set(),
     prefixLists: new Set(),
     mountTargetGroups: new Set(),
     scan: false,
@@ -252,8 +279,6 @@ class Neighbourhood {
   /** DescribeMountTargets per file system; null: FileSystemNotFound. */
   readonly mountTargets = new Map<string, MountTargetDescription[] | null>();
   readonly fileSystems = new Map<string, FileSystemDescription | null>();
-  readonly policies = new Map<string, string | null>();
-  readonly accessPoints = new Map<string, AccessPointDescription | null>();
   readonly prefixLists = new Map<string, SnapshotPrefixList | null>();
   readonly mountTargetGroups = new Map<string, string[] | null>();
   readonly asked: Record<(typeof BATCHED)[number] | (typeof PER_RESOURCE)[number], Set<string>> = {
@@ -269,8 +294,6 @@ class Neighbourhood {
     subnets: new Set(),
     mountTargets: new Set(),
     fileSystems: new Set(),
-    policies: new Set(),
-    accessPoints: new Set(),
     prefixLists: new Set(),
     mountTargetGroups: new Set(),
   };
@@ -526,9 +549,7 @@ function plan(state: Neighbourhood): Work[] {
   for (const id of state.seedIds('AWS::EFS::FileSystem')) {
     askOnce(t0, 'mountTargets', id);
     askOnce(t0, 'fileSystems', id);
-    askOnce(t0, 'policies', id);
   }
-  for (const id of state.seedIds('AWS::EFS::AccessPoint')) askOnce(t0, 'accessPoints', id);
 
   // Which interfaces are mount targets: DescribeMountTargets of the file system a description names,
   // or a listing of every file system when an interface may be one but does not say of which.
@@ -704,9 +725,7 @@ function mergeTiers(tiers: Work[]): Work | undefined {
       for (const id of later[kind]) chosen[kind].add(id);
     }
     // Per-resource calls cost the same whenever they go; sending them early shortens the load.
-    for (const kind of ['fileSystems', 'policies', 'accessPoints'] as const) {
-      for (const id of later[kind]) chosen[kind].add(id);
-    }
+    for (const id of later.fileSystems) chosen.fileSystems.add(id);
   }
   return chosen;
 }
@@ -790,17 +809,6 @@ async function runRound(
       state.fileSystems.set(fsId, null);
     }
   });
-  efsEach(work.policies, async (fsId) => {
-    try {
-      state.policies.set(fsId, await describeFileSystemPolicy(efs, fsId));
-    } catch (error) {
-      if (!isNotFound(error, FS_GONE)) throw error;
-      state.policies.set(fsId, null);
-    }
-  });
-  efsEach(work.accessPoints, async (accessPointId) => {
-    state.accessPoints.set(accessPointId, await describeAccessPoint(efs, accessPointId));
-  });
   efsEach(work.mountTargetGroups, async (mountTargetId) => {
     try {
       state.mountTargetGroups.set(mountTargetId, await describeMountTargetSecurityGroups(efs, mountTargetId));
@@ -874,32 +882,124 @@ function isCustomEndpoint(ec2: EC2Client): boolean {
 const MAX_ROUNDS = 50;
 
 /**
- * Loads what can change the verdicts of `seeds` and of their fan-out, as a Snapshot. Seeds that no
- * longer exist are simply absent. Any failed call (AccessDenied, throttled past retries) rejects the
- * whole load with the typed error of aws/errors.ts: there is never a partial snapshot.
+ * Loads what can change the verdicts of `seeds` and of their fan-out, for the parts asked for, as a
+ * Snapshot whose `parts` says what was read. Seeds that no longer exist are simply absent. Any failed
+ * call (AccessDenied, throttled past retries) rejects the whole load with the typed error of
+ * aws/errors.ts: there is never a partial snapshot.
  *
- * File-system policies are loaded for FileSystem seeds only; other file systems in the snapshot carry
- * `Policy: null`, since no rule that reads a policy reports them for these seeds.
+ * Policies ('fileSystemPolicies') are read for FileSystem seeds only: other file systems in the snapshot
+ * carry no Policy field, since no rule that reads a policy reports them for these seeds.
  */
 export async function loadNeighbourhood(
   clients: NeighbourhoodClients,
-  seeds: readonly ResourceRef[],
+  seeds: readonly NeighbourhoodSeed[],
   options: NeighbourhoodOptions,
 ): Promise<Snapshot> {
-  for (const seed of seeds) if (!SUPPORTED_SEEDS.has(seed.resourceType)) throw new UnsupportedSeedError(seed);
-  const state = new Neighbourhood(seeds, options.probeUnlabelledInterfaces ?? isCustomEndpoint(clients.ec2));
+  const parts = orderParts(options.parts);
+  for (const seed of seeds) {
+    if (!parts.some((part) => SEED_PARTS[part].includes(seed.resourceType)))
+      throw new UnsupportedSeedError(seed, parts);
+  }
+  const seedsOf = (part: TopologyPart) =>
+    parts.includes(part) ? seeds.filter((seed) => SEED_PARTS[part].includes(seed.resourceType)) : [];
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  for (let round = 0; ; round++) {
+  const state = new Neighbourhood(
+    seedsOf('network'),
+    options.probeUnlabelledInterfaces ?? isCustomEndpoint(clients.ec2),
+  );
+  for (let round = 0; state.seeds.length > 0; round++) {
     const work = mergeTiers(plan(state));
     if (!work) break;
     if (round >= MAX_ROUNDS)
       throw new EfsguardError(`the neighbourhood load did not converge after ${MAX_ROUNDS} rounds`);
     await runRound(clients, state, work, concurrency);
   }
-  return assemble(state, options);
+  const snapshot = assemble(state, options, parts);
+  const idsOf = (list: readonly ResourceRef[]) => [...new Set(list.map((seed) => seed.resourceId))].sort();
+  await Promise.all([
+    loadSeedPolicies(clients.efs, state, snapshot, idsOf(seedsOf('fileSystemPolicies')), concurrency),
+    loadSeedAccessPoints(clients.efs, snapshot, idsOf(seedsOf('accessPoints')), concurrency),
+    parts.includes('iam') ? loadIamSeeds(clients, snapshot, seedsOf('iam'), options, concurrency) : undefined,
+  ]);
+  return snapshot;
 }
 
-function assemble(state: Neighbourhood, options: NeighbourhoodOptions): Snapshot {
+/**
+ * 'fileSystemPolicies': each file-system seed's description (reused when the network part already has
+ * it) and policy. A file system deleted meanwhile is left out.
+ */
+async function loadSeedPolicies(
+  efs: EFSClient,
+  state: Neighbourhood,
+  snapshot: Snapshot,
+  fileSystemIds: readonly string[],
+  concurrency: number,
+): Promise<void> {
+  const FS_GONE = ['FileSystemNotFound'];
+  const loaded = await mapWithConcurrency(fileSystemIds, concurrency, async (fsId) => {
+    try {
+      const description = state.fileSystems.has(fsId)
+        ? state.fileSystems.get(fsId)
+        : (await describeFileSystems(efs, { fileSystemId: fsId }))[0];
+      if (!description) return undefined;
+      return { description, policy: await describeFileSystemPolicy(efs, fsId) };
+    } catch (error) {
+      if (isNotFound(error, FS_GONE)) return undefined;
+      throw error;
+    }
+  });
+  for (const entry of loaded) {
+    if (!entry) continue;
+    const existing = snapshot.fileSystems.find((fs) => fs.FileSystemId === entry.description.FileSystemId);
+    if (existing) existing.Policy = entry.policy;
+    else snapshot.fileSystems.push({ ...entry.description, Policy: entry.policy, MountTargets: [] });
+  }
+  snapshot.fileSystems.sort((a, b) => ((a.FileSystemId ?? '') < (b.FileSystemId ?? '') ? -1 : 1));
+}
+
+/** 'accessPoints': each access-point seed, by id; one deleted meanwhile is left out. */
+async function loadSeedAccessPoints(
+  efs: EFSClient,
+  snapshot: Snapshot,
+  accessPointIds: readonly string[],
+  concurrency: number,
+): Promise<void> {
+  const found = await mapWithConcurrency(accessPointIds, concurrency, (id) => describeAccessPoint(efs, id));
+  snapshot.accessPoints = found.filter((ap): ap is AccessPointDescription => ap !== null);
+}
+
+/** 'iam': the changed IAM resources (aws/load-iam.ts loadIamNeighbourhood). */
+async function loadIamSeeds(
+  clients: NeighbourhoodClients,
+  snapshot: Snapshot,
+  seeds: readonly NeighbourhoodSeed[],
+  options: NeighbourhoodOptions,
+  concurrency: number,
+): Promise<void> {
+  const iamSeeds: IamSeed[] = seeds.flatMap((seed) =>
+    isIamResourceType(seed.resourceType)
+      ? [
+          {
+            resourceType: seed.resourceType,
+            resourceId: seed.resourceId,
+            ...(seed.resourceName ? { resourceName: seed.resourceName } : {}),
+            ...(seed.arn ? { arn: seed.arn } : {}),
+          },
+        ]
+      : [],
+  );
+  if (iamSeeds.length === 0) {
+    snapshot.iam = { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] };
+    return;
+  }
+  if (!clients.iam) throw new EfsguardError('the neighbourhood load of IAM seeds needs an IAM client');
+  snapshot.iam = await loadIamNeighbourhood(clients.iam, iamSeeds, {
+    concurrency,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+}
+
+function assemble(state: Neighbourhood, options: NeighbourhoodOptions, parts: TopologyPart[]): Snapshot {
   const byId = <T>(items: Iterable<T>, id: (item: T) => string | undefined) =>
     [...items].sort((a, b) => ((id(a) ?? '') < (id(b) ?? '') ? -1 : (id(a) ?? '') > (id(b) ?? '') ? 1 : 0));
   const fileSystems: SnapshotFileSystem[] = [];
@@ -914,17 +1014,14 @@ function assemble(state: Neighbourhood, options: NeighbourhoodOptions): Snapshot
       const groups = eni ? groupIdsOf(eni) : state.mountTargetGroups.get(mt.MountTargetId ?? '');
       return groups ? [{ ...mt, SecurityGroups: groups }] : [];
     });
-    fileSystems.push({
-      ...description,
-      Policy: state.policies.get(fsId) ?? null,
-      MountTargets: mountTargets,
-    });
+    fileSystems.push({ ...description, MountTargets: mountTargets });
   }
   return {
     format: SNAPSHOT_FORMAT,
     accountId: options.accountId,
     region: options.region,
     capturedAt: (options.capturedAt ?? new Date()).toISOString(),
+    parts,
     vpcs: byId(state.vpcs.values(), (vpc) => vpc.VpcId),
     subnets: byId(state.subnets.values(), (subnet) => subnet.SubnetId),
     securityGroups: byId(state.groups.values(), (group) => group.GroupId),
@@ -935,9 +1032,6 @@ function assemble(state: Neighbourhood, options: NeighbourhoodOptions): Snapshot
       (list) => list.PrefixListId,
     ),
     fileSystems,
-    accessPoints: byId(
-      [...state.accessPoints.values()].filter((ap): ap is AccessPointDescription => ap !== null),
-      (ap) => ap.AccessPointId,
-    ),
+    accessPoints: [],
   };
 }

@@ -1,7 +1,11 @@
-// The whole-region load (scheduled sweeps, `efsguard scan`, `efsguard snapshot`): every EFS-relevant
-// resource of one account and region, recorded as SDK output. Any failed call fails the load, so a
-// caller never receives a partial snapshot presented as complete.
+// The whole-region load (scheduled sweeps, `efsguard scan`, `efsguard snapshot`): the EFS-relevant
+// resources of one account and region, recorded as SDK output, for exactly the topology parts asked for
+// (aws/permissions.ts PART_READ_ACTIONS lists the actions each part takes). The parts not asked for stay
+// empty and are left out of `parts`, so no rule can mistake them for "none". Any failed call fails the
+// load, so a caller never receives a partial snapshot presented as complete.
 import type { SecurityGroup } from '@aws-sdk/client-ec2';
+import { EfsguardError } from '../core/errors';
+import { TOPOLOGY_PARTS, type TopologyPart } from '../core/model';
 import { type AwsClients, getAccountId, resolveRegion } from './clients';
 import {
   DEFAULT_CONCURRENCY,
@@ -16,15 +20,18 @@ import {
   describeSecurityGroups,
   describeSubnets,
   describeVpcs,
-  getAccountAuthorizationDetails,
   getManagedPrefixListEntries,
   mapWithConcurrency,
 } from './describe';
+import { loadIamSweep } from './load-iam';
 import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotFileSystem, type SnapshotPrefixList } from './snapshot';
 
 export interface LoadOptions {
-  /** Optional data: IAM is global and only the IAM rule needs it. */
-  readonly include?: { readonly iam?: boolean };
+  /**
+   * What to read: the union of the `requires` of the rules to evaluate (core/rules/types.ts
+   * partsRequiredBy). Nothing else is called, so a function holding only its rule's actions can run it.
+   */
+  readonly parts: readonly TopologyPart[];
   /** One line per step, for a progress display (the CLI prints them on stderr). */
   readonly onProgress?: (message: string) => void;
   /** Per-file-system and per-mount-target calls in flight at once. */
@@ -79,18 +86,23 @@ export async function loadPrefixLists(
   return lists.filter((list): list is SnapshotPrefixList => list !== undefined);
 }
 
-/** File systems with their mount targets (each with its security groups) and policy. */
+/**
+ * File systems with, per part: their mount targets and each one's security groups ('network'), and their
+ * policy ('fileSystemPolicies'). A part not asked for is not read: MountTargets stays empty and Policy
+ * absent.
+ */
 export async function loadFileSystems(
   clients: Pick<AwsClients, 'efs'>,
   fileSystemId: string | undefined,
+  parts: { readonly mountTargets: boolean; readonly policies: boolean },
   concurrency = DEFAULT_CONCURRENCY,
 ): Promise<SnapshotFileSystem[]> {
   const fileSystems = await describeFileSystems(clients.efs, fileSystemId ? { fileSystemId } : {});
   return mapWithConcurrency(fileSystems, concurrency, async (fs) => {
     const id = fs.FileSystemId as string;
     const [mountTargets, policy] = await Promise.all([
-      describeMountTargets(clients.efs, { fileSystemId: id }),
-      describeFileSystemPolicy(clients.efs, id),
+      parts.mountTargets ? describeMountTargets(clients.efs, { fileSystemId: id }) : [],
+      parts.policies ? describeFileSystemPolicy(clients.efs, id) : undefined,
     ]);
     // Mount targets are few per file system (one per AZ): their group lookups run side by side.
     const withGroups = await Promise.all(
@@ -99,61 +111,108 @@ export async function loadFileSystems(
         SecurityGroups: await describeMountTargetSecurityGroups(clients.efs, mt.MountTargetId as string),
       })),
     );
-    return { ...fs, Policy: policy, MountTargets: withGroups };
+    return { ...fs, ...(policy !== undefined ? { Policy: policy } : {}), MountTargets: withGroups };
   });
 }
 
-/** Loads a whole region into a Snapshot. */
-export async function loadRegion(clients: AwsClients, options: LoadOptions = {}): Promise<Snapshot> {
+/** The parts in their canonical order, deduplicated; an unknown part is an error (a typo would read nothing). */
+export function orderParts(parts: readonly TopologyPart[]): TopologyPart[] {
+  for (const part of parts) {
+    if (!TOPOLOGY_PARTS.includes(part))
+      throw new EfsguardError(`unknown topology part ${String(part)}; known: ${TOPOLOGY_PARTS.join(', ')}`);
+  }
+  return TOPOLOGY_PARTS.filter((part) => parts.includes(part));
+}
+
+/** Loads the asked-for parts of a whole region into a Snapshot. */
+export async function loadRegion(clients: AwsClients, options: LoadOptions): Promise<Snapshot> {
   const progress = options.onProgress ?? (() => {});
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const parts = orderParts(options.parts);
+  const wants = (part: TopologyPart) => parts.includes(part);
   const region = await resolveRegion(clients);
   const accountId = options.accountId ?? (await getAccountId(clients));
-  progress(`loading account ${accountId} in ${region}`);
-
-  const [vpcs, subnets, securityGroups, networkInterfaces, networkAcls] = await Promise.all([
-    describeVpcs(clients.ec2),
-    describeSubnets(clients.ec2),
-    describeSecurityGroups(clients.ec2),
-    describeNetworkInterfaces(clients.ec2),
-    describeNetworkAcls(clients.ec2),
-  ]);
-  progress(
-    `loaded ${vpcs.length} VPCs, ${subnets.length} subnets, ${securityGroups.length} security groups, ` +
-      `${networkInterfaces.length} network interfaces, ${networkAcls.length} network ACLs`,
-  );
-
-  const [managedPrefixLists, fileSystems, accessPoints] = await Promise.all([
-    loadPrefixLists(clients, collectReferencedPrefixListIds(securityGroups), concurrency, progress),
-    loadFileSystems(clients, undefined, concurrency),
-    describeAccessPoints(clients.efs),
-  ]);
-  const mountTargetCount = fileSystems.reduce((sum, fs) => sum + fs.MountTargets.length, 0);
-  progress(
-    `loaded ${fileSystems.length} file systems, ${mountTargetCount} mount targets, ` +
-      `${accessPoints.length} access points, ${managedPrefixLists.length} prefix lists`,
-  );
+  progress(`loading ${parts.join(', ') || 'nothing'} of account ${accountId} in ${region}`);
 
   const snapshot: Snapshot = {
     format: SNAPSHOT_FORMAT,
     accountId,
     region,
     capturedAt: (options.capturedAt ?? new Date()).toISOString(),
-    vpcs,
-    subnets,
-    securityGroups,
-    networkInterfaces,
-    networkAcls,
-    managedPrefixLists,
-    fileSystems,
-    accessPoints,
+    parts,
+    vpcs: [],
+    subnets: [],
+    securityGroups: [],
+    networkInterfaces: [],
+    networkAcls: [],
+    managedPrefixLists: [],
+    fileSystems: [],
+    accessPoints: [],
   };
-  if (options.include?.iam) {
-    snapshot.iam = await getAccountAuthorizationDetails(clients.iam);
-    progress(
-      `loaded IAM: ${snapshot.iam.RoleDetailList?.length ?? 0} roles, ${snapshot.iam.UserDetailList?.length ?? 0} users, ` +
-        `${snapshot.iam.GroupDetailList?.length ?? 0} groups, ${snapshot.iam.Policies?.length ?? 0} customer-managed policies`,
+
+  const tasks: Promise<void>[] = [];
+  if (wants('network')) {
+    tasks.push(
+      (async () => {
+        const [vpcs, subnets, securityGroups, networkInterfaces, networkAcls] = await Promise.all([
+          describeVpcs(clients.ec2),
+          describeSubnets(clients.ec2),
+          describeSecurityGroups(clients.ec2),
+          describeNetworkInterfaces(clients.ec2),
+          describeNetworkAcls(clients.ec2),
+        ]);
+        Object.assign(snapshot, { vpcs, subnets, securityGroups, networkInterfaces, networkAcls });
+        progress(
+          `loaded ${vpcs.length} VPCs, ${subnets.length} subnets, ${securityGroups.length} security groups, ` +
+            `${networkInterfaces.length} network interfaces, ${networkAcls.length} network ACLs`,
+        );
+        snapshot.managedPrefixLists = await loadPrefixLists(
+          clients,
+          collectReferencedPrefixListIds(securityGroups),
+          concurrency,
+          progress,
+        );
+      })(),
     );
   }
+  if (wants('network') || wants('fileSystemPolicies')) {
+    tasks.push(
+      (async () => {
+        snapshot.fileSystems = await loadFileSystems(
+          clients,
+          undefined,
+          { mountTargets: wants('network'), policies: wants('fileSystemPolicies') },
+          concurrency,
+        );
+        const mountTargetCount = snapshot.fileSystems.reduce((sum, fs) => sum + fs.MountTargets.length, 0);
+        progress(`loaded ${snapshot.fileSystems.length} file systems, ${mountTargetCount} mount targets`);
+      })(),
+    );
+  }
+  if (wants('accessPoints')) {
+    tasks.push(
+      (async () => {
+        // One paginated listing of the region. Both AccessPointId and FileSystemId are optional
+        // (EFS API Reference, DescribeAccessPoints); with neither, the call lists every access point of
+        // the region, as `aws efs describe-access-points` does. Listing per file system instead would
+        // need elasticfilesystem:DescribeFileSystems, which this part does not otherwise take.
+        snapshot.accessPoints = await describeAccessPoints(clients.efs);
+        progress(`loaded ${snapshot.accessPoints.length} access points`);
+      })(),
+    );
+  }
+  if (wants('iam')) {
+    tasks.push(
+      (async () => {
+        const iam = await loadIamSweep(clients.iam, { concurrency, onProgress: progress });
+        snapshot.iam = iam;
+        progress(
+          `loaded IAM: ${iam.RoleDetailList?.length ?? 0} roles, ${iam.UserDetailList?.length ?? 0} users, ` +
+            `${iam.GroupDetailList?.length ?? 0} groups, ${iam.Policies?.length ?? 0} customer-managed policies`,
+        );
+      })(),
+    );
+  }
+  await Promise.all(tasks);
   return snapshot;
 }

@@ -251,7 +251,7 @@ export function normalisePrefixList(list: SnapshotPrefixList): ManagedPrefixList
 export function normaliseFileSystem(fs: SnapshotFileSystem): FileSystem {
   const fileSystemId = required(fs.FileSystemId, 'file system', 'FileSystemId');
   const name = `file system ${fileSystemId}`;
-  if (fs.Policy !== null && typeof fs.Policy !== 'string') {
+  if (fs.Policy !== undefined && fs.Policy !== null && typeof fs.Policy !== 'string') {
     throw new SnapshotError(`${name}: Policy must be the policy text or null`);
   }
   return {
@@ -259,7 +259,9 @@ export function normaliseFileSystem(fs: SnapshotFileSystem): FileSystem {
     fileSystemArn: required(fs.FileSystemArn, name, 'FileSystemArn'),
     ownerId: required(fs.OwnerId, name, 'OwnerId'),
     ...(fs.Name ? { name: fs.Name } : {}),
-    policy: fs.Policy,
+    // Absent: not read. The rule that reads policies requires the part 'fileSystemPolicies', so a
+    // topology without it is refused (TopologyPartMissingError) before null can pass for "no policy".
+    policy: fs.Policy ?? null,
   };
 }
 
@@ -414,11 +416,15 @@ export function normaliseIam(iam: IamSnapshot): IamState {
 
 /** Recorded SDK output -> the core Topology. Throws SnapshotError naming the malformed resource. */
 export function normaliseSnapshot(snapshot: Snapshot): Topology {
+  if (snapshot.parts?.includes('iam') && !snapshot.iam) {
+    throw new SnapshotError("snapshot: parts lists 'iam' but the snapshot has no iam data");
+  }
   const subnets = snapshot.subnets.map(normaliseSubnet).sort(byKey((subnet) => subnet.subnetId));
   const subnetVpcs = new Map(subnets.map((subnet) => [subnet.subnetId, subnet.vpcId]));
   return {
     accountId: required(snapshot.accountId, 'snapshot', 'accountId'),
     region: required(snapshot.region, 'snapshot', 'region'),
+    ...(snapshot.parts ? { parts: [...snapshot.parts] } : {}),
     vpcs: snapshot.vpcs.map(normaliseVpc).sort(byKey((vpc) => vpc.vpcId)),
     subnets,
     securityGroups: snapshot.securityGroups.map(normaliseSecurityGroup).sort(byKey((group) => group.groupId)),

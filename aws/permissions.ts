@@ -1,40 +1,40 @@
 // The single source of truth of the IAM actions each rule's function may call. serverless.yml's
 // generated roles, the member-account execution role (deploy/member-execution-role.yml) and the tests
 // that check both are derived from this file, and so is the test that the loaders call nothing else.
+// A rule's reads follow from the topology parts it declares (`requires`, core/rules/types.ts): the
+// loaders read exactly those parts (aws/load-region.ts, aws/load-neighbourhood.ts), so PART_READ_ACTIONS
+// is the one place that says which actions reading a part takes.
 // Describe*/Get*/List* calls of EC2, EFS and IAM do not support resource-level permissions, so their
 // statements use Resource "*" (Service Authorization Reference: Amazon EC2, Amazon EFS, IAM).
 
 import { EfsguardError } from '../core/errors';
+import type { TopologyPart } from '../core/model';
+import { RULES } from '../core/rules';
 
-/** Every Describe call the network loaders make (security groups, interfaces, ACLs, prefix lists, EFS). */
-export const NETWORK_READ_ACTIONS = [
-  'ec2:DescribeVpcs',
-  'ec2:DescribeSubnets',
-  'ec2:DescribeSecurityGroups',
-  'ec2:DescribeNetworkInterfaces',
-  'ec2:DescribeNetworkAcls',
-  'ec2:DescribeManagedPrefixLists',
-  'ec2:GetManagedPrefixListEntries',
-  'elasticfilesystem:DescribeFileSystems',
-  'elasticfilesystem:DescribeMountTargets',
-  'elasticfilesystem:DescribeMountTargetSecurityGroups',
-] as const;
-
-/** The read-only actions per rule id: what that rule's loader calls, and nothing more. */
-export const RULE_READ_ACTIONS = {
-  'efs-mount-target-nfs-ingress': NETWORK_READ_ACTIONS,
-  'efs-client-nfs-egress': NETWORK_READ_ACTIONS,
-  'efs-nfs-network-acl': NETWORK_READ_ACTIONS,
-  'efs-file-system-policy': [
+/** The read actions of each topology part: what the loaders call to read it, and nothing more. */
+export const PART_READ_ACTIONS = {
+  // VPCs, subnets, groups, interfaces, ACLs, referenced prefix lists, file systems and mount targets.
+  network: [
+    'ec2:DescribeVpcs',
+    'ec2:DescribeSubnets',
+    'ec2:DescribeSecurityGroups',
+    'ec2:DescribeNetworkInterfaces',
+    'ec2:DescribeNetworkAcls',
+    'ec2:DescribeManagedPrefixLists',
+    'ec2:GetManagedPrefixListEntries',
     'elasticfilesystem:DescribeFileSystems',
-    'elasticfilesystem:DescribeFileSystemPolicy',
+    'elasticfilesystem:DescribeMountTargets',
+    'elasticfilesystem:DescribeMountTargetSecurityGroups',
   ],
-  'efs-access-point-posix-identity': ['elasticfilesystem:DescribeAccessPoints'],
-  'efs-api-least-privilege': [
+  fileSystemPolicies: ['elasticfilesystem:DescribeFileSystems', 'elasticfilesystem:DescribeFileSystemPolicy'],
+  accessPoints: ['elasticfilesystem:DescribeAccessPoints'],
+  iam: [
+    // The sweep (aws/load-iam.ts loadIamSweep); GetPolicy fills in ids an emulator leaves out.
     'iam:GetAccountAuthorizationDetails',
+    // The neighbourhood of one changed IAM resource (loadIamNeighbourhood).
     'iam:GetPolicy',
     'iam:GetPolicyVersion',
-    // aws/load-iam.ts: a changed policy's holders, so that exemptions still apply to it.
+    // A changed policy's holders, so that exemptions still apply to it.
     'iam:ListEntitiesForPolicy',
     'iam:GetRole',
     'iam:GetRolePolicy',
@@ -49,9 +49,24 @@ export const RULE_READ_ACTIONS = {
     'iam:ListGroupPolicies',
     'iam:ListAttachedGroupPolicies',
   ],
-} as const satisfies Record<string, readonly string[]>;
+} as const satisfies Record<TopologyPart, readonly string[]>;
 
-export type PermissionedRuleId = keyof typeof RULE_READ_ACTIONS;
+/** Every Describe call the network loaders make (kept for callers of the earlier name). */
+export const NETWORK_READ_ACTIONS = PART_READ_ACTIONS.network;
+
+function sortUnique(actions: Iterable<string>): string[] {
+  return [...new Set(actions)].sort();
+}
+
+/** The read actions of a set of parts, sorted. */
+export function readActionsForParts(parts: readonly TopologyPart[]): string[] {
+  return sortUnique(parts.flatMap((part) => PART_READ_ACTIONS[part]));
+}
+
+/** The read-only actions per rule id, derived from each registered rule's `requires`. */
+export const RULE_READ_ACTIONS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  RULES.map((rule) => [rule.id, readActionsForParts(rule.requires)]),
+);
 
 /**
  * What every rule needs from Config: PutEvaluations to post verdicts, and
@@ -82,23 +97,16 @@ export const DEPLOYMENT_MODES: readonly DeploymentMode[] = ['account', 'organiza
 export class UnknownPermissionsError extends EfsguardError {
   constructor(readonly ruleId: string) {
     super(
-      `aws/permissions.ts lists no IAM actions for rule ${ruleId}; known: ${Object.keys(RULE_READ_ACTIONS).join(', ')}`,
+      `no IAM actions for rule ${ruleId}: it is not in core/rules/index.ts; known: ${Object.keys(RULE_READ_ACTIONS).join(', ')}`,
     );
   }
 }
 
-function isPermissionedRuleId(ruleId: string): ruleId is PermissionedRuleId {
-  return Object.hasOwn(RULE_READ_ACTIONS, ruleId);
-}
-
-function sortUnique(actions: Iterable<string>): string[] {
-  return [...new Set(actions)].sort();
-}
-
 /** The read-only actions a rule's loader calls, sorted. Throws UnknownPermissionsError for an unknown id. */
 export function readActionsFor(ruleId: string): string[] {
-  if (!isPermissionedRuleId(ruleId)) throw new UnknownPermissionsError(ruleId);
-  return sortUnique(RULE_READ_ACTIONS[ruleId]);
+  const actions = RULE_READ_ACTIONS[ruleId];
+  if (!Object.hasOwn(RULE_READ_ACTIONS, ruleId) || !actions) throw new UnknownPermissionsError(ruleId);
+  return [...actions];
 }
 
 /**

@@ -16,6 +16,7 @@ import type {
   MountTargetDescription,
 } from '@aws-sdk/client-efs';
 import type { GetAccountAuthorizationDetailsCommandOutput } from '@aws-sdk/client-iam';
+import { TOPOLOGY_PARTS, type TopologyPart } from '../core/model';
 
 export const SNAPSHOT_FORMAT = 'efsguard-snapshot/1';
 
@@ -25,8 +26,13 @@ export interface SnapshotMountTarget extends MountTargetDescription {
 }
 
 export interface SnapshotFileSystem extends FileSystemDescription {
-  /** DescribeFileSystemPolicy's Policy text; null when it answered PolicyNotFound. */
-  Policy: string | null;
+  /**
+   * DescribeFileSystemPolicy's Policy text; null when it answered PolicyNotFound. Absent when the policy
+   * was not read (the part 'fileSystemPolicies' was not loaded, or, in a neighbourhood, the file system
+   * is not a seed): never read that as "no policy".
+   */
+  Policy?: string | null;
+  /** Empty when the part 'network' was not loaded. */
   MountTargets: SnapshotMountTarget[];
 }
 
@@ -48,6 +54,11 @@ export interface Snapshot {
   region: string;
   /** ISO time the snapshot was recorded (informational). */
   capturedAt?: string;
+  /**
+   * The parts that were loaded (core/model.ts TopologyPart); the arrays of the others are empty. Absent
+   * in files recorded before parts existed: every part (IAM only when `iam` is present).
+   */
+  parts?: TopologyPart[];
   vpcs: Vpc[];
   subnets: Subnet[];
   securityGroups: SecurityGroup[];
@@ -58,4 +69,10 @@ export interface Snapshot {
   accessPoints: AccessPointDescription[];
   /** Present only when IAM was loaded (efs-api-least-privilege). */
   iam?: IamSnapshot;
+}
+
+/** The parts a snapshot holds: its `parts`, or for an older file every part (IAM only when recorded). */
+export function snapshotParts(snapshot: Pick<Snapshot, 'parts' | 'iam'>): TopologyPart[] {
+  if (snapshot.parts) return [...snapshot.parts];
+  return TOPOLOGY_PARTS.filter((part) => part !== 'iam' || snapshot.iam !== undefined);
 }

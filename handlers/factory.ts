@@ -25,13 +25,24 @@ import {
   roleArnFor,
 } from '../aws/credentials';
 import { createEvaluationSink, notApplicable, type PostedEvaluation } from '../aws/evaluation-sink';
-import { loadNeighbourhood as defaultLoadNeighbourhood } from '../aws/load-neighbourhood';
+import { isIamResourceType } from '../aws/load-iam';
+import {
+  loadNeighbourhood as defaultLoadNeighbourhood,
+  type NeighbourhoodSeed,
+} from '../aws/load-neighbourhood';
 import { loadRegion as defaultLoadRegion } from '../aws/load-region';
 import { normaliseSnapshot as defaultNormaliseSnapshot } from '../aws/normalise';
 import type { Snapshot } from '../aws/snapshot';
 import { findStaleResults, listReportedResources } from '../aws/stale-results';
 import { EfsguardError } from '../core/errors';
-import type { ComplianceType, Evaluation, ResourceRef, ResourceType, Topology } from '../core/model';
+import type {
+  ComplianceType,
+  Evaluation,
+  ResourceRef,
+  ResourceType,
+  Topology,
+  TopologyPart,
+} from '../core/model';
 import type { Rule } from '../core/rules/types';
 
 /** Default safety margin before Lambda's timeout: enough to post a few hundred evaluations. */
@@ -63,21 +74,21 @@ export interface HandlerClients {
   readonly config: ConfigServiceClient;
 }
 
+/** What a load needs besides the clients: the account (from the event), the region and the rule's parts. */
 export interface LoadContext {
   readonly accountId: string;
   readonly region: string;
+  /** The rule's `requires`: the loaders read these parts and nothing else (aws/permissions.ts). */
+  readonly parts: readonly TopologyPart[];
 }
 
 export type LoadNeighbourhood = (
   clients: AwsClients,
-  seeds: readonly ResourceRef[],
+  seeds: readonly NeighbourhoodSeed[],
   context: LoadContext,
 ) => Promise<Snapshot>;
 
-export type LoadRegion = (
-  clients: AwsClients,
-  context: LoadContext & { readonly includeIam: boolean },
-) => Promise<Snapshot>;
+export type LoadRegion = (clients: AwsClients, context: LoadContext) => Promise<Snapshot>;
 
 /** The slice of Powertools Metrics the handler uses; a no-op or collecting fake fits it too. */
 export interface MetricsPort {
@@ -156,7 +167,7 @@ export function createDefaultPorts(options: ClientOptions = {}): RuleHandlerPort
     createClients: createDefaultClientFactory(options),
     loadNeighbourhood: (clients, seeds, context) => defaultLoadNeighbourhood(clients, seeds, context),
     loadRegion: (clients, context) =>
-      defaultLoadRegion(clients, { accountId: context.accountId, include: { iam: context.includeIam } }),
+      defaultLoadRegion(clients, { accountId: context.accountId, parts: context.parts }),
     normaliseSnapshot: defaultNormaliseSnapshot,
     credentials: createCredentialCache({
       ...(process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {}),
@@ -300,7 +311,10 @@ async function evaluateResource(
   trigger: ResourceTrigger,
   deadline: Deadline,
 ): Promise<Evaluation[]> {
-  const seed = { resourceType: trigger.resourceType as ResourceType, resourceId: trigger.resourceId };
+  const seed: ResourceRef = {
+    resourceType: trigger.resourceType as ResourceType,
+    resourceId: trigger.resourceId,
+  };
   const reportable = rule.resourceTypes.includes(seed.resourceType);
   if (!rule.triggerResourceTypes.includes(seed.resourceType)) {
     // Outside the rule's trigger scope: the rule cannot judge it. Config only sends such an item when
@@ -309,14 +323,17 @@ async function evaluateResource(
     return reportable ? [notApplicable(rule.id, seed.resourceType, seed.resourceId, DELETED_ANNOTATION)] : [];
   }
 
-  const context = { accountId: trigger.accountId, region: trigger.awsRegion };
-  // IAM is global and has no neighbourhood: an IAM change loads the region with IAM, scoped to the seed.
-  const isIam = seed.resourceType.startsWith('AWS::IAM::');
+  const context = { accountId: trigger.accountId, region: trigger.awsRegion, parts: rule.requires };
+  // IAM resources are looked up by the item's name (and a policy's ARN): IAM's Get calls take no ids.
+  const loadSeed: NeighbourhoodSeed = isIamResourceType(seed.resourceType)
+    ? {
+        ...seed,
+        ...(trigger.resourceName ? { resourceName: trigger.resourceName } : {}),
+        ...(trigger.arn ? { arn: trigger.arn } : {}),
+      }
+    : seed;
   const snapshot = await deadline.race(
-    () =>
-      isIam
-        ? ports.loadRegion(clients.aws, { ...context, includeIam: true })
-        : ports.loadNeighbourhood(clients.aws, [seed], context),
+    () => ports.loadNeighbourhood(clients.aws, [loadSeed], context),
     'loading the neighbourhood',
   );
   const topology = ports.normaliseSnapshot(snapshot);
@@ -341,10 +358,13 @@ async function evaluateRegion(
   trigger: Trigger,
   deadline: Deadline,
 ): Promise<Evaluation[]> {
-  const includeIam = rule.resourceTypes.some((type) => type.startsWith('AWS::IAM::'));
   const snapshot = await deadline.race(
     () =>
-      ports.loadRegion(clients.aws, { accountId: trigger.accountId, region: trigger.awsRegion, includeIam }),
+      ports.loadRegion(clients.aws, {
+        accountId: trigger.accountId,
+        region: trigger.awsRegion,
+        parts: rule.requires,
+      }),
     'loading the region',
   );
   const topology = ports.normaliseSnapshot(snapshot);

@@ -79,6 +79,9 @@ export async function loadDeploymentModel({ selection = process.env[DEPLOY_RULES
     resourceTypes: [...rule.resourceTypes],
     triggerResourceTypes: [...rule.triggerResourceTypes],
     triggers: [...rule.triggers],
+    // The topology parts the rule reads: its IAM actions follow from them, and a rule reading 'iam'
+    // (global resources) is deployed in the iamRegion only (deploy/serverless/resources.cjs).
+    requires: [...rule.requires],
     parameters: rule.parameters.map((parameter) => ({ name: parameter.name, default: parameter.default })),
     // Throws UnknownPermissionsError naming the rule when aws/permissions.ts has no entry for it.
     readActions: permissions.readActionsFor(rule.id),
@@ -112,6 +115,9 @@ async function bundleHandler(ruleId) {
     sourcemap: false,
     legalComments: 'none',
     metafile: true,
+    // Error classes take their name from the class (core/errors.ts): keep it through minification so
+    // Config and the logs show InvalidEventError, not a mangled identifier.
+    keepNames: true,
     plugins: [pureSdkSchemas],
     logLevel: 'warning',
   });

@@ -3,10 +3,10 @@ import { type Command, Option } from 'commander';
 import { destroyAwsClients } from '../../aws/clients';
 import { loadRegion } from '../../aws/load-region';
 import { normaliseSnapshot } from '../../aws/normalise';
-import type { Snapshot } from '../../aws/snapshot';
+import { type Snapshot, snapshotParts } from '../../aws/snapshot';
 import { UnknownRuleError } from '../../core/errors';
-import { ALL, type Evaluation } from '../../core/model';
-import type { Rule } from '../../core/rules/types';
+import { ALL, type Evaluation, type TopologyPart } from '../../core/model';
+import { partsRequiredBy, type Rule } from '../../core/rules/types';
 import {
   type AwsCliOptions,
   addAwsOptions,
@@ -27,11 +27,6 @@ interface ScanOptions extends AwsCliOptions {
   readonly all?: boolean;
   readonly exitCode: number;
   readonly progress?: boolean;
-}
-
-/** IAM is global and costly to list: load it only for a rule that evaluates IAM resources. */
-export function needsIam(rule: Rule): boolean {
-  return rule.resourceTypes.some((type) => type.startsWith('AWS::IAM::'));
 }
 
 function parseRuleList(value: string): string[] {
@@ -79,13 +74,15 @@ function checkParameters(
 async function loadSnapshot(
   context: CliContext,
   options: ScanOptions,
-  includeIam: boolean,
+  parts: readonly TopologyPart[],
 ): Promise<Snapshot> {
   if (options.snapshot) return readSnapshotFile(options.snapshot);
   const clients = createClientsFromOptions(context, options);
   try {
+    // Only what the selected rules read: `--rules efs-access-point-posix-identity` needs
+    // elasticfilesystem:DescribeAccessPoints and nothing else (docs/cli.md lists each rule's actions).
     return await loadRegion(clients, {
-      include: { iam: includeIam },
+      parts,
       onProgress: createProgress(context, options.progress),
     });
   } finally {
@@ -99,17 +96,27 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
   const params = options.params ? await readParamsFile(options.params) : {};
   checkParameters(context.rules, rules, params, options.params ?? '--params');
 
-  const snapshot = await loadSnapshot(context, options, rules.some(needsIam));
-  if (!snapshot.iam && rules.some(needsIam)) {
-    const iamRules = rules.filter(needsIam).map((rule) => rule.id);
+  const snapshot = await loadSnapshot(context, options, partsRequiredBy(rules));
+  // A snapshot file may lack parts (`snapshot --no-iam`, or recorded by a narrower tool): a rule that
+  // needs a missing part must not report on what was never loaded.
+  const available = snapshotParts(snapshot);
+  const missingOf = (rule: Rule) => rule.requires.filter((part) => !available.includes(part));
+  const lacking = rules.filter((rule) => missingOf(rule).length > 0);
+  if (lacking.length > 0) {
+    const detail = lacking.map((rule) => `${rule.id} needs ${missingOf(rule).join(', ')}`).join('; ');
     if (options.rules) {
       throw new UsageError(
-        `${options.snapshot}: the snapshot has no IAM data, which ${iamRules.join(', ')} needs (record it without --no-iam)`,
+        `${options.snapshot}: the snapshot lacks parts the selected rules read (${detail}); it holds ${available.join(', ') || 'no parts'}` +
+          (lacking.some((rule) => missingOf(rule).includes('iam')) ? ' (record it without --no-iam)' : ''),
       );
     }
     // Not asked for by name: skip rather than report on what was never loaded.
-    io.stderr.write(`efsguard: warning: skipping ${iamRules.join(', ')}: the snapshot has no IAM data\n`);
-    rules = rules.filter((rule) => !needsIam(rule));
+    io.stderr.write(
+      `efsguard: warning: skipping ${lacking.map((rule) => rule.id).join(', ')}: the snapshot lacks ${[
+        ...new Set(lacking.flatMap(missingOf)),
+      ].join(', ')} (${detail})\n`,
+    );
+    rules = rules.filter((rule) => !lacking.includes(rule));
   }
 
   const topology = normaliseSnapshot(snapshot);

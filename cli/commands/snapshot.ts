@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { destroyAwsClients } from '../../aws/clients';
 import { loadRegion } from '../../aws/load-region';
+import { partsRequiredBy } from '../../core/rules/types';
 import {
   type AwsCliOptions,
   addAwsOptions,
@@ -12,7 +13,6 @@ import {
   type RegisterCommand,
 } from '../context';
 import { UsageError } from '../errors';
-import { needsIam } from './scan';
 
 interface SnapshotOptions extends AwsCliOptions {
   readonly out?: string;
@@ -25,8 +25,9 @@ async function snapshot(context: CliContext, options: SnapshotOptions): Promise<
   let text: string;
   try {
     const recorded = await loadRegion(clients, {
-      // Record what a default `scan` loads, so that `scan --snapshot` can run every rule.
-      include: { iam: options.iam && context.rules.some(needsIam) },
+      // Record what a default `scan` loads, so that `scan --snapshot` can run every rule; the file's
+      // `parts` says what it holds.
+      parts: partsRequiredBy(context.rules).filter((part) => options.iam || part !== 'iam'),
       onProgress: createProgress(context, options.progress),
       capturedAt: context.now(),
     });

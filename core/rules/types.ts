@@ -1,5 +1,12 @@
 import { EfsguardError } from '../errors';
-import type { Evaluation, ResourceType, Scope, Topology, TopologyPart } from '../model';
+import {
+  type Evaluation,
+  type ResourceType,
+  type Scope,
+  TOPOLOGY_PARTS,
+  type Topology,
+  type TopologyPart,
+} from '../model';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 
@@ -67,6 +74,11 @@ export class TopologyPartMissingError extends EfsguardError {
 export function missingParts(topology: Topology, requires: readonly TopologyPart[]): TopologyPart[] {
   const loaded = topology.parts;
   return loaded ? requires.filter((part) => !loaded.includes(part)) : [];
+}
+
+/** The union of the rules' required parts, in TOPOLOGY_PARTS order: what a load for them must read. */
+export function partsRequiredBy(rules: readonly Pick<RuleMetadata, 'requires'>[]): TopologyPart[] {
+  return TOPOLOGY_PARTS.filter((part) => rules.some((rule) => rule.requires.includes(part)));
 }
 
 export function defineRule<P>(definition: RuleDefinition<P>): Rule {

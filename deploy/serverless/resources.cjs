@@ -24,6 +24,14 @@ const SCHEDULED_MESSAGE_TYPE = 'ScheduledNotification';
 const MAX_FUNCTION_NAME = 64;
 // IAM role names: [\w+=,.@-]{1,64} (IAM API Reference, "CreateRole").
 const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
+// Config records global resources (IAM) in one region only, so a rule that evaluates them is deployed
+// there alone ("Selecting Which Resources AWS Config Records", AWS Config Developer Guide): the stage
+// parameter iamRegion names it, and the CloudFormation condition IAM_REGION_CONDITION compares it with
+// the stack's region, so one template serves every region (a StackSet, or a deploy per region).
+const DEFAULT_IAM_REGION = 'us-east-1';
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const IAM_REGION_CONDITION = 'IsIamRegion';
+const IAM_REGION_PARAMETER = 'IamRegion';
 
 /** The rule whose NON_COMPLIANT security groups the SSM document can fix. */
 const REMEDIATED_RULE_ID = 'efs-mount-target-nfs-ingress';
@@ -130,6 +138,12 @@ async function readSettings(resolveVariable) {
   if (ruleParameters === null || typeof ruleParameters !== 'object' || Array.isArray(ruleParameters)) {
     throw new DeploymentConfigError('param ruleParameters must be a JSON object keyed by rule id');
   }
+  const iamRegion = (await param(resolveVariable, 'iamRegion')) || DEFAULT_IAM_REGION;
+  if (!REGION_PATTERN.test(iamRegion)) {
+    throw new DeploymentConfigError(
+      `param iamRegion must be an AWS region such as us-east-1, got "${iamRegion}"`,
+    );
+  }
   const automaticRemediation = await param(resolveVariable, 'automaticRemediation');
   if (!['true', 'false'].includes(automaticRemediation)) {
     throw new DeploymentConfigError(
@@ -144,6 +158,7 @@ async function readSettings(resolveVariable) {
     orgSourceAccounts: await accountListParam('orgSourceAccounts'),
     ruleParameters,
     automaticRemediation,
+    iamRegion,
     notificationEmail: await param(resolveVariable, 'notificationEmail'),
     service: String(await resolveVariable('self:service')),
     stage: String(await resolveVariable('sls:stage')),
@@ -291,6 +306,18 @@ function functionRole(rule, settings) {
 
 // ---------------------------------------------------------------------------------------------- Config
 
+/** A rule that reads IAM evaluates global resources: its Config rule exists only in iamRegion. */
+function isGlobalRule(rule) {
+  return (rule.requires ?? []).includes('iam');
+}
+
+/** Puts a rule's Config resources under the iamRegion condition when the rule evaluates global resources. */
+function conditionFor(rule, resources) {
+  if (!isGlobalRule(rule)) return resources;
+  for (const resource of Object.values(resources)) resource.Condition = IAM_REGION_CONDITION;
+  return resources;
+}
+
 function sourceDetails(rule, settings) {
   const details = [];
   if (rule.triggers.includes('configurationChange')) {
@@ -323,7 +350,7 @@ function accountResources(rule, settings) {
   if (rule.triggers.includes('configurationChange')) {
     properties.Scope = { ComplianceResourceTypes: rule.triggerResourceTypes };
   }
-  return {
+  return conditionFor(rule, {
     [permission]: {
       Type: 'AWS::Lambda::Permission',
       Properties: {
@@ -340,7 +367,7 @@ function accountResources(rule, settings) {
       DependsOn: [permission],
       Properties: properties,
     },
-  };
+  });
 }
 
 function organizationResources(rule, settings) {
@@ -393,7 +420,7 @@ function organizationResources(rule, settings) {
       ...(settings.excludedAccounts.length > 0 ? { ExcludedAccounts: settings.excludedAccounts } : {}),
     },
   };
-  return resources;
+  return conditionFor(rule, resources);
 }
 
 // ---------------------------------------------------------------------------------------------- remediation
@@ -725,8 +752,20 @@ function buildResources({ manifest, settings }) {
     };
   }
   const remediationIsAttached = Boolean(resources.RemediationConfiguration);
+  const hasGlobalRule = manifest.rules.some(isGlobalRule);
   return {
     Parameters: {
+      ...(hasGlobalRule
+        ? {
+            [IAM_REGION_PARAMETER]: {
+              Type: 'String',
+              Default: settings.iamRegion,
+              AllowedPattern: REGION_PATTERN.source,
+              Description:
+                'The region where AWS Config records IAM (global) resources: the IAM rule is deployed there only',
+            },
+          }
+        : {}),
       NotificationEmail: {
         Type: 'String',
         Default: settings.notificationEmail,
@@ -745,6 +784,13 @@ function buildResources({ manifest, settings }) {
     },
     Conditions: {
       NotificationEmailGiven: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'NotificationEmail' }, ''] }] },
+      ...(hasGlobalRule
+        ? {
+            [IAM_REGION_CONDITION]: {
+              'Fn::Equals': [{ Ref: 'AWS::Region' }, { Ref: IAM_REGION_PARAMETER }],
+            },
+          }
+        : {}),
       ...(remediationIsAttached
         ? { AutomaticRemediationEnabled: { 'Fn::Equals': [{ Ref: 'AutomaticRemediation' }, 'true'] } }
         : {}),
@@ -761,6 +807,8 @@ module.exports.resources = async ({ resolveVariable }) => buildResources(await l
 module.exports.internals = {
   METRIC_NAMES,
   REMEDIATED_RULE_ID,
+  IAM_REGION_CONDITION,
+  IAM_REGION_PARAMETER,
   buildFunctions,
   buildResources,
   readSettings,

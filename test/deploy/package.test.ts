@@ -275,6 +275,29 @@ describe('npm run package (offline, no credentials)', () => {
         }
       }
     });
+
+    it('creates a rule that reads IAM (global resources) only where the stack region is the iamRegion', () => {
+      const template = templates[mode];
+      expect(template.Conditions?.IsIamRegion).toEqual(
+        RULES.some((rule) => rule.requires.includes('iam'))
+          ? { 'Fn::Equals': [{ Ref: 'AWS::Region' }, { Ref: 'IamRegion' }] }
+          : undefined,
+      );
+      const type = mode === 'account' ? 'AWS::Config::ConfigRule' : 'AWS::Config::OrganizationConfigRule';
+      const nameKey = mode === 'account' ? 'ConfigRuleName' : 'OrganizationConfigRuleName';
+      for (const rule of RULES) {
+        const [, configRule] = resourcesOfType(template, type).find(
+          ([, resource]) => resource.Properties[nameKey] === rule.id,
+        ) as [string, Resource];
+        const expected = rule.requires.includes('iam') ? 'IsIamRegion' : undefined;
+        expect({ rule: rule.id, condition: configRule.Condition }).toEqual({
+          rule: rule.id,
+          condition: expected,
+        });
+        for (const permissionId of configRule.DependsOn ?? [])
+          expect(template.Resources[permissionId]?.Condition).toBe(expected);
+      }
+    });
   });
 
   describe('account mode', () => {

@@ -9,7 +9,11 @@ const { internals } = requireCjs('../../deploy/serverless/resources.cjs') as {
     validateManifestRules(manifest: Manifest, settings: Settings): void;
     buildResources(input: { manifest: Manifest; settings: Settings }): {
       Parameters: Record<string, { Default: string }>;
-      Resources: Record<string, { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] }>;
+      Conditions: Record<string, unknown>;
+      Resources: Record<
+        string,
+        { Type: string; Properties: Record<string, unknown>; DependsOn?: string[]; Condition?: string }
+      >;
     };
   };
 };
@@ -69,10 +73,21 @@ function resolverFor(params: Record<string, string>) {
   return async (name: string) => all[name];
 }
 
-async function generate(params: Record<string, string> = {}) {
+/** A rule that reads IAM (global resources), as scripts/build-handlers.mjs writes it in the manifest. */
+const IAM_RULE = {
+  ...RULE,
+  id: 'efs-api-least-privilege',
+  title: 'IAM policies do not allow EFS control-plane writes on every resource',
+  resourceTypes: ['AWS::IAM::Role'],
+  triggerResourceTypes: ['AWS::IAM::Role'],
+  parameters: [],
+  requires: ['iam'],
+};
+
+async function generate(params: Record<string, string> = {}, manifest: Manifest = MANIFEST) {
   const settings = await internals.readSettings(resolverFor(params));
-  internals.validateManifestRules(MANIFEST, settings);
-  return internals.buildResources({ manifest: MANIFEST, settings });
+  internals.validateManifestRules(manifest, settings);
+  return internals.buildResources({ manifest, settings });
 }
 
 describe('deploy/serverless/resources.cjs', () => {
@@ -88,6 +103,7 @@ describe('deploy/serverless/resources.cjs', () => {
     [{ excludedAccounts: '111122223333,abc' }, /param excludedAccounts holds non-account ids: abc/],
     [{ automaticRemediation: 'yes' }, /param automaticRemediation must be true or false/],
     [{ executionRoleName: 'bad name!' }, /param executionRoleName must be an IAM role name/],
+    [{ iamRegion: 'global' }, /param iamRegion must be an AWS region such as us-east-1, got "global"/],
   ])('rejects %j with an error naming the parameter', async (params, message) => {
     await expect(generate(params)).rejects.toThrow(message);
   });
@@ -153,5 +169,41 @@ describe('deploy/serverless/resources.cjs', () => {
       allowUnusedIngress: 'false',
       executionRoleName: 'efsguard-execution',
     });
+  });
+
+  describe.each(['account', 'organization'])('the IAM rule in %s mode', (mode) => {
+    const withIam = { ...MANIFEST, rules: [RULE, { ...IAM_RULE, requires: ['iam'] }] };
+
+    it('exists only in the iamRegion: its Config rule and permission carry the region condition', async () => {
+      const template = await generate({ mode, iamRegion: 'eu-west-1' }, withIam);
+      expect(template.Parameters.IamRegion?.Default).toBe('eu-west-1');
+      expect(template.Conditions.IsIamRegion).toEqual({
+        'Fn::Equals': [{ Ref: 'AWS::Region' }, { Ref: 'IamRegion' }],
+      });
+      const configTypes = [
+        'AWS::Config::ConfigRule',
+        'AWS::Config::OrganizationConfigRule',
+        'AWS::Lambda::Permission',
+      ];
+      const iamResources = Object.entries(template.Resources).filter(
+        ([id, resource]) => id.startsWith('EfsApiLeastPrivilege') && configTypes.includes(resource.Type),
+      );
+      expect(iamResources.length).toBeGreaterThanOrEqual(2);
+      for (const [, resource] of iamResources) expect(resource.Condition).toBe('IsIamRegion');
+      // The regional rules are deployed everywhere.
+      const regional = Object.entries(template.Resources).filter(([id]) => id.startsWith('EfsMountTarget'));
+      expect(regional.length).toBeGreaterThan(0);
+      for (const [, resource] of regional) expect(resource.Condition).toBeUndefined();
+    });
+
+    it('defaults the iamRegion to us-east-1', async () => {
+      expect((await generate({ mode }, withIam)).Parameters.IamRegion?.Default).toBe('us-east-1');
+    });
+  });
+
+  it('adds no region parameter or condition without a rule that reads IAM', async () => {
+    const template = await generate();
+    expect(template.Parameters.IamRegion).toBeUndefined();
+    expect(template.Conditions.IsIamRegion).toBeUndefined();
   });
 });

@@ -136,7 +136,7 @@ describe('change notifications', () => {
     expect(loadNeighbourhood).toHaveBeenCalledWith(
       expect.anything(),
       [{ resourceType: 'AWS::EC2::SecurityGroup', resourceId: 'sg-mt' }],
-      { accountId: ACCOUNT_ID, region: 'us-east-1' },
+      { accountId: ACCOUNT_ID, region: 'us-east-1', parts: ['network'] },
     );
     expect(config).toHaveReceivedCommandTimes(PutEvaluationsCommand, 1);
     expect(config).toHaveReceivedCommandWith(PutEvaluationsCommand, {
@@ -287,7 +287,7 @@ describe('scheduled notifications', () => {
     expect(loadRegion).toHaveBeenCalledWith(expect.anything(), {
       accountId: ACCOUNT_ID,
       region: 'us-east-1',
-      includeIam: false,
+      parts: ['network'],
     });
     expect(config).toHaveReceivedNthSpecificCommandWith(1, GetComplianceDetailsByConfigRuleCommand, {
       ConfigRuleName: orgRuleName,
@@ -474,6 +474,7 @@ describe('cross-account execution role', () => {
     expect(loadNeighbourhood).toHaveBeenCalledWith(expect.anything(), expect.anything(), {
       accountId: MEMBER_ACCOUNT_ID,
       region: 'us-east-1',
+      parts: ['network'],
     });
     // The rule never sees the handler-level parameter.
     expect(config).toHaveReceivedCommandTimes(PutEvaluationsCommand, 2);
@@ -642,31 +643,101 @@ describe('metrics', () => {
 });
 
 describe('IAM triggers', () => {
-  it('load the region with IAM (IAM is global) and evaluate the seed scope', async () => {
-    const base = getRule(INGRESS);
-    const evaluate = jest.fn((): Evaluation[] => []);
-    const rule: Rule = {
-      ...base,
-      triggerResourceTypes: [...base.triggerResourceTypes, 'AWS::IAM::Role'],
-      evaluate,
+  const IAM_RULE = 'efs-api-least-privilege';
+
+  it('load only the changed role, by the name and ARN of its item, in the rule region (the item says "global")', async () => {
+    const iamRegion: Snapshot = {
+      ...regionSnapshot(),
+      parts: ['iam'],
+      iam: { RoleDetailList: [], UserDetailList: [], GroupDetailList: [], Policies: [] },
     };
-    const { handler, loadRegion, loadNeighbourhood } = setup({}, rule);
-    await handler(
-      retarget(loadEvent(`${INGRESS}/security-group-change.json`), 'AROAEXAMPLE', 'AWS::IAM::Role'),
-      fakeContext(),
+    const { handler, loadRegion, loadNeighbourhood } = setup({}, getRule(IAM_RULE), iamRegion);
+    loadNeighbourhood.mockResolvedValueOnce(iamRegion);
+    const result = await handler(loadEvent(`${IAM_RULE}/role-change.json`), fakeContext());
+    expect(loadRegion).not.toHaveBeenCalled();
+    expect(loadNeighbourhood).toHaveBeenCalledWith(
+      expect.anything(),
+      [
+        {
+          resourceType: 'AWS::IAM::Role',
+          resourceId: 'AROAEXAMPLEEFSADMIN01',
+          resourceName: 'efs-admin',
+          arn: 'arn:aws:iam::123456789012:role/efs-admin',
+        },
+      ],
+      { accountId: ACCOUNT_ID, region: 'us-east-1', parts: ['iam'] },
     );
-    expect(loadNeighbourhood).not.toHaveBeenCalled();
-    expect(loadRegion).toHaveBeenCalledWith(expect.anything(), {
-      accountId: ACCOUNT_ID,
-      region: 'us-east-1',
-      includeIam: true,
-    });
+    // Not in the slice any more: the role no longer exists under that id.
+    expect(result.evaluations).toEqual([
+      expect.objectContaining({ resourceId: 'AROAEXAMPLEEFSADMIN01', complianceType: 'NOT_APPLICABLE' }),
+    ]);
+  });
+
+  it('a managed policy change passes the policy ARN, which GetPolicy needs', async () => {
+    const evaluate = jest.fn((): Evaluation[] => []);
+    const { handler, loadNeighbourhood } = setup({}, { ...getRule(IAM_RULE), evaluate });
+    await handler(loadEvent(`${IAM_RULE}/policy-change.json`), fakeContext());
+    expect(loadNeighbourhood).toHaveBeenCalledWith(
+      expect.anything(),
+      [
+        expect.objectContaining({
+          resourceType: 'AWS::IAM::Policy',
+          arn: 'arn:aws:iam::123456789012:policy/efs-broad',
+        }),
+      ],
+      expect.objectContaining({ parts: ['iam'] }),
+    );
     expect(evaluate).toHaveBeenCalledWith(
       expect.anything(),
-      { kind: 'seeds', seeds: [{ resourceType: 'AWS::IAM::Role', resourceId: 'AROAEXAMPLE' }] },
+      { kind: 'seeds', seeds: [{ resourceType: 'AWS::IAM::Policy', resourceId: 'ANPAEXAMPLEEFSBROAD01' }] },
       {},
     );
   });
+});
+
+describe('each rule loads exactly its own parts', () => {
+  /** A change event of each rule's first trigger type, built from a sample event. */
+  function changeEventFor(rule: Rule) {
+    const type = rule.triggerResourceTypes[0] as string;
+    const event = retarget(loadEvent(`${INGRESS}/security-group-change.json`), 'res-1', type);
+    return { ...event, configRuleName: rule.id };
+  }
+
+  it.each(RULES.map((rule) => [rule.id, rule] as const))(
+    '%s: change and scheduled events',
+    async (_id, rule) => {
+      const empty: Snapshot = {
+        ...regionSnapshot(),
+        parts: [...rule.requires],
+        vpcs: [],
+        subnets: [],
+        securityGroups: [],
+        networkInterfaces: [],
+        networkAcls: [],
+        managedPrefixLists: [],
+        fileSystems: [],
+        accessPoints: [],
+        iam: { RoleDetailList: [], UserDetailList: [], GroupDetailList: [], Policies: [] },
+      };
+      const loadNeighbourhood = jest.fn(async () => empty);
+      const loadRegion = jest.fn(async () => empty);
+      const { handler } = setup({ loadNeighbourhood, loadRegion }, rule);
+      await handler(changeEventFor(rule), fakeContext());
+      await handler({ ...loadEvent(`${INGRESS}/scheduled.json`), configRuleName: rule.id }, fakeContext());
+      expect(loadNeighbourhood).toHaveBeenCalledTimes(1);
+      expect(loadNeighbourhood).toHaveBeenCalledWith(expect.anything(), expect.anything(), {
+        accountId: ACCOUNT_ID,
+        region: 'us-east-1',
+        parts: rule.requires,
+      });
+      expect(loadRegion).toHaveBeenCalledTimes(1);
+      expect(loadRegion).toHaveBeenCalledWith(expect.anything(), {
+        accountId: ACCOUNT_ID,
+        region: 'us-east-1',
+        parts: rule.requires,
+      });
+    },
+  );
 });
 
 describe('handler files', () => {

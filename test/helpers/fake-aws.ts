@@ -6,7 +6,11 @@
 //   const fake = installFakeAws(snapshot, { pageSize: 2 });
 //   await loadNeighbourhood({ ec2, efs }, seeds, { accountId, region });
 //   fake.calls();            // [{ command: 'DescribeSecurityGroups', input: {...} }, ...]
+//   fake.actions();          // ['ec2:DescribeSecurityGroups', ...]: the IAM action of every call
 //   fake.restore();
+//
+// IAM answers from the snapshot's `iam` (GetAccountAuthorizationDetails shapes): the sweep, and the
+// Get/List calls of the neighbourhood of one role, user, group or managed policy (aws/load-iam.ts).
 import {
   DescribeManagedPrefixListsCommand,
   DescribeNetworkAclsCommand,
@@ -34,9 +38,31 @@ import {
   MountTargetNotFound,
   PolicyNotFound,
 } from '@aws-sdk/client-efs';
-import { GetAccountAuthorizationDetailsCommand, IAMClient } from '@aws-sdk/client-iam';
+import {
+  type AttachedPolicy,
+  GetAccountAuthorizationDetailsCommand,
+  GetGroupCommand,
+  GetGroupPolicyCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  GetUserCommand,
+  GetUserPolicyCommand,
+  IAMClient,
+  ListAttachedGroupPoliciesCommand,
+  ListAttachedRolePoliciesCommand,
+  ListAttachedUserPoliciesCommand,
+  ListEntitiesForPolicyCommand,
+  ListGroupPoliciesCommand,
+  ListRolePoliciesCommand,
+  ListUserPoliciesCommand,
+  NoSuchEntityException,
+  type PolicyDetail,
+} from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import { deriveIamAction } from '../../aws/errors';
 import type { Snapshot, SnapshotFileSystem } from '../../aws/snapshot';
 
 export interface FakeAwsOptions {
@@ -56,6 +82,8 @@ export interface FakeAwsCall {
 export interface FakeAws {
   /** Every call so far, in order. */
   calls(): FakeAwsCall[];
+  /** The IAM action of every call so far, in order, e.g. 'elasticfilesystem:DescribeMountTargets'. */
+  actions(): string[];
   /** How many calls so far, of one operation or of all. */
   count(command?: string): number;
   /** Calls per operation, e.g. { DescribeSecurityGroups: 3 }. */
@@ -193,6 +221,14 @@ export function installFakeAws(initial: Snapshot, options: FakeAwsOptions = {}):
   const sts = mockClient(STSClient);
   const iam = mockClient(IAMClient);
   const { pageSize } = options;
+  // The service of each registered operation, for its IAM action (aws/errors.ts deriveIamAction).
+  const serviceOf = new Map<string, string>();
+  const SERVICES = new Map<unknown, string>([
+    [ec2, 'EC2'],
+    [efs, 'EFS'],
+    [sts, 'STS'],
+    [iam, 'IAM'],
+  ]);
 
   const unsupported = (service: string) => (input: Input) => {
     recorded.push({ command: `${service}:unknown`, input: clone(input) });
@@ -215,6 +251,7 @@ export function installFakeAws(initial: Snapshot, options: FakeAwsOptions = {}):
     allowed: readonly string[],
     handler: (input: Input) => unknown,
   ) => {
+    serviceOf.set(name, SERVICES.get(mock) ?? 'unknown');
     (mock as unknown as { on: (c: unknown) => { callsFake: (fn: (input: Input) => unknown) => void } })
       .on(commandClass)
       .callsFake(async (input: Input) => {
@@ -449,7 +486,7 @@ export function installFakeAws(initial: Snapshot, options: FakeAwsOptions = {}):
     ['FileSystemId'],
     (input) => {
       const fs = findFs(input.FileSystemId);
-      if (fs.Policy === null)
+      if (fs.Policy === null || fs.Policy === undefined)
         throw new PolicyNotFound({ message: 'No policy', ErrorCode: 'PolicyNotFound', $metadata: {} });
       return { FileSystemId: fs.FileSystemId, Policy: fs.Policy };
     },
@@ -498,8 +535,16 @@ export function installFakeAws(initial: Snapshot, options: FakeAwsOptions = {}):
     }),
   );
 
+  registerIamNeighbourhood(answer, iam as never, () => snapshot);
+
   return {
     calls: () => recorded.map((call) => ({ command: call.command, input: clone(call.input) })),
+    actions: () =>
+      recorded.map((call) => {
+        const service = serviceOf.get(call.command);
+        // An unimplemented command is recorded as `<SERVICE>:unknown`.
+        return service ? deriveIamAction(service, call.command) : call.command;
+      }),
     count: (command) =>
       command ? recorded.filter((call) => call.command === command).length : recorded.length,
     countByCommand: () => {
@@ -523,4 +568,146 @@ export function installFakeAws(initial: Snapshot, options: FakeAwsOptions = {}):
       iam.restore();
     },
   };
+}
+
+type Answer = (
+  mock: ReturnType<typeof mockClient>,
+  commandClass: unknown,
+  name: string,
+  allowed: readonly string[],
+  handler: (input: Input) => unknown,
+) => void;
+
+const noSuchEntity = (what: string) =>
+  new NoSuchEntityException({ message: `The ${what} cannot be found (fake)`, $metadata: {} });
+
+const IAM_PAGED = ['Marker', 'MaxItems'];
+
+/** The principal kinds' names in GetAccountAuthorizationDetails and in the Get/List calls. */
+const PRINCIPALS = [
+  { noun: 'Role', list: 'RoleDetailList', inline: 'RolePolicyList' },
+  { noun: 'User', list: 'UserDetailList', inline: 'UserPolicyList' },
+  { noun: 'Group', list: 'GroupDetailList', inline: 'GroupPolicyList' },
+] as const;
+
+interface PrincipalDetail {
+  readonly Arn?: string;
+  readonly Path?: string;
+  readonly AttachedManagedPolicies?: AttachedPolicy[];
+  readonly [key: string]: unknown;
+}
+
+/**
+ * The IAM calls of aws/load-iam.ts loadIamNeighbourhood, answered from the snapshot's `iam`: Get<Noun>,
+ * List<Noun>Policies, Get<Noun>Policy, ListAttached<Noun>Policies, GetPolicy, GetPolicyVersion and
+ * ListEntitiesForPolicy. A name or ARN that is not there is NoSuchEntity, as in IAM.
+ */
+function registerIamNeighbourhood(
+  answer: Answer,
+  iam: ReturnType<typeof mockClient>,
+  current: () => Snapshot,
+): void {
+  const details = (list: (typeof PRINCIPALS)[number]['list']) =>
+    (current().iam?.[list] ?? []) as unknown as PrincipalDetail[];
+  const COMMANDS = {
+    Role: [GetRoleCommand, ListRolePoliciesCommand, GetRolePolicyCommand, ListAttachedRolePoliciesCommand],
+    User: [GetUserCommand, ListUserPoliciesCommand, GetUserPolicyCommand, ListAttachedUserPoliciesCommand],
+    Group: [
+      GetGroupCommand,
+      ListGroupPoliciesCommand,
+      GetGroupPolicyCommand,
+      ListAttachedGroupPoliciesCommand,
+    ],
+  } as const;
+  for (const { noun, list, inline } of PRINCIPALS) {
+    const nameKey = `${noun}Name`;
+    const find = (input: Input): PrincipalDetail => {
+      const found = details(list).find((detail) => detail[nameKey] === input[nameKey]);
+      if (!found) throw noSuchEntity(`${noun.toLowerCase()} with name ${String(input[nameKey])}`);
+      return found;
+    };
+    const [get, listInline, getInline, listAttached] = COMMANDS[noun];
+    answer(iam, get, `Get${noun}`, [nameKey, ...IAM_PAGED], (input) => {
+      const detail = find(input);
+      const entity = {
+        [nameKey]: detail[nameKey],
+        [`${noun}Id`]: detail[`${noun}Id`],
+        Arn: detail.Arn,
+        Path: detail.Path ?? '/',
+        CreateDate: new Date(0),
+      };
+      return noun === 'Group' ? { Group: entity, Users: [], IsTruncated: false } : { [noun]: entity };
+    });
+    answer(iam, listInline, `List${noun}Policies`, [nameKey, ...IAM_PAGED], (input) => ({
+      PolicyNames: ((find(input)[inline] ?? []) as PolicyDetail[]).map((policy) => policy.PolicyName),
+      IsTruncated: false,
+    }));
+    answer(iam, getInline, `Get${noun}Policy`, [nameKey, 'PolicyName'], (input) => {
+      const policy = ((find(input)[inline] ?? []) as PolicyDetail[]).find(
+        (candidate) => candidate.PolicyName === input.PolicyName,
+      );
+      if (!policy) throw noSuchEntity(`policy ${String(input.PolicyName)}`);
+      return {
+        [nameKey]: input[nameKey],
+        PolicyName: policy.PolicyName,
+        PolicyDocument: policy.PolicyDocument,
+      };
+    });
+    answer(
+      iam,
+      listAttached,
+      `ListAttached${noun}Policies`,
+      [nameKey, 'PathPrefix', ...IAM_PAGED],
+      (input) => ({
+        AttachedPolicies: clone(find(input).AttachedManagedPolicies ?? []),
+        IsTruncated: false,
+      }),
+    );
+  }
+
+  const findPolicy = (arn: unknown) => {
+    const policy = (current().iam?.Policies ?? []).find((candidate) => candidate.Arn === arn);
+    if (!policy) throw noSuchEntity(`policy ${String(arn)}`);
+    return policy;
+  };
+  answer(iam, GetPolicyCommand, 'GetPolicy', ['PolicyArn'], (input) => {
+    const policy = findPolicy(input.PolicyArn);
+    return {
+      Policy: {
+        PolicyName: policy.PolicyName,
+        PolicyId: policy.PolicyId,
+        Arn: policy.Arn,
+        Path: policy.Path ?? '/',
+        DefaultVersionId: policy.DefaultVersionId,
+        AttachmentCount: policy.AttachmentCount,
+        IsAttachable: policy.IsAttachable ?? true,
+      },
+    };
+  });
+  answer(iam, GetPolicyVersionCommand, 'GetPolicyVersion', ['PolicyArn', 'VersionId'], (input) => {
+    const version = (findPolicy(input.PolicyArn).PolicyVersionList ?? []).find(
+      (candidate) => candidate.VersionId === input.VersionId,
+    );
+    if (!version) throw noSuchEntity(`policy version ${String(input.VersionId)}`);
+    return { PolicyVersion: clone(version) };
+  });
+  answer(
+    iam,
+    ListEntitiesForPolicyCommand,
+    'ListEntitiesForPolicy',
+    ['PolicyArn', 'EntityFilter', 'PathPrefix', 'PolicyUsageFilter', ...IAM_PAGED],
+    (input) => {
+      const arn = findPolicy(input.PolicyArn).Arn;
+      const holders = (list: (typeof PRINCIPALS)[number]['list'], noun: string) =>
+        details(list)
+          .filter((detail) => (detail.AttachedManagedPolicies ?? []).some((p) => p.PolicyArn === arn))
+          .map((detail) => ({ [`${noun}Name`]: detail[`${noun}Name`], [`${noun}Id`]: detail[`${noun}Id`] }));
+      return {
+        PolicyRoles: holders('RoleDetailList', 'Role'),
+        PolicyUsers: holders('UserDetailList', 'User'),
+        PolicyGroups: holders('GroupDetailList', 'Group'),
+        IsTruncated: false,
+      };
+    },
+  );
 }

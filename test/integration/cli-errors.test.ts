@@ -1,7 +1,7 @@
 // Every user error ends in one `efsguard: …` line on stderr and exit 2, never a stack trace. These
 // need no AWS: the packaged command runs with a controlled environment, the rest in-process.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +9,7 @@ import { DescribeVpcsCommand, EC2Client, EC2ServiceException } from '@aws-sdk/cl
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createAwsClients } from '../../aws/clients';
+import type { ScanReport } from '../../cli/output';
 import { run } from '../../cli/run';
 
 const execFileAsync = promisify(execFile);
@@ -101,6 +102,65 @@ describe('input errors', () => {
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toMatch(ONE_LINE);
     expect(invalid.stderr).toMatch(/^efsguard: efs-nfs-network-acl: invalid parameter clientPortRange/);
+  });
+});
+
+describe('snapshots that lack a part a rule reads', () => {
+  const demo = JSON.parse(readFileSync(join(ROOT, 'demo', 'demo-snapshot.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  const networkOnly = () =>
+    file(
+      'network-only.json',
+      JSON.stringify({ ...demo, parts: ['network'], accessPoints: [], iam: undefined }),
+    );
+
+  it('skips, with one warning, the rules not asked for by name', async () => {
+    const result = await runCli(['scan', '--snapshot', networkOnly(), '--format', 'json']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      'efsguard: warning: skipping efs-file-system-policy, efs-access-point-posix-identity, efs-api-least-privilege: ' +
+        'the snapshot lacks fileSystemPolicies, accessPoints, iam (efs-file-system-policy needs fileSystemPolicies; ' +
+        'efs-access-point-posix-identity needs accessPoints; efs-api-least-privilege needs iam)\n',
+    );
+    const rules = new Set((JSON.parse(result.stdout) as ScanReport).evaluations.map((e) => e.rule));
+    expect([...rules].sort()).toEqual([
+      'efs-client-nfs-egress',
+      'efs-mount-target-nfs-ingress',
+      'efs-nfs-network-acl',
+    ]);
+  });
+
+  it('exits 2 naming the missing part when the rule was asked for with --rules', async () => {
+    const result = await runCli(['scan', '--snapshot', networkOnly(), '--rules', 'efs-file-system-policy']);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toMatch(ONE_LINE);
+    expect(result.stderr).toMatch(
+      /network-only\.json: the snapshot lacks parts the selected rules read \(efs-file-system-policy needs fileSystemPolicies\); it holds network/,
+    );
+  });
+
+  it('treats an older file without parts as complete, except for IAM when it has none', async () => {
+    const old = file('old.json', JSON.stringify({ ...demo, iam: undefined }));
+    const skipped = await runCli(['scan', '--snapshot', old, '--format', 'json']);
+    expect(skipped.code).toBe(0);
+    expect(skipped.stderr).toMatch(
+      /^efsguard: warning: skipping efs-api-least-privilege: the snapshot lacks iam/,
+    );
+    const asked = await runCli(['scan', '--snapshot', old, '--rules', 'efs-api-least-privilege']);
+    expect(asked.code).toBe(2);
+    expect(asked.stderr).toMatch(/efs-api-least-privilege needs iam.*\(record it without --no-iam\)/);
+  });
+
+  it('rejects a snapshot naming a part that does not exist', async () => {
+    const result = await runCli([
+      'scan',
+      '--snapshot',
+      file('typo.json', JSON.stringify({ ...demo, parts: ['netwrok'] })),
+    ]);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toMatch(/typo\.json: invalid snapshot at parts\[0\]/);
   });
 });
 

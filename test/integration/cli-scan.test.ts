@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { type AwsClients, createAwsClients, destroyAwsClients } from '../../aws/clients';
 import type { ScanReport } from '../../cli/output';
 import { run } from '../../cli/run';
@@ -41,6 +42,7 @@ function verdict(rule: string, resourceId: string) {
 const INGRESS = 'efs-mount-target-nfs-ingress';
 const EGRESS = 'efs-client-nfs-egress';
 const ACL = 'efs-nfs-network-acl';
+const API = 'efs-api-least-privilege';
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -129,6 +131,30 @@ beforeAll(async () => {
   ids.eniH = await b.client(subnetH, [ids.sgClientH]);
   ids.aclSameSubnet = await b.networkAcl(vpcH, [subnetH], []);
 
+  // I: IAM roles: one with an inline elasticfilesystem:* on "*", one allowed only to describe.
+  const trust = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  });
+  const inline = async (roleName: string, action: string) => {
+    const role = await clients.iam.send(
+      new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: trust }),
+    );
+    await clients.iam.send(
+      new PutRolePolicyCommand({
+        RoleName: roleName,
+        PolicyName: 'efs',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }],
+        }),
+      }),
+    );
+    return role.Role?.RoleId as string;
+  };
+  ids.roleAdmin = await inline('efs-admin', 'elasticfilesystem:*');
+  ids.roleReader = await inline('efs-reader', 'elasticfilesystem:Describe*');
+
   const result = await runCli(['scan', '--endpoint-url', moto.endpoint, '--format', 'json']);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
@@ -193,6 +219,32 @@ describe('efs-nfs-network-acl', () => {
   it('does not evaluate ACLs between a client and a mount target in one subnet', () => {
     expect(verdict(ACL, ids.aclSameSubnet as string).complianceType).toBe('NOT_APPLICABLE');
     expect(verdict(EGRESS, ids.eniH as string).complianceType).toBe('COMPLIANT');
+  });
+});
+
+describe('efs-api-least-privilege', () => {
+  it('flags the role whose inline policy allows elasticfilesystem:* on "*", and accepts a read-only one', () => {
+    expect(verdict(API, ids.roleAdmin as string)).toMatchObject({
+      resourceType: 'AWS::IAM::Role',
+      complianceType: 'NON_COMPLIANT',
+    });
+    expect(verdict(API, ids.roleAdmin as string).annotation).toMatch(/efs/);
+    expect(verdict(API, ids.roleReader as string).complianceType).toBe('COMPLIANT');
+  });
+
+  it('--rules efs-api-least-privilege reads IAM alone: the same verdicts, no network or EFS data needed', async () => {
+    const result = await runCli([
+      'scan',
+      '--endpoint-url',
+      moto.endpoint,
+      '--format',
+      'json',
+      '--rules',
+      API,
+    ]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const only: ScanReport = JSON.parse(result.stdout);
+    expect(only.evaluations).toEqual(report.evaluations.filter((e) => e.rule === API));
   });
 });
 
@@ -261,10 +313,24 @@ describe('snapshots', () => {
       format: 'efsguard-snapshot/1',
       accountId: MOTO_ACCOUNT_ID,
       region: 'us-east-1',
+      parts: ['network', 'fileSystemPolicies', 'accessPoints', 'iam'],
     });
     const offline = await runCli(['scan', '--snapshot', file, '--format', 'json']);
     expect(offline.code).toBe(0);
     expect(JSON.parse(offline.stdout).evaluations).toEqual(report.evaluations);
+  });
+
+  it('snapshot --no-iam records every part but IAM, which scan --snapshot then skips', async () => {
+    const file = join(workDir, 'no-iam.json');
+    await runCli(['snapshot', '--endpoint-url', moto.endpoint, '--out', file, '--no-iam']);
+    const snapshot = JSON.parse(readFileSync(file, 'utf8'));
+    expect(snapshot.parts).toEqual(['network', 'fileSystemPolicies', 'accessPoints']);
+    expect(snapshot.iam).toBeUndefined();
+    const offline = await runCli(['scan', '--snapshot', file, '--format', 'json']);
+    expect(offline.stderr).toMatch(
+      /^efsguard: warning: skipping efs-api-least-privilege: the snapshot lacks iam/,
+    );
+    expect(JSON.parse(offline.stdout).evaluations).toEqual(report.evaluations.filter((e) => e.rule !== API));
   });
 
   // Moto refuses references to groups it does not hold, so the cross-account case edits a recorded

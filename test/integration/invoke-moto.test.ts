@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteSecurityGroupCommand } from '@aws-sdk/client-ec2';
+import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { type AwsClients, createAwsClients, destroyAwsClients } from '../../aws/clients';
 import type { ConfigRuleEvent } from '../../aws/config-event';
 import type { PostedEvaluation } from '../../aws/evaluation-sink';
@@ -62,6 +63,30 @@ beforeAll(async () => {
   await b.mountTarget(ids.fsOpen, mtSubnet, [ids.sgOpen]);
   ids.eniClient = await b.client(clientSubnet, [ids.sgClient], 'web server');
   await clients.ec2.send(new DeleteSecurityGroupCommand({ GroupId: ids.sgDoomed }));
+
+  // The role of events/efs-api-least-privilege/testmode-role-change.json (resourceName efs-admin).
+  const role = await clients.iam.send(
+    new CreateRoleCommand({
+      RoleName: 'efs-admin',
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        ],
+      }),
+    }),
+  );
+  ids.roleAdmin = role.Role?.RoleId as string;
+  await clients.iam.send(
+    new PutRolePolicyCommand({
+      RoleName: 'efs-admin',
+      PolicyName: 'efs-admin',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'elasticfilesystem:*', Resource: '*' }],
+      }),
+    }),
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -114,6 +139,29 @@ describe('efsguard invoke against moto (TESTMODE)', () => {
     expect(evaluations).toEqual([
       expect.objectContaining({ resourceId: ids.sgDoomed, complianceType: 'NOT_APPLICABLE' }),
     ]);
+  });
+
+  it('an IAM role change loads that role by the name in its item and posts its verdict alone', async () => {
+    const event = retarget(
+      loadEvent('efs-api-least-privilege/testmode-role-change.json'),
+      ids.roleAdmin as string,
+    );
+    const evaluations = await invoke(event);
+    expect(evaluations).toEqual([
+      expect.objectContaining({
+        resourceType: 'AWS::IAM::Role',
+        resourceId: ids.roleAdmin,
+        complianceType: 'NON_COMPLIANT',
+      }),
+    ]);
+  });
+
+  it('an IAM role change whose id no longer matches the name is NOT_APPLICABLE (deleted and recreated)', async () => {
+    const event = retarget(
+      loadEvent('efs-api-least-privilege/testmode-role-change.json'),
+      'AROAOLDROLEOLDROLE001',
+    );
+    expect(verdicts(await invoke(event))).toEqual({ AROAOLDROLEOLDROLE001: 'NOT_APPLICABLE' });
   });
 
   it('a scheduled run sweeps the region', async () => {

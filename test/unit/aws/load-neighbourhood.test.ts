@@ -7,7 +7,7 @@ import { AccessDeniedError, AwsCallError } from '../../../aws/errors';
 import { loadNeighbourhood, UnsupportedSeedError } from '../../../aws/load-neighbourhood';
 import { normaliseSnapshot } from '../../../aws/normalise';
 import type { Snapshot } from '../../../aws/snapshot';
-import type { ResourceRef } from '../../../core/model';
+import type { ResourceRef, TopologyPart } from '../../../core/model';
 import {
   addUnrelatedVpcs,
   buildRichAccount,
@@ -21,7 +21,9 @@ import {
 import { awsError, EC2_MAX_FILTER_VALUES, type FakeAws, installFakeAws } from '../../helpers/fake-aws';
 
 const clients = { ec2: new EC2Client({ region: FAKE_REGION }), efs: new EFSClient({ region: FAKE_REGION }) };
-const options = { accountId: FAKE_ACCOUNT, region: FAKE_REGION };
+// The network rules' part: the per-event calls below are what their functions send.
+const options = { accountId: FAKE_ACCOUNT, region: FAKE_REGION, parts: ['network'] as TopologyPart[] };
+const EVERY_EFS_PART: TopologyPart[] = ['network', 'fileSystemPolicies', 'accessPoints'];
 
 let fake: FakeAws | undefined;
 afterEach(() => {
@@ -110,7 +112,6 @@ const EVENTS: readonly { event: string; seed: ResourceRef; calls: string[] }[] =
     event: 'file-system change',
     seed: { resourceType: FS, resourceId: 'fs-0001' },
     calls: [
-      'DescribeFileSystemPolicy FileSystemId=fs-0001',
       'DescribeFileSystems FileSystemId=fs-0001',
       'DescribeMountTargets FileSystemId=fs-0001',
       'DescribeNetworkAcls vpc-id=vpc-0a',
@@ -204,7 +205,7 @@ describe('calls per event', () => {
     const snapshot = await loadNeighbourhood(
       clients,
       [{ resourceType: 'AWS::EFS::AccessPoint', resourceId: 'fsap-0001' }],
-      options,
+      { ...options, parts: ['accessPoints'] },
     );
     expect(describeCalls(aws)).toEqual(['DescribeAccessPoints AccessPointId=fsap-0001']);
     expect(snapshot.accessPoints.map((ap) => ap.AccessPointId)).toEqual(['fsap-0001']);
@@ -213,11 +214,42 @@ describe('calls per event', () => {
 
 describe('what the snapshot holds', () => {
   it('loads the policy of a file-system seed and leaves other file systems without one', async () => {
-    serve(buildRichAccount().snapshot());
-    const bySeed = await loadNeighbourhood(clients, [{ resourceType: FS, resourceId: 'fs-0001' }], options);
+    const aws = serve(buildRichAccount().snapshot());
+    const both = { ...options, parts: ['network', 'fileSystemPolicies'] as TopologyPart[] };
+    const bySeed = await loadNeighbourhood(clients, [{ resourceType: FS, resourceId: 'fs-0001' }], both);
+    expect(bySeed.parts).toEqual(['network', 'fileSystemPolicies']);
     expect(bySeed.fileSystems.find((fs) => fs.FileSystemId === 'fs-0001')?.Policy).toContain('2012-10-17');
-    const byGroup = await loadNeighbourhood(clients, [{ resourceType: SG, resourceId: 'sg-0mt1' }], options);
-    expect(byGroup.fileSystems.find((fs) => fs.FileSystemId === 'fs-0001')?.Policy).toBeNull();
+    // The network part described the file system already: the policy part does not ask again.
+    expect(
+      describeCalls(aws).filter((call) => call === 'DescribeFileSystems FileSystemId=fs-0001'),
+    ).toHaveLength(1);
+    const byGroup = await loadNeighbourhood(clients, [{ resourceType: SG, resourceId: 'sg-0mt1' }], both);
+    const unread = byGroup.fileSystems.find((fs) => fs.FileSystemId === 'fs-0001');
+    expect(unread).toBeDefined();
+    expect(unread).not.toHaveProperty('Policy');
+  });
+
+  it('reads no policy for the network part alone, and records that it did not', async () => {
+    const aws = serve(buildRichAccount().snapshot());
+    const snapshot = await loadNeighbourhood(clients, [{ resourceType: FS, resourceId: 'fs-0001' }], options);
+    expect(aws.count('DescribeFileSystemPolicy')).toBe(0);
+    expect(snapshot.parts).toEqual(['network']);
+    expect(snapshot.fileSystems.find((fs) => fs.FileSystemId === 'fs-0001')).not.toHaveProperty('Policy');
+  });
+
+  it('reads only the file system and its policy for the policy part alone', async () => {
+    const aws = serve(buildRichAccount().snapshot());
+    const snapshot = await loadNeighbourhood(clients, [{ resourceType: FS, resourceId: 'fs-0001' }], {
+      ...options,
+      parts: ['fileSystemPolicies'],
+    });
+    expect(describeCalls(aws)).toEqual([
+      'DescribeFileSystemPolicy FileSystemId=fs-0001',
+      'DescribeFileSystems FileSystemId=fs-0001',
+    ]);
+    expect(snapshot.fileSystems).toHaveLength(1);
+    expect(snapshot.fileSystems[0]).toMatchObject({ FileSystemId: 'fs-0001', MountTargets: [] });
+    expect(snapshot.networkInterfaces).toEqual([]);
   });
 
   it('gives each mount target its interface groups, which are its security groups', async () => {
@@ -321,11 +353,17 @@ describe('what the snapshot holds', () => {
     expect(snapshot.networkInterfaces.filter((e) => e.SubnetId === 'subnet-0many')).toHaveLength(250);
   });
 
-  it('rejects a seed type it cannot expand', async () => {
-    serve(buildTypicalAccount().snapshot());
+  it('rejects a seed that none of the parts asked for expands, naming the part that would', async () => {
+    const aws = serve(buildTypicalAccount().snapshot());
     await expect(
       loadNeighbourhood(clients, [{ resourceType: 'AWS::IAM::Role', resourceId: 'AROA1' }], options),
     ).rejects.toThrow(UnsupportedSeedError);
+    await expect(
+      loadNeighbourhood(clients, [{ resourceType: 'AWS::EFS::AccessPoint', resourceId: 'fsap-1' }], options),
+    ).rejects.toThrow(
+      /parts network cannot expand AWS::EFS::AccessPoint seeds \(fsap-1\); the part accessPoints would/,
+    );
+    expect(aws.count()).toBe(0);
   });
 });
 
@@ -350,7 +388,10 @@ describe('deleted seeds', () => {
     ['AWS::EFS::AccessPoint', 'fsap-0gone', 'accessPoints'],
   ] as const)('a deleted %s is simply absent, not an error', async (resourceType, resourceId, key) => {
     serve(buildTypicalAccount().snapshot());
-    const snapshot = await loadNeighbourhood(clients, [{ resourceType, resourceId }], options);
+    const snapshot = await loadNeighbourhood(clients, [{ resourceType, resourceId }], {
+      ...options,
+      parts: EVERY_EFS_PART,
+    });
     expect(JSON.stringify(snapshot[key])).not.toContain(resourceId);
   });
 

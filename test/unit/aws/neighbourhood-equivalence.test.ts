@@ -82,6 +82,8 @@ function describeEquivalence(
           accountId: snapshot.accountId,
           region: snapshot.region,
           probeUnlabelledInterfaces,
+          // Every part but IAM: the network rules and, for file-system seeds, the policy rule.
+          parts: ['network', 'fileSystemPolicies'],
         });
         const slice = normaliseSnapshot(loaded);
         const scope = { kind: 'seeds', seeds: [seed] } as const;
