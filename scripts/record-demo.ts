@@ -2,6 +2,13 @@
 // server through the AWS API, then runs `efsguard snapshot` against it.
 //   npx tsx scripts/record-demo.ts
 // Resource ids are moto's (random per run); the verdicts are the same on every run.
+import {
+  AttachRolePolicyCommand,
+  CreatePolicyCommand,
+  CreateRoleCommand,
+  type IAMClient,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
 import { createAwsClients, destroyAwsClients } from '../aws/clients';
 import { run } from '../cli/run';
 import { AccountBuilder, nfsFrom } from '../test/helpers/build-account';
@@ -118,12 +125,71 @@ async function buildAccount(b: AccountBuilder): Promise<void> {
   await b.fileSystem('archive');
 }
 
+/** IAM for efs-api-least-privilege: one role that may rewire any file system, one scoped properly. */
+async function buildIam(iam: IAMClient): Promise<void> {
+  const ec2Trust = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  });
+  await iam.send(new CreateRoleCommand({ RoleName: 'ci-deployer', AssumeRolePolicyDocument: ec2Trust }));
+  await iam.send(
+    new PutRolePolicyCommand({
+      RoleName: 'ci-deployer',
+      PolicyName: 'efs-everything',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Sid: 'EfsAdmin', Effect: 'Allow', Action: 'elasticfilesystem:*', Resource: '*' }],
+      }),
+    }),
+  );
+  await iam.send(new CreateRoleCommand({ RoleName: 'app-server', AssumeRolePolicyDocument: ec2Trust }));
+  const scoped = await iam.send(
+    new CreatePolicyCommand({
+      PolicyName: 'shared-home-client',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+            Resource: `arn:aws:elasticfilesystem:${REGION}:123456789012:file-system/*`,
+            Condition: { StringEquals: { 'aws:ResourceTag/team': 'app' } },
+          },
+        ],
+      }),
+    }),
+  );
+  await iam.send(new AttachRolePolicyCommand({ RoleName: 'app-server', PolicyArn: scoped.Policy?.Arn }));
+  const broad = await iam.send(
+    new CreatePolicyCommand({
+      PolicyName: 'storage-operators',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'ManageMountTargets',
+            Effect: 'Allow',
+            Action: [
+              'elasticfilesystem:CreateMountTarget',
+              'elasticfilesystem:ModifyMountTargetSecurityGroups',
+            ],
+            Resource: '*',
+          },
+        ],
+      }),
+    }),
+  );
+  await iam.send(new CreateRoleCommand({ RoleName: 'storage-operator', AssumeRolePolicyDocument: ec2Trust }));
+  await iam.send(new AttachRolePolicyCommand({ RoleName: 'storage-operator', PolicyArn: broad.Policy?.Arn }));
+}
+
 async function main(): Promise<void> {
   const moto = await startMoto();
   process.env.AWS_REGION = REGION;
   const clients = createAwsClients({ endpoint: moto.endpoint, region: REGION });
   try {
     await buildAccount(new AccountBuilder(clients));
+    await buildIam(clients.iam);
     const code = await run(
       ['snapshot', '--endpoint-url', moto.endpoint, '--region', REGION, '--out', OUT, '--progress'],
       { stdout: process.stdout, stderr: process.stderr, env: process.env },

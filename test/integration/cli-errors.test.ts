@@ -142,7 +142,7 @@ describe('snapshots that lack a part a rule reads', () => {
   });
 
   it('treats an older file without parts as complete, except for IAM when it has none', async () => {
-    const old = file('old.json', JSON.stringify({ ...demo, iam: undefined }));
+    const old = file('old.json', JSON.stringify({ ...demo, parts: undefined, iam: undefined }));
     const skipped = await runCli(['scan', '--snapshot', old, '--format', 'json']);
     expect(skipped.code).toBe(0);
     expect(skipped.stderr).toMatch(
