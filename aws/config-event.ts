@@ -18,6 +18,7 @@ export const TEST_MODE_RESULT_TOKEN = 'TESTMODE';
 
 /** The event, or a part of it, is not a Config rule event. `path` names the offending field. */
 export class InvalidEventError extends EfsguardError {
+  override readonly name = 'InvalidEventError';
   constructor(
     readonly path: string,
     readonly detail: string,

@@ -10,6 +10,7 @@ export const SESSION_DURATION_SECONDS = 3600;
 
 /** STS refused to hand out credentials for the execution role. */
 export class AssumeRoleError extends EfsguardError {
+  override readonly name = 'AssumeRoleError';
   constructor(
     readonly roleArn: string,
     options: { cause: unknown },

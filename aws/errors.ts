@@ -3,16 +3,23 @@
 import { EfsguardError } from '../core/errors';
 
 /** No credentials could be found (no profile, no env vars, no instance role). */
-export class MissingCredentialsError extends EfsguardError {}
+export class MissingCredentialsError extends EfsguardError {
+  override readonly name = 'MissingCredentialsError';
+}
 
 /** AWS rejected the credentials (unknown key, expired token, bad signature). */
-export class InvalidCredentialsError extends EfsguardError {}
+export class InvalidCredentialsError extends EfsguardError {
+  override readonly name = 'InvalidCredentialsError';
+}
 
 /** No region was given and none is configured. */
-export class MissingRegionError extends EfsguardError {}
+export class MissingRegionError extends EfsguardError {
+  override readonly name = 'MissingRegionError';
+}
 
 /** The caller lacks an IAM permission. `action` names it, e.g. `ec2:DescribeSecurityGroups`. */
 export class AccessDeniedError extends EfsguardError {
+  override readonly name = 'AccessDeniedError';
   constructor(
     readonly action: string,
     detail: string,
@@ -24,6 +31,7 @@ export class AccessDeniedError extends EfsguardError {
 
 /** The endpoint could not be reached (refused, unknown host, timed out). */
 export class EndpointUnreachableError extends EfsguardError {
+  override readonly name = 'EndpointUnreachableError';
   constructor(
     readonly action: string,
     readonly endpoint: string | undefined,
@@ -36,6 +44,7 @@ export class EndpointUnreachableError extends EfsguardError {
 
 /** Any other failed AWS call (throttled past retries, service error, validation error). */
 export class AwsCallError extends EfsguardError {
+  override readonly name = 'AwsCallError';
   constructor(
     readonly action: string,
     detail: string,
@@ -46,7 +55,9 @@ export class AwsCallError extends EfsguardError {
 }
 
 /** A snapshot file is unreadable, not JSON, or not the shape of DESIGN.md §4. */
-export class SnapshotError extends EfsguardError {}
+export class SnapshotError extends EfsguardError {
+  override readonly name = 'SnapshotError';
+}
 
 /** The IAM action prefix of each SDK client (Service Authorization Reference). */
 const ACTION_PREFIXES: Readonly<Record<string, string>> = {

@@ -27,6 +27,7 @@ export interface PostedEvaluation {
 
 /** Config rejected some evaluations even after retries. */
 export class FailedEvaluationsError extends EfsguardError {
+  override readonly name = 'FailedEvaluationsError';
   constructor(readonly failed: readonly ConfigEvaluation[]) {
     const names = failed.map((item) => `${item.ComplianceResourceType} ${item.ComplianceResourceId}`);
     super(
@@ -39,6 +40,7 @@ export class FailedEvaluationsError extends EfsguardError {
 
 /** Config refused the event's resultToken: expired (the invocation took too long) or not Config's. */
 export class InvalidResultTokenError extends EfsguardError {
+  override readonly name = 'InvalidResultTokenError';
   constructor(options: { cause: unknown }) {
     super(
       'AWS Config rejected the resultToken (InvalidResultTokenException): it is expired or was not issued by Config for this rule; Config re-invokes the rule on its next trigger',

@@ -116,6 +116,7 @@ export const SEED_PARTS: Readonly<Record<TopologyPart, readonly ResourceType[]>>
 
 /** A seed that none of the parts asked for expands: loading would silently read nothing for it. */
 export class UnsupportedSeedError extends EfsguardError {
+  override readonly name = 'UnsupportedSeedError';
   constructor(
     readonly seed: ResourceRef,
     readonly parts: readonly TopologyPart[],

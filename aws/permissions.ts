@@ -95,6 +95,7 @@ export const DEPLOYMENT_MODES: readonly DeploymentMode[] = ['account', 'organiza
 
 /** A rule id that has no entry here: a new rule must declare its actions before it can be deployed. */
 export class UnknownPermissionsError extends EfsguardError {
+  override readonly name = 'UnknownPermissionsError';
   constructor(readonly ruleId: string) {
     super(
       `no IAM actions for rule ${ruleId}: it is not in core/rules/index.ts; known: ${Object.keys(RULE_READ_ACTIONS).join(', ')}`,

@@ -1,7 +1,9 @@
 // CLI-level errors: a user mistake in arguments or input files (exit 2, one line on stderr).
 import { EfsguardError } from '../core/errors';
 
-export class UsageError extends EfsguardError {}
+export class UsageError extends EfsguardError {
+  override readonly name = 'UsageError';
+}
 
 /** Exit codes, documented in docs/cli.md. */
 export const EXIT_OK = 0;

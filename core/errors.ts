@@ -1,14 +1,14 @@
 // Typed errors, in the Powertools style: named `…Error`, carrying `cause` where there is one.
+// Each class spells its own `name`: minified Lambda bundles rename classes, and Config and the logs
+// must still show InvalidEventError rather than a mangled identifier (test/unit/error-names.test.ts).
 
 export class EfsguardError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+  override readonly name: string = 'EfsguardError';
 }
 
 /** A rule parameter is malformed or unknown. `parameter` names the offending key. */
 export class InvalidParametersError extends EfsguardError {
+  override readonly name = 'InvalidParametersError';
   constructor(
     readonly ruleId: string,
     readonly parameter: string,
@@ -20,6 +20,7 @@ export class InvalidParametersError extends EfsguardError {
 
 /** A rule id that the registry does not hold. */
 export class UnknownRuleError extends EfsguardError {
+  override readonly name = 'UnknownRuleError';
   constructor(
     readonly ruleId: string,
     known: readonly string[],

@@ -14,7 +14,9 @@ import { canonicaliseCidr, InvalidCidrError } from './net/cidr';
 export type ParamParser<T> = (value: unknown) => T;
 
 /** A parameter value is malformed; parseRuleParameters adds the rule and the key. */
-export class ParameterValueError extends Error {}
+export class ParameterValueError extends Error {
+  override readonly name = 'ParameterValueError';
+}
 
 function fail(message: string): never {
   throw new ParameterValueError(message);

@@ -54,6 +54,7 @@ export const DELETED_ANNOTATION = 'The resource was deleted or left the rule sco
 
 /** The invocation would outlive the Lambda timeout; what was evaluated has been posted. */
 export class DeadlineExceededError extends EfsguardError {
+  override readonly name = 'DeadlineExceededError';
   constructor(
     readonly stage: string,
     readonly posted: number,
@@ -66,7 +67,9 @@ export class DeadlineExceededError extends EfsguardError {
 }
 
 /** The sweep was posted, but the previous results could not be read to clear stale ones. */
-export class StaleResultsError extends EfsguardError {}
+export class StaleResultsError extends EfsguardError {
+  override readonly name = 'StaleResultsError';
+}
 
 /** Everything a rule handler needs from the AWS side for one invocation. */
 export interface HandlerClients {

@@ -5,6 +5,7 @@ import { EfsguardError } from '../errors';
  * a rule never reports COMPLIANT for what it could not see.
  */
 export class IamStateNotLoadedError extends EfsguardError {
+  override readonly name = 'IamStateNotLoadedError';
   constructor(readonly ruleId: string) {
     super(
       `${ruleId}: IAM state was not loaded (topology.iam is absent); load IAM policies, roles, users and groups ` +

@@ -6,6 +6,7 @@ import { EfsguardError } from '../errors';
 
 /** A policy that is not valid JSON or not a valid policy shape. `path` points at the offending element. */
 export class PolicyParseError extends EfsguardError {
+  override readonly name = 'PolicyParseError';
   constructor(
     readonly path: string,
     readonly detail: string,

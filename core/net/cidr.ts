@@ -7,6 +7,7 @@ export type AddressFamily = 'ipv4' | 'ipv6';
 
 /** A CIDR or address that cannot be parsed. `value` is the offending text. */
 export class InvalidCidrError extends EfsguardError {
+  override readonly name = 'InvalidCidrError';
   constructor(
     readonly value: string,
     detail: string,

@@ -8,6 +8,7 @@ import { EfsguardError } from '../errors';
 import { ALL_PORTS, NFS_PORT, type PortRange, type Protocol } from '../model';
 
 export class InvalidProtocolError extends EfsguardError {
+  override readonly name = 'InvalidProtocolError';
   constructor(
     readonly value: unknown,
     detail: string,
@@ -17,6 +18,7 @@ export class InvalidProtocolError extends EfsguardError {
 }
 
 export class InvalidPortRangeError extends EfsguardError {
+  override readonly name = 'InvalidPortRangeError';
   constructor(detail: string) {
     super(`invalid port range: ${detail}`);
   }

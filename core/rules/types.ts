@@ -63,6 +63,7 @@ export interface Rule extends RuleMetadata {
 
 /** The topology lacks a part the rule reads: evaluating it would mistake "not loaded" for "none". */
 export class TopologyPartMissingError extends EfsguardError {
+  override readonly name = 'TopologyPartMissingError';
   constructor(
     readonly ruleId: string,
     readonly missing: readonly TopologyPart[],
