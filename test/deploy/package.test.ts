@@ -146,6 +146,21 @@ describe('npm run package (offline, no credentials)', () => {
     }
   });
 
+  it('keeps typed error names through minification (what Config and the logs show)', async () => {
+    const bundle = join(ROOT, 'dist', 'handlers', 'efs-client-nfs-egress', 'index.mjs');
+    const probe = await run(process.execPath, [
+      '--input-type=module',
+      '-e',
+      [
+        `const { handler } = await import(${JSON.stringify(bundle)});`,
+        "const context = { getRemainingTimeInMillis: () => 60000, functionName: 'probe', awsRequestId: 'probe' };",
+        "try { await handler({ invokingEvent: '{not json', resultToken: 'TESTMODE' }, context); console.log('no error'); }",
+        'catch (error) { console.log(error.name); }',
+      ].join('\n'),
+    ]);
+    expect(probe.stdout.trim().split('\n').pop()).toBe('InvalidEventError');
+  });
+
   it('passes cfn-lint: both packaged templates and the member execution role', async () => {
     const files = [
       ...MODES.map((mode) => join(OUT, mode, 'cloudformation-template-update-stack.json')),
