@@ -244,24 +244,17 @@ const BATCHED = [
 ] as const;
 const PER_RESOURCE = ['mountTargets', 'fileSystems', 'prefixLists', 'mountTargetGroups'] as const;
 
+type WorkKind = (typeof BATCHED)[number] | (typeof PER_RESOURCE)[number];
+
+function emptySets(): Record<WorkKind, Set<string>> {
+  return Object.fromEntries([...BATCHED, ...PER_RESOURCE].map((kind) => [kind, new Set<string>()])) as Record<
+    WorkKind,
+    Set<string>
+  >;
+}
+
 function emptyWork(): Work {
-  return {
-    groups: new Set(),
-    reverse: new Set(),
-    reverseEgress: new Set(),
-    carriers: new Set(),
-    interfaces: new Set(),
-    subnetInterfaces: new Set(),
-    aclIds: new Set(),
-    aclVpcs: new Set(),
-    vpcs: new Set(),
-    subnets: new Set(),
-    mountTargets: new Set(),
-    fileSystems: new Set(),
-    prefixLists: new Set(),
-    mountTargetGroups: new Set(),
-    scan: false,
-  };
+  return { ...emptySets(), scan: false };
 }
 
 function isEmpty(work: Work): boolean {
@@ -282,22 +275,7 @@ class Neighbourhood {
   readonly fileSystems = new Map<string, FileSystemDescription | null>();
   readonly prefixLists = new Map<string, SnapshotPrefixList | null>();
   readonly mountTargetGroups = new Map<string, string[] | null>();
-  readonly asked: Record<(typeof BATCHED)[number] | (typeof PER_RESOURCE)[number], Set<string>> = {
-    groups: new Set(),
-    reverse: new Set(),
-    reverseEgress: new Set(),
-    carriers: new Set(),
-    interfaces: new Set(),
-    subnetInterfaces: new Set(),
-    aclIds: new Set(),
-    aclVpcs: new Set(),
-    vpcs: new Set(),
-    subnets: new Set(),
-    mountTargets: new Set(),
-    fileSystems: new Set(),
-    prefixLists: new Set(),
-    mountTargetGroups: new Set(),
-  };
+  readonly asked: Record<WorkKind, Set<string>> = emptySets();
   scanned = false;
 
   constructor(

@@ -24,7 +24,7 @@ import {
   mapWithConcurrency,
 } from './describe';
 import { loadIamSweep } from './load-iam';
-import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotFileSystem, type SnapshotPrefixList } from './snapshot';
+import { emptySnapshot, type Snapshot, type SnapshotFileSystem, type SnapshotPrefixList } from './snapshot';
 
 export interface LoadOptions {
   /**
@@ -134,21 +134,10 @@ export async function loadRegion(clients: AwsClients, options: LoadOptions): Pro
   const accountId = options.accountId ?? (await getAccountId(clients));
   progress(`loading ${parts.join(', ') || 'nothing'} of account ${accountId} in ${region}`);
 
-  const snapshot: Snapshot = {
-    format: SNAPSHOT_FORMAT,
-    accountId,
-    region,
+  const snapshot = emptySnapshot(accountId, region, {
     capturedAt: (options.capturedAt ?? new Date()).toISOString(),
     parts,
-    vpcs: [],
-    subnets: [],
-    securityGroups: [],
-    networkInterfaces: [],
-    networkAcls: [],
-    managedPrefixLists: [],
-    fileSystems: [],
-    accessPoints: [],
-  };
+  });
 
   const tasks: Promise<void>[] = [];
   if (wants('network')) {

@@ -71,6 +71,24 @@ export interface Snapshot {
   iam?: IamSnapshot;
 }
 
+/** A snapshot holding nothing yet: loaders and test builders fill it. */
+export function emptySnapshot(accountId: string, region: string, extra: Partial<Snapshot> = {}): Snapshot {
+  return {
+    format: SNAPSHOT_FORMAT,
+    accountId,
+    region,
+    vpcs: [],
+    subnets: [],
+    securityGroups: [],
+    networkInterfaces: [],
+    networkAcls: [],
+    managedPrefixLists: [],
+    fileSystems: [],
+    accessPoints: [],
+    ...extra,
+  };
+}
+
 /** The parts a snapshot holds: its `parts`, or for an older file every part (IAM only when recorded). */
 export function snapshotParts(snapshot: Pick<Snapshot, 'parts' | 'iam'>): TopologyPart[] {
   if (snapshot.parts) return [...snapshot.parts];

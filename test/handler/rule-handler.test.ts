@@ -21,7 +21,7 @@ import { InvalidEventError } from '../../aws/config-event';
 import { AssumeRoleError } from '../../aws/credentials';
 import { AccessDeniedError, AwsCallError } from '../../aws/errors';
 import { FailedEvaluationsError, InvalidResultTokenError } from '../../aws/evaluation-sink';
-import type { Snapshot } from '../../aws/snapshot';
+import { emptySnapshot, type Snapshot } from '../../aws/snapshot';
 import { STALE_ANNOTATION } from '../../aws/stale-results';
 import { InvalidParametersError } from '../../core/errors';
 import type { Evaluation } from '../../core/model';
@@ -706,19 +706,11 @@ describe('each rule loads exactly its own parts', () => {
   it.each(RULES.map((rule) => [rule.id, rule] as const))(
     '%s: change and scheduled events',
     async (_id, rule) => {
-      const empty: Snapshot = {
-        ...regionSnapshot(),
+      const { accountId, region } = regionSnapshot();
+      const empty = emptySnapshot(accountId, region, {
         parts: [...rule.requires],
-        vpcs: [],
-        subnets: [],
-        securityGroups: [],
-        networkInterfaces: [],
-        networkAcls: [],
-        managedPrefixLists: [],
-        fileSystems: [],
-        accessPoints: [],
         iam: { RoleDetailList: [], UserDetailList: [], GroupDetailList: [], Policies: [] },
-      };
+      });
       const loadNeighbourhood = jest.fn(async () => empty);
       const loadRegion = jest.fn(async () => empty);
       const { handler } = setup({ loadNeighbourhood, loadRegion }, rule);

@@ -3,7 +3,7 @@
 // description `EFS mount target for fs-… (fsmt-…)`; each subnet is associated with exactly one ACL.
 import type { IpPermission, NetworkAclEntry, NetworkInterface, SecurityGroup } from '@aws-sdk/client-ec2';
 import type { AccessPointDescription } from '@aws-sdk/client-efs';
-import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotFileSystem } from '../../aws/snapshot';
+import { emptySnapshot, type Snapshot, type SnapshotFileSystem } from '../../aws/snapshot';
 
 export const FAKE_ACCOUNT = '111111111111';
 export const FAKE_REGION = 'eu-west-1';
@@ -49,19 +49,7 @@ export class FakeAccount {
     readonly accountId: string = FAKE_ACCOUNT,
     readonly region: string = FAKE_REGION,
   ) {
-    this.snap = {
-      format: SNAPSHOT_FORMAT,
-      accountId,
-      region,
-      vpcs: [],
-      subnets: [],
-      securityGroups: [],
-      networkInterfaces: [],
-      networkAcls: [],
-      managedPrefixLists: [],
-      fileSystems: [],
-      accessPoints: [],
-    };
+    this.snap = emptySnapshot(accountId, region);
   }
 
   vpc(vpcId: string, cidr: string): this {

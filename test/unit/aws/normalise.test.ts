@@ -1,24 +1,12 @@
 import { SnapshotError } from '../../../aws/errors';
 import { normaliseSnapshot } from '../../../aws/normalise';
-import type { Snapshot } from '../../../aws/snapshot';
+import { emptySnapshot, type Snapshot } from '../../../aws/snapshot';
 import { parseSnapshot } from '../../../aws/snapshot-schema';
 
 const ACCOUNT = '123456789012';
 
 function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
-  return {
-    accountId: ACCOUNT,
-    region: 'eu-west-1',
-    vpcs: [],
-    subnets: [],
-    securityGroups: [],
-    networkInterfaces: [],
-    networkAcls: [],
-    managedPrefixLists: [],
-    fileSystems: [],
-    accessPoints: [],
-    ...overrides,
-  };
+  return emptySnapshot(ACCOUNT, 'eu-west-1', overrides);
 }
 
 describe('normaliseSnapshot', () => {
