@@ -144,6 +144,11 @@ async function readSettings(resolveVariable) {
       `param iamRegion must be an AWS region such as us-east-1, got "${iamRegion}"`,
     );
   }
+  // provider.memorySize reads the same parameter; checked here so a typo fails with its name.
+  const memorySize = Number(await param(resolveVariable, 'memorySize'));
+  if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10240) {
+    throw new DeploymentConfigError('param memorySize must be a whole number of MB from 128 to 10240');
+  }
   const automaticRemediation = await param(resolveVariable, 'automaticRemediation');
   if (!['true', 'false'].includes(automaticRemediation)) {
     throw new DeploymentConfigError(

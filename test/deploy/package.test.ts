@@ -204,12 +204,13 @@ describe('npm run package (offline, no credentials)', () => {
       expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
     });
 
-    it('uses nodejs22.x on arm64 for every function', () => {
+    it('uses nodejs22.x on arm64 with the memorySize parameter for every function', () => {
       for (const [, fn] of resourcesOfType(templates[mode], 'AWS::Lambda::Function')) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs22.x',
           Architectures: ['arm64'],
           Timeout: 300,
+          MemorySize: 512,
         });
       }
       expect(resourcesOfType(templates[mode], 'AWS::Lambda::Function')).toHaveLength(RULES.length);

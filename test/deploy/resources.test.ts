@@ -60,6 +60,7 @@ const DEFAULT_PARAMS: Record<string, string> = {
   orgSourceAccounts: '',
   automaticRemediation: 'false',
   notificationEmail: '',
+  memorySize: '512',
 };
 
 function resolverFor(params: Record<string, string>) {
@@ -104,6 +105,8 @@ describe('deploy/serverless/resources.cjs', () => {
     [{ automaticRemediation: 'yes' }, /param automaticRemediation must be true or false/],
     [{ executionRoleName: 'bad name!' }, /param executionRoleName must be an IAM role name/],
     [{ iamRegion: 'global' }, /param iamRegion must be an AWS region such as us-east-1, got "global"/],
+    [{ memorySize: '64' }, /param memorySize must be a whole number of MB from 128 to 10240/],
+    [{ memorySize: '1 GB' }, /param memorySize must be a whole number of MB from 128 to 10240/],
   ])('rejects %j with an error naming the parameter', async (params, message) => {
     await expect(generate(params)).rejects.toThrow(message);
   });
