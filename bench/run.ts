@@ -54,7 +54,7 @@ interface BundleRow {
 }
 
 function bundlePath(rule: string): string {
-  return join(ROOT, 'dist', 'handlers', rule, 'index.mjs');
+  return join(ROOT, 'dist', 'handlers', rule, 'index.js');
 }
 
 function measureBundles(): BundleRow[] {
@@ -111,10 +111,7 @@ async function measureColdStart(): Promise<{ nodeBaselineMs: number; rules: Cold
   for (const rule of RULES) {
     const bundled = `./${relative(ROOT, bundlePath(rule.id))}`;
     const unbundled = `./${relative(ROOT, join(unbundledDir, 'handlers', `${rule.id}.js`))}`;
-    variants.push({
-      key: `bundled:${rule.id}`,
-      args: ['--input-type=module', '-e', `await import(${JSON.stringify(bundled)})`],
-    });
+    variants.push({ key: `bundled:${rule.id}`, args: ['-e', `require(${JSON.stringify(bundled)})`] });
     variants.push({ key: `unbundled:${rule.id}`, args: ['-e', `require(${JSON.stringify(unbundled)})`] });
   }
   const samples = new Map<string, number[]>(variants.map((variant) => [variant.key, []]));

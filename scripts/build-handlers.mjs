@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Bundles each rule's Lambda entry (handlers/<rule-id>.ts) into dist/handlers/<rule-id>/index.mjs and
+// Bundles each rule's Lambda entry (handlers/<rule-id>.ts) into dist/handlers/<rule-id>/index.js (CommonJS, so
+// that `osls invoke local` can require it too) and
 // writes dist/deploy/manifest.json: the rules' metadata (core/rules/index.ts RULES) and their IAM actions
 // (aws/permissions.ts), which serverless.yml's generated resources read. One bundle per function keeps
 // each zip to what that rule loads; the SDK is bundled (not the runtime's copy) so the code that ran in
@@ -24,10 +25,6 @@ export const MANIFEST_PATH = join(ROOT, 'dist', 'deploy', 'manifest.json');
 export const MAX_BUNDLE_BYTES = 600_000;
 /** The Lambda runtime serverless.yml deploys; esbuild targets the same Node major. */
 const TARGET = 'node22';
-
-// An ESM bundle that inlines CommonJS dependencies needs `require` for Node built-ins.
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __efsguardCreateRequire } from 'node:module';\nconst require = __efsguardCreateRequire(import.meta.url);";
 
 export class BuildHandlersError extends Error {
   constructor(message) {
@@ -100,7 +97,7 @@ export async function loadDeploymentModel({ selection = process.env[DEPLOY_RULES
 
 async function bundleHandler(ruleId) {
   const entry = join(ROOT, 'handlers', `${ruleId}.ts`);
-  const outfile = join(HANDLERS_OUT_DIR, ruleId, 'index.mjs');
+  const outfile = join(HANDLERS_OUT_DIR, ruleId, 'index.js');
   const result = await build({
     entryPoints: [entry],
     outfile,
@@ -108,9 +105,10 @@ async function bundleHandler(ruleId) {
     minify: true,
     platform: 'node',
     target: TARGET,
-    format: 'esm',
+    // CommonJS output: esbuild tree-shakes the ES module inputs all the same, Lambda loads it as is,
+    // and `osls invoke local` can require() it (it cannot load .mjs).
+    format: 'cjs',
     mainFields: ['module', 'main'],
-    banner: { js: ESM_REQUIRE_BANNER },
     sourcemap: false,
     legalComments: 'none',
     metafile: true,

@@ -245,7 +245,7 @@ function buildFunctions({ manifest, settings }) {
       // A Fn::Sub reference: osls adds a DependsOn for a bare logical id, which the GetAtt-implied
       // dependency makes redundant (cfn-lint W3005).
       role: { 'Fn::Sub': `\${${roleLogicalId(rule.id)}.Arn}` },
-      package: { patterns: ['!**', `dist/handlers/${rule.id}/index.mjs`] },
+      package: { patterns: ['!**', `dist/handlers/${rule.id}/index.js`] },
       environment: { EFSGUARD_RULE_ID: rule.id },
     };
   }

@@ -135,8 +135,8 @@ describe('npm run package (offline, no credentials)', () => {
         'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))',
         zip,
       ]);
-      expect(stdout.trim().split('\n')).toEqual([`dist/handlers/${rule.id}/index.mjs`]);
-      const bundle = join(ROOT, 'dist', 'handlers', rule.id, 'index.mjs');
+      expect(stdout.trim().split('\n')).toEqual([`dist/handlers/${rule.id}/index.js`]);
+      const bundle = join(ROOT, 'dist', 'handlers', rule.id, 'index.js');
       const probe = await run(process.execPath, [
         '--input-type=module',
         '-e',
@@ -147,7 +147,7 @@ describe('npm run package (offline, no credentials)', () => {
   });
 
   it('keeps typed error names through minification (what Config and the logs show)', async () => {
-    const bundle = join(ROOT, 'dist', 'handlers', 'efs-client-nfs-egress', 'index.mjs');
+    const bundle = join(ROOT, 'dist', 'handlers', 'efs-client-nfs-egress', 'index.js');
     const probe = await run(process.execPath, [
       '--input-type=module',
       '-e',
