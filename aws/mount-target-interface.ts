@@ -5,8 +5,8 @@ import type { NetworkInterface } from '@aws-sdk/client-ec2';
 
 /**
  * EFS creates each mount target's interface with the description
- * `EFS mount target for fs-… (fsmt-…)` (Amazon EFS User Guide, "Creating mount targets"; the interface is
- * requester-managed and its InterfaceType is `efs`).
+ * `EFS mount target for fs-… (fsmt-…)` (Amazon EFS User Guide, "Creating mount targets"); the interface is
+ * requester-managed.
  */
 const MOUNT_TARGET_DESCRIPTION = /^EFS mount target for (fs-[0-9a-f]+) \((fsmt-[0-9a-f]+)\)$/;
 
@@ -24,12 +24,13 @@ export function parseMountTargetDescription(description: string | undefined): Mo
 
 /**
  * An interface that may be a mount target although its description does not say of which file
- * system: AWS's `efs` interface type, or a requester-managed interface with no description. Only a
+ * system: an `efs` interface type, or a requester-managed interface with no description. Only a
  * listing of every file system's mount targets can tell.
  */
 export function isUnnamedEfsInterface(eni: NetworkInterface): boolean {
   if (parseMountTargetDescription(eni.Description)) return false;
-  // The SDK's NetworkInterfaceType enum predates 'efs', which DescribeNetworkInterfaces does return.
+  // 'efs' is not in the EC2 API's documented InterfaceType values; it is taken as a hint only, since
+  // DescribeMountTargets decides either way.
   return String(eni.InterfaceType) === 'efs' || (eni.RequesterManaged === true && !eni.Description);
 }
 

@@ -78,7 +78,7 @@ export interface NetworkInterface {
   readonly vpcId: string;
   readonly ownerId: string;
   readonly availabilityZone: string;
-  /** AWS InterfaceType, e.g. 'interface', 'efs', 'lambda', 'vpc_endpoint'. */
+  /** AWS InterfaceType, e.g. 'interface', 'lambda', 'vpc_endpoint'. */
   readonly interfaceType: string;
   readonly requesterManaged: boolean;
   readonly description: string;

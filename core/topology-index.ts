@@ -100,8 +100,9 @@ export function indexTopology(topology: Topology): TopologyIndex {
 }
 
 /**
- * A mount target's interface: known from DescribeMountTargets, or recognisable by AWS's interface
- * type 'efs' when the mount target itself was not loaded. Such interfaces are never NFS clients.
+ * A mount target's interface: known from DescribeMountTargets (authoritative), or an interface whose
+ * type is 'efs' when the mount target itself was not loaded (a defensive hint: 'efs' is not among the
+ * EC2 API's documented interface types). Such interfaces are never NFS clients.
  */
 export function isMountTargetInterface(index: TopologyIndex, eni: NetworkInterface): boolean {
   return index.mountTargetsByInterface.has(eni.networkInterfaceId) || eni.interfaceType === 'efs';
