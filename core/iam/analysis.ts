@@ -15,11 +15,18 @@ export function reachesEveryone(statement: PolicyStatement): boolean {
   return principal.negated ? !hasStar : hasStar;
 }
 
-/** Whether a statement names every principal with no exception: Principal "*" or {"AWS": "*"}, not NotPrincipal. */
+/**
+ * Whether a statement names every principal with no exception: Principal "*" or {"AWS": "*"}, not
+ * NotPrincipal. Rules use it to credit a Deny, so it reads the element strictly (fail closed): a
+ * wildcard of another principal type, such as {"Service": "*"}, does not name anonymous NFS clients or
+ * IAM principals ("IAM JSON policy elements: Principal", IAM User Guide).
+ */
 export function namesEveryPrincipal(statement: PolicyStatement): boolean {
   const principal = statement.principal;
   return (
-    principal !== undefined && !principal.negated && principal.entries.some((entry) => entry.value === '*')
+    principal !== undefined &&
+    !principal.negated &&
+    principal.entries.some((entry) => entry.value === '*' && (entry.type === '*' || entry.type === 'AWS'))
   );
 }
 

@@ -16,6 +16,16 @@ export interface AclDecision {
   readonly deniedPort?: number;
 }
 
+/**
+ * DescribeNetworkAcls reports the final implicit deny as rule 32767; the console and the docs call it
+ * '*', and no user-defined rule can have that number (1-32766).
+ */
+const DEFAULT_RULE_NUMBER = 32767;
+
+function nameRule(ruleNumber: number): AclRuleNumber {
+  return ruleNumber >= DEFAULT_RULE_NUMBER ? '*' : ruleNumber;
+}
+
 const sortedCache = new WeakMap<NetworkAcl, Map<string, readonly NetworkAclEntry[]>>();
 
 /** Entries of one direction and address family, in evaluation order (memoised per ACL). */
@@ -79,8 +89,8 @@ export function evaluateAclTcp(
     }
     if (firstHit === undefined) continue;
     if (entry.action === 'deny')
-      return { allowed: false, ruleNumber: entry.ruleNumber, deniedPort: firstHit };
-    lastAllowRule = entry.ruleNumber;
+      return { allowed: false, ruleNumber: nameRule(entry.ruleNumber), deniedPort: firstHit };
+    lastAllowRule = nameRule(entry.ruleNumber);
     pending = next;
     if (pending.length === 0) return { allowed: true, ruleNumber: lastAllowRule };
   }

@@ -80,13 +80,19 @@ export function buildNfsGraph(topology: Topology): NfsGraph {
   return graph;
 }
 
-/** Does the union of the client's groups' egress allow TCP 2049 to the mount target (IPv4 or IPv6)? */
+/**
+ * Does the union of the client's groups' egress allow TCP 2049 to the mount target? Over IPv4, or over
+ * IPv6 only when the client has an IPv6 address of its own: without one it cannot send IPv6 packets,
+ * so egress to the mount target's IPv6 address reaches nothing (the same test as listNfsPairs).
+ */
 export function matchClientEgressToMountTarget(
   index: TopologyIndex,
   client: NetworkInterface,
   mt: MountTarget,
 ): GroupMatch {
-  return matchGroupsTcp(index, client.groupIds, 'egress', NFS_PORT, targetOfMountTarget(mt));
+  const target = targetOfMountTarget(mt);
+  const addresses = client.ipv6Addresses.length > 0 ? target.addresses : [mt.ipAddress];
+  return matchGroupsTcp(index, client.groupIds, 'egress', NFS_PORT, { ...target, addresses });
 }
 
 /** A client and a mount target that security groups let talk NFS, with the addresses the traffic uses. */

@@ -15,6 +15,7 @@ import {
 } from '../iam';
 import type {
   Evaluation,
+  IamManagedPolicy,
   IamPrincipal,
   IamState,
   ResourceRef,
@@ -79,12 +80,17 @@ function coversUnnamedResources(statement: PolicyStatement): boolean {
   return probes.some((probe) => statementCoversResource(statement, probe));
 }
 
-/** Conditions on resource or request tags scope a statement to tagged resources (attribute-based control). */
+/**
+ * Conditions on resource or request tags scope a statement to tagged resources (attribute-based control).
+ * IfExists and ForAllValues forms do not: both are true when the request carries no such tag ("Condition
+ * operators" and "Single-valued vs. multivalued context keys", IAM User Guide).
+ */
 function isTagScoped(statement: PolicyStatement): boolean {
   return statement.conditions.some(
     (clause) =>
       /^aws:(resourcetag|requesttag)\//.test(clause.keyLower) &&
       !clause.ifExists &&
+      clause.qualifier !== 'ForAllValues' &&
       !clause.operator.includes('Not') &&
       clause.operator !== 'Null' &&
       clause.values.every((value) => value !== '*'),
@@ -179,18 +185,48 @@ function evaluatePrincipal(principal: IamPrincipal, params: ApiLeastPrivilegePar
   return verdict(ref, findings, unreadable);
 }
 
+/**
+ * Lookups over the IAM state, built once per evaluation: a sweep judges every policy and principal, so
+ * scanning the lists per resource would be quadratic in the size of the account.
+ */
+interface IamIndex {
+  readonly policiesById: ReadonlyMap<string, IamManagedPolicy>;
+  /** Keyed by `${resourceType}|${id}`. */
+  readonly principalsByRef: ReadonlyMap<string, IamPrincipal>;
+  /** The principals each managed policy (by ARN) is attached to. */
+  readonly holdersByArn: ReadonlyMap<string, readonly IamPrincipal[]>;
+}
+
+function indexIam(iam: IamState): IamIndex {
+  const policiesById = new Map<string, IamManagedPolicy>();
+  for (const policy of iam.policies)
+    if (!policiesById.has(policy.policyId)) policiesById.set(policy.policyId, policy);
+  const principalsByRef = new Map<string, IamPrincipal>();
+  const holdersByArn = new Map<string, IamPrincipal[]>();
+  for (const principal of iam.principals) {
+    const key = `${PRINCIPAL_TYPES[principal.kind]}|${principal.id}`;
+    if (!principalsByRef.has(key)) principalsByRef.set(key, principal);
+    for (const arn of new Set(principal.attachedPolicyArns)) {
+      const holders = holdersByArn.get(arn);
+      if (holders) holders.push(principal);
+      else holdersByArn.set(arn, [principal]);
+    }
+  }
+  return { policiesById, principalsByRef, holdersByArn };
+}
+
 function evaluateManagedPolicy(
-  iam: IamState,
+  iam: IamIndex,
   policyId: string,
   params: ApiLeastPrivilegeParameters,
 ): Evaluation {
   const ref: ResourceRef = { resourceType: 'AWS::IAM::Policy', resourceId: policyId };
-  const policy = iam.policies.find((candidate) => candidate.policyId === policyId);
+  const policy = iam.policiesById.get(policyId);
   if (!policy) return makeEvaluation(RULE_ID, ref, 'NOT_APPLICABLE', 'The policy no longer exists.');
   const result = judgeDocument(`policy ${policy.policyName}`, policy.document);
   if (result.findings.length && !result.unreadable) {
     // A managed policy attached only to exempt principals is theirs: break-glass roles hold it by design.
-    const holders = iam.principals.filter((principal) => principal.attachedPolicyArns.includes(policy.arn));
+    const holders = iam.holdersByArn.get(policy.arn) ?? [];
     if (holders.length && holders.every((holder) => isExempt(holder, params))) {
       return makeEvaluation(
         RULE_ID,
@@ -226,6 +262,7 @@ export function evaluateApiLeastPrivilege(
           ...iam.principals.map((p) => ({ resourceType: PRINCIPAL_TYPES[p.kind], resourceId: p.id })),
         ]
       : scope.seeds.filter((seed) => RESOURCE_TYPES.includes(seed.resourceType));
+  const index = indexIam(iam);
   const seen = new Set<string>();
   const evaluations: Evaluation[] = [];
   for (const ref of refs) {
@@ -233,12 +270,10 @@ export function evaluateApiLeastPrivilege(
     if (seen.has(key)) continue;
     seen.add(key);
     if (ref.resourceType === 'AWS::IAM::Policy') {
-      evaluations.push(evaluateManagedPolicy(iam, ref.resourceId, params));
+      evaluations.push(evaluateManagedPolicy(index, ref.resourceId, params));
       continue;
     }
-    const principal = iam.principals.find(
-      (p) => p.id === ref.resourceId && PRINCIPAL_TYPES[p.kind] === ref.resourceType,
-    );
+    const principal = index.principalsByRef.get(key);
     evaluations.push(
       principal
         ? evaluatePrincipal(principal, params)

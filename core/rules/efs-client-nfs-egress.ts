@@ -64,7 +64,14 @@ export function findEgressIssues(
           findings.push(`${groupId} allows outbound NFS to ${peer.cidr}`);
         } else if (peer.kind === 'prefixList') {
           const list = index.prefixListsById.get(peer.prefixListId);
-          const open = list?.entries.find(isWorldOpen);
+          // An unreadable list may hold 0.0.0.0/0: the scope cannot be checked, so never COMPLIANT.
+          if (!list) {
+            findings.push(
+              `cannot check egress scope: ${groupId} allows outbound NFS to prefix list ${peer.prefixListId}, which cannot be resolved`,
+            );
+            continue;
+          }
+          const open = list.entries.find(isWorldOpen);
           if (open) findings.push(`${groupId} allows outbound NFS to ${open} (via ${peer.prefixListId})`);
         }
       }

@@ -10,6 +10,7 @@ import {
   cidrListParam,
   type GroupSelector,
   groupListParam,
+  ParameterValueError,
   parseRuleParameters,
 } from '../params';
 import { indexTopology, type TopologyIndex } from '../topology-index';
@@ -17,8 +18,25 @@ import { defineRule } from './types';
 
 export const RULE_ID = 'efs-mount-target-nfs-ingress';
 
+const parseCidrList = cidrListParam();
+
+/**
+ * allowedCidrs, without world-open blocks: DESIGN.md §2 makes NFS from 0.0.0.0/0 or ::/0 NON_COMPLIANT
+ * whatever the parameters say, so listing one would be silently ignored. Refuse it instead.
+ */
+function parseAllowedCidrs(value: unknown): string[] {
+  const cidrs = parseCidrList(value);
+  const open = cidrs.find(isWorldOpen);
+  if (open !== undefined) {
+    throw new ParameterValueError(
+      `${open} is world-open; NFS from 0.0.0.0/0 or ::/0 is always NON_COMPLIANT, so list narrower CIDRs`,
+    );
+  }
+  return cidrs;
+}
+
 const PARAMETERS = {
-  allowedCidrs: cidrListParam(),
+  allowedCidrs: parseAllowedCidrs,
   allowedSourceSecurityGroups: groupListParam(),
   allowUnusedIngress: booleanParam(false),
 };
@@ -213,7 +231,8 @@ export const efsMountTargetNfsIngress = defineRule<IngressParameters>({
     {
       name: 'allowedCidrs',
       description:
-        'CIDRs outside the VPC that may send NFS (comma-separated or JSON array), e.g. an on-premises range.',
+        'CIDRs outside the VPC that may send NFS (comma-separated or JSON array), e.g. an on-premises range. ' +
+        '0.0.0.0/0 and ::/0 are refused: world-open NFS is always NON_COMPLIANT.',
       default: '',
     },
     {

@@ -348,8 +348,9 @@ function oracleEgressAllows(
   return false;
 }
 
-function mtAddresses(mt: MountTarget): string[] {
-  return mt.ipv6Address ? [mt.ipAddress, mt.ipv6Address] : [mt.ipAddress];
+/** The mount target's addresses the client can send to: IPv6 only when the client has an IPv6 address. */
+function mtAddresses(mt: MountTarget, client: NetworkInterface): string[] {
+  return mt.ipv6Address && client.ipv6Addresses.length > 0 ? [mt.ipAddress, mt.ipv6Address] : [mt.ipAddress];
 }
 
 function oracleEgressVerdict(
@@ -363,7 +364,7 @@ function oracleEgressVerdict(
   for (const fsId of new Set(admitting.map((mt) => mt.fileSystemId))) {
     const reached = admitting
       .filter((mt) => mt.fileSystemId === fsId)
-      .some((mt) => mtAddresses(mt).some((address) => oracleEgressAllows(t, eni, mt, address)));
+      .some((mt) => mtAddresses(mt, eni).some((address) => oracleEgressAllows(t, eni, mt, address)));
     if (!reached) return 'NON_COMPLIANT';
   }
   if (requireScopedEgress) {
@@ -371,14 +372,14 @@ function oracleEgressVerdict(
     for (const groupId of eni.groupIds) {
       for (const rule of findGroup(t, groupId)?.egress ?? []) {
         if (!tcpPacketMatches(rule, 2049)) continue;
-        const blocks =
-          rule.peer.kind === 'cidr'
-            ? [rule.peer.cidr]
-            : rule.peer.kind === 'prefixList'
-              ? (t.prefixLists.find(
-                  (p) => p.prefixListId === (rule.peer as { prefixListId: string }).prefixListId,
-                )?.entries ?? [])
-              : [];
+        const peer = rule.peer;
+        const list =
+          peer.kind === 'prefixList'
+            ? t.prefixLists.find((p) => p.prefixListId === peer.prefixListId)
+            : undefined;
+        // A prefix list that cannot be read may hold a world-open entry: never COMPLIANT.
+        if (peer.kind === 'prefixList' && !list) return 'NON_COMPLIANT';
+        const blocks = peer.kind === 'cidr' ? [peer.cidr] : (list?.entries ?? []);
         if (blocks.some((block) => ipaddr.parseCIDR(block)[1] === 0)) return 'NON_COMPLIANT';
       }
     }

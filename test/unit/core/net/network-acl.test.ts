@@ -38,6 +38,18 @@ describe('evaluateAclTcp', () => {
     expect(evaluateAclTcp(table, 'egress', '10.0.1.5', NFS).allowed).toBe(true);
   });
 
+  it('names the default deny that DescribeNetworkAcls reports as rule 32767 "*", as the console does', () => {
+    const table = acl([
+      aclEntry(100, 'in', 'allow', 'tcp', '10.0.0.0/16', 2049),
+      aclEntry(32767, 'in', 'deny', 'all', '0.0.0.0/0'),
+    ]);
+    expect(evaluateAclTcp(table, 'ingress', '192.168.1.5', NFS)).toEqual({
+      allowed: false,
+      ruleNumber: '*',
+      deniedPort: 2049,
+    });
+  });
+
   it('keeps IPv4 and IPv6 rule sets apart', () => {
     const table = acl([
       aclEntry(50, 'in', 'deny', 'all', '::/0'),

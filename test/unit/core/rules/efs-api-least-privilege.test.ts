@@ -139,6 +139,19 @@ describe('efs-api-least-privilege on customer-managed policies', () => {
     ).toBe('NON_COMPLIANT');
   });
 
+  it('does not let a ForAllValues tag condition pass for scoping: it is vacuously true without tags', () => {
+    const evaluation = judgePolicy(
+      doc({
+        Effect: 'Allow',
+        Action: 'elasticfilesystem:CreateFileSystem',
+        Resource: '*',
+        Condition: { 'ForAllValues:StringEquals': { 'aws:RequestTag/team': 'storage' } },
+      }),
+    );
+    expect(evaluation.complianceType).toBe('NON_COMPLIANT');
+    expect(evaluation.annotation).toContain('allows CreateFileSystem on every resource');
+  });
+
   it('is NON_COMPLIANT for a document it cannot parse', () => {
     const evaluation = judgePolicy('{"Statement": [');
     expect(evaluation.complianceType).toBe('NON_COMPLIANT');
@@ -221,6 +234,40 @@ describe('efs-api-least-privilege on roles, users and groups', () => {
       ['ANPA1', 'NON_COMPLIANT'],
       ['AROA9', 'COMPLIANT'],
     ]);
+  });
+
+  it('scans the policy and principal lists a constant number of times per sweep, not once per resource', () => {
+    // A sweep of an account with thousands of roles must stay linear: count every scan of the lists.
+    let scans = 0;
+    const counted = <T extends object>(items: T[]): T[] =>
+      new Proxy(items, {
+        get(target, property, receiver) {
+          if (
+            property === Symbol.iterator ||
+            ['find', 'filter', 'map', 'some', 'every', 'forEach', 'flatMap', 'reduce'].includes(
+              String(property),
+            )
+          ) {
+            scans++;
+          }
+          return Reflect.get(target, property, receiver);
+        },
+      });
+    const broad = fixture('iam-efs-full-access.json');
+    const policies = Array.from({ length: 50 }, (_, i) => managed(`ANPA${i}`, `p${i}`, broad));
+    const principals = Array.from({ length: 200 }, (_, i) =>
+      principal('role', `AROA${i}`, `r${i}`, {
+        attachedPolicyArns: [`arn:aws:iam::${ACCOUNT}:policy/p${i % 50}`],
+      }),
+    );
+    const evaluations = efsApiLeastPrivilege.evaluate(
+      withIam({ policies: counted(policies), principals: counted(principals) }),
+      ALL,
+      { exemptPrincipals: 'r0' },
+    );
+    expect(evaluations).toHaveLength(250);
+    expect(evaluations.filter((e) => e.complianceType === 'NON_COMPLIANT')).toHaveLength(50);
+    expect(scans).toBeLessThanOrEqual(6);
   });
 
   it('reports seeds of IAM types only; missing seeds are NOT_APPLICABLE', () => {

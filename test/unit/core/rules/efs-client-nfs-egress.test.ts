@@ -79,6 +79,12 @@ describe('efs-client-nfs-egress', () => {
 
   it('reaches an IPv6-only path when egress names the mount target IPv6 address', () => {
     const builder = standardNfs()
+      .networkInterface('eni-client', {
+        subnet: 'subnet-a',
+        ip: '10.0.1.10',
+        ipv6: '2600:1f18:aaaa:bb01::10',
+        groups: ['sg-client'],
+      })
       .mountTarget('fsmt-b', {
         fs: 'fs-1',
         subnet: 'subnet-b',
@@ -88,6 +94,31 @@ describe('efs-client-nfs-egress', () => {
       })
       .securityGroup('sg-client', { egress: [tcp(2049, cidr('2600:1f18:aaaa:bb02::/64'))] });
     expect(verdictOf(builder).complianceType).toBe('COMPLIANT');
+  });
+
+  it('does not count egress to the mount target IPv6 address when the client has no IPv6 address', () => {
+    // Without an IPv6 address of its own the client cannot send IPv6 packets: only the IPv4 path counts.
+    const builder = standardNfs()
+      .mountTarget('fsmt-b', {
+        fs: 'fs-1',
+        subnet: 'subnet-b',
+        ip: '10.0.2.10',
+        ipv6: '2600:1f18:aaaa:bb02::10',
+        groups: ['sg-mt'],
+      })
+      .securityGroup('sg-client', { egress: [tcp(2049, cidr('::/0'))] });
+    const evaluation = verdictOf(builder);
+    expect(evaluation.complianceType).toBe('NON_COMPLIANT');
+    expect(evaluation.annotation).toContain(
+      'egress of sg-client does not allow tcp 2049 to fs-1 (10.0.2.10)',
+    );
+    const dualStack = builder.networkInterface('eni-client', {
+      subnet: 'subnet-a',
+      ip: '10.0.1.10',
+      ipv6: '2600:1f18:aaaa:bb01::10',
+      groups: ['sg-client'],
+    });
+    expect(verdictOf(dualStack).complianceType).toBe('COMPLIANT');
   });
 
   it('needs one reachable mount target per file system and names each unreachable file system', () => {
@@ -126,6 +157,19 @@ describe('efs-client-nfs-egress', () => {
       "sg-client allows outbound NFS to 0.0.0.0/0; sg-client allows outbound NFS to ::/0. Scope outbound NFS to the mount targets' security group.",
     );
     expect(verdictOf(standardNfs(), { requireScopedEgress: true }).complianceType).toBe('COMPLIANT');
+  });
+
+  it('with requireScopedEgress, does not pass NFS egress through a prefix list it cannot read', () => {
+    // The list may hold 0.0.0.0/0: the scope cannot be checked, so it is never COMPLIANT.
+    const builder = standardNfs().securityGroup('sg-client', {
+      egress: [tcp(2049, sgRef('sg-mt')), tcp(2049, pl('pl-gone'))],
+    });
+    expect(verdictOf(builder).complianceType).toBe('COMPLIANT');
+    const strict = verdictOf(builder, { requireScopedEgress: true });
+    expect(strict.complianceType).toBe('NON_COMPLIANT');
+    expect(strict.annotation).toBe(
+      "cannot check egress scope: sg-client allows outbound NFS to prefix list pl-gone, which cannot be resolved. Scope outbound NFS to the mount targets' security group.",
+    );
   });
 
   it.each([

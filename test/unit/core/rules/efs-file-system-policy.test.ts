@@ -216,6 +216,8 @@ describe('efs-file-system-policy: the TLS Deny', () => {
       { Principal: undefined, NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:role/x` } },
       'some principals',
     ],
+    // "*" names every principal only bare or as {"AWS": "*"}; a service wildcard does not cover NFS clients.
+    ['Principal {"Service": "*"}', { Principal: { Service: '*' } }, 'some principals'],
     ['ClientWrite only', { Action: 'elasticfilesystem:ClientWrite' }, 'not ClientMount/ClientRootAccess'],
     [
       'NotAction excluding ClientMount',

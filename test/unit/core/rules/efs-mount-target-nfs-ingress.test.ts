@@ -230,6 +230,9 @@ describe('efs-mount-target-nfs-ingress: parameters', () => {
   it.each([
     [{ allowedCidrs: '10.0.0.0/8, 300.0.0.0/8' }, 'allowedCidrs', '300.0.0.0/8'],
     [{ allowedCidrs: '["10.0.0.0/33"]' }, 'allowedCidrs', '10.0.0.0/33'],
+    // World-open NFS is always NON_COMPLIANT: listing it would be silently ignored, so it is refused.
+    [{ allowedCidrs: '10.0.0.0/8, ::/0' }, 'allowedCidrs', '::/0 is world-open'],
+    [{ allowedCidrs: ['0.0.0.0/0'] }, 'allowedCidrs', '0.0.0.0/0 is world-open'],
     [{ allowUnusedIngress: 'yes' }, 'allowUnusedIngress', 'expected true or false'],
     [
       { allowedSourceSecurityGroups: '12345/sg-0aaaaaaaaaaaaaaa1' },
