@@ -255,22 +255,25 @@ function buildFunctions({ manifest, settings }) {
 // ---------------------------------------------------------------------------------------------- IAM
 
 function functionRole(rule, settings) {
+  // Every statement is cut from this mode's list in aws/permissions.ts, so a mode that needs no reads
+  // or Config calls of its own (the function acting only through the member role) grants none.
+  const modeActions = rule.functionActions[settings.mode];
+  const reads = modeActions.filter((action) => rule.readActions.includes(action));
+  const evaluations = modeActions.filter((action) => action.startsWith('config:'));
+  const logStatement = {
+    Sid: 'WriteOwnLogs',
+    Effect: 'Allow',
+    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    Resource: {
+      'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${functionName(settings, rule.id)}:*`,
+    },
+  };
   const statements = [
-    { Sid: 'ReadTopology', Effect: 'Allow', Action: rule.readActions, Resource: '*' },
-    {
-      Sid: 'PostEvaluations',
-      Effect: 'Allow',
-      Action: rule.functionActions[settings.mode].filter((action) => action.startsWith('config:')),
-      Resource: '*',
-    },
-    {
-      Sid: 'WriteOwnLogs',
-      Effect: 'Allow',
-      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: {
-        'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${functionName(settings, rule.id)}:*`,
-      },
-    },
+    ...(reads.length > 0 ? [{ Sid: 'ReadTopology', Effect: 'Allow', Action: reads, Resource: '*' }] : []),
+    ...(evaluations.length > 0
+      ? [{ Sid: 'PostEvaluations', Effect: 'Allow', Action: evaluations, Resource: '*' }]
+      : []),
+    logStatement,
   ];
   if (settings.mode === 'organization') {
     statements.push({
@@ -286,7 +289,7 @@ function functionRole(rule, settings) {
       },
     });
   }
-  const logActions = statements[2].Action;
+  const logActions = logStatement.Action;
   const declared = new Set([...rule.functionActions[settings.mode], ...logActions]);
   const granted = new Set(statements.flatMap((statement) => [statement.Action].flat()));
   if (declared.size !== granted.size || [...declared].some((action) => !granted.has(action))) {

@@ -131,6 +131,12 @@ describe('revoke_world_open_nfs.py against moto', () => {
     );
     expect(result.removed).toHaveLength(3);
     expect(result.summary).toContain(`${mountTargetGroup}: revoked 3 world-open NFS range(s)`);
+
+    // Idempotent: a second run (a retry, or a second click) finds nothing and changes nothing.
+    const before = await ingressOf(mountTargetGroup);
+    const again = await runScript(moto.endpoint, mountTargetGroup);
+    expect(again.removed).toEqual([]);
+    expect(await ingressOf(mountTargetGroup)).toEqual(before);
   });
 
   it('changes nothing and says so when no NFS-covering permission is world-open', async () => {
@@ -154,7 +160,108 @@ describe('revoke_world_open_nfs.py against moto', () => {
     expect(await ingressOf(group)).toEqual(before);
   });
 
-  it('fails naming the group when it does not exist', async () => {
-    await expect(runScript(moto.endpoint, 'sg-0123456789abcdef0')).rejects.toThrow(/sg-0123456789abcdef0/);
+  it('changes nothing and says so when the group no longer exists (deleted after Config evaluated it)', async () => {
+    // A vanished group admits nothing: the remediation's goal holds, so the execution succeeds rather
+    // than failing (and being retried by automatic remediation) on a stale NON_COMPLIANT result.
+    const result = await runScript(moto.endpoint, 'sg-0123456789abcdef0');
+    expect(result.removed).toEqual([]);
+    expect(result.summary).toBe('sg-0123456789abcdef0: the security group no longer exists; nothing revoked');
+  });
+});
+
+// EC2 behaviours moto does not reproduce, driven through a scripted stand-in for the boto3 client.
+// RevokeSecurityGroupIngress API Reference: in a default VPC, rules that do not match come back in
+// UnknownIpPermissions ("might be in a different format from the request parameter") with no error; in
+// other VPCs the call fails with InvalidPermission.NotFound and revokes nothing; AWS recommends
+// describing the group afterwards to verify.
+const FAKE_DRIVER = `
+import json, sys
+from botocore.exceptions import ClientError
+sys.path.insert(0, sys.argv[1])
+import revoke_world_open_nfs as script
+scenario = json.loads(sys.argv[2])
+
+class FakeEc2:
+    def __init__(self):
+        self.describes = list(scenario["describes"])
+        self.revokes = list(scenario["revokes"])
+        self.calls = []
+    def describe_security_groups(self, GroupIds):
+        self.calls.append("describe")
+        state = self.describes.pop(0)
+        if state is None:
+            raise ClientError({"Error": {"Code": "InvalidGroup.NotFound", "Message": "gone"}}, "DescribeSecurityGroups")
+        return {"SecurityGroups": [{"GroupId": GroupIds[0], "IpPermissions": state}]}
+    def revoke_security_group_ingress(self, GroupId, IpPermissions):
+        self.calls.append("revoke")
+        answer = self.revokes.pop(0)
+        if "error" in answer:
+            raise ClientError({"Error": {"Code": answer["error"], "Message": "scripted"}}, "RevokeSecurityGroupIngress")
+        return answer
+
+ec2 = FakeEc2()
+try:
+    print(json.dumps({"result": script.revoke_world_open_nfs(ec2, "sg-0fake"), "calls": ec2.calls}))
+except Exception as error:
+    print(json.dumps({"error": f"{type(error).__name__}: {error}", "calls": ec2.calls}))
+`;
+
+const WORLD_NFS = { IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+const WORLD_ALL_V6 = { IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] };
+
+interface FakeOutcome {
+  result?: RemediationResult;
+  error?: string;
+  calls: string[];
+}
+
+async function runScripted(scenario: { describes: unknown[]; revokes: unknown[] }): Promise<FakeOutcome> {
+  const { stdout } = await run('python3', ['-c', FAKE_DRIVER, SCRIPT_DIR, JSON.stringify(scenario)]);
+  return JSON.parse(stdout) as FakeOutcome;
+}
+
+describe('revoke_world_open_nfs.py against EC2 answers moto does not give', () => {
+  it('does not report a range EC2 returned as unknown (in its own response format) as removed', async () => {
+    const outcome = await runScripted({
+      describes: [[WORLD_NFS, WORLD_ALL_V6], []],
+      revokes: [
+        {
+          Return: true,
+          // The response shape of a default VPC: EC2 fills in the empty lists.
+          UnknownIpPermissions: [{ ...WORLD_NFS, Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }],
+        },
+      ],
+    });
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.result?.removed).toEqual([{ protocol: '-1', ports: 'all', cidr: '::/0' }]);
+  });
+
+  it('fails naming what is left when a world-open NFS range is still there after the revoke', async () => {
+    const outcome = await runScripted({
+      describes: [[WORLD_NFS], [WORLD_NFS], [WORLD_NFS], [WORLD_NFS]],
+      revokes: [{ Return: true }, { Return: true }, { Return: true }],
+    });
+    expect(outcome.result).toBeUndefined();
+    expect(outcome.error).toMatch(/sg-0fake still admits NFS from tcp 2049-2049 from 0\.0\.0\.0\/0/);
+  });
+
+  it('re-reads the group and retries when a rule changed between describe and revoke', async () => {
+    const outcome = await runScripted({
+      // Someone removed the IPv6 rule meanwhile: EC2 refuses the whole call in a non-default VPC.
+      describes: [[WORLD_NFS, WORLD_ALL_V6], [WORLD_NFS], []],
+      revokes: [{ error: 'InvalidPermission.NotFound' }, { Return: true }],
+    });
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.calls).toEqual(['describe', 'revoke', 'describe', 'revoke', 'describe']);
+    expect(outcome.result?.removed).toEqual([{ protocol: 'tcp', ports: '2049-2049', cidr: '0.0.0.0/0' }]);
+  });
+
+  it('treats a group deleted between describe and revoke as nothing left to revoke', async () => {
+    const outcome = await runScripted({
+      describes: [[WORLD_NFS]],
+      revokes: [{ error: 'InvalidGroup.NotFound' }],
+    });
+    expect(outcome.result?.removed).toEqual([]);
+    expect(outcome.result?.summary).toBe('sg-0fake: the security group no longer exists; nothing revoked');
   });
 });

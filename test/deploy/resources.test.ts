@@ -174,6 +174,31 @@ describe('deploy/serverless/resources.cjs', () => {
     });
   });
 
+  it("grants each mode's function role exactly that mode's actions, with no read it does not list", async () => {
+    // In organization mode a function may act only through the member execution role: then
+    // aws/permissions.ts lists no reads or Config calls for its own role, and the role must hold none.
+    const assumeOnly = {
+      ...MANIFEST,
+      rules: [{ ...RULE, functionActions: { ...RULE.functionActions, organization: ['sts:AssumeRole'] } }],
+    };
+    const template = await generate({ mode: 'organization' }, assumeOnly);
+    const role = template.Resources.EfsMountTargetNfsIngressRole as unknown as {
+      Properties: {
+        Policies: { PolicyDocument: { Statement: { Sid: string; Action: string | string[] }[] } }[];
+      };
+    };
+    const statements = role.Properties.Policies.flatMap((policy) => policy.PolicyDocument.Statement);
+    expect(statements.map((statement) => statement.Sid)).toEqual([
+      'WriteOwnLogs',
+      'AssumeMemberExecutionRole',
+    ]);
+    expect(statements.flatMap((statement) => [statement.Action].flat()).sort()).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'sts:AssumeRole',
+    ]);
+  });
+
   describe.each(['account', 'organization'])('the IAM rule in %s mode', (mode) => {
     const withIam = { ...MANIFEST, rules: [RULE, { ...IAM_RULE, requires: ['iam'] }] };
 
