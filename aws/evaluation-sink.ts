@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-config-service';
 import { EfsguardError } from '../core/errors';
 import type { ComplianceType, Evaluation, ResourceType } from '../core/model';
+import { awsErrorName, translateAwsError } from './errors';
 
 /** "Evaluations: Array Members: Maximum number of 100 items." */
 export const MAX_EVALUATIONS_PER_CALL = 100;
@@ -95,8 +96,14 @@ export function createEvaluationSink(
         );
         failed = output.FailedEvaluations ?? [];
       } catch (error) {
-        if (error instanceof InvalidResultTokenException) throw new InvalidResultTokenError({ cause: error });
-        throw error;
+        if (
+          error instanceof InvalidResultTokenException ||
+          awsErrorName(error) === 'InvalidResultTokenException'
+        )
+          throw new InvalidResultTokenError({ cause: error });
+        // Typed like every other AWS call: AccessDenied names config:PutEvaluations, so the CLI answers in
+        // one line with exit 2 and the handler's log says which permission is missing.
+        throw translateAwsError(error, 'config:PutEvaluations');
       }
       if (failed.length === 0) return;
       if (attempt >= retries) throw new FailedEvaluationsError(failed);

@@ -853,8 +853,15 @@ async function describeAccessPoint(
   }
 }
 
+/**
+ * An explicit endpoint, or one the SDK takes from AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_EC2 (which leave
+ * `isCustomEndpoint` false): "Service-specific endpoints", AWS SDKs and Tools Reference Guide.
+ */
 function isCustomEndpoint(ec2: EC2Client): boolean {
-  return Boolean((ec2.config as { isCustomEndpoint?: boolean }).isCustomEndpoint);
+  if ((ec2.config as { isCustomEndpoint?: boolean }).isCustomEndpoint) return true;
+  const env = process.env;
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true') return false;
+  return Boolean(env.AWS_ENDPOINT_URL_EC2 || env.AWS_ENDPOINT_URL);
 }
 
 /** Safety net against a planning bug: no neighbourhood needs anywhere near this many rounds. */

@@ -4,6 +4,7 @@
 // empty and are left out of `parts`, so no rule can mistake them for "none". Any failed call fails the
 // load, so a caller never receives a partial snapshot presented as complete.
 import type { SecurityGroup } from '@aws-sdk/client-ec2';
+import type { EFSClient, MountTargetDescription } from '@aws-sdk/client-efs';
 import { EfsguardError } from '../core/errors';
 import { TOPOLOGY_PARTS, type TopologyPart } from '../core/model';
 import { type AwsClients, getAccountId, resolveRegion } from './clients';
@@ -23,6 +24,7 @@ import {
   getManagedPrefixListEntries,
   mapWithConcurrency,
 } from './describe';
+import { awsErrorName } from './errors';
 import { loadIamSweep } from './load-iam';
 import { emptySnapshot, type Snapshot, type SnapshotFileSystem, type SnapshotPrefixList } from './snapshot';
 
@@ -106,13 +108,39 @@ export async function loadFileSystems(
     ]);
     // Mount targets are few per file system (one per AZ): their group lookups run side by side.
     const withGroups = await Promise.all(
-      mountTargets.map(async (mt) => ({
-        ...mt,
-        SecurityGroups: await describeMountTargetSecurityGroups(clients.efs, mt.MountTargetId as string),
-      })),
+      mountTargets.map(async (mt) => {
+        const groups = await describeGroupsUnlessTransient(clients.efs, mt);
+        return groups === undefined ? [] : [{ ...mt, SecurityGroups: groups }];
+      }),
     );
-    return { ...fs, ...(policy !== undefined ? { Policy: policy } : {}), MountTargets: withGroups };
+    return { ...fs, ...(policy !== undefined ? { Policy: policy } : {}), MountTargets: withGroups.flat() };
   });
+}
+
+/** Lifecycle states in which a mount target has no interface yet, or is going away. */
+const TRANSIENT_MOUNT_TARGET_STATES = new Set(['creating', 'deleting', 'deleted']);
+
+/**
+ * A mount target's groups; undefined when it was deleted since the listing (MountTargetNotFound) or, while
+ * the listing shows it being created or deleted, refused (IncorrectMountTargetState): the call "requires
+ * that the network interface of the mount target has been created and the lifecycle state of the mount
+ * target is not deleted" (EFS API Reference, DescribeMountTargetSecurityGroups). Such a mount target
+ * carries no traffic; its interface's own change event, or the next sweep, judges it. Any other failure
+ * fails the load.
+ */
+async function describeGroupsUnlessTransient(
+  efs: EFSClient,
+  mt: MountTargetDescription,
+): Promise<string[] | undefined> {
+  try {
+    return await describeMountTargetSecurityGroups(efs, mt.MountTargetId as string);
+  } catch (error) {
+    const code = awsErrorName((error as Error).cause);
+    if (code === 'MountTargetNotFound') return undefined;
+    if (code === 'IncorrectMountTargetState' && TRANSIENT_MOUNT_TARGET_STATES.has(mt.LifeCycleState ?? ''))
+      return undefined;
+    throw error;
+  }
 }
 
 /** The parts in their canonical order, deduplicated; an unknown part is an error (a typo would read nothing). */

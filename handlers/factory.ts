@@ -11,7 +11,12 @@ import type { MetricUnit as MetricUnitType } from '@aws-lambda-powertools/metric
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { type AwsClientOptions, type AwsClients, createAwsClients } from '../aws/clients';
+import {
+  type AwsClientOptions,
+  type AwsClients,
+  createAwsClients,
+  DEFAULT_MAX_ATTEMPTS,
+} from '../aws/clients';
 import {
   type ConfigRuleEvent,
   parseConfigEvent,
@@ -47,6 +52,11 @@ import type { Rule } from '../core/rules/types';
 
 /** Default safety margin before Lambda's timeout: enough to post a few hundred evaluations. */
 export const DEFAULT_SAFETY_MARGIN_MS = 10_000;
+/**
+ * Posting goes on inside the safety margin, but a PutEvaluations batch is not started with less than
+ * this left (or the margin, if smaller): Lambda would kill the call mid-flight, with no error to show.
+ */
+export const MIN_POST_TIME_MS = 2_000;
 export const METRICS_NAMESPACE = 'efsguard';
 export const SERVICE_NAME = 'efsguard';
 
@@ -69,6 +79,22 @@ export class DeadlineExceededError extends EfsguardError {
 /** The sweep was posted, but the previous results could not be read to clear stale ones. */
 export class StaleResultsError extends EfsguardError {
   override readonly name = 'StaleResultsError';
+}
+
+/**
+ * The event names another account than the function's own, and no executionRoleName says how to act
+ * there: the function's own role would read its own account and post those verdicts for the member.
+ */
+export class AccountMismatchError extends EfsguardError {
+  override readonly name = 'AccountMismatchError';
+  constructor(
+    readonly eventAccountId: string,
+    readonly functionAccountId: string,
+  ) {
+    super(
+      `the event is for account ${eventAccountId}, but this function runs in account ${functionAccountId} and has no executionRoleName parameter; set executionRoleName to a role in ${eventAccountId} (organization and cross-account rules)`,
+    );
+  }
 }
 
 /** Everything a rule handler needs from the AWS side for one invocation. */
@@ -154,8 +180,11 @@ export function createDefaultClientFactory(options: ClientOptions = {}): RuleHan
       config: new ConfigServiceClient({
         region,
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-        ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
-        ...(options.retryStrategy ? { retryStrategy: options.retryStrategy } : {}),
+        // The retries of the Describe clients (aws/clients.ts): PutEvaluations is throttled too.
+        maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+        ...(options.retryStrategy
+          ? { retryStrategy: options.retryStrategy }
+          : { retryMode: options.retryMode ?? 'adaptive' }),
         ...(credentials ? { credentials } : {}),
       }),
     };
@@ -241,7 +270,7 @@ async function handleEvent(
     // Unknown or malformed parameters fail here, before any AWS call: nothing is posted.
     rule.parseParameters(trigger.ruleParameters);
 
-    const clients = await createClientsFor(trigger, ports);
+    const clients = await createClientsFor(trigger, ports, context);
     countApiCalls(clients, apiCalls);
     const deadline = createDeadline(context, ports);
     const sink = createEvaluationSink(clients.config, {
@@ -251,6 +280,7 @@ async function handleEvent(
       retries: ports.putRetries,
       backoffMs: ports.putBackoffMs,
       sleep: ports.sleep,
+      beforeBatch: () => deadline.checkPostTime(sink.posted.length),
     });
     posted = sink.posted;
 
@@ -295,8 +325,24 @@ async function handleEvent(
   }
 }
 
-async function createClientsFor(trigger: Trigger, ports: RuleHandlerPorts): Promise<HandlerClients> {
-  if (!trigger.executionRoleName) return ports.createClients(trigger.awsRegion);
+/** The account of the running function: the fifth field of arn:<partition>:lambda:<region>:<account>:function:… */
+function functionAccountOf(context: Context | undefined): string | undefined {
+  const account = context?.invokedFunctionArn?.split(':')[4];
+  // 000000000000 is the placeholder of local runners and emulators (LocalStack), not a real account.
+  return account && /^\d{12}$/.test(account) && account !== '000000000000' ? account : undefined;
+}
+
+async function createClientsFor(
+  trigger: Trigger,
+  ports: RuleHandlerPorts,
+  context: Context | undefined,
+): Promise<HandlerClients> {
+  if (!trigger.executionRoleName) {
+    const own = functionAccountOf(context);
+    if (own !== undefined && own !== trigger.accountId)
+      throw new AccountMismatchError(trigger.accountId, own);
+    return ports.createClients(trigger.awsRegion);
+  }
   const roleArn = roleArnFor(trigger.partition, trigger.accountId, trigger.executionRoleName);
   // Assume eagerly so that a refused role fails before any Describe call, with AssumeRoleError.
   await ports.credentials.credentialsFor(roleArn);
@@ -401,6 +447,8 @@ async function findStale(
 interface Deadline {
   /** Throws DeadlineExceededError when less than the safety margin is left. */
   check(stage: string, posted?: number): void;
+  /** Throws DeadlineExceededError when too little is left to start one more PutEvaluations call. */
+  checkPostTime(posted: number): void;
   /** Starts the work if time is left; rejects with DeadlineExceededError if it has not settled when the margin is reached. */
   race<T>(start: () => Promise<T>, stage: string): Promise<T>;
 }
@@ -412,6 +460,11 @@ function createDeadline(context: Context, ports: RuleHandlerPorts): Deadline {
   return {
     check(stage, posted = 0) {
       if (budget() <= 0) throw new DeadlineExceededError(stage, posted, remaining());
+    },
+    checkPostTime(posted) {
+      const left = remaining();
+      if (left < Math.min(ports.safetyMarginMs, MIN_POST_TIME_MS))
+        throw new DeadlineExceededError('posting evaluations', posted, left);
     },
     async race(start, stage) {
       const left = budget();

@@ -7,7 +7,7 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import type { Context } from 'aws-lambda';
 import Table from 'cli-table3';
 import { type Command, Option } from 'commander';
-import { destroyAwsClients } from '../../aws/clients';
+import { DEFAULT_MAX_ATTEMPTS, destroyAwsClients } from '../../aws/clients';
 import type { ConfigRuleEvent } from '../../aws/config-event';
 import type { PostedEvaluation } from '../../aws/evaluation-sink';
 import type { Rule } from '../../core/rules/types';
@@ -69,7 +69,13 @@ function selectRule(
   );
 }
 
-function fakeLambdaContext(rule: Rule, started: number, now: () => number): Context {
+function fakeLambdaContext(rule: Rule, event: ConfigRuleEvent, started: number, now: () => number): Context {
+  // A local run acts in the event's account with the caller's own credentials (or executionRoleName):
+  // the fake function lives there too, so the handler's account check holds.
+  const account =
+    typeof event?.accountId === 'string' && /^\d{12}$/.test(event.accountId)
+      ? event.accountId
+      : '000000000000';
   const fail = () => {
     throw new Error('efsguard invoke: the handler is async and never calls done/fail/succeed');
   };
@@ -77,7 +83,7 @@ function fakeLambdaContext(rule: Rule, started: number, now: () => number): Cont
     callbackWaitsForEmptyEventLoop: false,
     functionName: `efsguard-${rule.id}`,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:efsguard-${rule.id}`,
+    invokedFunctionArn: `arn:aws:lambda:local:${account}:function:efsguard-${rule.id}`,
     memoryLimitInMB: '512',
     awsRequestId: `local-${started}`,
     logGroupName: `/aws/lambda/efsguard-${rule.id}`,
@@ -126,7 +132,15 @@ async function invoke(context: CliContext, options: InvokeOptions): Promise<void
           ...(options.profile ? { profile: options.profile } : {}),
           ...(credentials ? { credentials } : {}),
         };
-        const clients = { aws: context.createClients(common), config: new ConfigServiceClient(common) };
+        const clients = {
+          aws: context.createClients(common),
+          // Same retries as the Describe clients (aws/clients.ts): PutEvaluations is throttled too.
+          config: new ConfigServiceClient({
+            ...common,
+            maxAttempts: DEFAULT_MAX_ATTEMPTS,
+            retryMode: 'adaptive',
+          }),
+        };
         created.push(clients);
         return clients;
       },
@@ -143,7 +157,7 @@ async function invoke(context: CliContext, options: InvokeOptions): Promise<void
 
   const started = Date.now();
   try {
-    const result = await handler(event, fakeLambdaContext(rule, started, Date.now));
+    const result = await handler(event, fakeLambdaContext(rule, event, started, Date.now));
     const evaluations = result.evaluations;
     if (options.format === 'json') {
       context.io.stdout.write(`${JSON.stringify({ evaluations }, null, 2)}\n`);

@@ -359,6 +359,22 @@ describe('the evaluation sink', () => {
     expect(result.evaluations).toHaveLength(250);
   });
 
+  it('stops between batches with DeadlineExceededError when the timeout is about to kill the function', async () => {
+    let remaining = 60_000;
+    config.on(PutEvaluationsCommand).callsFake(async () => {
+      remaining = 300; // a slow first call left no time for the next one
+      return { FailedEvaluations: [] };
+    });
+    const { handler } = setup({ safetyMarginMs: 10_000 }, ruleReturning(250));
+    await expect(
+      handler(
+        loadEvent(`${INGRESS}/scheduled.json`),
+        fakeContext(() => remaining),
+      ),
+    ).rejects.toThrow(/posting evaluations: 300 ms left of the Lambda timeout, 100 evaluation\(s\) posted/);
+    expect(config).toHaveReceivedCommandTimes(PutEvaluationsCommand, 1);
+  });
+
   it('retries FailedEvaluations, and only them', async () => {
     config
       .on(PutEvaluationsCommand)
@@ -486,6 +502,23 @@ describe('cross-account execution role', () => {
     await handler(crossAccountEvent(), fakeContext());
     await handler(crossAccountEvent(), fakeContext());
     expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);
+  });
+
+  it("refuses a member account's event without executionRoleName instead of evaluating its own account", async () => {
+    // An organization rule deployed without the parameter: the function's own role would read the
+    // management account and post those verdicts under the member's resultToken.
+    const { handler, loadNeighbourhood, loadRegion } = setup();
+    const { ruleParameters: _, ...withoutRole } = crossAccountEvent();
+    const scheduled = { ...loadEvent(`${INGRESS}/scheduled.json`), accountId: MEMBER_ACCOUNT_ID };
+    for (const event of [withoutRole, scheduled]) {
+      await expect(handler(event, fakeContext())).rejects.toThrow(
+        new RegExp(`${MEMBER_ACCOUNT_ID}.*${ACCOUNT_ID}.*executionRoleName`),
+      );
+    }
+    expect(loadNeighbourhood).not.toHaveBeenCalled();
+    expect(loadRegion).not.toHaveBeenCalled();
+    expect(sts).not.toHaveReceivedCommand(AssumeRoleCommand);
+    expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
   });
 
   it('fails with AssumeRoleError before any Describe or PutEvaluations call', async () => {
@@ -747,4 +780,16 @@ describe('handler files', () => {
       expect(typeof module.handler).toBe('function');
     },
   );
+});
+
+describe('default clients', () => {
+  it('gives the Config client the retries of the Describe clients (PutEvaluations is throttled too)', async () => {
+    const { createDefaultClientFactory } = await import('../../handlers/factory');
+    const { DEFAULT_MAX_ATTEMPTS } = await import('../../aws/clients');
+    const clients = createDefaultClientFactory()('eu-west-1');
+    expect(await clients.config.config.maxAttempts()).toBe(DEFAULT_MAX_ATTEMPTS);
+    const retryMode = clients.config.config.retryMode;
+    expect(typeof retryMode === 'function' ? await retryMode() : retryMode).toBe('adaptive');
+    expect(await clients.config.config.maxAttempts()).toBe(await clients.aws.ec2.config.maxAttempts());
+  });
 });

@@ -312,6 +312,32 @@ describe('what the snapshot holds', () => {
     expect(aws.count('DescribeFileSystems')).toBeGreaterThan(0);
   });
 
+  it.each(['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_EC2'])(
+    'probes by default when %s points the SDK at an emulator',
+    async (variable) => {
+      const aws = serve(buildRichAccount('moto').snapshot());
+      const saved = process.env[variable];
+      process.env[variable] = 'http://127.0.0.1:5000';
+      try {
+        // No explicit endpoint: the SDK takes it from the environment (efsguard invoke, scan).
+        const local = {
+          ec2: new EC2Client({ region: FAKE_REGION }),
+          efs: new EFSClient({ region: FAKE_REGION }),
+        };
+        const topology = normaliseSnapshot(
+          await loadNeighbourhood(local, [{ resourceType: SG, resourceId: 'sg-0mt1' }], options),
+        );
+        expect(topology.mountTargets.map((mt) => mt.mountTargetId)).toEqual(
+          expect.arrayContaining(['fsmt-0001a', 'fsmt-0001b']),
+        );
+        expect(aws.count('DescribeFileSystems')).toBeGreaterThan(0);
+      } finally {
+        if (saved === undefined) delete process.env[variable];
+        else process.env[variable] = saved;
+      }
+    },
+  );
+
   it('is the same snapshot whatever the page size', async () => {
     const account = buildRichAccount().snapshot();
     const seed = { resourceType: SG, resourceId: 'sg-0c2' } as const;
