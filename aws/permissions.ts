@@ -111,16 +111,18 @@ export function readActionsFor(ruleId: string): string[] {
 }
 
 /**
- * Everything a rule's function role may call besides its own log group, sorted: its reads and the
- * evaluation actions and, in organization mode, sts:AssumeRole on the member execution role. The reads
- * stay in organization mode because the management (or delegated administrator) account is evaluated too.
+ * Everything a rule's function role may call besides its own log group, sorted. In account mode: its
+ * reads and the evaluation actions. In organization mode only sts:AssumeRole on the member execution
+ * role: organization rules always pass executionRoleName, so every read and every PutEvaluations runs
+ * with the assumed role, the central and management accounts' included (handlers/factory.ts
+ * createClientsFor), and the function's own role never uses them.
  */
 export function functionActionsFor(ruleId: string, mode: DeploymentMode): string[] {
-  return sortUnique([
-    ...readActionsFor(ruleId),
-    ...EVALUATION_ACTIONS,
-    ...(mode === 'organization' ? [ASSUME_ROLE_ACTION] : []),
-  ]);
+  if (mode === 'organization') {
+    readActionsFor(ruleId); // still refuse an unknown rule
+    return [ASSUME_ROLE_ACTION];
+  }
+  return sortUnique([...readActionsFor(ruleId), ...EVALUATION_ACTIONS]);
 }
 
 /** The member-account execution role's actions: every rule's reads plus the evaluation actions, sorted. */
