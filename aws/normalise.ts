@@ -176,12 +176,22 @@ export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInte
   const networkInterfaceId = required(eni.NetworkInterfaceId, 'network interface', 'NetworkInterfaceId');
   const name = `network interface ${networkInterfaceId}`;
   const addresses = eni.PrivateIpAddresses ?? [];
-  const primary =
-    eni.PrivateIpAddress ?? addresses.find((address) => address.Primary)?.PrivateIpAddress ?? undefined;
-  const primaryPrivateIp = required(primary, name, 'PrivateIpAddress');
-  const others = addresses
-    .map((address) => address.PrivateIpAddress)
-    .filter((ip): ip is string => Boolean(ip) && ip !== primaryPrivateIp);
+  const ipv4 = addresses.map((address) => address.PrivateIpAddress).filter((ip): ip is string => Boolean(ip));
+  const ipv6Addresses = (eni.Ipv6Addresses ?? [])
+    .map((address) => address.Ipv6Address)
+    .filter((ip): ip is string => Boolean(ip));
+  const primaryPrivateIp =
+    eni.PrivateIpAddress || addresses.find((address) => address.Primary)?.PrivateIpAddress || undefined;
+  // An interface in an IPv6-only subnet has no IPv4 address at all (Amazon VPC User Guide, "IPv6-only
+  // subnets"); IPv4 addresses without a primary, or no address of either family, are malformed.
+  if (!primaryPrivateIp && (ipv4.length > 0 || ipv6Addresses.length === 0)) {
+    throw new SnapshotError(
+      ipv4.length > 0
+        ? `${name}: missing PrivateIpAddress`
+        : `${name}: missing PrivateIpAddress or Ipv6Addresses (it has no address)`,
+    );
+  }
+  const others = ipv4.filter((ip) => ip !== primaryPrivateIp);
   return {
     networkInterfaceId,
     subnetId: required(eni.SubnetId, name, 'SubnetId'),
@@ -191,11 +201,9 @@ export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInte
     interfaceType: eni.InterfaceType ?? 'interface',
     requesterManaged: eni.RequesterManaged ?? false,
     description: eni.Description ?? '',
-    primaryPrivateIp,
-    privateIpAddresses: [primaryPrivateIp, ...new Set(others)],
-    ipv6Addresses: (eni.Ipv6Addresses ?? [])
-      .map((address) => address.Ipv6Address)
-      .filter((ip): ip is string => Boolean(ip)),
+    ...(primaryPrivateIp ? { primaryPrivateIp } : {}),
+    privateIpAddresses: primaryPrivateIp ? [primaryPrivateIp, ...new Set(others)] : [],
+    ipv6Addresses,
     groupIds: (eni.Groups ?? []).map((group, index) =>
       required(group.GroupId, name, `Groups[${index}].GroupId`),
     ),
@@ -278,6 +286,11 @@ export function normaliseMountTargets(
     );
     const name = `mount target ${mountTargetId}`;
     const subnetId = required(mt.SubnetId, name, 'SubnetId');
+    // IpAddressType IPV6_ONLY mount targets have no IpAddress, only Ipv6Address (EFS API Reference,
+    // CreateMountTarget and MountTargetDescription); DUAL_STACK ones have both.
+    if (!mt.IpAddress && !mt.Ipv6Address) {
+      throw new SnapshotError(`${name}: missing IpAddress or Ipv6Address (it has no address)`);
+    }
     if (!Array.isArray(mt.SecurityGroups)) {
       throw new SnapshotError(`${name}: missing SecurityGroups (DescribeMountTargetSecurityGroups output)`);
     }
@@ -293,7 +306,7 @@ export function normaliseMountTargets(
         'VpcId (and its subnet is not in the snapshot)',
       ),
       availabilityZone: mt.AvailabilityZoneName ?? '',
-      ipAddress: required(mt.IpAddress, name, 'IpAddress'),
+      ...(mt.IpAddress ? { ipAddress: mt.IpAddress } : {}),
       ...(mt.Ipv6Address ? { ipv6Address: mt.Ipv6Address } : {}),
       networkInterfaceId: required(mt.NetworkInterfaceId, name, 'NetworkInterfaceId'),
       securityGroupIds: [...mt.SecurityGroups],

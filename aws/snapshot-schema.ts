@@ -111,7 +111,8 @@ const mountTarget = z.looseObject({
   SubnetId: id,
   VpcId: optionalString,
   AvailabilityZoneName: optionalString,
-  IpAddress: id,
+  // IPV6_ONLY mount targets have no IpAddress; the normaliser requires one of the two.
+  IpAddress: optionalString,
   Ipv6Address: optionalString,
   NetworkInterfaceId: id,
   LifeCycleState: optionalString,

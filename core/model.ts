@@ -82,9 +82,15 @@ export interface NetworkInterface {
   readonly interfaceType: string;
   readonly requesterManaged: boolean;
   readonly description: string;
-  /** The primary private IPv4 address, also the first of privateIpAddresses. */
-  readonly primaryPrivateIp: string;
+  /**
+   * The primary private IPv4 address, also the first of privateIpAddresses. Absent for an interface in
+   * an IPv6-only subnet, which has no IPv4 address at all (privateIpAddresses is then empty). An
+   * interface has at least one address: this or an IPv6 address.
+   */
+  readonly primaryPrivateIp?: string;
+  /** Every private IPv4 address, the primary first; empty for an IPv6-only interface. */
   readonly privateIpAddresses: readonly string[];
+  /** Every IPv6 address; empty for an IPv4-only interface. */
   readonly ipv6Addresses: readonly string[];
   readonly groupIds: readonly string[];
   /** Instance the interface is attached to, when any. */
@@ -98,7 +104,13 @@ export interface MountTarget {
   readonly subnetId: string;
   readonly vpcId: string;
   readonly availabilityZone: string;
-  readonly ipAddress: string;
+  /**
+   * The IPv4 address. EFS creates a mount target as IPV4_ONLY (the default), DUAL_STACK or IPV6_ONLY
+   * (EFS API Reference, CreateMountTarget, IpAddressType): absent for an IPv6-only mount target. At
+   * least one of ipAddress and ipv6Address is present.
+   */
+  readonly ipAddress?: string;
+  /** The IPv6 address of a dual-stack or IPv6-only mount target. */
   readonly ipv6Address?: string;
   readonly networkInterfaceId: string;
   /** From DescribeMountTargetSecurityGroups: authoritative. */

@@ -9,8 +9,9 @@ import {
   type Topology,
 } from '../model';
 import { indexTopology, isMountTargetInterface, type TopologyIndex } from '../topology-index';
+import type { AddressFamily } from './cidr';
 import { coversNfs } from './protocol';
-import { type GroupMatch, matchGroupsTcp, targetOfMountTarget } from './security-groups';
+import { type GroupMatch, matchGroupsTcp } from './security-groups';
 
 export interface NfsGraph {
   readonly index: TopologyIndex;
@@ -80,26 +81,72 @@ export function buildNfsGraph(topology: Topology): NfsGraph {
   return graph;
 }
 
+/** The client's address of `family` that NFS traffic leaves from, when it has one. */
+export function clientAddressOf(client: NetworkInterface, family: AddressFamily): string | undefined {
+  return family === 'ipv4' ? client.primaryPrivateIp : client.ipv6Addresses[0];
+}
+
+/** The mount target's address of `family`, when it has one. */
+export function mountTargetAddressOf(mt: MountTarget, family: AddressFamily): string | undefined {
+  return family === 'ipv4' ? mt.ipAddress : mt.ipv6Address;
+}
+
+const FAMILIES: readonly AddressFamily[] = ['ipv4', 'ipv6'];
+
 /**
- * Does the union of the client's groups' egress allow TCP 2049 to the mount target? Over IPv4, or over
- * IPv6 only when the client has an IPv6 address of its own: without one it cannot send IPv6 packets,
- * so egress to the mount target's IPv6 address reaches nothing (the same test as listNfsPairs).
+ * The address families the client can send NFS to the mount target over: those both ends have an
+ * address of, IPv4 first (the preferred family). An IPv6-only client (an IPv6-only subnet) and an
+ * IPV4_ONLY mount target, or the reverse, share none: no packet of either family can pass.
+ */
+export function sharedAddressFamilies(client: NetworkInterface, mt: MountTarget): AddressFamily[] {
+  return FAMILIES.filter(
+    (family) =>
+      clientAddressOf(client, family) !== undefined && mountTargetAddressOf(mt, family) !== undefined,
+  );
+}
+
+const NOT_ALLOWED: GroupMatch = Object.freeze({ allowed: false, unresolved: [], missingGroups: [] });
+
+/** Does the client's groups' egress allow TCP 2049 to the mount target's address of `family`? */
+function matchEgressOverFamily(
+  index: TopologyIndex,
+  client: NetworkInterface,
+  mt: MountTarget,
+  family: AddressFamily,
+): GroupMatch {
+  const address = mountTargetAddressOf(mt, family);
+  if (address === undefined || clientAddressOf(client, family) === undefined) return NOT_ALLOWED;
+  return matchGroupsTcp(index, client.groupIds, 'egress', NFS_PORT, {
+    addresses: [address],
+    groupIds: mt.securityGroupIds,
+  });
+}
+
+/**
+ * Does the union of the client's groups' egress allow TCP 2049 to the mount target, over some address
+ * family both have? A client cannot send packets of a family it has no address of, so egress to the
+ * mount target's address of that family reaches nothing (the same test as listNfsPairs). With no
+ * shared family the answer is no, whatever the groups say: see sharedAddressFamilies.
  */
 export function matchClientEgressToMountTarget(
   index: TopologyIndex,
   client: NetworkInterface,
   mt: MountTarget,
 ): GroupMatch {
-  const target = targetOfMountTarget(mt);
-  const addresses = client.ipv6Addresses.length > 0 ? target.addresses : [mt.ipAddress];
-  return matchGroupsTcp(index, client.groupIds, 'egress', NFS_PORT, { ...target, addresses });
+  const families = sharedAddressFamilies(client, mt);
+  if (families.length === 0) return NOT_ALLOWED;
+  const addresses = families.flatMap((family) => mountTargetAddressOf(mt, family) ?? []);
+  return matchGroupsTcp(index, client.groupIds, 'egress', NFS_PORT, {
+    addresses,
+    groupIds: mt.securityGroupIds,
+  });
 }
 
 /** A client and a mount target that security groups let talk NFS, with the addresses the traffic uses. */
 export interface NfsPair {
   readonly client: NetworkInterface;
   readonly mountTarget: MountTarget;
-  readonly family: 'ipv4' | 'ipv6';
+  readonly family: AddressFamily;
   readonly clientAddress: string;
   readonly mountTargetAddress: string;
 }
@@ -109,8 +156,9 @@ const pairCache = new WeakMap<Topology, readonly NfsPair[]>();
 /**
  * Every (client, mount target) pair where the mount target admits the client and the client's egress
  * allows TCP 2049 to that mount target, in a stable order. The traffic is IPv4 (the client's primary
- * private IP to the mount target's IPv4 address) when egress reaches the IPv4 address; otherwise IPv6
- * when both ends have an IPv6 address and egress reaches the mount target's.
+ * private IP to the mount target's IPv4 address) when both have IPv4 and egress reaches that address;
+ * otherwise IPv6 (the client's first IPv6 address) when both have IPv6 and egress reaches the mount
+ * target's. A client and mount target with no address family in common form no pair.
  */
 export function listNfsPairs(topology: Topology): readonly NfsPair[] {
   let pairs = pairCache.get(topology);
@@ -136,28 +184,15 @@ export function listNfsPairs(topology: Topology): readonly NfsPair[] {
 }
 
 function pairOf(index: TopologyIndex, client: NetworkInterface, mt: MountTarget): NfsPair | undefined {
-  const v4 = matchGroupsTcp(index, client.groupIds, 'egress', NFS_PORT, {
-    addresses: [mt.ipAddress],
-    groupIds: mt.securityGroupIds,
-  });
-  if (v4.allowed) {
-    return {
-      client,
-      mountTarget: mt,
-      family: 'ipv4',
-      clientAddress: client.primaryPrivateIp,
-      mountTargetAddress: mt.ipAddress,
-    };
+  for (const family of FAMILIES) {
+    const clientAddress = clientAddressOf(client, family);
+    const mountTargetAddress = mountTargetAddressOf(mt, family);
+    if (clientAddress === undefined || mountTargetAddress === undefined) continue;
+    if (matchEgressOverFamily(index, client, mt, family).allowed) {
+      return { client, mountTarget: mt, family, clientAddress, mountTargetAddress };
+    }
   }
-  const clientV6 = client.ipv6Addresses[0];
-  if (!mt.ipv6Address || !clientV6) return undefined;
-  const v6 = matchGroupsTcp(index, client.groupIds, 'egress', NFS_PORT, {
-    addresses: [mt.ipv6Address],
-    groupIds: mt.securityGroupIds,
-  });
-  return v6.allowed
-    ? { client, mountTarget: mt, family: 'ipv6', clientAddress: clientV6, mountTargetAddress: mt.ipv6Address }
-    : undefined;
+  return undefined;
 }
 
 function compare(a: string, b: string): number {

@@ -110,16 +110,16 @@ export function targetOfInterface(eni: {
   return { addresses: [...eni.privateIpAddresses, ...eni.ipv6Addresses], groupIds: eni.groupIds };
 }
 
-/** A mount target's addresses and its (authoritative) groups. */
+/** A mount target's addresses (IPv4 first; either may be absent) and its (authoritative) groups. */
 export function targetOfMountTarget(mt: {
-  readonly ipAddress: string;
+  readonly ipAddress?: string;
   readonly ipv6Address?: string;
   readonly securityGroupIds: readonly string[];
 }): PeerTarget {
-  return {
-    addresses: mt.ipv6Address ? [mt.ipAddress, mt.ipv6Address] : [mt.ipAddress],
-    groupIds: mt.securityGroupIds,
-  };
+  const addresses: string[] = [];
+  if (mt.ipAddress) addresses.push(mt.ipAddress);
+  if (mt.ipv6Address) addresses.push(mt.ipv6Address);
+  return { addresses, groupIds: mt.securityGroupIds };
 }
 
 /** Short text for a peer, e.g. '0.0.0.0/0', 'pl-0abc', 'sg-0abc', '111122223333/sg-0abc'. */

@@ -1,9 +1,15 @@
 // efs-client-nfs-egress: intended clients can send NFS to their mount targets.
 import { composeAnnotation, makeEvaluation, sortEvaluations } from '../annotation';
 import { fanOutEgress, type ResolvedScope, resolveScope } from '../fan-out';
-import type { Evaluation, NetworkInterface, ResourceType, Topology } from '../model';
+import type { Evaluation, MountTarget, NetworkInterface, ResourceType, Topology } from '../model';
 import { isWorldOpen } from '../net/cidr';
-import { buildNfsGraph, matchClientEgressToMountTarget, type NfsGraph } from '../net/nfs-paths';
+import {
+  buildNfsGraph,
+  matchClientEgressToMountTarget,
+  mountTargetAddressOf,
+  type NfsGraph,
+  sharedAddressFamilies,
+} from '../net/nfs-paths';
 import { coversNfs } from '../net/protocol';
 import { booleanParam, parseRuleParameters } from '../params';
 import { isMountTargetInterface } from '../topology-index';
@@ -22,35 +28,66 @@ export interface EgressParameters {
 const ADVICE =
   "Add an outbound rule for tcp 2049 to the mount targets' security group on one of the client's groups.";
 const SCOPE_ADVICE = "Scope outbound NFS to the mount targets' security group.";
+// EFS fixes a mount target's IpAddressType when it is created (EFS API Reference, CreateMountTarget).
+const FAMILY_ADVICE =
+  'Create dual-stack mount targets (the IP address type is fixed at creation), or give the client an address of their family.';
 
-/** Findings against one client interface; empty when it reaches every file system that admits it. */
+export interface EgressIssues {
+  /** Empty when the client reaches every file system that admits it (and, if asked, egress is scoped). */
+  readonly findings: string[];
+  /**
+   * What the advice should address: 'egress' when some file system is unreachable through the client's
+   * outbound rules; else 'family' when some shares no address family with it; else 'scope'.
+   */
+  readonly cause: 'egress' | 'family' | 'scope';
+}
+
+/** Findings against one client interface. */
 export function findEgressIssues(
   graph: NfsGraph,
   client: NetworkInterface,
   params: EgressParameters,
-): string[] {
+): EgressIssues {
   const { index } = graph;
   const findings: string[] = [];
+  let egressFindings = 0;
+  let familyFindings = 0;
   const byFs = graph.admittedBy.get(client.networkInterfaceId);
   const missing = client.groupIds.filter((groupId) => !index.groupsById.has(groupId));
   for (const fsId of [...(byFs?.keys() ?? [])].sort()) {
     const mountTargets = byFs?.get(fsId) ?? [];
     const unresolved = new Set<string>();
+    // Mount targets the client shares an address family with, by the address it would send to
+    // (IPv4 preferred), and those it cannot send a single packet to.
+    const targets: string[] = [];
+    const foreign: MountTarget[] = [];
     let reached = false;
     for (const mt of mountTargets) {
+      const family = sharedAddressFamilies(client, mt)[0];
+      if (!family) {
+        foreign.push(mt);
+        continue;
+      }
       const match = matchClientEgressToMountTarget(index, client, mt);
       if (match.allowed) {
         reached = true;
         break;
       }
+      targets.push(mountTargetAddressOf(mt, family) ?? mt.mountTargetId);
       for (const peer of match.unresolved) unresolved.add(`${peer.groupId} -> ${peer.reference}`);
     }
     if (reached) continue;
-    const targets = mountTargets.map((mt) => mt.ipAddress).join(', ');
-    let finding = `egress of ${client.groupIds.join(', ') || 'no groups'} does not allow tcp 2049 to ${fsId} (${targets})`;
-    if (unresolved.size) finding += `; prefix lists cannot be resolved: ${[...unresolved].join(', ')}`;
-    if (missing.length) finding += `; groups cannot be resolved: ${missing.join(', ')}`;
-    findings.push(finding);
+    if (targets.length) {
+      let finding = `egress of ${client.groupIds.join(', ') || 'no groups'} does not allow tcp 2049 to ${fsId} (${targets.join(', ')})`;
+      if (unresolved.size) finding += `; prefix lists cannot be resolved: ${[...unresolved].join(', ')}`;
+      if (missing.length) finding += `; groups cannot be resolved: ${missing.join(', ')}`;
+      egressFindings++;
+      findings.push(finding);
+    }
+    if (foreign.length) {
+      familyFindings++;
+      findings.push(describeNoSharedFamily(client, fsId, foreign));
+    }
   }
   if (params.requireScopedEgress) {
     if (missing.length)
@@ -77,7 +114,30 @@ export function findEgressIssues(
       }
     }
   }
-  return findings;
+  return { findings, cause: egressFindings ? 'egress' : familyFindings ? 'family' : 'scope' };
+}
+
+/** 'IPv4-only', 'IPv6-only' or 'dual-stack'. */
+function describeStack(hasIpv4: boolean, hasIpv6: boolean): string {
+  return hasIpv4 && hasIpv6 ? 'dual-stack' : hasIpv4 ? 'IPv4-only' : 'IPv6-only';
+}
+
+/**
+ * The client has no address of any family these mount targets have (it is IPv6-only and they IPv4-only,
+ * or the reverse): no security-group or ACL rule can make them reachable.
+ */
+function describeNoSharedFamily(client: NetworkInterface, fsId: string, mountTargets: MountTarget[]): string {
+  const clientStack = describeStack(client.primaryPrivateIp !== undefined, client.ipv6Addresses.length > 0);
+  // Grouped by stack: 'fsmt-a, fsmt-b are IPv4-only' (they all lack the client's only family).
+  const byStack = new Map<string, string[]>();
+  for (const mt of mountTargets) {
+    const stack = describeStack(mt.ipAddress !== undefined, mt.ipv6Address !== undefined);
+    byStack.set(stack, [...(byStack.get(stack) ?? []), mt.mountTargetId]);
+  }
+  const parts = [...byStack].map(
+    ([stack, ids]) => `${ids.join(', ')} ${ids.length > 1 ? 'are' : 'is'} ${stack}`,
+  );
+  return `no common address family with ${fsId}: the client is ${clientStack} and ${parts.join(', ')}`;
 }
 
 export function evaluateEgress(
@@ -108,18 +168,11 @@ export function evaluateEgress(
       );
       continue;
     }
-    const findings = findEgressIssues(graph, client, params);
-    const onlyScope = findings.every(
-      (finding) => finding.includes('outbound NFS to') || finding.startsWith('cannot check'),
-    );
+    const { findings, cause } = findEgressIssues(graph, client, params);
+    const advice = cause === 'egress' ? ADVICE : cause === 'family' ? FAMILY_ADVICE : SCOPE_ADVICE;
     evaluations.push(
       findings.length
-        ? makeEvaluation(
-            RULE_ID,
-            ref,
-            'NON_COMPLIANT',
-            composeAnnotation(findings, onlyScope ? SCOPE_ADVICE : ADVICE),
-          )
+        ? makeEvaluation(RULE_ID, ref, 'NON_COMPLIANT', composeAnnotation(findings, advice))
         : makeEvaluation(RULE_ID, ref, 'COMPLIANT'),
     );
   }

@@ -41,6 +41,9 @@ export const ALLOW_ALL_ACL: readonly AclRule[] = [
   { rule: 100, egress: true, action: 'allow', protocol: '-1', cidr: '0.0.0.0/0' },
 ];
 
+/** The address families of an interface: IPv4 only, both, or IPv6 only. */
+export type AddressStack = 'ipv4' | 'dual' | 'ipv6';
+
 export class FakeAccount {
   private readonly snap: Snapshot;
   private ipCounter = 10;
@@ -62,11 +65,40 @@ export class FakeAccount {
     return this;
   }
 
-  subnet(subnetId: string, vpcId: string, cidr: string, az = `${this.region}a`): this {
+  /** Adds an associated IPv6 block (e.g. '2600:1f18:0:a00::/56') to a VPC. */
+  vpcIpv6(vpcId: string, cidr: string): this {
+    const vpc = this.snap.vpcs.find((v) => v.VpcId === vpcId);
+    if (!vpc) throw new Error(`no VPC ${vpcId}`);
+    vpc.Ipv6CidrBlockAssociationSet = [
+      ...(vpc.Ipv6CidrBlockAssociationSet ?? []),
+      { Ipv6CidrBlock: cidr, Ipv6CidrBlockState: { State: 'associated' } },
+    ];
+    return this;
+  }
+
+  /**
+   * A subnet. `cidr` null makes an IPv6-only subnet (its interfaces have no IPv4 address); `ipv6Cidr`
+   * (a /64 ending in '::/64') gives it an IPv6 block.
+   */
+  subnet(
+    subnetId: string,
+    vpcId: string,
+    cidr: string | null,
+    az = `${this.region}a`,
+    ipv6Cidr?: string,
+  ): this {
+    if (!cidr && !ipv6Cidr) throw new Error(`subnet ${subnetId}: give an IPv4 or IPv6 block`);
     this.snap.subnets.push({
       SubnetId: subnetId,
       VpcId: vpcId,
-      CidrBlock: cidr,
+      ...(cidr ? { CidrBlock: cidr } : { Ipv6Native: true }),
+      ...(ipv6Cidr
+        ? {
+            Ipv6CidrBlockAssociationSet: [
+              { Ipv6CidrBlock: ipv6Cidr, Ipv6CidrBlockState: { State: 'associated' } },
+            ],
+          }
+        : {}),
       AvailabilityZone: az,
       OwnerId: this.accountId,
     });
@@ -147,20 +179,35 @@ export class FakeAccount {
 
   /** A private IP in the subnet (its /24 prefix plus a counter). */
   nextIp(subnetId: string): string {
-    const base = (this.subnetOf(subnetId).CidrBlock ?? '').split('/')[0]?.split('.') ?? [];
+    const block = this.subnetOf(subnetId).CidrBlock;
+    if (!block) throw new Error(`subnet ${subnetId} is IPv6-only: it has no IPv4 address to give`);
+    const base = block.split('/')[0]?.split('.') ?? [];
     this.ipCounter += 1;
     return `${base[0]}.${base[1]}.${base[2]}.${(this.ipCounter % 250) + 4}`;
   }
 
+  /** An IPv6 address in the subnet's /64 block (its prefix plus a counter). */
+  nextIpv6(subnetId: string): string {
+    const block = this.subnetOf(subnetId).Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock;
+    if (!block?.endsWith('::/64')) throw new Error(`subnet ${subnetId} has no IPv6 block ending in ::/64`);
+    this.ipCounter += 1;
+    return `${block.slice(0, -'/64'.length)}${((this.ipCounter % 250) + 4).toString(16)}`;
+  }
+
+  /**
+   * An interface. `stack` says which address families it has: by default IPv4 only, or IPv6 only in an
+   * IPv6-only subnet (no PrivateIpAddress at all, as EC2 reports such interfaces).
+   */
   eni(
     eniId: string,
     subnetId: string,
     groupIds: readonly string[],
-    extra: Partial<NetworkInterface> & { ip?: string } = {},
+    extra: Partial<NetworkInterface> & { ip?: string; ipv6?: string; stack?: AddressStack } = {},
   ): this {
     const subnet = this.subnetOf(subnetId);
-    const { ip, ...rest } = extra;
-    const address = ip ?? this.nextIp(subnetId);
+    const { ip, ipv6, stack = subnet.CidrBlock ? 'ipv4' : 'ipv6', ...rest } = extra;
+    const address = stack === 'ipv6' ? undefined : (ip ?? this.nextIp(subnetId));
+    const address6 = stack === 'ipv4' ? undefined : (ipv6 ?? this.nextIpv6(subnetId));
     this.snap.networkInterfaces.push({
       NetworkInterfaceId: eniId,
       SubnetId: subnetId,
@@ -171,8 +218,10 @@ export class FakeAccount {
       RequesterManaged: false,
       Description: '',
       Status: 'in-use',
-      PrivateIpAddress: address,
-      PrivateIpAddresses: [{ PrivateIpAddress: address, Primary: true }],
+      ...(address
+        ? { PrivateIpAddress: address, PrivateIpAddresses: [{ PrivateIpAddress: address, Primary: true }] }
+        : { PrivateIpAddresses: [] }),
+      ...(address6 ? { Ipv6Addresses: [{ Ipv6Address: address6, IsPrimaryIpv6: true }] } : {}),
       Groups: groupIds.map((id) => ({ GroupId: id, GroupName: id })),
       Attachment: { InstanceId: `i-${eniId.slice(4)}`, Status: 'attached' },
       ...rest,
@@ -208,7 +257,8 @@ export class FakeAccount {
 
   /**
    * A mount target and its interface, as EFS creates them. `style: 'moto'` makes the interface as moto
-   * does: plain type, not requester-managed, no description, not attached.
+   * does: plain type, not requester-managed, no description, not attached. `ipAddressType` is
+   * CreateMountTarget's: an IPV6_ONLY mount target has no IpAddress, a DUAL_STACK one has both.
    */
   mountTarget(
     fsId: string,
@@ -216,14 +266,19 @@ export class FakeAccount {
     subnetId: string,
     groupIds: readonly string[],
     style: 'aws' | 'moto' = 'aws',
+    ipAddressType: 'IPV4_ONLY' | 'DUAL_STACK' | 'IPV6_ONLY' = 'IPV4_ONLY',
   ): this {
     const fs = this.snap.fileSystems.find((f) => f.FileSystemId === fsId);
     if (!fs) throw new Error(`no file system ${fsId}`);
     const subnet = this.subnetOf(subnetId);
     const eniId = `eni-${mtId.slice(5)}`;
-    const ip = this.nextIp(subnetId);
+    const ip = ipAddressType === 'IPV6_ONLY' ? undefined : this.nextIp(subnetId);
+    const ipv6 = ipAddressType === 'IPV4_ONLY' ? undefined : this.nextIpv6(subnetId);
+    const stack: AddressStack = !ipv6 ? 'ipv4' : ip ? 'dual' : 'ipv6';
     this.eni(eniId, subnetId, groupIds, {
-      ip,
+      ...(ip ? { ip } : {}),
+      ...(ipv6 ? { ipv6 } : {}),
+      stack,
       Attachment: undefined,
       ...(style === 'aws'
         ? {
@@ -241,7 +296,8 @@ export class FakeAccount {
       SubnetId: subnetId,
       VpcId: subnet.VpcId,
       LifeCycleState: 'available',
-      IpAddress: ip,
+      ...(ip ? { IpAddress: ip } : {}),
+      ...(ipv6 ? { Ipv6Address: ipv6 } : {}),
       NetworkInterfaceId: eniId,
       AvailabilityZoneName: subnet.AvailabilityZone,
       SecurityGroups: [...groupIds],
@@ -381,6 +437,86 @@ export function buildRichAccount(style: 'aws' | 'moto' = 'aws'): FakeAccount {
     PosixUser: { Uid: 1000, Gid: 1000 },
     RootDirectory: { Path: '/app' },
   });
+  return a;
+}
+
+const V6_ACL: readonly AclRule[] = [
+  // IPv6 NFS and replies within the VPC's IPv6 block; nothing for IPv4.
+  {
+    rule: 100,
+    egress: false,
+    action: 'allow',
+    protocol: '6',
+    cidr: '2600:1f18:0:a00::/56',
+    ports: [2049, 2049],
+  },
+  {
+    rule: 100,
+    egress: true,
+    action: 'allow',
+    protocol: '6',
+    cidr: '2600:1f18:0:a00::/56',
+    ports: [32768, 60999],
+  },
+  {
+    rule: 110,
+    egress: true,
+    action: 'allow',
+    protocol: '6',
+    cidr: '2600:1f18:0:a00::/56',
+    ports: [2049, 2049],
+  },
+  {
+    rule: 110,
+    egress: false,
+    action: 'allow',
+    protocol: '6',
+    cidr: '2600:1f18:0:a00::/56',
+    ports: [32768, 60999],
+  },
+];
+
+/**
+ * Adds IPv6 to buildRichAccount's vpc-0a: IPv6-only and dual-stack subnets, IPv6-only and dual-stack
+ * clients, an IPV6_ONLY and a DUAL_STACK mount target, and clients admitted by mount targets they share
+ * no address family with (an IPv6-only client of fs-0001's IPv4-only mount targets, an IPv4-only client
+ * of the IPV6_ONLY one).
+ */
+export function addIpv6Resources(account: FakeAccount, style: 'aws' | 'moto' = 'aws'): FakeAccount {
+  const a = account.vpcIpv6('vpc-0a', '2600:1f18:0:a00::/56');
+  a.subnet('subnet-0v6app', 'vpc-0a', null, `${FAKE_REGION}a`, '2600:1f18:0:a01::/64')
+    .subnet('subnet-0v6data', 'vpc-0a', null, `${FAKE_REGION}b`, '2600:1f18:0:a02::/64')
+    .subnet('subnet-0dual', 'vpc-0a', '10.0.50.0/24', `${FAKE_REGION}c`, '2600:1f18:0:a03::/64');
+  // The IPv6-only subnets share an IPv6-only ACL; the dual-stack subnet's ACL allows all IPv4 and no
+  // IPv6, so IPv6 NFS through it is blocked.
+  a.acl('acl-0v6', 'vpc-0a', ['subnet-0v6app', 'subnet-0v6data'], V6_ACL).acl(
+    'acl-0dual',
+    'vpc-0a',
+    ['subnet-0dual'],
+    ALLOW_ALL_ACL,
+  );
+  a.group('sg-0mt7', 'vpc-0a', { ingress: [nfs(fromGroup('sg-0c6')), nfs(fromGroup('sg-0c1'))] })
+    .group('sg-0c6', 'vpc-0a', { egress: [nfs(fromCidr('2600:1f18:0:a00::/56'))] })
+    // Reaches fs-0008's IPV6_ONLY mount target only by an IPv4 block: never.
+    .group('sg-0c7', 'vpc-0a', { egress: [nfs(fromGroup('sg-0mt7')), nfs(fromCidr('10.0.0.0/16'))] });
+  a.group('sg-0mt1v6', 'vpc-0a', { ingress: [nfs(fromGroup('sg-0c7')), nfs(fromGroup('sg-0c1'))] });
+  a.fileSystem('fs-0007')
+    .mountTarget('fs-0007', 'fsmt-0007a', 'subnet-0v6data', ['sg-0mt7'], style, 'IPV6_ONLY')
+    .mountTarget('fs-0007', 'fsmt-0007b', 'subnet-0dual', ['sg-0mt7'], style, 'DUAL_STACK');
+  a.fileSystem('fs-0008').mountTarget(
+    'fs-0008',
+    'fsmt-0008a',
+    'subnet-0v6data',
+    ['sg-0mt1v6'],
+    style,
+    'IPV6_ONLY',
+  );
+  a.eni('eni-0v6c6', 'subnet-0v6app', ['sg-0c6'])
+    .eni('eni-0v6c7', 'subnet-0v6app', ['sg-0c7'])
+    // An IPv6-only client of sg-0mt1, whose mount targets (fs-0001) are IPv4-only: no common family.
+    .eni('eni-0v6c2', 'subnet-0v6app', ['sg-0c2'])
+    .eni('eni-0dualc6', 'subnet-0dual', ['sg-0c6'], { stack: 'dual' })
+    .eni('eni-0dualc7', 'subnet-0dual', ['sg-0c7'], { stack: 'dual' });
   return a;
 }
 

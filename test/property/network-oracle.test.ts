@@ -29,6 +29,15 @@ const GROUPS = ['sg-0', 'sg-1', 'sg-2', 'sg-3'];
 const v4 = (s: number, host: number) => `10.0.${s}.${host}`;
 const v6 = (s: number, host: number) => `2600:1f18:0:${s}::${host}`;
 
+/**
+ * Which address families an interface or mount target has: an IPv6-only subnet gives interfaces no
+ * IPv4 address, and EFS mount targets are IPV4_ONLY, DUAL_STACK or IPV6_ONLY.
+ */
+type Stack = 'v4' | 'dual' | 'v6';
+const stackArb = fc.constantFrom<Stack>('v4', 'dual', 'v6');
+const hasV4 = (stack: Stack) => stack !== 'v6';
+const hasV6 = (stack: Stack) => stack !== 'v4';
+
 const CIDR_POOL = [
   '0.0.0.0/0',
   '::/0',
@@ -170,7 +179,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
       fc.array(fc.constantFrom(...CIDR_POOL), { minLength: 1, maxLength: 3 }),
     ),
     clients: fc.array(
-      fc.record({ subnet: fc.constantFrom(...SUBNETS), groups: groupIdsArb, hasV6: fc.boolean() }),
+      fc.record({ subnet: fc.constantFrom(...SUBNETS), groups: groupIdsArb, stack: stackArb }),
       { minLength: 1, maxLength: 4 },
     ),
     mountTargets: fc.array(
@@ -178,7 +187,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
         fs: fc.constantFrom('fs-0', 'fs-1'),
         subnet: fc.constantFrom(...SUBNETS),
         groups: groupIdsArb,
-        hasV6: fc.boolean(),
+        stack: stackArb,
       }),
       { minLength: 1, maxLength: 3 },
     ),
@@ -203,9 +212,9 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
       interfaceType: 'interface',
       requesterManaged: false,
       description: '',
-      primaryPrivateIp: v4(client.subnet, 10 + i),
-      privateIpAddresses: [v4(client.subnet, 10 + i)],
-      ipv6Addresses: client.hasV6 ? [v6(client.subnet, 10 + i)] : [],
+      ...(hasV4(client.stack) ? { primaryPrivateIp: v4(client.subnet, 10 + i) } : {}),
+      privateIpAddresses: hasV4(client.stack) ? [v4(client.subnet, 10 + i)] : [],
+      ipv6Addresses: hasV6(client.stack) ? [v6(client.subnet, 10 + i)] : [],
       groupIds: client.groups,
     }));
     const mountTargets: MountTarget[] = raw.mountTargets.map((mt, i) => ({
@@ -215,8 +224,8 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
       subnetId: `subnet-${mt.subnet}`,
       vpcId: 'vpc-1',
       availabilityZone: 'eu-west-1a',
-      ipAddress: v4(mt.subnet, 100 + i),
-      ...(mt.hasV6 ? { ipv6Address: v6(mt.subnet, 100 + i) } : {}),
+      ...(hasV4(mt.stack) ? { ipAddress: v4(mt.subnet, 100 + i) } : {}),
+      ...(hasV6(mt.stack) ? { ipv6Address: v6(mt.subnet, 100 + i) } : {}),
       networkInterfaceId: `eni-mt-${i}`,
       securityGroupIds: mt.groups,
       lifeCycleState: 'available',
@@ -231,8 +240,8 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
         interfaceType: 'efs',
         requesterManaged: true,
         description: `EFS mount target for ${mt.fileSystemId} (${mt.mountTargetId})`,
-        primaryPrivateIp: mt.ipAddress,
-        privateIpAddresses: [mt.ipAddress],
+        ...(mt.ipAddress ? { primaryPrivateIp: mt.ipAddress } : {}),
+        privateIpAddresses: mt.ipAddress ? [mt.ipAddress] : [],
         ipv6Addresses: mt.ipv6Address ? [mt.ipv6Address] : [],
         groupIds: mt.securityGroupIds,
       });
@@ -348,9 +357,18 @@ function oracleEgressAllows(
   return false;
 }
 
-/** The mount target's addresses the client can send to: IPv6 only when the client has an IPv6 address. */
-function mtAddresses(mt: MountTarget, client: NetworkInterface): string[] {
-  return mt.ipv6Address && client.ipv6Addresses.length > 0 ? [mt.ipAddress, mt.ipv6Address] : [mt.ipAddress];
+/**
+ * The (client address, mount-target address) packets the client can send, preferred first: a packet
+ * needs a source and a destination of one family, so only families both ends have an address of
+ * count, IPv4 before IPv6.
+ */
+function oraclePackets(mt: MountTarget, client: NetworkInterface): { from: string; to: string }[] {
+  const packets: { from: string; to: string }[] = [];
+  const clientV4 = client.privateIpAddresses[0];
+  const clientV6 = client.ipv6Addresses[0];
+  if (clientV4 && mt.ipAddress) packets.push({ from: clientV4, to: mt.ipAddress });
+  if (clientV6 && mt.ipv6Address) packets.push({ from: clientV6, to: mt.ipv6Address });
+  return packets;
 }
 
 function oracleEgressVerdict(
@@ -364,7 +382,7 @@ function oracleEgressVerdict(
   for (const fsId of new Set(admitting.map((mt) => mt.fileSystemId))) {
     const reached = admitting
       .filter((mt) => mt.fileSystemId === fsId)
-      .some((mt) => mtAddresses(mt, eni).some((address) => oracleEgressAllows(t, eni, mt, address)));
+      .some((mt) => oraclePackets(mt, eni).some((packet) => oracleEgressAllows(t, eni, mt, packet.to)));
     if (!reached) return 'NON_COMPLIANT';
   }
   if (requireScopedEgress) {
@@ -398,7 +416,11 @@ function oracleAclAllows(acl: NetworkAcl, egress: boolean, peerAddress: string, 
   return false;
 }
 
-function oracleAclVerdicts(t: Topology, clientPorts: PortRange): Map<string, ComplianceType> {
+function oracleAclVerdicts(
+  t: Topology,
+  clientPorts: PortRange,
+  stats = { ipv6Pairs: 0 },
+): Map<string, ComplianceType> {
   const aclOf = (subnetId: string) => t.networkAcls.find((acl) => acl.subnetIds.includes(subnetId));
   const onPath = new Set<string>();
   const blocked = new Set<string>();
@@ -413,21 +435,12 @@ function oracleAclVerdicts(t: Topology, clientPorts: PortRange): Map<string, Com
     if (isMountTargetEni(t, client)) continue;
     for (const mt of t.mountTargets) {
       if (!oracleAdmits(t, mt, client) || client.subnetId === mt.subnetId) continue;
-      let clientAddress: string;
-      let mtAddress: string;
-      if (oracleEgressAllows(t, client, mt, mt.ipAddress)) {
-        clientAddress = client.primaryPrivateIp;
-        mtAddress = mt.ipAddress;
-      } else if (
-        mt.ipv6Address &&
-        client.ipv6Addresses[0] &&
-        oracleEgressAllows(t, client, mt, mt.ipv6Address)
-      ) {
-        clientAddress = client.ipv6Addresses[0];
-        mtAddress = mt.ipv6Address;
-      } else {
-        continue;
-      }
+      // The first packet the client's egress lets out carries the NFS traffic; none means no pair.
+      const packet = oraclePackets(mt, client).find((p) => oracleEgressAllows(t, client, mt, p.to));
+      if (!packet) continue;
+      const clientAddress = packet.from;
+      const mtAddress = packet.to;
+      if (mtAddress.includes(':') && (aclOf(client.subnetId) || aclOf(mt.subnetId))) stats.ipv6Pairs++;
       const clientAcl = aclOf(client.subnetId);
       const mtAcl = aclOf(mt.subnetId);
       judge(clientAcl, true, mtAddress, [2049]);
@@ -455,6 +468,12 @@ const RUNS = 3000;
 describe('network rules agree with a packet-level oracle', () => {
   it(`efs-client-nfs-egress (${RUNS} topologies)`, () => {
     const seen: Record<ComplianceType, number> = { COMPLIANT: 0, NON_COMPLIANT: 0, NOT_APPLICABLE: 0 };
+    const ipv6OnlySeen: Record<ComplianceType, number> = {
+      COMPLIANT: 0,
+      NON_COMPLIANT: 0,
+      NOT_APPLICABLE: 0,
+    };
+    let noCommonFamily = 0;
     fc.assert(
       fc.property(scenarioArb, ({ topology, requireScopedEgress }) => {
         const evaluations = efsClientNfsEgress.evaluate(topology, { kind: 'all' }, { requireScopedEgress });
@@ -467,6 +486,11 @@ describe('network rules agree with a packet-level oracle', () => {
             verdict: oracleEgressVerdict(topology, eni, requireScopedEgress),
           });
           seen[evaluation.complianceType]++;
+          if (eni.privateIpAddresses.length === 0 && !isMountTargetEni(topology, eni)) {
+            ipv6OnlySeen[evaluation.complianceType]++;
+            const admitting = topology.mountTargets.filter((mt) => oracleAdmits(topology, mt, eni));
+            if (admitting.some((mt) => oraclePackets(mt, eni).length === 0)) noCommonFamily++;
+          }
         }
       }),
       { numRuns: RUNS, seed: 20240611 },
@@ -475,10 +499,15 @@ describe('network rules agree with a packet-level oracle', () => {
     expect(seen.COMPLIANT).toBeGreaterThan(500);
     expect(seen.NON_COMPLIANT).toBeGreaterThan(500);
     expect(seen.NOT_APPLICABLE).toBeGreaterThan(500);
+    // IPv6-only clients, reachable or not, and clients admitted by mount targets they share no family with.
+    expect(ipv6OnlySeen.COMPLIANT).toBeGreaterThan(100);
+    expect(ipv6OnlySeen.NON_COMPLIANT).toBeGreaterThan(100);
+    expect(noCommonFamily).toBeGreaterThan(100);
   });
 
   it(`efs-nfs-network-acl (${RUNS} topologies)`, () => {
     const seen: Record<ComplianceType, number> = { COMPLIANT: 0, NON_COMPLIANT: 0, NOT_APPLICABLE: 0 };
+    const stats = { ipv6Pairs: 0 };
     fc.assert(
       fc.property(scenarioArb, ({ topology, clientPortRange }) => {
         const evaluations = efsNfsNetworkAcl.evaluate(
@@ -488,7 +517,7 @@ describe('network rules agree with a packet-level oracle', () => {
             clientPortRange: `${clientPortRange.from}-${clientPortRange.to}`,
           },
         );
-        const expected = oracleAclVerdicts(topology, clientPortRange);
+        const expected = oracleAclVerdicts(topology, clientPortRange, stats);
         expect(new Map(evaluations.map((e) => [e.resourceId, e.complianceType]))).toEqual(expected);
         for (const evaluation of evaluations) seen[evaluation.complianceType]++;
       }),
@@ -497,5 +526,7 @@ describe('network rules agree with a packet-level oracle', () => {
     expect(seen.COMPLIANT).toBeGreaterThan(200);
     expect(seen.NON_COMPLIANT).toBeGreaterThan(200);
     expect(seen.NOT_APPLICABLE).toBeGreaterThan(200);
+    // Pairs whose NFS travels over IPv6, judged against at least one ACL.
+    expect(stats.ipv6Pairs).toBeGreaterThan(200);
   });
 });

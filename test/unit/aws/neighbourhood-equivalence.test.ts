@@ -10,7 +10,7 @@ import { normaliseSnapshot } from '../../../aws/normalise';
 import type { Snapshot } from '../../../aws/snapshot';
 import { ALL, type Evaluation, type ResourceRef, type Topology } from '../../../core/model';
 import { getRule } from '../../../core/rules';
-import { buildRichAccount, FakeAccount, fromGroup, nfs } from '../../helpers/fake-account';
+import { addIpv6Resources, buildRichAccount, FakeAccount, fromGroup, nfs } from '../../helpers/fake-account';
 import { type FakeAws, installFakeAws } from '../../helpers/fake-aws';
 
 const NETWORK_RULES = ['efs-mount-target-nfs-ingress', 'efs-client-nfs-egress', 'efs-nfs-network-acl'];
@@ -137,6 +137,16 @@ describeEquivalence(
       .setInterfaceGroups('eni-0c3a', ['sg-0c2', 'sg-0c4'])
       .snapshot(),
   false,
+);
+describeEquivalence(
+  'rich account with IPv6-only and dual-stack clients and mount targets',
+  () => addIpv6Resources(buildRichAccount('aws')).snapshot(),
+  false,
+);
+describeEquivalence(
+  'rich account with IPv6-only and dual-stack resources (moto-shaped mount-target interfaces)',
+  () => addIpv6Resources(buildRichAccount('moto'), 'moto').snapshot(),
+  true,
 );
 describeEquivalence(
   'demo account (demo/demo-snapshot.json, recorded from moto)',

@@ -235,6 +235,121 @@ describe('normaliseSnapshot', () => {
     });
   });
 
+  it('normalises an interface of an IPv6-only subnet: no primary IPv4 address, its IPv6 addresses kept', () => {
+    const topology = normaliseSnapshot(
+      snapshot({
+        networkInterfaces: [
+          {
+            NetworkInterfaceId: 'eni-v6',
+            SubnetId: 'subnet-v6',
+            VpcId: 'vpc-1',
+            OwnerId: ACCOUNT,
+            PrivateIpAddresses: [],
+            Ipv6Addresses: [{ Ipv6Address: '2001:db8:0:1::5' }, { Ipv6Address: '2001:db8:0:1::6' }],
+            Groups: [{ GroupId: 'sg-a' }],
+          },
+        ],
+      }),
+    );
+    const eni = topology.networkInterfaces[0];
+    expect(eni).toMatchObject({
+      networkInterfaceId: 'eni-v6',
+      privateIpAddresses: [],
+      ipv6Addresses: ['2001:db8:0:1::5', '2001:db8:0:1::6'],
+      groupIds: ['sg-a'],
+    });
+    expect(eni).not.toHaveProperty('primaryPrivateIp');
+  });
+
+  it('normalises IPV6_ONLY (no IpAddress) and DUAL_STACK mount targets', () => {
+    const mountTarget = (id: string, addresses: Record<string, string>) => ({
+      MountTargetId: id,
+      FileSystemId: 'fs-1',
+      OwnerId: ACCOUNT,
+      SubnetId: 'subnet-1',
+      VpcId: 'vpc-1',
+      NetworkInterfaceId: `eni-${id}`,
+      SecurityGroups: ['sg-mt'],
+      ...addresses,
+    });
+    const topology = normaliseSnapshot(
+      snapshot({
+        fileSystems: [
+          {
+            FileSystemId: 'fs-1',
+            FileSystemArn: 'arn:fs-1',
+            OwnerId: ACCOUNT,
+            Policy: null,
+            MountTargets: [
+              mountTarget('fsmt-1', { Ipv6Address: '2001:db8:0:1::4' }),
+              mountTarget('fsmt-2', {
+                IpAddress: '10.0.2.4',
+                Ipv6Address: '2001:db8:0:2::4',
+              }),
+            ],
+          },
+        ] as never,
+      }),
+    );
+    expect(topology.mountTargets[0]).toMatchObject({
+      mountTargetId: 'fsmt-1',
+      ipv6Address: '2001:db8:0:1::4',
+    });
+    expect(topology.mountTargets[0]).not.toHaveProperty('ipAddress');
+    expect(topology.mountTargets[1]).toMatchObject({ ipAddress: '10.0.2.4', ipv6Address: '2001:db8:0:2::4' });
+  });
+
+  it('still refuses an interface or mount target with no address of either family, naming it', () => {
+    const eni = snapshot({
+      networkInterfaces: [
+        { NetworkInterfaceId: 'eni-bare', SubnetId: 'subnet-1', VpcId: 'vpc-1', OwnerId: ACCOUNT },
+      ],
+    });
+    expect(() => normaliseSnapshot(eni)).toThrow(SnapshotError);
+    expect(() => normaliseSnapshot(eni)).toThrow(
+      'network interface eni-bare: missing PrivateIpAddress or Ipv6Addresses (it has no address)',
+    );
+    const mt = snapshot({
+      fileSystems: [
+        {
+          FileSystemId: 'fs-1',
+          FileSystemArn: 'arn:fs-1',
+          OwnerId: ACCOUNT,
+          MountTargets: [
+            {
+              MountTargetId: 'fsmt-bare',
+              FileSystemId: 'fs-1',
+              OwnerId: ACCOUNT,
+              SubnetId: 'subnet-1',
+              VpcId: 'vpc-1',
+              NetworkInterfaceId: 'eni-mt',
+              SecurityGroups: ['sg-mt'],
+            },
+          ],
+        },
+      ] as never,
+    });
+    expect(() => normaliseSnapshot(mt)).toThrow(
+      'mount target fsmt-bare: missing IpAddress or Ipv6Address (it has no address)',
+    );
+  });
+
+  it('still refuses IPv4 addresses of which none is marked primary', () => {
+    const eni = snapshot({
+      networkInterfaces: [
+        {
+          NetworkInterfaceId: 'eni-1',
+          SubnetId: 'subnet-1',
+          VpcId: 'vpc-1',
+          OwnerId: ACCOUNT,
+          PrivateIpAddresses: [{ PrivateIpAddress: '10.0.0.9', Primary: false }],
+          Ipv6Addresses: [{ Ipv6Address: '2001:db8::5' }],
+        },
+      ],
+    });
+    expect(() => normaliseSnapshot(eni)).toThrow('network interface eni-1: missing PrivateIpAddress');
+  });
+
   it('names the resource when a shape is bad', () => {
     const bad = snapshot({
       securityGroups: [
@@ -255,6 +370,31 @@ describe('parseSnapshot', () => {
       vpcs: [{ VpcId: 'vpc-1', OwnerId: ACCOUNT, Tags: [{ Key: 'a' }] }],
     });
     expect(parsed.vpcs[0]).toEqual({ VpcId: 'vpc-1', OwnerId: ACCOUNT, Tags: [{ Key: 'a' }] });
+  });
+
+  it('accepts an IPV6_ONLY mount target, which has no IpAddress', () => {
+    const parsed = parseSnapshot({
+      ...snapshot(),
+      fileSystems: [
+        {
+          FileSystemId: 'fs-1',
+          FileSystemArn: 'arn:fs-1',
+          OwnerId: ACCOUNT,
+          MountTargets: [
+            {
+              MountTargetId: 'fsmt-1',
+              FileSystemId: 'fs-1',
+              OwnerId: ACCOUNT,
+              SubnetId: 'subnet-1',
+              Ipv6Address: '2001:db8::4',
+              NetworkInterfaceId: 'eni-mt',
+              SecurityGroups: ['sg-mt'],
+            },
+          ],
+        },
+      ],
+    });
+    expect(parsed.fileSystems[0]?.MountTargets[0]?.Ipv6Address).toBe('2001:db8::4');
   });
 
   it.each([

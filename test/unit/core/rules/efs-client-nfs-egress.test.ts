@@ -121,6 +121,145 @@ describe('efs-client-nfs-egress', () => {
     expect(verdictOf(dualStack).complianceType).toBe('COMPLIANT');
   });
 
+  describe('IPv6-only clients and mount targets', () => {
+    const V6_CLIENT = '2600:1f18:aaaa:bb01::10';
+    const V6_MT = '2600:1f18:aaaa:bb02::10';
+    const v6OnlyClient = { subnet: 'subnet-a', ipv6: V6_CLIENT, groups: ['sg-client'] };
+    const dualStackClient = { ...v6OnlyClient, ip: '10.0.1.10' };
+    const dualStackMt = { fs: 'fs-1', subnet: 'subnet-b', ip: '10.0.2.10', ipv6: V6_MT, groups: ['sg-mt'] };
+    const v6OnlyMt = { fs: 'fs-1', subnet: 'subnet-b', ipv6: V6_MT, groups: ['sg-mt'] };
+
+    it.each([
+      [
+        'an IPv6-only client, dual-stack mount target, egress to its group',
+        v6OnlyClient,
+        dualStackMt,
+        tcp(2049, sgRef('sg-mt')),
+        'COMPLIANT',
+      ],
+      [
+        'an IPv6-only client, dual-stack mount target, egress to its IPv6 subnet',
+        v6OnlyClient,
+        dualStackMt,
+        tcp(2049, cidr('2600:1f18:aaaa:bb02::/64')),
+        'COMPLIANT',
+      ],
+      // The client has no IPv4 address: it cannot send to the mount target's IPv4 address.
+      [
+        'an IPv6-only client, dual-stack mount target, egress to its IPv4 subnet only',
+        v6OnlyClient,
+        dualStackMt,
+        tcp(2049, cidr('10.0.2.0/24')),
+        'NON_COMPLIANT',
+      ],
+      [
+        'a dual-stack client, IPv6-only mount target, egress to its group',
+        dualStackClient,
+        v6OnlyMt,
+        tcp(2049, sgRef('sg-mt')),
+        'COMPLIANT',
+      ],
+      [
+        'a dual-stack client, IPv6-only mount target, egress to ::/0',
+        dualStackClient,
+        v6OnlyMt,
+        tcp(2049, cidr('::/0')),
+        'COMPLIANT',
+      ],
+      [
+        'a dual-stack client, IPv6-only mount target, egress to 0.0.0.0/0 only',
+        dualStackClient,
+        v6OnlyMt,
+        tcp(2049, cidr('0.0.0.0/0')),
+        'NON_COMPLIANT',
+      ],
+      [
+        'an IPv6-only client and mount target, all egress',
+        v6OnlyClient,
+        v6OnlyMt,
+        allTraffic(cidr('::/0')),
+        'COMPLIANT',
+      ],
+    ] as const)('%s -> %s', (_label, client, mt, egress, expected) => {
+      const builder = standardNfs()
+        .networkInterface('eni-client', client)
+        .mountTarget('fsmt-b', mt)
+        .securityGroup('sg-client', { egress: [egress] });
+      const evaluation = verdictOf(builder);
+      expect(evaluation.complianceType).toBe(expected);
+      if (expected === 'NON_COMPLIANT') {
+        // Named by the address the client could use: IPv6 when that is the only family both have.
+        expect(evaluation.annotation).toContain(`does not allow tcp 2049 to fs-1 (${V6_MT})`);
+      }
+    });
+
+    it('judges an IPv6-only client admitted by an IPv4-only mount target unreachable: no common family', () => {
+      // Even egress to the mount target's own group cannot help: there is no address to send to.
+      const builder = standardNfs()
+        .networkInterface('eni-client', v6OnlyClient)
+        .securityGroup('sg-client', { egress: [tcp(2049, sgRef('sg-mt')), allTraffic(cidr('0.0.0.0/0'))] });
+      const evaluation = verdictOf(builder);
+      expect(evaluation.complianceType).toBe('NON_COMPLIANT');
+      expect(evaluation.annotation).toBe(
+        'no common address family with fs-1: the client is IPv6-only and fsmt-b is IPv4-only. ' +
+          'Create dual-stack mount targets (the IP address type is fixed at creation), or give the client an address of their family.',
+      );
+      // Scope findings join the family finding; the advice still addresses the family.
+      const strict = verdictOf(builder, { requireScopedEgress: true });
+      expect(strict.annotation).toBe(
+        'no common address family with fs-1: the client is IPv6-only and fsmt-b is IPv4-only; ' +
+          'sg-client allows outbound NFS to 0.0.0.0/0. ' +
+          'Create dual-stack mount targets (the IP address type is fixed at creation), or give the client an address of their family.',
+      );
+    });
+
+    it('names every mount target of the file system that shares no family with the client', () => {
+      const builder = standardNfs()
+        .subnet('subnet-c', 'vpc-1', '10.0.3.0/24')
+        .mountTarget('fsmt-c', { fs: 'fs-1', subnet: 'subnet-c', ip: '10.0.3.10', groups: ['sg-mt'] })
+        .networkInterface('eni-client', v6OnlyClient);
+      expect(verdictOf(builder).annotation).toContain(
+        'no common address family with fs-1: the client is IPv6-only and fsmt-b, fsmt-c are IPv4-only.',
+      );
+    });
+
+    it('judges an IPv4-only client admitted by an IPv6-only mount target unreachable: no common family', () => {
+      const builder = standardNfs()
+        .mountTarget('fsmt-b', v6OnlyMt)
+        .securityGroup('sg-client', { egress: [allTraffic(cidr('0.0.0.0/0')), allTraffic(cidr('::/0'))] });
+      const evaluation = verdictOf(builder);
+      expect(evaluation.complianceType).toBe('NON_COMPLIANT');
+      expect(evaluation.annotation).toContain(
+        'no common address family with fs-1: the client is IPv4-only and fsmt-b is IPv6-only',
+      );
+    });
+
+    it('is reached through another mount target of the file system that shares a family', () => {
+      const builder = standardNfs()
+        .subnet('subnet-c', 'vpc-1', ['10.0.3.0/24', '2600:1f18:aaaa:bb03::/64'])
+        .networkInterface('eni-client', v6OnlyClient)
+        .mountTarget('fsmt-c', {
+          fs: 'fs-1',
+          subnet: 'subnet-c',
+          ipv6: '2600:1f18:aaaa:bb03::10',
+          groups: ['sg-mt'],
+        });
+      expect(verdictOf(builder).complianceType).toBe('COMPLIANT');
+      // Blocking egress to fsmt-c leaves both reasons in the annotation.
+      const blocked = verdictOf(
+        builder.securityGroup('sg-client', { egress: [tcp(2049, cidr('10.0.0.0/16'))] }),
+      );
+      expect(blocked.complianceType).toBe('NON_COMPLIANT');
+      expect(blocked.annotation).toContain(
+        'egress of sg-client does not allow tcp 2049 to fs-1 (2600:1f18:aaaa:bb03::10); ' +
+          'no common address family with fs-1: the client is IPv6-only and fsmt-b is IPv4-only.',
+      );
+      expect(blocked.annotation).toContain(
+        "Add an outbound rule for tcp 2049 to the mount targets' security group",
+      );
+    });
+  });
+
   it('needs one reachable mount target per file system and names each unreachable file system', () => {
     const builder = standardNfs()
       .subnet('subnet-c', 'vpc-1', '10.0.3.0/24')

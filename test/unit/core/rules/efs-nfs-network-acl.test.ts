@@ -122,6 +122,73 @@ describe('efs-nfs-network-acl', () => {
     );
   });
 
+  describe('IPv6-only clients and mount targets', () => {
+    const V6_CLIENT = '2600:1f18:aaaa:bb01::10';
+    const V6_MT = '2600:1f18:aaaa:bb02::10';
+    const ipv4OnlyAcl = (aclId: string, subnet: string) =>
+      [
+        aclId,
+        { subnets: [subnet], entries: allowAllEntries().filter((e) => !e.cidr.includes(':')) },
+      ] as const;
+
+    it('judges an IPv6-only pair on the IPv6 entries, naming the IPv6 addresses', () => {
+      const builder = standardNfs()
+        .networkInterface('eni-client', { subnet: 'subnet-a', ipv6: V6_CLIENT, groups: ['sg-client'] })
+        .mountTarget('fsmt-b', { fs: 'fs-1', subnet: 'subnet-b', ipv6: V6_MT, groups: ['sg-mt'] });
+      const open = verdicts(builder);
+      expect(open['acl-a']?.complianceType).toBe('COMPLIANT');
+      expect(open['acl-b']?.complianceType).toBe('COMPLIANT');
+      const result = verdicts(builder.networkAcl(...ipv4OnlyAcl('acl-b', 'subnet-b')));
+      expect(result['acl-a']?.complianceType).toBe('COMPLIANT');
+      expect(result['acl-b']?.complianceType).toBe('NON_COMPLIANT');
+      expect(result['acl-b']?.annotation).toContain(
+        `rule * denies NFS inbound tcp 2049 from ${V6_CLIENT} for eni-client->fsmt-b`,
+      );
+    });
+
+    it('judges an IPv6-only client of a dual-stack mount target on IPv6, however its egress names the target', () => {
+      const builder = standardNfs()
+        .networkInterface('eni-client', { subnet: 'subnet-a', ipv6: V6_CLIENT, groups: ['sg-client'] })
+        .mountTarget('fsmt-b', {
+          fs: 'fs-1',
+          subnet: 'subnet-b',
+          ip: '10.0.2.10',
+          ipv6: V6_MT,
+          groups: ['sg-mt'],
+        })
+        .networkAcl(...ipv4OnlyAcl('acl-a', 'subnet-a'));
+      const result = verdicts(builder);
+      expect(result['acl-a']?.complianceType).toBe('NON_COMPLIANT');
+      expect(result['acl-a']?.annotation).toContain(`rule * denies NFS outbound tcp 2049 to ${V6_MT}`);
+      expect(result['acl-b']?.complianceType).toBe('COMPLIANT');
+    });
+
+    it('judges a dual-stack client of an IPv6-only mount target on IPv6', () => {
+      const builder = standardNfs()
+        .networkInterface('eni-client', {
+          subnet: 'subnet-a',
+          ip: '10.0.1.10',
+          ipv6: V6_CLIENT,
+          groups: ['sg-client'],
+        })
+        .mountTarget('fsmt-b', { fs: 'fs-1', subnet: 'subnet-b', ipv6: V6_MT, groups: ['sg-mt'] })
+        .networkAcl(...ipv4OnlyAcl('acl-b', 'subnet-b'));
+      const result = verdicts(builder);
+      expect(result['acl-b']?.complianceType).toBe('NON_COMPLIANT');
+      expect(result['acl-b']?.annotation).toContain(`from ${V6_CLIENT}`);
+    });
+
+    it('has no pair to judge when the client and mount target share no address family', () => {
+      const builder = standardNfs()
+        .networkInterface('eni-client', { subnet: 'subnet-a', ipv6: V6_CLIENT, groups: ['sg-client'] })
+        .networkAcl('acl-a', { subnets: ['subnet-a'], entries: [] })
+        .networkAcl('acl-b', { subnets: ['subnet-b'], entries: [] });
+      const result = verdicts(builder);
+      expect(result['acl-a']?.complianceType).toBe('NOT_APPLICABLE');
+      expect(result['acl-b']?.complianceType).toBe('NOT_APPLICABLE');
+    });
+  });
+
   it('does not judge a same-subnet pair (the ACL is not crossed)', () => {
     const builder = tight()
       .networkInterface('eni-client', { subnet: 'subnet-b', ip: '10.0.2.20', groups: ['sg-client'] })

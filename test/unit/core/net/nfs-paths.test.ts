@@ -1,0 +1,84 @@
+import { listNfsPairs, sharedAddressFamilies } from '../../../../core/net/nfs-paths';
+import { allTraffic, cidr, standardNfs } from '../../../fixtures/topology-builder';
+
+const V4_CLIENT = '10.0.1.10';
+const V6_CLIENT = '2600:1f18:aaaa:bb01::10';
+const V4_MT = '10.0.2.10';
+const V6_MT = '2600:1f18:aaaa:bb02::10';
+
+type Stack = 'v4' | 'v6' | 'dual';
+const addresses = (stack: Stack, v4: string, v6: string) => ({
+  ...(stack === 'v6' ? {} : { ip: v4 }),
+  ...(stack === 'v4' ? {} : { ipv6: v6 }),
+});
+
+function pairsOf(
+  client: Stack,
+  mt: Stack,
+  egress = [allTraffic(cidr('0.0.0.0/0')), allTraffic(cidr('::/0'))],
+) {
+  const topology = standardNfs()
+    .networkInterface('eni-client', {
+      subnet: 'subnet-a',
+      groups: ['sg-client'],
+      ...addresses(client, V4_CLIENT, V6_CLIENT),
+    })
+    .mountTarget('fsmt-b', {
+      fs: 'fs-1',
+      subnet: 'subnet-b',
+      groups: ['sg-mt'],
+      ...addresses(mt, V4_MT, V6_MT),
+    })
+    .securityGroup('sg-client', { egress })
+    .build();
+  return listNfsPairs(topology).map(({ family, clientAddress, mountTargetAddress }) => ({
+    family,
+    clientAddress,
+    mountTargetAddress,
+  }));
+}
+
+describe('listNfsPairs address families', () => {
+  const v4 = { family: 'ipv4', clientAddress: V4_CLIENT, mountTargetAddress: V4_MT };
+  const v6 = { family: 'ipv6', clientAddress: V6_CLIENT, mountTargetAddress: V6_MT };
+
+  it.each([
+    ['v4', 'v4', [v4]],
+    ['v4', 'dual', [v4]],
+    ['dual', 'dual', [v4]],
+    ['dual', 'v4', [v4]],
+    ['v6', 'dual', [v6]],
+    ['dual', 'v6', [v6]],
+    ['v6', 'v6', [v6]],
+    // No common address family: no NFS traffic, so no pair.
+    ['v6', 'v4', []],
+    ['v4', 'v6', []],
+  ] as const)('a %s client and a %s mount target -> %j', (client, mt, expected) => {
+    expect(pairsOf(client, mt)).toEqual(expected);
+  });
+
+  it('falls back to IPv6 when egress reaches only the IPv6 address', () => {
+    expect(pairsOf('dual', 'dual', [allTraffic(cidr('::/0'))])).toEqual([v6]);
+    expect(pairsOf('v6', 'dual', [allTraffic(cidr('0.0.0.0/0'))])).toEqual([]);
+  });
+
+  it('lists the shared families, IPv4 first', () => {
+    const topology = standardNfs()
+      .networkInterface('eni-v6', { subnet: 'subnet-a', groups: [], ipv6: V6_CLIENT })
+      .networkInterface('eni-dual', { subnet: 'subnet-a', groups: [], ip: V4_CLIENT, ipv6: V6_CLIENT })
+      .mountTarget('fsmt-dual', { fs: 'fs-1', subnet: 'subnet-b', groups: [], ip: V4_MT, ipv6: V6_MT })
+      .build();
+    const eni = (id: string) => topology.networkInterfaces.find((e) => e.networkInterfaceId === id);
+    const mt = (id: string) => topology.mountTargets.find((m) => m.mountTargetId === id);
+    const shared = (eniId: string, mtId: string) => {
+      const client = eni(eniId);
+      const target = mt(mtId);
+      if (!client || !target) throw new Error('fixture');
+      return sharedAddressFamilies(client, target);
+    };
+    expect(shared('eni-dual', 'fsmt-dual')).toEqual(['ipv4', 'ipv6']);
+    expect(shared('eni-v6', 'fsmt-dual')).toEqual(['ipv6']);
+    expect(shared('eni-v6', 'fsmt-b')).toEqual([]);
+    expect(shared('eni-client', 'fsmt-dual')).toEqual(['ipv4']);
+  });
+});
