@@ -20,6 +20,7 @@ import { efsApiLeastPrivilege } from '../../core/rules/efs-api-least-privilege';
 import { efsFileSystemPolicy } from '../../core/rules/efs-file-system-policy';
 import type { Rule } from '../../core/rules/types';
 import { createRuleHandler, DELETED_ANNOTATION, type MetricsPort } from '../../handlers/factory';
+import { ANONYMOUS_POLICY, TLS_ONLY_POLICY } from '../fixtures/data-plane-policies';
 import { invokingEventOf, itemOf, loadEvent, retarget } from '../helpers/events';
 import { awsError, type FakeAws, installFakeAws } from '../helpers/fake-aws';
 
@@ -36,29 +37,6 @@ const SCHEDULED_TIME = new Date('2025-06-02T12:00:00.000Z');
 
 const VPC = 'vpc-0a1b2c3d4e5f60718';
 const SUBNET = 'subnet-0a1a2a3a4a5a6a7a8';
-
-const TLS_DENY = {
-  Sid: 'DenyWithoutTls',
-  Effect: 'Deny',
-  Principal: { AWS: '*' },
-  Action: '*',
-  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-};
-/** TLS-only: the console's "Enforce in-transit encryption for all clients" alone. */
-const TLS_ONLY_POLICY = { Version: '2012-10-17', Statement: [TLS_DENY] };
-/** Anonymous read-write: ClientMount and ClientWrite to everyone, nothing narrowing who. */
-const ANONYMOUS_POLICY = {
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Sid: 'AnyoneMountsReadWrite',
-      Effect: 'Allow',
-      Principal: { AWS: '*' },
-      Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
-    },
-    TLS_DENY,
-  ],
-};
 
 function fileSystem(fileSystemId: string, index: number, policy: object | null): SnapshotFileSystem {
   return {
@@ -255,7 +233,7 @@ describe('efs-file-system-policy handler', () => {
           ComplianceResourceType: FS,
           ComplianceResourceId: 'fs-anonymous',
           ComplianceType: 'NON_COMPLIANT',
-          Annotation: expect.stringContaining('AnyoneMountsReadWrite'),
+          Annotation: expect.stringContaining('AnonymousReadWrite'),
           OrderingTimestamp: CAPTURE_TIME,
         },
       ],
@@ -327,7 +305,7 @@ describe('efs-file-system-policy handler', () => {
           ComplianceResourceType: FS,
           ComplianceResourceId: 'fs-anonymous',
           ComplianceType: 'NON_COMPLIANT',
-          Annotation: expect.stringContaining('AnyoneMountsReadWrite'),
+          Annotation: expect.stringContaining('AnonymousReadWrite'),
           OrderingTimestamp: SCHEDULED_TIME,
         },
         {

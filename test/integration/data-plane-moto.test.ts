@@ -25,6 +25,7 @@ import type { ConfigRuleEvent } from '../../aws/config-event';
 import type { PostedEvaluation } from '../../aws/evaluation-sink';
 import type { ScanReport } from '../../cli/output';
 import { run } from '../../cli/run';
+import { ANONYMOUS_POLICY, TLS_ONLY_POLICY } from '../fixtures/data-plane-policies';
 import { AccountBuilder } from '../helpers/build-account';
 import { editInvokingEvent, itemOf, loadEvent, retarget } from '../helpers/events';
 import { MOTO_ACCOUNT_ID, MOTO_REGION, type MotoServer, startMoto } from '../helpers/moto';
@@ -33,27 +34,6 @@ const POLICY_RULE = 'efs-file-system-policy';
 const AP_RULE = 'efs-access-point-posix-identity';
 const IAM_RULE = 'efs-api-least-privilege';
 
-const TLS_DENY = {
-  Sid: 'DenyWithoutTls',
-  Effect: 'Deny',
-  Principal: { AWS: '*' },
-  Action: '*',
-  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-};
-const TLS_ONLY = { Version: '2012-10-17', Statement: [TLS_DENY] };
-/** ClientMount and ClientWrite to everyone with no narrowing condition: anonymous read-write. */
-const ANONYMOUS = {
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Sid: 'AnonymousReadWrite',
-      Effect: 'Allow',
-      Principal: { AWS: '*' },
-      Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
-    },
-    TLS_DENY,
-  ],
-};
 const TRUST = {
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
@@ -155,9 +135,9 @@ beforeAll(async () => {
 
   ids.fsNoPolicy = await b.fileSystem('no-policy');
   ids.fsTls = await b.fileSystem('tls-only');
-  await b.policy(ids.fsTls, TLS_ONLY);
+  await b.policy(ids.fsTls, TLS_ONLY_POLICY);
   ids.fsAnonymous = await b.fileSystem('anonymous');
-  await b.policy(ids.fsAnonymous, ANONYMOUS);
+  await b.policy(ids.fsAnonymous, ANONYMOUS_POLICY);
   // moto stores any text as a policy (AWS answers InvalidPolicyException): the rule must fail closed on it.
   ids.fsUnreadable = await b.fileSystem('unreadable');
   await clients.efs.send(
@@ -221,7 +201,7 @@ afterAll(async () => {
 describe('moto implements what the data-plane loaders call', () => {
   it('DescribeFileSystemPolicy returns the stored policy, and PolicyNotFound when there is none', async () => {
     const out = await clients.efs.send(new DescribeFileSystemPolicyCommand({ FileSystemId: ids.fsTls }));
-    expect(JSON.parse(out.Policy as string)).toEqual(TLS_ONLY);
+    expect(JSON.parse(out.Policy as string)).toEqual(TLS_ONLY_POLICY);
     await expect(
       clients.efs.send(new DescribeFileSystemPolicyCommand({ FileSystemId: ids.fsNoPolicy })),
     ).rejects.toMatchObject({ name: 'PolicyNotFound' });
