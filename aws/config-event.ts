@@ -9,6 +9,7 @@
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import { EfsguardError, InvalidParametersError } from '../core/errors';
+import type { ResourceRef } from '../core/model';
 
 /** The handler-level parameter naming the role to assume in the event's account (DESIGN.md §1). */
 export const EXECUTION_ROLE_NAME_PARAMETER = 'executionRoleName';
@@ -139,6 +140,13 @@ export interface ResourceTrigger extends TriggerBase {
   readonly arn?: string;
   readonly configurationItemStatus: ConfigurationItemStatus;
   readonly eventLeftScope: boolean;
+  /**
+   * Security groups the item referenced before this change and no longer does, read from the
+   * notification's configurationItemDiff (see extractFormerReferences). Empty when there is no diff
+   * (oversized items, deletions Config records without one, malformed diffs); at most
+   * MAX_FORMER_REFERENCES.
+   */
+  readonly formerReferences: readonly ResourceRef[];
 }
 
 export interface ScheduledTrigger extends TriggerBase {
@@ -224,7 +232,106 @@ export function parseConfigEvent(event: unknown, options: ParseConfigEventOption
     ...(item.ARN ? { arn: item.ARN } : {}),
     configurationItemStatus: item.configurationItemStatus,
     eventLeftScope,
+    // Only a full change notification carries a diff; an oversized summary never does.
+    formerReferences:
+      invokingEvent.messageType === 'ConfigurationItemChangeNotification'
+        ? extractFormerReferences(invokingEvent, envelope.accountId)
+        : [],
   };
+}
+
+/**
+ * At most this many former references are taken from one diff: each becomes a seed of the
+ * neighbourhood load, so a diff that drops more (a group emptied of dozens of rules) must not turn one
+ * event into a sweep. Past the cap, the rest wait for the scheduled sweep (docs/lambda.md).
+ */
+export const MAX_FORMER_REFERENCES = 50;
+
+const SECURITY_GROUP_TYPE = 'AWS::EC2::SecurityGroup';
+const SECURITY_GROUP_ID = /^sg-[0-9A-Za-z-]{1,64}$/;
+/** Config's diff values are shallow copies of item fields; deeper nesting is not a reference. */
+const MAX_DIFF_DEPTH = 8;
+
+/**
+ * The security groups that the previousValue of some changed property names and its updatedValue no
+ * longer does in the same place: the references this change removed. A group is named by a `groupId`
+ * field (security-group items' `userIdGroupPairs`, interface items' `groups`) or by a relationship
+ * whose resourceType is AWS::EC2::SecurityGroup. "The same place" is the property (its path without the
+ * list index, so a rule that only moved to another index is not a removal) and, inside a permission,
+ * its protocol and ports: a reference kept on a rule narrowed from 2049 to 22 no longer admits NFS, so
+ * it counts as removed. References to another account's group (a `userId` other than the event's
+ * account) are left out: that group cannot be described here.
+ *
+ * The diff is optional and only advisory, so this never throws: anything malformed yields no refs.
+ * Shape: "Example Configuration Item Change Notifications", AWS Config Developer Guide
+ * (https://docs.aws.amazon.com/config/latest/developerguide/example-sns-notification.html):
+ * `configurationItemDiff.changedProperties` maps a property path ("Configuration.IpPermissions.0",
+ * "Configuration.Groups.1", "Relationships.0") to `{ previousValue, updatedValue, changeType }`.
+ */
+export function extractFormerReferences(invokingEvent: unknown, accountId: string): ResourceRef[] {
+  try {
+    const changed = field(field(invokingEvent, 'configurationItemDiff'), 'changedProperties');
+    if (!isRecord(changed)) return [];
+    const before = new Map<string, string>(); // place|groupId -> groupId
+    const after = new Map<string, string>();
+    for (const [path, change] of Object.entries(changed)) {
+      if (!isRecord(change)) continue;
+      const property = path.replace(/\.\d+$/, '');
+      collectGroupIds(change.previousValue, { accountId, place: property, into: before }, 0);
+      collectGroupIds(change.updatedValue, { accountId, place: property, into: after }, 0);
+    }
+    const own = field(field(invokingEvent, 'configurationItem'), 'resourceId');
+    const removed = new Set<string>();
+    for (const [key, groupId] of before) {
+      if (after.has(key) || groupId === own) continue;
+      removed.add(groupId);
+      if (removed.size === MAX_FORMER_REFERENCES) break;
+    }
+    return [...removed].map((resourceId) => ({ resourceType: SECURITY_GROUP_TYPE, resourceId }));
+  } catch {
+    return [];
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function field(value: unknown, key: string): unknown {
+  return isRecord(value) ? value[key] : undefined;
+}
+
+interface Collector {
+  readonly accountId: string;
+  /** The property path, then the protocol and ports of the enclosing permission. */
+  readonly place: string;
+  readonly into: Map<string, string>;
+}
+
+function collectGroupIds(value: unknown, collector: Collector, depth: number): void {
+  if (depth > MAX_DIFF_DEPTH || typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    for (const element of value) collectGroupIds(element, collector, depth + 1);
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  const add = (groupId: unknown): void => {
+    if (typeof groupId === 'string' && SECURITY_GROUP_ID.test(groupId))
+      collector.into.set(`${collector.place}|${groupId}`, groupId);
+  };
+  // A permission (security-group items: ipProtocol, fromPort, toPort) scopes the references inside it.
+  const inner =
+    'ipProtocol' in record
+      ? {
+          ...collector,
+          place: `${collector.place}|${String(record.ipProtocol)}:${String(record.fromPort)}:${String(record.toPort)}`,
+        }
+      : collector;
+  // AWS omits userId for a same-account reference in some shapes; another account's group is skipped.
+  const otherAccount = typeof record.userId === 'string' && record.userId !== collector.accountId;
+  if (!otherAccount) add(record.groupId);
+  if (record.resourceType === SECURITY_GROUP_TYPE) add(record.resourceId);
+  for (const nested of Object.values(record)) collectGroupIds(nested, inner, depth + 1);
 }
 
 function validate<T extends z.ZodMiniType>(schema: T, value: unknown, prefix: string): z.infer<T> {

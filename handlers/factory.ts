@@ -34,12 +34,14 @@ import { isIamResourceType } from '../aws/load-iam';
 import {
   loadNeighbourhood as defaultLoadNeighbourhood,
   type NeighbourhoodSeed,
+  SEED_PARTS,
 } from '../aws/load-neighbourhood';
 import { loadRegion as defaultLoadRegion } from '../aws/load-region';
 import { normaliseSnapshot as defaultNormaliseSnapshot } from '../aws/normalise';
 import type { Snapshot } from '../aws/snapshot';
 import { findStaleResults, listReportedResources } from '../aws/stale-results';
 import { EfsguardError } from '../core/errors';
+import { resourceExists } from '../core/fan-out';
 import type {
   ComplianceType,
   Evaluation,
@@ -49,6 +51,7 @@ import type {
   TopologyPart,
 } from '../core/model';
 import type { Rule } from '../core/rules/types';
+import { indexTopology } from '../core/topology-index';
 
 /** Default safety margin before Lambda's timeout: enough to post a few hundred evaluations. */
 export const DEFAULT_SAFETY_MARGIN_MS = 10_000;
@@ -381,12 +384,20 @@ async function evaluateResource(
         ...(trigger.arn ? { arn: trigger.arn } : {}),
       }
     : seed;
+  // References the change removed (from the item's diff) are seeds too: live state no longer leads to
+  // what they reached, e.g. the interfaces of a client group a mount-target group stopped admitting.
+  const former = formerSeedsFor(rule, trigger, seed);
+  if (former.length > 0) ports.logger.info('re-evaluating removed references', { formerReferences: former });
   const snapshot = await deadline.race(
-    () => ports.loadNeighbourhood(clients.aws, [loadSeed], context),
+    () => ports.loadNeighbourhood(clients.aws, [loadSeed, ...former], context),
     'loading the neighbourhood',
   );
   const topology = ports.normaliseSnapshot(snapshot);
-  const evaluations = rule.evaluate(topology, { kind: 'seeds', seeds: [seed] }, trigger.ruleParameters);
+  const evaluations = withoutVanishedFormerSeeds(
+    rule.evaluate(topology, { kind: 'seeds', seeds: [seed, ...former] }, trigger.ruleParameters),
+    topology,
+    former,
+  );
   if (trigger.kind === 'change') return evaluations;
 
   // Deleted (or left scope, or no longer recorded): the resource itself is NOT_APPLICABLE, its
@@ -398,6 +409,41 @@ async function evaluateResource(
   return reportable
     ? [notApplicable(rule.id, seed.resourceType, seed.resourceId, DELETED_ANNOTATION), ...neighbours]
     : neighbours;
+}
+
+/**
+ * The trigger's former references that the rule's load can expand (a network rule's), other than the
+ * changed resource itself. Rules that read no network (policies, access points, IAM) take none: an SG
+ * seed would be an UnsupportedSeedError there, and nothing of theirs depends on groups.
+ */
+function formerSeedsFor(rule: Rule, trigger: ResourceTrigger, seed: ResourceRef): ResourceRef[] {
+  const expandable = new Set(rule.requires.flatMap((part) => SEED_PARTS[part]));
+  return trigger.formerReferences.filter(
+    (ref) =>
+      expandable.has(ref.resourceType) &&
+      !(ref.resourceType === seed.resourceType && ref.resourceId === seed.resourceId),
+  );
+}
+
+/**
+ * Drops the verdicts of former references that no longer exist. The core answers NOT_APPLICABLE for a
+ * missing seed of its own types, right for the resource the event names, but a group the diff merely
+ * mentions and that was deleted since gets that from its own deletion event, not from this one.
+ */
+function withoutVanishedFormerSeeds(
+  evaluations: Evaluation[],
+  topology: Topology,
+  former: readonly ResourceRef[],
+): Evaluation[] {
+  if (former.length === 0) return evaluations;
+  const index = indexTopology(topology);
+  const vanished = new Set(
+    former.filter((ref) => !resourceExists(index, ref)).map((ref) => `${ref.resourceType}|${ref.resourceId}`),
+  );
+  if (vanished.size === 0) return evaluations;
+  return evaluations.filter(
+    (evaluation) => !vanished.has(`${evaluation.resourceType}|${evaluation.resourceId}`),
+  );
 }
 
 async function evaluateRegion(

@@ -1,6 +1,8 @@
 import {
   CONFIGURATION_ITEM_STATUSES,
+  type ConfigRuleEvent,
   InvalidEventError,
+  MAX_FORMER_REFERENCES,
   parseConfigEvent,
   type ResourceTrigger,
 } from '../../aws/config-event';
@@ -29,6 +31,7 @@ describe('parseConfigEvent', () => {
       testMode: false,
       configRuleName: INGRESS,
       ruleParameters: {},
+      formerReferences: [],
     });
   });
 
@@ -195,3 +198,181 @@ describe('parseConfigEvent', () => {
     expect(() => parseConfigEvent('{}')).toThrow(InvalidEventError);
   });
 });
+
+describe('formerReferences (configurationItemDiff)', () => {
+  const EGRESS = 'efs-client-nfs-egress';
+  const SG = 'AWS::EC2::SecurityGroup';
+  const formerOf = (event: ConfigRuleEvent) =>
+    (parseConfigEvent(event) as ResourceTrigger).formerReferences.map((ref) => ref.resourceId);
+  /** A copy of the mount-target group change with `changedProperties` replaced. */
+  const withDiff = (changedProperties: unknown, file = `${EGRESS}/security-group-change.json`) =>
+    editInvokingEvent(loadEvent(file), (invokingEvent) => {
+      invokingEvent.configurationItemDiff = { changedProperties, changeType: 'UPDATE' };
+    });
+  const permission = (groupIds: string[], fromPort = 2049, toPort = 2049) => ({
+    fromPort,
+    ipProtocol: 'tcp',
+    ipv6Ranges: [],
+    prefixListIds: [],
+    toPort,
+    userIdGroupPairs: groupIds.map((groupId) => ({ groupId, userId: '123456789012' })),
+    ipv4Ranges: [],
+    ipRanges: [],
+  });
+
+  it('names the client group whose NFS rule a mount-target group lost (sample event)', () => {
+    const trigger = parseConfigEvent(loadEvent(`${EGRESS}/security-group-reference-removed.json`));
+    expect(trigger).toMatchObject({
+      kind: 'change',
+      resourceId: 'sg-0123456789abcdef0',
+      formerReferences: [{ resourceType: SG, resourceId: 'sg-0c1c2c3c4c5c6c7c8' }],
+    });
+  });
+
+  it('names the group removed from an interface, once for its Groups and Relationships entries', () => {
+    const trigger = parseConfigEvent(loadEvent(`${INGRESS}/network-interface-group-removed.json`));
+    expect(trigger).toMatchObject({
+      resourceType: 'AWS::EC2::NetworkInterface',
+      formerReferences: [{ resourceType: SG, resourceId: 'sg-0d1d2d3d4d5d6d7d8' }],
+    });
+  });
+
+  it('is empty for the sample events without a diff, oversized items and scheduled runs', () => {
+    for (const file of [
+      `${INGRESS}/security-group-change.json`,
+      `${INGRESS}/security-group-oversized.json`,
+      `${EGRESS}/network-interface-change.json`,
+    ]) {
+      expect(formerOf(loadEvent(file))).toEqual([]);
+    }
+    expect(parseConfigEvent(loadEvent(`${INGRESS}/scheduled.json`))).not.toHaveProperty('formerReferences');
+  });
+
+  it('ignores an oversized summary even if a diff is attached to it', () => {
+    const event = editInvokingEvent(
+      loadEvent(`${INGRESS}/security-group-oversized.json`),
+      (invokingEvent) => {
+        invokingEvent.configurationItemDiff = {
+          changedProperties: {
+            'Configuration.IpPermissions.0': { previousValue: permission(['sg-0aaa']), changeType: 'DELETE' },
+          },
+        };
+      },
+    );
+    expect(formerOf(event)).toEqual([]);
+  });
+
+  it('keeps a group an updatedValue still references in the same place (a rule moved to another index)', () => {
+    const event = withDiff({
+      'Configuration.IpPermissions.0': {
+        previousValue: permission(['sg-0aaa']),
+        updatedValue: permission(['sg-0bbb']),
+        changeType: 'UPDATE',
+      },
+      'Configuration.IpPermissions.1': {
+        previousValue: permission(['sg-0bbb']),
+        updatedValue: null,
+        changeType: 'DELETE',
+      },
+    });
+    expect(formerOf(event)).toEqual(['sg-0aaa']);
+  });
+
+  it('counts a reference kept on a rule that no longer covers NFS as removed', () => {
+    const event = withDiff({
+      'Configuration.IpPermissions.0': {
+        previousValue: permission(['sg-0aaa']),
+        updatedValue: permission(['sg-0aaa'], 22, 22),
+        changeType: 'UPDATE',
+      },
+    });
+    expect(formerOf(event)).toEqual(['sg-0aaa']);
+  });
+
+  it('counts a reference dropped from the inbound rules as removed even if an outbound rule names it', () => {
+    const event = withDiff({
+      'Configuration.IpPermissions.0': { previousValue: permission(['sg-0aaa']), changeType: 'DELETE' },
+      'Configuration.IpPermissionsEgress.0': {
+        previousValue: null,
+        updatedValue: permission(['sg-0aaa']),
+        changeType: 'CREATE',
+      },
+    });
+    expect(formerOf(event)).toEqual(['sg-0aaa']);
+  });
+
+  it("leaves out another account's group, the item's own id and non-group relationships", () => {
+    const event = withDiff({
+      'Configuration.IpPermissions.0': {
+        previousValue: {
+          ...permission([]),
+          userIdGroupPairs: [
+            { groupId: 'sg-0other', userId: '444455556666' },
+            { groupId: 'sg-0123456789abcdef0' },
+            { groupId: 'sg-0same' },
+          ],
+        },
+        changeType: 'DELETE',
+      },
+      'Relationships.0': {
+        previousValue: { resourceId: 'vpc-0a1b', resourceType: 'AWS::EC2::VPC', name: 'Is contained in Vpc' },
+        changeType: 'DELETE',
+      },
+    });
+    expect(formerOf(event)).toEqual(['sg-0same']);
+  });
+
+  it('takes the groups of a deleted item from its whole previous configuration', () => {
+    const event = editInvokingEvent(loadEvent(`${INGRESS}/security-group-deleted.json`), (invokingEvent) => {
+      invokingEvent.configurationItemDiff = {
+        changedProperties: {
+          Configuration: {
+            previousValue: { groupId: 'sg-0123456789abcdef0', ipPermissions: [permission(['sg-0aaa'])] },
+            updatedValue: null,
+            changeType: 'DELETE',
+          },
+        },
+        changeType: 'DELETE',
+      };
+    });
+    const trigger = parseConfigEvent(event) as ResourceTrigger;
+    expect(trigger.kind).toBe('deleted');
+    expect(trigger.formerReferences.map((ref) => ref.resourceId)).toEqual(['sg-0aaa']);
+  });
+
+  it(`de-duplicates and stops at MAX_FORMER_REFERENCES (${MAX_FORMER_REFERENCES})`, () => {
+    const ids = Array.from({ length: MAX_FORMER_REFERENCES + 10 }, (_, i) => `sg-0${i.toString(16)}`);
+    const event = withDiff({
+      'Configuration.IpPermissions.0': { previousValue: permission(ids), changeType: 'DELETE' },
+      'Configuration.IpPermissions.1': { previousValue: permission(ids), changeType: 'DELETE' },
+    });
+    expect(formerOf(event)).toEqual(ids.slice(0, MAX_FORMER_REFERENCES));
+  });
+
+  it.each<[string, unknown]>([
+    ['a string', 'Configuration.IpPermissions.0'],
+    ['an array', [{ previousValue: { groupId: 'sg-0aaa' } }]],
+    ['null', null],
+    ['entries that are not objects', { a: 1, b: 'x', c: null, d: [] }],
+    [
+      'group ids that are not strings or not sg-',
+      { a: { previousValue: { groupId: 7, x: { groupId: 'vpc-1' } } } },
+    ],
+    ['a value nested beyond any item shape', { a: { previousValue: nest({ groupId: 'sg-0deep' }, 40) } }],
+  ])('yields no references, and no error, for a malformed diff: %s', (_, changedProperties) => {
+    expect(formerOf(withDiff(changedProperties))).toEqual([]);
+  });
+
+  it('accepts an event whose diff is missing or not an object', () => {
+    for (const diff of [undefined, 'UPDATE', 42, []]) {
+      const event = editInvokingEvent(loadEvent(`${EGRESS}/security-group-change.json`), (invokingEvent) => {
+        invokingEvent.configurationItemDiff = diff;
+      });
+      expect(formerOf(event)).toEqual([]);
+    }
+  });
+});
+
+function nest(value: unknown, depth: number): unknown {
+  return depth === 0 ? value : { inner: nest(value, depth - 1) };
+}
