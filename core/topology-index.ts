@@ -51,7 +51,10 @@ function byId<T>(items: readonly T[], id: (item: T) => string): Map<string, T> {
 function buildIndex(topology: Topology): TopologyIndex {
   const interfacesByGroup = new Map<string, NetworkInterface[]>();
   for (const eni of topology.networkInterfaces) {
-    for (const groupId of new Set(eni.groupIds)) push(interfacesByGroup, groupId, eni);
+    // Most interfaces carry one or two groups: dedupe without a Set per interface.
+    eni.groupIds.forEach((groupId, i) => {
+      if (eni.groupIds.indexOf(groupId) === i) push(interfacesByGroup, groupId, eni);
+    });
   }
   const mountTargetsByFileSystem = new Map<string, MountTarget[]>();
   const mountTargetsByGroup = new Map<string, MountTarget[]>();
@@ -65,11 +68,15 @@ function buildIndex(topology: Topology): TopologyIndex {
   }
   const groupsReferencing = new Map<string, SecurityGroup[]>();
   for (const group of topology.securityGroups) {
-    const referenced = new Set<string>();
-    for (const permission of [...group.ingress, ...group.egress]) {
-      if (permission.peer.kind === 'group') referenced.add(permission.peer.groupId);
+    let referenced: Set<string> | undefined;
+    for (const permissions of [group.ingress, group.egress]) {
+      for (const permission of permissions) {
+        if (permission.peer.kind !== 'group') continue;
+        referenced ??= new Set<string>();
+        referenced.add(permission.peer.groupId);
+      }
     }
-    for (const groupId of referenced) push(groupsReferencing, groupId, group);
+    for (const groupId of referenced ?? []) push(groupsReferencing, groupId, group);
   }
   return {
     topology,
