@@ -3,7 +3,6 @@
 // The same neighbourhood sits once in a small account and once among 100 times more unrelated
 // resources: a neighbourhood load must cost the same in both.
 import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ConfigRuleEvent } from '../aws/config-event';
 import type { ResourceType } from '../core/model';
@@ -11,7 +10,7 @@ import { efsClientNfsEgress } from '../core/rules/efs-client-nfs-egress';
 import { efsMountTargetNfsIngress } from '../core/rules/efs-mount-target-nfs-ingress';
 import { efsNfsNetworkAcl } from '../core/rules/efs-nfs-network-acl';
 import type { Rule } from '../core/rules/types';
-import { createRuleHandler, type LoggerPort, type MetricsPort } from '../handlers/factory';
+import { createRuleHandler, type LoggerPort } from '../handlers/factory';
 import {
   addUnrelatedVpcs,
   buildTypicalAccount,
@@ -19,6 +18,7 @@ import {
   FAKE_REGION,
 } from '../test/helpers/fake-account';
 import { installFakeAws } from '../test/helpers/fake-aws';
+import { fakeContext, NO_METRICS } from '../test/helpers/lambda';
 
 export interface ApiCallsRow {
   event: string;
@@ -102,13 +102,6 @@ const silentLogger: LoggerPort = {
   appendKeys: () => {},
 };
 
-const silentMetrics: MetricsPort = {
-  addMetric: () => {},
-  singleMetric: () => ({ addDimension: () => {}, addMetric: () => {} }),
-};
-
-const context = { getRemainingTimeInMillis: () => 300_000 } as unknown as Context;
-
 async function countCalls(
   account: ReturnType<typeof buildTypicalAccount>,
   change: ChangeEvent,
@@ -119,10 +112,13 @@ async function countCalls(
   try {
     const handler = createRuleHandler(change.rule, {
       logger: silentLogger,
-      metrics: silentMetrics,
+      metrics: NO_METRICS,
       defaultRegion: FAKE_REGION,
     });
-    const result = await handler(changeEvent(change.rule, change.resourceType, change.resourceId), context);
+    const result = await handler(
+      changeEvent(change.rule, change.resourceType, change.resourceId),
+      fakeContext(() => 300_000, FAKE_ACCOUNT, FAKE_REGION),
+    );
     if (result.evaluations.length === 0) throw new Error(`${change.event}: the handler posted nothing`);
     return fake.count() + config.calls().length;
   } finally {

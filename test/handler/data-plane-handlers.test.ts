@@ -10,7 +10,6 @@ import {
   GetComplianceDetailsByConfigRuleCommand,
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readActionsFor } from '../../aws/permissions';
 import type { Snapshot, SnapshotFileSystem } from '../../aws/snapshot';
@@ -19,10 +18,11 @@ import { efsAccessPointPosixIdentity } from '../../core/rules/efs-access-point-p
 import { efsApiLeastPrivilege } from '../../core/rules/efs-api-least-privilege';
 import { efsFileSystemPolicy } from '../../core/rules/efs-file-system-policy';
 import type { Rule } from '../../core/rules/types';
-import { createRuleHandler, DELETED_ANNOTATION, type MetricsPort } from '../../handlers/factory';
+import { createRuleHandler, DELETED_ANNOTATION } from '../../handlers/factory';
 import { ANONYMOUS_POLICY, TLS_ONLY_POLICY } from '../fixtures/data-plane-policies';
 import { invokingEventOf, itemOf, loadEvent, retarget } from '../helpers/events';
 import { awsError, type FakeAws, installFakeAws } from '../helpers/fake-aws';
+import { fakeContext, NO_METRICS } from '../helpers/lambda';
 
 const ACCOUNT_ID = '123456789012';
 const REGION = 'us-east-1';
@@ -120,28 +120,6 @@ function dataPlaneSnapshot(): Snapshot {
       accessPoint('fsap-nouser', { path: '/apps/batch' }),
       accessPoint('fsap-root', { posixUser: { Uid: 1002, Gid: 1002 }, path: '/' }),
     ],
-  };
-}
-
-const NO_METRICS: MetricsPort = {
-  addMetric: () => undefined,
-  singleMetric: () => ({ addDimension: () => undefined, addMetric: () => undefined }),
-};
-
-function fakeContext(): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'efsguard-data-plane',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:efsguard`,
-    memoryLimitInMB: '512',
-    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-    logGroupName: '/aws/lambda/efsguard',
-    logStreamName: '2025/06/02/[$LATEST]abc',
-    getRemainingTimeInMillis: () => 300_000,
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
   };
 }
 

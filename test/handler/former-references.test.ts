@@ -9,7 +9,6 @@ import {
   GetComplianceDetailsByConfigRuleCommand,
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ConfigRuleEvent } from '../../aws/config-event';
 import { efsClientNfsEgress } from '../../core/rules/efs-client-nfs-egress';
@@ -17,10 +16,11 @@ import { efsFileSystemPolicy } from '../../core/rules/efs-file-system-policy';
 import { efsMountTargetNfsIngress } from '../../core/rules/efs-mount-target-nfs-ingress';
 import { efsNfsNetworkAcl } from '../../core/rules/efs-nfs-network-acl';
 import type { Rule } from '../../core/rules/types';
-import { createRuleHandler, type MetricsPort, type RuleHandlerResult } from '../../handlers/factory';
+import { createRuleHandler, type RuleHandlerResult } from '../../handlers/factory';
 import { editInvokingEvent, loadEvent } from '../helpers/events';
 import { ALLOW_ALL_ACL, allTraffic, FakeAccount, fromCidr, fromGroup, nfs } from '../helpers/fake-account';
 import { type FakeAws, installFakeAws } from '../helpers/fake-aws';
+import { fakeContext, NO_METRICS } from '../helpers/lambda';
 
 const ACCOUNT_ID = '123456789012';
 const REGION = 'us-east-1';
@@ -61,28 +61,6 @@ function accountAfterChange(without: readonly string[] = []): FakeAccount {
     .eni('eni-0client', 'subnet-0app', [CLIENT_GROUP])
     .eni('eni-0former1', 'subnet-0app', without.includes(FORMER_CLIENT_GROUP) ? [] : [FORMER_CLIENT_GROUP])
     .eni('eni-0former2', 'subnet-0app', without.includes(FORMER_CLIENT_GROUP) ? [] : [FORMER_CLIENT_GROUP]);
-}
-
-const NO_METRICS: MetricsPort = {
-  addMetric: () => undefined,
-  singleMetric: () => ({ addDimension: () => undefined, addMetric: () => undefined }),
-};
-
-function fakeContext(): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'efsguard',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:efsguard`,
-    memoryLimitInMB: '512',
-    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-    logGroupName: '/aws/lambda/efsguard',
-    logStreamName: '2025/06/02/[$LATEST]abc',
-    getRemainingTimeInMillis: () => 300_000,
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
 }
 
 const config = mockClient(ConfigServiceClient);

@@ -15,7 +15,6 @@ import {
 } from '@aws-sdk/client-ec2';
 import { EFSClient } from '@aws-sdk/client-efs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { InvalidEventError } from '../../aws/config-event';
 import { AssumeRoleError } from '../../aws/credentials';
@@ -36,6 +35,7 @@ import {
   StaleResultsError,
 } from '../../handlers/factory';
 import { editInvokingEvent, itemOf, loadEvent, retarget } from '../helpers/events';
+import { fakeContext } from '../helpers/lambda';
 import { ACCOUNT_ID, MEMBER_ACCOUNT_ID, regionSnapshot, sliceSnapshot } from './fixtures';
 
 const INGRESS = 'efs-mount-target-nfs-ingress';
@@ -47,23 +47,6 @@ const config = mockClient(ConfigServiceClient);
 const sts = mockClient(STSClient);
 const ec2 = mockClient(EC2Client);
 const efs = mockClient(EFSClient);
-
-function fakeContext(remaining: () => number = () => 300_000): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'efsguard-efs-mount-target-nfs-ingress',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:efsguard`,
-    memoryLimitInMB: '512',
-    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-    logGroupName: '/aws/lambda/efsguard',
-    logStreamName: '2025/06/02/[$LATEST]abc',
-    getRemainingTimeInMillis: remaining,
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
-}
 
 interface RecordedMetric {
   name: string;

@@ -4,11 +4,11 @@
 import { Readable } from 'node:stream';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
-import type { Context } from 'aws-lambda';
 import { createAwsClients } from '../../aws/clients';
 import { getRule } from '../../core/rules';
-import { createRuleHandler, type MetricsPort } from '../../handlers/factory';
+import { createRuleHandler } from '../../handlers/factory';
 import { loadEvent } from '../helpers/events';
+import { fakeContext, NO_METRICS } from '../helpers/lambda';
 
 interface FakeRequest {
   hostname: string;
@@ -88,17 +88,6 @@ function fakeAws() {
   return { seen, requestHandler: { handle } };
 }
 
-const NO_METRICS: MetricsPort = {
-  addMetric: () => undefined,
-  singleMetric: () => ({ addDimension: () => undefined, addMetric: () => undefined }),
-};
-
-const context = {
-  getRemainingTimeInMillis: () => 300_000,
-  functionName: 'f',
-  awsRequestId: 'r',
-} as unknown as Context;
-
 it('retries a throttled Describe call and a throttled PutEvaluations, then completes', async () => {
   const { seen, requestHandler } = fakeAws();
   const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
@@ -122,7 +111,7 @@ it('retries a throttled Describe call and a throttled PutEvaluations, then compl
     metrics: NO_METRICS,
   });
 
-  const result = await handler(loadEvent('efs-mount-target-nfs-ingress/scheduled.json'), context);
+  const result = await handler(loadEvent('efs-mount-target-nfs-ingress/scheduled.json'), fakeContext());
 
   expect(seen.filter((call) => call === 'ec2:DescribeSecurityGroups')).toHaveLength(2);
   expect(seen.filter((call) => call === 'config:PutEvaluations')).toHaveLength(2);
