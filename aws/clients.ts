@@ -1,5 +1,6 @@
 // One factory for every SDK v3 client efsguard uses, so that the CLI, the handlers and the tests
 // configure region, profile, endpoint, credentials and retries in one place.
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { EFSClient } from '@aws-sdk/client-efs';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -42,9 +43,12 @@ export interface AwsClients {
   readonly endpoint?: string;
 }
 
-/** Creates the EC2, EFS, IAM and STS clients with one shared configuration. */
-export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
-  const config = {
+/**
+ * The configuration every efsguard SDK client shares: region, profile, endpoint, credentials, the
+ * retry mode and attempts (throttling backs off) and the connection timeout.
+ */
+export function sharedClientConfig(options: AwsClientOptions = {}) {
+  return {
     ...(options.region ? { region: options.region } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
@@ -55,6 +59,11 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS },
   };
+}
+
+/** Creates the EC2, EFS, IAM and STS clients with one shared configuration. */
+export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
+  const config = sharedClientConfig(options);
   return {
     ec2: new EC2Client(config),
     efs: new EFSClient(config),
@@ -62,6 +71,11 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     sts: new STSClient(config),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   };
+}
+
+/** The Config client that posts evaluations, configured like the Describe clients: PutEvaluations is throttled too. */
+export function createConfigServiceClient(options: AwsClientOptions = {}): ConfigServiceClient {
+  return new ConfigServiceClient(sharedClientConfig(options));
 }
 
 /** The region the clients resolved (option, AWS_REGION or profile); MissingRegionError when none. */

@@ -8,14 +8,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { MetricUnit as MetricUnitType } from '@aws-lambda-powertools/metrics/types';
-import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import {
   type AwsClientOptions,
   type AwsClients,
   createAwsClients,
-  DEFAULT_MAX_ATTEMPTS,
+  createConfigServiceClient,
 } from '../aws/clients';
 import {
   type ConfigRuleEvent,
@@ -180,16 +180,7 @@ export function createDefaultClientFactory(options: ClientOptions = {}): RuleHan
     const clientOptions: AwsClientOptions = { ...options, region, ...(credentials ? { credentials } : {}) };
     const created: HandlerClients = {
       aws: createAwsClients(clientOptions),
-      config: new ConfigServiceClient({
-        region,
-        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-        // The retries of the Describe clients (aws/clients.ts): PutEvaluations is throttled too.
-        maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-        ...(options.retryStrategy
-          ? { retryStrategy: options.retryStrategy }
-          : { retryMode: options.retryMode ?? 'adaptive' }),
-        ...(credentials ? { credentials } : {}),
-      }),
+      config: createConfigServiceClient(clientOptions),
     };
     cache.set(key, created);
     return created;

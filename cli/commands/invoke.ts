@@ -3,11 +3,10 @@
 import { readFile } from 'node:fs/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
-import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import type { Context } from 'aws-lambda';
 import Table from 'cli-table3';
 import { type Command, Option } from 'commander';
-import { DEFAULT_MAX_ATTEMPTS, destroyAwsClients } from '../../aws/clients';
+import { createConfigServiceClient, destroyAwsClients } from '../../aws/clients';
 import type { ConfigRuleEvent } from '../../aws/config-event';
 import type { PostedEvaluation } from '../../aws/evaluation-sink';
 import type { Rule } from '../../core/rules/types';
@@ -134,12 +133,7 @@ async function invoke(context: CliContext, options: InvokeOptions): Promise<void
         };
         const clients = {
           aws: context.createClients(common),
-          // Same retries as the Describe clients (aws/clients.ts): PutEvaluations is throttled too.
-          config: new ConfigServiceClient({
-            ...common,
-            maxAttempts: DEFAULT_MAX_ATTEMPTS,
-            retryMode: 'adaptive',
-          }),
+          config: createConfigServiceClient(common),
         };
         created.push(clients);
         return clients;
