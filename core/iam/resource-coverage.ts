@@ -124,7 +124,9 @@ function toStateSet(states: Set<number>): StateSet {
   return { key: [...states].sort((a, b) => a - b).join(','), states };
 }
 
-class TooManyStateSets extends Error {}
+class TooManyStateSets extends Error {
+  override readonly name = 'TooManyStateSets';
+}
 
 /** Every state set reachable from `sets` by reading one character of `chars`. */
 function stepAll(
