@@ -235,7 +235,7 @@ describe('efsguard scan --rules efs-file-system-policy,efs-access-point-posix-id
       /^The file system policy cannot be parsed/,
     );
     expect(annotationOf(report.evaluations, ids.fsAnonymous as string)).toContain(
-      '"AnonymousReadWrite" grants ClientMount, ClientWrite to everyone',
+      '"AnonymousReadWrite" grants ClientMount and ClientWrite to everyone',
     );
   });
 
