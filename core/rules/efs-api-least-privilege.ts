@@ -362,7 +362,8 @@ export const efsApiLeastPrivilege = defineRule<ApiLeastPrivilegeParameters>({
     'Checks customer-managed IAM policies, and the inline policies of IAM roles, users and groups, for Allow ' +
     'statements that grant EFS control-plane write actions (create, delete or change file systems, mount ' +
     'targets and their security groups, file system policies, access points, replication, tags) on every ' +
-    'resource ("*" or a pattern matching every file system). AWS-managed policies are out of scope. AWS Config ' +
+    'resource ("*" or a pattern matching every file system), once the document\'s own Deny statements are taken ' +
+    'away. AWS-managed policies are out of scope. AWS Config ' +
     'records IAM resources in one region only: deploy this rule there.',
   resourceTypes: RESOURCE_TYPES,
   triggerResourceTypes: RESOURCE_TYPES,
