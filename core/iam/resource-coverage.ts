@@ -121,7 +121,8 @@ interface StateSet {
 }
 
 function toStateSet(states: Set<number>): StateSet {
-  return { key: [...states].sort((a, b) => a - b).join(','), states };
+  // One character per state (policies are far shorter than 65,536 characters): a compact, cheap key.
+  return { key: String.fromCharCode(...Uint16Array.from(states).sort()), states };
 }
 
 class TooManyStateSets extends Error {
@@ -143,6 +144,12 @@ function stepAll(
   }
   if (next.size > MAX_STATE_SETS) throw new TooManyStateSets();
   return next;
+}
+
+function sameKeys(a: ReadonlyMap<string, StateSet>, b: ReadonlyMap<string, StateSet>): boolean {
+  if (a.size !== b.size) return false;
+  for (const key of a.keys()) if (!b.has(key)) return false;
+  return true;
 }
 
 function readLiteral(automaton: Automaton, sets: ReadonlyMap<string, StateSet>, text: string) {
@@ -189,6 +196,8 @@ export function coversEveryEfsResource(query: CoverageQuery): boolean {
     const own = (element?.patterns ?? ['*']).map((pattern) => patterns.push(pattern) - 1);
     return { indices: own, negated: element?.negated ?? false };
   });
+  // State numbers are kept as 16-bit characters; no real policy comes near that size (fail closed).
+  if (patterns.reduce((total, pattern) => total + pattern.length + 1, 0) > 0xffff) return true;
   const automaton = new Automaton(patterns);
   // Characters that no pattern names literally all move the automaton alike: one of them stands for all.
   const literals = new Set(patterns.join('').replace(/[*?]/g, ''));
@@ -226,9 +235,12 @@ export function coversEveryEfsResource(query: CoverageQuery): boolean {
         // Every id: all state sets reachable by some digit string must grant.
         let ids = readLiteral(automaton, new Map([[prefix.key, prefix]]), `${kind.type}/${kind.idPrefix}`);
         for (let length = 1; length <= MAX_ID_DIGITS; length++) {
+          const before = ids;
           ids = stepAll(automaton, ids, hex);
           const sets = [...ids.values()];
           if (length >= MIN_ID_DIGITS && sets.every(granted)) return true;
+          // The same state sets as one digit earlier: every longer id gets the same answer.
+          if (length >= MIN_ID_DIGITS && sameKeys(before, ids)) break;
           // Once no pattern can read further, every longer id gets the same answer.
           if (sets.every((set) => set.states.size === 0)) {
             if (sets.length > 0 && granted(sets[0] as StateSet)) return true;
