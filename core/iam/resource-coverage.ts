@@ -50,8 +50,14 @@ export const EFS_RESOURCE_KINDS = [
 ] as const;
 const MIN_ID_DIGITS = 8;
 const MAX_ID_DIGITS = 40;
-/** Past this many distinct state sets the search gives up and answers "covered" (fail closed). */
-const MAX_STATE_SETS = 20_000;
+/**
+ * The search's budget: distinct state sets at one step, and state-set transitions computed in all.
+ * Ordinary policies need a few thousand transitions; a pattern built to blow up the search (such as
+ * '*0???????????????', whose automaton needs 2^16 state sets) would otherwise take seconds. Past either
+ * limit the search gives up and answers "covered" (fail closed).
+ */
+const MAX_STATE_SETS = 2_000;
+const MAX_TRANSITIONS = 20_000;
 
 /** The patterns of all elements, laid out as one automaton: pattern i owns states offset[i]..offset[i]+len. */
 class Automaton {
@@ -60,6 +66,7 @@ class Automaton {
   /** Owning pattern index of each state. */
   private readonly owner: number[] = [];
   private readonly cache = new Map<string, StateSet>();
+  private transitions = 0;
 
   constructor(patterns: readonly string[]) {
     let offset = 0;
@@ -94,6 +101,7 @@ class Automaton {
     const key = `${from.key}|${char}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
+    if (++this.transitions > MAX_TRANSITIONS) throw new SearchTooLarge();
     const next = new Set<number>();
     for (const state of from.states) {
       const pattern = this.owner[state] as number;
@@ -125,8 +133,8 @@ function toStateSet(states: Set<number>): StateSet {
   return { key: String.fromCharCode(...Uint16Array.from(states).sort()), states };
 }
 
-class TooManyStateSets extends Error {
-  override readonly name = 'TooManyStateSets';
+class SearchTooLarge extends Error {
+  override readonly name = 'SearchTooLarge';
 }
 
 /** Every state set reachable from `sets` by reading one character of `chars`. */
@@ -142,7 +150,7 @@ function stepAll(
       next.set(stepped.key, stepped);
     }
   }
-  if (next.size > MAX_STATE_SETS) throw new TooManyStateSets();
+  if (next.size > MAX_STATE_SETS) throw new SearchTooLarge();
   return next;
 }
 
@@ -170,7 +178,7 @@ function readOneOrMore(automaton: Automaton, sets: ReadonlyMap<string, StateSet>
         next.set(key, set);
       }
     }
-    if (seen.size > MAX_STATE_SETS) throw new TooManyStateSets();
+    if (seen.size > MAX_STATE_SETS) throw new SearchTooLarge();
     frontier = next;
   }
   return seen;
@@ -251,7 +259,7 @@ export function coversEveryEfsResource(query: CoverageQuery): boolean {
     }
     return false;
   } catch (error) {
-    if (error instanceof TooManyStateSets) return true;
+    if (error instanceof SearchTooLarge) return true;
     throw error;
   }
 }

@@ -53,4 +53,12 @@ describe('coversEveryEfsResource', () => {
       true,
     );
   });
+
+  it('fails closed on a pattern built to blow up the search', () => {
+    // The automaton for "…fs-*0" plus 15 '?' needs 2^16 state sets: the exact answer is "not every id",
+    // but the search gives up within its budget and answers "covered" rather than run for seconds.
+    expect(covers({ allow: [res(`${ARN}:file-system/fs-*0${'?'.repeat(15)}`)] })).toBe(true);
+    // A smaller one of the same shape is decided exactly.
+    expect(covers({ allow: [res(`${ARN}:file-system/fs-*0??`)] })).toBe(false);
+  });
 });
