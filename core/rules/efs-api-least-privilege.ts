@@ -4,6 +4,7 @@
 // holder undo every data-plane control the other rules check.
 import { composeAnnotation, makeEvaluation, sortEvaluations } from '../annotation';
 import {
+  type CoverageQuery,
   coversEveryEfsResource,
   describeStatement,
   IamStateNotLoadedError,
@@ -118,7 +119,10 @@ function nameActions(actions: readonly string[]): string {
  * with Action/NotAction and Resource/NotResource read as IAM reads them; explicit deny wins ("Policy
  * evaluation logic", IAM User Guide). Each Allow is named with the actions it still grants everywhere.
  */
-export function findBroadEfsWrites(document: PolicyDocument): string[] {
+export function findBroadEfsWrites(
+  document: PolicyDocument,
+  coverage: (query: CoverageQuery) => boolean = coversEveryEfsResource,
+): string[] {
   const allows = document.statements.filter((s) => s.effect === 'Allow' && !s.principal && !isTagScoped(s));
   const denies = document.statements.filter(subtracts);
   const conditional = document.statements.filter((s) => s.effect === 'Deny' && !s.principal && !subtracts(s));
@@ -127,7 +131,7 @@ export function findBroadEfsWrites(document: PolicyDocument): string[] {
     const key = `${granting.map((s) => s.index).join(',')}|${taking.map((s) => s.index).join(',')}`;
     let result = cache.get(key);
     if (result === undefined) {
-      result = coversEveryEfsResource({
+      result = coverage({
         allow: granting.map((s) => s.resource),
         deny: taking.map((s) => s.resource),
       });
@@ -172,10 +176,21 @@ type JudgeText = (text: string) => string[];
 
 function createJudge(): JudgeText {
   const judged = new Map<string, string[]>();
+  // Distinct documents often share their Resource elements ("*", one guardrail Deny): search each once.
+  const covered = new Map<string, boolean>();
+  const coverage = (query: CoverageQuery): boolean => {
+    const key = JSON.stringify(query);
+    let result = covered.get(key);
+    if (result === undefined) {
+      result = coversEveryEfsResource(query);
+      covered.set(key, result);
+    }
+    return result;
+  };
   return (text) => {
     let findings = judged.get(text);
     if (findings === undefined) {
-      findings = findBroadEfsWrites(parsePolicyDocument(text));
+      findings = findBroadEfsWrites(parsePolicyDocument(text), coverage);
       judged.set(text, findings);
     }
     return findings;
