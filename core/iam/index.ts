@@ -4,4 +4,5 @@ export * from './conditions';
 export * from './errors';
 export * from './evaluate';
 export * from './policy-document';
+export * from './resource-coverage';
 export * from './wildcard';

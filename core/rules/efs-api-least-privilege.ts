@@ -4,14 +4,16 @@
 // holder undo every data-plane control the other rules check.
 import { composeAnnotation, makeEvaluation, sortEvaluations } from '../annotation';
 import {
+  type CoverageQuery,
+  coversEveryEfsResource,
   describeStatement,
   IamStateNotLoadedError,
+  isAllWildcard,
   type PolicyDocument,
   PolicyParseError,
   type PolicyStatement,
   parsePolicyDocument,
   statementCoversAction,
-  statementCoversResource,
 } from '../iam';
 import type {
   Evaluation,
@@ -56,31 +58,6 @@ export const EFS_WRITE_ACTIONS = [
 ] as const;
 
 /**
- * Probe ARNs of an EFS resource nobody named: a Resource that matches them matches every file system or
- * access point. The partition, region and account are taken from the pattern when it fixes them, so
- * 'arn:aws:elasticfilesystem:us-east-1:111122223333:file-system/*' (every file system of one account and
- * region) is as unscoped as '*'.
- */
-function probeArns(pattern: string): string[] {
-  const fields = pattern.split(':');
-  const fixed = (index: number, fallback: string): string => {
-    const field = fields[index];
-    return field !== undefined && field !== '' && !/[*?]/.test(field) && fields.length >= 6
-      ? field
-      : fallback;
-  };
-  const head = `arn:${fixed(1, 'aws')}:elasticfilesystem:${fixed(3, 'zz-probe-1')}:${fixed(4, '000000000000')}`;
-  return [`${head}:file-system/fs-0probe0unnamed0`, `${head}:access-point/fsap-0probe0unnamed0`];
-}
-
-/** Whether the statement's Resource/NotResource covers an EFS resource it does not name. */
-function coversUnnamedResources(statement: PolicyStatement): boolean {
-  const patterns = statement.resource?.patterns ?? ['*'];
-  const probes = statement.resource?.negated ? probeArns('*') : patterns.flatMap(probeArns);
-  return probes.some((probe) => statementCoversResource(statement, probe));
-}
-
-/**
  * Conditions on resource or request tags scope a statement to tagged resources (attribute-based control).
  * IfExists and ForAllValues forms do not: both are true when the request carries no such tag ("Condition
  * operators" and "Single-valued vs. multivalued context keys", IAM User Guide).
@@ -88,7 +65,7 @@ function coversUnnamedResources(statement: PolicyStatement): boolean {
 function isTagScoped(statement: PolicyStatement): boolean {
   return statement.conditions.some(
     (clause) =>
-      /^aws:(resourcetag|requesttag)\//.test(clause.keyLower) &&
+      TAG_KEY.test(clause.keyLower) &&
       !clause.ifExists &&
       clause.qualifier !== 'ForAllValues' &&
       !clause.operator.includes('Not') &&
@@ -97,21 +74,96 @@ function isTagScoped(statement: PolicyStatement): boolean {
   );
 }
 
-/** Findings for one policy document: each Allow that grants EFS writes on unscoped resources. */
-export function findBroadEfsWrites(document: PolicyDocument): string[] {
-  const findings: string[] = [];
-  for (const statement of document.statements) {
-    if (statement.effect !== 'Allow' || statement.principal) continue;
-    const actions = EFS_WRITE_ACTIONS.filter((action) => statementCoversAction(statement, action));
-    if (actions.length === 0 || !coversUnnamedResources(statement) || isTagScoped(statement)) continue;
-    const all = actions.length === EFS_WRITE_ACTIONS.length;
-    const named = all
-      ? 'every EFS write action'
-      : `${actions
-          .slice(0, 3)
-          .map((a) => a.replace('elasticfilesystem:', ''))
-          .join(', ')}${actions.length > 3 ? ` (+${actions.length - 3})` : ''}`;
-    findings.push(`${describeStatement(statement)} allows ${named} on every resource`);
+const TAG_KEY = /^aws:(resourcetag|requesttag)\//;
+const NEGATED_STRING_OPERATORS = new Set(['StringNotEquals', 'StringNotEqualsIgnoreCase', 'StringNotLike']);
+
+/**
+ * Whether a Deny's conditions hold for every request that is not tag-scoped, so that subtracting it is
+ * safe. No condition at all qualifies. So does "deny unless the tag has this value": a negated string
+ * operator on aws:ResourceTag/… or aws:RequestTag/… with fixed values is true whenever the tag is absent or
+ * different (negated operators, and their IfExists forms, are true for an absent key; ForAllValues is
+ * vacuously true), so what the Deny leaves allowed is tag-scoped, which this rule accepts. Any other
+ * condition depends on the request (MFA, source address, time, principal tags…) and cannot be decided here:
+ * such a Deny is not subtracted (fail closed).
+ */
+function subtracts(statement: PolicyStatement): boolean {
+  if (statement.effect !== 'Deny' || statement.principal) return false;
+  return statement.conditions.every(
+    (clause) =>
+      TAG_KEY.test(clause.keyLower) &&
+      NEGATED_STRING_OPERATORS.has(clause.operator) &&
+      clause.qualifier !== 'ForAnyValue' &&
+      clause.values.every((value) => !isAllWildcard(value)),
+  );
+}
+
+const short = (action: string): string => action.replace('elasticfilesystem:', '');
+
+/** "A", "A and B", "A, B and C". */
+function listEnglish(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** Names a set of EFS write actions in as few words as are exact. */
+function nameActions(actions: readonly string[]): string {
+  if (actions.length === EFS_WRITE_ACTIONS.length) return 'every EFS write action';
+  const left = EFS_WRITE_ACTIONS.filter((action) => !actions.includes(action));
+  if (left.length < actions.length) return `every EFS write action but ${left.map(short).join(', ')}`;
+  return listEnglish(actions.map(short));
+}
+
+/**
+ * Findings for one policy document: what it effectively allows on every resource. For each EFS write
+ * action, the Allows that grant it (not tag-scoped) minus the Denies that take it back (see `subtracts`),
+ * with Action/NotAction and Resource/NotResource read as IAM reads them; explicit deny wins ("Policy
+ * evaluation logic", IAM User Guide). Each Allow is named with the actions it still grants everywhere.
+ */
+export function findBroadEfsWrites(
+  document: PolicyDocument,
+  coverage: (query: CoverageQuery) => boolean = coversEveryEfsResource,
+): string[] {
+  const allows = document.statements.filter((s) => s.effect === 'Allow' && !s.principal && !isTagScoped(s));
+  const denies = document.statements.filter(subtracts);
+  const conditional = document.statements.filter((s) => s.effect === 'Deny' && !s.principal && !subtracts(s));
+  const cache = new Map<string, boolean>();
+  const covers = (granting: readonly PolicyStatement[], taking: readonly PolicyStatement[]): boolean => {
+    const key = `${granting.map((s) => s.index).join(',')}|${taking.map((s) => s.index).join(',')}`;
+    let result = cache.get(key);
+    if (result === undefined) {
+      result = coverage({
+        allow: granting.map((s) => s.resource),
+        deny: taking.map((s) => s.resource),
+      });
+      cache.set(key, result);
+    }
+    return result;
+  };
+  const granted = new Map<PolicyStatement, string[]>();
+  const remaining = new Set<string>();
+  for (const action of EFS_WRITE_ACTIONS) {
+    const granting = allows.filter((s) => statementCoversAction(s, action));
+    if (granting.length === 0) continue;
+    const taking = denies.filter((s) => statementCoversAction(s, action));
+    if (!covers(granting, taking)) continue;
+    remaining.add(action);
+    // Name the Allows that reach every resource on their own; else those that do it together.
+    const alone = granting.filter((s) => covers([s], taking));
+    for (const statement of alone.length ? alone : granting) {
+      granted.set(statement, [...(granted.get(statement) ?? []), action]);
+    }
+  }
+  const findings = [...granted].map(
+    ([statement, actions]) =>
+      `${describeStatement(statement)} allows ${nameActions(actions)} on every resource`,
+  );
+  const ignored = conditional.filter((s) =>
+    [...remaining].some((action) => statementCoversAction(s, action)),
+  );
+  if (findings.length && ignored.length) {
+    findings.push(
+      `${listEnglish(ignored.map(describeStatement))} ${ignored.length > 1 ? 'deny' : 'denies'} only under conditions, so ${ignored.length > 1 ? 'they are' : 'it is'} not counted`,
+    );
   }
   return findings;
 }
@@ -119,11 +171,40 @@ export function findBroadEfsWrites(document: PolicyDocument): string[] {
 const ADVICE =
   'Scope Resource to file-system/access-point ARNs or tags, or list the role in exemptPrincipals.';
 
-function judgeDocument(name: string, text: string): { findings: string[]; unreadable?: string } {
+/** Findings per policy text, for one evaluation: roles and users often share the same inline document. */
+type JudgeText = (text: string) => string[];
+
+function createJudge(): JudgeText {
+  const judged = new Map<string, string[]>();
+  // Distinct documents often share their Resource elements ("*", one guardrail Deny): search each once.
+  const covered = new Map<string, boolean>();
+  const coverage = (query: CoverageQuery): boolean => {
+    const key = JSON.stringify(query);
+    let result = covered.get(key);
+    if (result === undefined) {
+      result = coversEveryEfsResource(query);
+      covered.set(key, result);
+    }
+    return result;
+  };
+  return (text) => {
+    let findings = judged.get(text);
+    if (findings === undefined) {
+      findings = findBroadEfsWrites(parsePolicyDocument(text), coverage);
+      judged.set(text, findings);
+    }
+    return findings;
+  };
+}
+
+function judgeDocument(
+  judge: JudgeText,
+  name: string,
+  text: string,
+): { findings: string[]; unreadable?: string } {
   try {
-    return {
-      findings: findBroadEfsWrites(parsePolicyDocument(text)).map((finding) => `${name}: ${finding}`),
-    };
+    const findings = judge(text);
+    return { findings: findings.length ? [`${name}: ${findings.join('; ')}`] : [] };
   } catch (error) {
     if (!(error instanceof PolicyParseError)) throw error;
     return { findings: [], unreadable: `${name} cannot be parsed (${error.message})` };
@@ -165,7 +246,11 @@ function verdict(ref: ResourceRef, findings: string[], unreadable: string[]): Ev
   );
 }
 
-function evaluatePrincipal(principal: IamPrincipal, params: ApiLeastPrivilegeParameters): Evaluation {
+function evaluatePrincipal(
+  principal: IamPrincipal,
+  params: ApiLeastPrivilegeParameters,
+  judge: JudgeText,
+): Evaluation {
   const ref: ResourceRef = { resourceType: PRINCIPAL_TYPES[principal.kind], resourceId: principal.id };
   if (isExempt(principal, params)) {
     return makeEvaluation(
@@ -178,7 +263,7 @@ function evaluatePrincipal(principal: IamPrincipal, params: ApiLeastPrivilegePar
   const findings: string[] = [];
   const unreadable: string[] = [];
   for (const policy of [...principal.inlinePolicies].sort((a, b) => (a.policyName < b.policyName ? -1 : 1))) {
-    const result = judgeDocument(`inline policy ${policy.policyName}`, policy.document);
+    const result = judgeDocument(judge, `inline policy ${policy.policyName}`, policy.document);
     findings.push(...result.findings);
     if (result.unreadable) unreadable.push(result.unreadable);
   }
@@ -219,11 +304,12 @@ function evaluateManagedPolicy(
   iam: IamIndex,
   policyId: string,
   params: ApiLeastPrivilegeParameters,
+  judge: JudgeText,
 ): Evaluation {
   const ref: ResourceRef = { resourceType: 'AWS::IAM::Policy', resourceId: policyId };
   const policy = iam.policiesById.get(policyId);
   if (!policy) return makeEvaluation(RULE_ID, ref, 'NOT_APPLICABLE', 'The policy no longer exists.');
-  const result = judgeDocument(`policy ${policy.policyName}`, policy.document);
+  const result = judgeDocument(judge, `policy ${policy.policyName}`, policy.document);
   if (result.findings.length && !result.unreadable) {
     // A managed policy attached only to exempt principals is theirs: break-glass roles hold it by design.
     const holders = iam.holdersByArn.get(policy.arn) ?? [];
@@ -263,6 +349,7 @@ export function evaluateApiLeastPrivilege(
         ]
       : scope.seeds.filter((seed) => RESOURCE_TYPES.includes(seed.resourceType));
   const index = indexIam(iam);
+  const judge = createJudge();
   const seen = new Set<string>();
   const evaluations: Evaluation[] = [];
   for (const ref of refs) {
@@ -270,13 +357,13 @@ export function evaluateApiLeastPrivilege(
     if (seen.has(key)) continue;
     seen.add(key);
     if (ref.resourceType === 'AWS::IAM::Policy') {
-      evaluations.push(evaluateManagedPolicy(index, ref.resourceId, params));
+      evaluations.push(evaluateManagedPolicy(index, ref.resourceId, params, judge));
       continue;
     }
     const principal = index.principalsByRef.get(key);
     evaluations.push(
       principal
-        ? evaluatePrincipal(principal, params)
+        ? evaluatePrincipal(principal, params, judge)
         : makeEvaluation(RULE_ID, ref, 'NOT_APPLICABLE', 'The resource no longer exists.'),
     );
   }
@@ -290,7 +377,8 @@ export const efsApiLeastPrivilege = defineRule<ApiLeastPrivilegeParameters>({
     'Checks customer-managed IAM policies, and the inline policies of IAM roles, users and groups, for Allow ' +
     'statements that grant EFS control-plane write actions (create, delete or change file systems, mount ' +
     'targets and their security groups, file system policies, access points, replication, tags) on every ' +
-    'resource ("*" or a pattern matching every file system). AWS-managed policies are out of scope. AWS Config ' +
+    'resource ("*" or a pattern matching every file system), once the document\'s own Deny statements are taken ' +
+    'away. AWS-managed policies are out of scope. AWS Config ' +
     'records IAM resources in one region only: deploy this rule there.',
   resourceTypes: RESOURCE_TYPES,
   triggerResourceTypes: RESOURCE_TYPES,

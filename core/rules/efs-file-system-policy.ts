@@ -51,40 +51,61 @@ const GRANT_ADVICE = 'Grant client actions only to named roles or access points.
 const NO_POLICY =
   'No file system policy: any client that reaches a mount target mounts read-write as root, without TLS';
 
+const NO_TLS_DENY = 'no statement denies clients without TLS (aws:SecureTransport false)';
+
 const shortAction = (action: string): string => action.replace(/^elasticfilesystem:/, '');
 
 /**
- * Whether the statement denies every principal every client action on this file system whenever
- * aws:SecureTransport is false. Its conditions may test only aws:SecureTransport (any other key scopes it),
- * and must hold for a request with aws:SecureTransport false: Bool or BoolIfExists, "false" or false.
+ * Whether the statement refuses every client that connects without TLS: it denies every principal
+ * ClientMount on this file system whenever aws:SecureTransport is false. ClientMount is enough: "when a
+ * client connects to a file system, Amazon EFS evaluates the file system's IAM resource policy" to decide
+ * what to grant, and ClientMount is the base client permission, the read-only access every mount needs,
+ * which ClientWrite and ClientRootAccess only extend ("Using IAM to control file system data access",
+ * section "EFS actions for clients", Amazon EFS User Guide). A client denied ClientMount cannot mount, so
+ * it never gets to write or act as root. Its conditions may test only aws:SecureTransport (any other key
+ * scopes it), and must hold for a request with aws:SecureTransport false: Bool or BoolIfExists, "false".
  */
 function isSecureTransportDeny(statement: PolicyStatement, fileSystemArn: string): boolean {
   return (
     statement.effect === 'Deny' &&
     namesEveryPrincipal(statement) &&
-    CLIENT_ACTIONS.every((action) => statementCoversAction(statement, action)) &&
+    statementCoversAction(statement, CLIENT_MOUNT) &&
     statementCoversResource(statement, fileSystemArn) &&
     statement.conditions.every((clause) => clause.keyLower === SECURE_TRANSPORT_KEY) &&
     evaluateConditions(statement.conditions, createRequestContext({ [SECURE_TRANSPORT_KEY]: 'false' }))
   );
 }
 
-/** Why a Deny that mentions aws:SecureTransport does not count, for the annotation. */
+/** "A", "A and B", "A, B and C". */
+function listEnglish(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** Why a Deny that mentions aws:SecureTransport does not refuse every plaintext client, in one sentence. */
 function describeNarrowDeny(statement: PolicyStatement, fileSystemArn: string): string | undefined {
   if (statement.effect !== 'Deny' || !statement.conditions.some((c) => c.keyLower === SECURE_TRANSPORT_KEY))
     return undefined;
   const reasons: string[] = [];
-  if (!namesEveryPrincipal(statement)) reasons.push('some principals');
-  const missing = CLIENT_ACTIONS.filter((action) => !statementCoversAction(statement, action));
-  if (missing.length) reasons.push(`not ${missing.map(shortAction).join('/')}`);
-  if (!statementCoversResource(statement, fileSystemArn)) reasons.push('another resource');
-  if (statement.conditions.some((c) => c.keyLower !== SECURE_TRANSPORT_KEY)) reasons.push('extra conditions');
+  if (statement.principal?.negated) reasons.push('exempts the principals in NotPrincipal');
+  else if (!namesEveryPrincipal(statement)) reasons.push('names only some principals');
+  if (!statementCoversAction(statement, CLIENT_MOUNT))
+    reasons.push('leaves out ClientMount (which every mount needs)');
+  if (!statementCoversResource(statement, fileSystemArn))
+    reasons.push('is for another resource (not this file system)');
+  const otherKeys = [
+    ...new Set(statement.conditions.filter((c) => c.keyLower !== SECURE_TRANSPORT_KEY).map((c) => c.key)),
+  ];
+  if (otherKeys.length)
+    reasons.push(
+      `also requires ${otherKeys.length > 1 ? 'conditions' : 'a condition'} on ${listEnglish(otherKeys)}`,
+    );
   else if (
     !evaluateConditions(statement.conditions, createRequestContext({ [SECURE_TRANSPORT_KEY]: 'false' }))
   ) {
-    reasons.push('a condition that does not match aws:SecureTransport false');
+    reasons.push('does not apply when aws:SecureTransport is false');
   }
-  return `${describeStatement(statement)} denies non-TLS only for ${reasons.join(', ')}`;
+  return `${describeStatement(statement)} does not deny every client without TLS: it ${listEnglish(reasons)}`;
 }
 
 /**
@@ -147,9 +168,7 @@ export function findPolicyIssues(
     const narrow = document.statements
       .map((s) => describeNarrowDeny(s, arn))
       .filter((text) => text !== undefined);
-    findings.push(
-      ...(narrow.length ? narrow : ['no statement denies aws:SecureTransport false to everyone']),
-    );
+    findings.push(...(narrow.length ? narrow : [NO_TLS_DENY]));
     advice.push(TLS_ADVICE);
   }
   // ClientRootAccess to everyone is flagged with or without ClientMount (the issue's root check): the console's
@@ -167,8 +186,8 @@ export function findPolicyIssues(
       (c) => c.keyLower === 'elasticfilesystem:accessedviamounttarget',
     );
     findings.push(
-      `${describeStatement(statement)} grants ${granted.map(shortAction).join(', ')} to everyone` +
-        (viaMountTarget ? ' (AccessedViaMountTarget narrows nothing)' : ''),
+      `${describeStatement(statement)} grants ${listEnglish(granted.map(shortAction))} to everyone` +
+        (viaMountTarget ? ' (its AccessedViaMountTarget condition does not limit who)' : ''),
     );
   }
   if (grants) advice.push(GRANT_ADVICE);
@@ -226,7 +245,7 @@ function evaluateFileSystem(
       RULE_ID,
       ref,
       'NON_COMPLIANT',
-      `${NO_POLICY}. Add a policy that denies aws:SecureTransport false and grants client actions to named roles or access points.`,
+      `${NO_POLICY}. Add a policy that denies clients without TLS and grants client actions to named roles or access points.`,
     );
   }
   let document: PolicyDocument;
@@ -302,7 +321,7 @@ export const efsFileSystemPolicy = defineRule<FileSystemPolicyParameters>({
     {
       name: 'requireSecureTransport',
       description:
-        'true to require a statement that denies everyone every action when aws:SecureTransport is false.',
+        'true to require a statement that denies everyone ClientMount (every mount) when aws:SecureTransport is false.',
       default: 'true',
     },
     {

@@ -49,6 +49,30 @@ const EFS_READ_ONLY = {
   ],
 };
 
+// Allows minus Denies: each judged through the real IAM loaders (GetAccountAuthorizationDetails for scan,
+// GetPolicy/GetPolicyVersion or GetRole/GetRolePolicy for invoke).
+const EFS_ALL_DENIED = {
+  Version: '2012-10-17',
+  Statement: [
+    { Effect: 'Allow', Action: 'elasticfilesystem:*', Resource: '*' },
+    { Effect: 'Deny', Action: 'elasticfilesystem:*', Resource: '*' },
+  ],
+};
+const efsGuardrail = (fileSystemArn: string) => ({
+  Version: '2012-10-17',
+  Statement: [
+    { Effect: 'Allow', Action: '*', Resource: '*' },
+    { Sid: 'OnlyOneFileSystem', Effect: 'Deny', Action: 'elasticfilesystem:*', NotResource: fileSystemArn },
+  ],
+});
+const EFS_NO_DELETES = {
+  Version: '2012-10-17',
+  Statement: [
+    { Sid: 'EfsAll', Effect: 'Allow', Action: 'elasticfilesystem:*', Resource: '*' },
+    { Sid: 'NoDeletes', Effect: 'Deny', Action: 'elasticfilesystem:Delete*', Resource: '*' },
+  ],
+};
+
 let moto: MotoServer;
 let clients: AwsClients;
 const ids: Record<string, string> = {};
@@ -191,6 +215,33 @@ beforeAll(async () => {
       PolicyDocument: JSON.stringify(EFS_ALL_ON_STAR),
     }),
   );
+
+  const allDenied = await clients.iam.send(
+    new CreatePolicyCommand({ PolicyName: 'efs-all-denied', PolicyDocument: JSON.stringify(EFS_ALL_DENIED) }),
+  );
+  ids.allDeniedPolicy = allDenied.Policy?.PolicyId as string;
+  const guardrail = await clients.iam.send(
+    new CreatePolicyCommand({
+      PolicyName: 'efs-guardrail',
+      PolicyDocument: JSON.stringify(
+        efsGuardrail(`arn:aws:elasticfilesystem:${MOTO_REGION}:${MOTO_ACCOUNT_ID}:file-system/${ids.fsTls}`),
+      ),
+    }),
+  );
+  ids.guardrailPolicy = guardrail.Policy?.PolicyId as string;
+  ids.guardrailPolicyArn = guardrail.Policy?.Arn as string;
+  const noDeletes = await clients.iam.send(
+    new CreateRoleCommand({ RoleName: 'efs-no-deletes', AssumeRolePolicyDocument: JSON.stringify(TRUST) }),
+  );
+  ids.noDeletesRole = noDeletes.Role?.RoleId as string;
+  ids.noDeletesRoleArn = noDeletes.Role?.Arn as string;
+  await clients.iam.send(
+    new PutRolePolicyCommand({
+      RoleName: 'efs-no-deletes',
+      PolicyName: 'efs-no-deletes',
+      PolicyDocument: JSON.stringify(EFS_NO_DELETES),
+    }),
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -235,7 +286,7 @@ describe('efsguard scan --rules efs-file-system-policy,efs-access-point-posix-id
       /^The file system policy cannot be parsed/,
     );
     expect(annotationOf(report.evaluations, ids.fsAnonymous as string)).toContain(
-      '"AnonymousReadWrite" grants ClientMount, ClientWrite to everyone',
+      '"AnonymousReadWrite" grants ClientMount and ClientWrite to everyone',
     );
   });
 
@@ -258,6 +309,17 @@ describe('efsguard scan --rules efs-file-system-policy,efs-access-point-posix-id
       [ids.readOnlyPolicy as string]: 'COMPLIANT',
     });
     expect(annotationOf(report.evaluations, ids.role as string)).toContain('EfsEverything');
+  });
+
+  it('subtracts Deny statements: what remains allowed on every resource decides', () => {
+    expect(verdicts(report.evaluations, IAM_RULE)).toMatchObject({
+      [ids.allDeniedPolicy as string]: 'COMPLIANT',
+      [ids.guardrailPolicy as string]: 'COMPLIANT',
+      [ids.noDeletesRole as string]: 'NON_COMPLIANT',
+    });
+    expect(annotationOf(report.evaluations, ids.noDeletesRole as string)).toMatch(
+      /^inline policy efs-no-deletes: statement "EfsAll" allows every EFS write action but DeleteFileSystem, DeleteMountTarget, DeleteFileSystemPolicy, DeleteAccessPoint, DeleteReplicationConfiguration, DeleteTags on every resource\./,
+    );
   });
 
   it('summarises by rule, for the moto account and region', () => {
@@ -367,5 +429,27 @@ describe('efsguard invoke on the TESTMODE samples', () => {
       }),
     );
     expect(verdicts(policy, IAM_RULE)).toMatchObject({ [ids.readOnlyPolicy as string]: 'COMPLIANT' });
+  });
+
+  it('IAM change events judge Allows minus Denies', async () => {
+    const guardrail = await invoke(
+      retargetIam(loadEvent(`${IAM_RULE}/testmode-policy-change.json`), {
+        id: ids.guardrailPolicy as string,
+        name: 'efs-guardrail',
+        arn: ids.guardrailPolicyArn as string,
+      }),
+    );
+    expect(verdicts(guardrail, IAM_RULE)).toMatchObject({ [ids.guardrailPolicy as string]: 'COMPLIANT' });
+    const role = await invoke(
+      retargetIam(loadEvent(`${IAM_RULE}/testmode-role-change.json`), {
+        id: ids.noDeletesRole as string,
+        name: 'efs-no-deletes',
+        arn: ids.noDeletesRoleArn as string,
+      }),
+    );
+    expect(verdicts(role, IAM_RULE)).toEqual({ [ids.noDeletesRole as string]: 'NON_COMPLIANT' });
+    expect(annotationOf(role, ids.noDeletesRole as string)).toContain(
+      'every EFS write action but DeleteFileSystem',
+    );
   });
 });

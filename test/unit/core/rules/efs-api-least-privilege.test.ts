@@ -61,7 +61,7 @@ describe('efs-api-least-privilege on customer-managed policies', () => {
 
   it('names the Create/Modify actions granted on "*"', () => {
     expect(judgePolicy(fixture('iam-efs-create-modify-star.json')).annotation).toMatch(
-      /^policy p: statement #1 allows CreateMountTarget, ModifyMountTargetSecurityGroups on every resource\./,
+      /^policy p: statement #1 allows CreateMountTarget and ModifyMountTargetSecurityGroups on every resource\./,
     );
   });
 
@@ -70,7 +70,7 @@ describe('efs-api-least-privilege on customer-managed policies', () => {
     [
       'elasticfilesystem:Delete*',
       { Effect: 'Allow', Action: 'elasticfilesystem:Delete*', Resource: '*' },
-      'DeleteFileSystem, DeleteMountTarget, DeleteFileSystemPolicy (+3)',
+      'DeleteFileSystem, DeleteMountTarget, DeleteFileSystemPolicy, DeleteAccessPoint, DeleteReplicationConfiguration and DeleteTags',
     ],
     [
       'a mixed-case action',
@@ -300,5 +300,203 @@ describe('efs-api-least-privilege on roles, users and groups', () => {
   it('documents the IAM region and rejects unknown parameters', () => {
     expect(efsApiLeastPrivilege.description).toMatch(/one region/);
     expect(() => efsApiLeastPrivilege.parseParameters({ exempt: 'x' })).toThrow(/unknown parameter/);
+  });
+});
+
+describe('efs-api-least-privilege judges what a document effectively allows: Allows minus Denies', () => {
+  const FS_ONE = 'arn:aws:elasticfilesystem:us-east-1:111122223333:file-system/fs-0123456789abcdef0';
+  const allowAll = { Sid: 'All', Effect: 'Allow', Action: '*', Resource: '*' };
+  const allowEfs = { Sid: 'Efs', Effect: 'Allow', Action: 'elasticfilesystem:*', Resource: '*' };
+
+  it.each([
+    [
+      'Deny elasticfilesystem:* on "*" takes back Allow elasticfilesystem:* on "*"',
+      [allowEfs, { Effect: 'Deny', Action: 'elasticfilesystem:*', Resource: '*' }],
+    ],
+    [
+      'Deny with NotResource of one file system leaves writes on that one only',
+      [allowAll, { Effect: 'Deny', Action: 'elasticfilesystem:*', NotResource: FS_ONE }],
+    ],
+    [
+      'Deny NotAction of the read actions takes back every write',
+      [allowEfs, { Effect: 'Deny', NotAction: ['elasticfilesystem:Describe*', 'elasticfilesystem:List*'] }],
+    ],
+    ['Deny without Resource (every resource) of every action', [allowAll, { Effect: 'Deny', Action: '*' }]],
+    [
+      'Deny unless the resource or request carries the team tag (tag-scoped what remains)',
+      [
+        allowEfs,
+        {
+          Effect: 'Deny',
+          Action: 'elasticfilesystem:*',
+          Resource: '*',
+          Condition: { StringNotEquals: { 'aws:ResourceTag/team': 'storage' } },
+        },
+      ],
+    ],
+    [
+      'Denies that together cover both EFS resource types in every account and region',
+      [
+        allowEfs,
+        {
+          Effect: 'Deny',
+          Action: 'elasticfilesystem:*',
+          Resource: 'arn:aws*:elasticfilesystem:*:*:file-system/*',
+        },
+        {
+          Effect: 'Deny',
+          Action: 'elasticfilesystem:*',
+          Resource: 'arn:*:elasticfilesystem:*:*:access-point/*',
+        },
+      ],
+    ],
+  ])('is COMPLIANT when a %s', (_name, statements) => {
+    expect(judgePolicy(doc(statements))).toEqual({
+      rule: 'efs-api-least-privilege',
+      resourceType: 'AWS::IAM::Policy',
+      resourceId: 'ANPA1',
+      complianceType: 'COMPLIANT',
+    });
+  });
+
+  it('a partial Deny (Delete*) leaves the rest NON_COMPLIANT and names what remains allowed', () => {
+    const evaluation = judgePolicy(
+      doc([
+        allowAll,
+        { Sid: 'NoDeletes', Effect: 'Deny', Action: 'elasticfilesystem:Delete*', Resource: '*' },
+      ]),
+    );
+    expect(evaluation.complianceType).toBe('NON_COMPLIANT');
+    expect(evaluation.annotation).toMatch(
+      /^policy p: statement "All" allows every EFS write action but DeleteFileSystem, DeleteMountTarget, DeleteFileSystemPolicy, DeleteAccessPoint, DeleteReplicationConfiguration, DeleteTags on every resource\./,
+    );
+  });
+
+  it('a Deny of most actions names the few that remain', () => {
+    const evaluation = judgePolicy(
+      doc([
+        allowEfs,
+        {
+          Effect: 'Deny',
+          NotAction: ['elasticfilesystem:CreateAccessPoint', 'elasticfilesystem:TagResource'],
+          Resource: '*',
+        },
+      ]),
+    );
+    expect(evaluation.annotation).toMatch(
+      /^policy p: statement "Efs" allows CreateAccessPoint and TagResource on every resource\./,
+    );
+  });
+
+  it('a Deny scoped to one account leaves every other account NON_COMPLIANT (fail closed)', () => {
+    const evaluation = judgePolicy(
+      doc([
+        allowEfs,
+        {
+          Effect: 'Deny',
+          Action: 'elasticfilesystem:*',
+          Resource: 'arn:aws:elasticfilesystem:*:111122223333:*',
+        },
+      ]),
+    );
+    expect(evaluation.complianceType).toBe('NON_COMPLIANT');
+    expect(evaluation.annotation).toContain(
+      'statement "Efs" allows every EFS write action on every resource',
+    );
+  });
+
+  it.each([
+    ['aws:MultiFactorAuthPresent', { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } }],
+    ['aws:SourceIp', { NotIpAddress: { 'aws:SourceIp': '192.0.2.0/24' } }],
+    ['a tag value "*" (any tagged resource)', { StringNotLike: { 'aws:ResourceTag/team': '*' } }],
+    ['ForAnyValue (false when the key is absent)', { 'ForAnyValue:StringNotEquals': { 'aws:TagKeys': 'x' } }],
+  ])(
+    'does not subtract a Deny conditioned on %s: it cannot be decided for every request',
+    (_name, condition) => {
+      const evaluation = judgePolicy(
+        doc([
+          allowEfs,
+          {
+            Sid: 'Guard',
+            Effect: 'Deny',
+            Action: 'elasticfilesystem:*',
+            Resource: '*',
+            Condition: condition,
+          },
+        ]),
+      );
+      expect(evaluation.complianceType).toBe('NON_COMPLIANT');
+      expect(evaluation.annotation).toMatch(
+        /^policy p: statement "Efs" allows every EFS write action on every resource; statement "Guard" denies only under conditions, so it is not counted\./,
+      );
+    },
+  );
+
+  it('judges inline policies of principals the same way', () => {
+    const role = principal('role', 'AROA7', 'guarded', {
+      inlinePolicies: [
+        {
+          policyName: 'guardrail',
+          document: doc([allowAll, { Effect: 'Deny', Action: 'elasticfilesystem:*', NotResource: FS_ONE }]),
+        },
+      ],
+    });
+    const [evaluation] = efsApiLeastPrivilege.evaluate(
+      withIam({ policies: [], principals: [role] }),
+      ALL,
+      {},
+    );
+    expect(evaluation?.complianceType).toBe('COMPLIANT');
+  });
+});
+
+describe('efs-api-least-privilege decides resource coverage from the pattern itself', () => {
+  const ARN = 'arn:aws:elasticfilesystem:us-east-1:111122223333';
+  const hex = '0123456789abcdef';
+
+  it.each([
+    ['every 8-character file-system id', `${ARN}:file-system/fs-????????`],
+    ['every 17-character file-system id', `${ARN}:file-system/fs-?????????????????`],
+    ['every 8-character id, with a trailing *', `${ARN}:file-system/fs-????????*`],
+    ['every access point', `${ARN}:access-point/fsap-*`],
+    ['every 17-character access-point id', `${ARN}:access-point/fsap-?????????????????`],
+    ['a ? in the region', 'arn:aws:elasticfilesystem:us-east-?:111122223333:file-system/*'],
+    ['a ? for every account digit', 'arn:aws:elasticfilesystem:us-east-1:????????????:file-system/fs-*'],
+    ['a * across segments', 'arn:aws:elasticfilesystem:*/fs-*'],
+    ['a region that efsguard has never heard of', 'arn:aws:elasticfilesystem:xx-west-9:111122223333:*'],
+  ])('flags a Resource that matches %s', (_name, resource) => {
+    const evaluation = judgePolicy(
+      doc({ Effect: 'Allow', Action: 'elasticfilesystem:DeleteFileSystem', Resource: resource }),
+    );
+    expect(evaluation.complianceType).toBe('NON_COMPLIANT');
+    expect(evaluation.annotation).toContain('statement #1 allows DeleteFileSystem on every resource');
+  });
+
+  it('flags Resource patterns that only together match every id', () => {
+    const resources = [...hex].map((digit) => `${ARN}:file-system/fs-${digit}*`);
+    expect(
+      judgePolicy(doc({ Effect: 'Allow', Action: 'elasticfilesystem:DeleteFileSystem', Resource: resources }))
+        .complianceType,
+    ).toBe('NON_COMPLIANT');
+    expect(
+      judgePolicy(
+        doc({ Effect: 'Allow', Action: 'elasticfilesystem:DeleteFileSystem', Resource: resources.slice(1) }),
+      ).complianceType,
+    ).toBe('COMPLIANT');
+  });
+
+  it.each([
+    ['one named file system', `${ARN}:file-system/fs-0123456789abcdef0`],
+    ['a short id with one ?', `${ARN}:file-system/fs-0123456?`],
+    ['a fixed id prefix', `${ARN}:file-system/fs-0123*`],
+    ['a file-system id with an impossible character', `${ARN}:file-system/fs-????????g`],
+    ['an id too long for EFS', `${ARN}:file-system/fs-${'?'.repeat(41)}`],
+    ['a resource of another service', 'arn:aws:s3:::bucket/*'],
+    ['a bare id, which is no ARN', 'fs-????????'],
+  ])('accepts a Resource that names %s', (_name, resource) => {
+    expect(
+      judgePolicy(doc({ Effect: 'Allow', Action: 'elasticfilesystem:DeleteFileSystem', Resource: resource }))
+        .complianceType,
+    ).toBe('COMPLIANT');
   });
 });

@@ -59,10 +59,10 @@ describe('efs-file-system-policy without a policy', () => {
   it('is NON_COMPLIANT: any client mounts read-write as root', () => {
     const evaluation = judge(null);
     expect(evaluation.complianceType).toBe('NON_COMPLIANT');
-    expect(evaluation.annotation).toMatch(
-      /^No file system policy: any client that reaches a mount target mounts read-write as root/,
+    expect(evaluation.annotation).toBe(
+      'No file system policy: any client that reaches a mount target mounts read-write as root, without TLS. ' +
+        'Add a policy that denies clients without TLS and grants client actions to named roles or access points.',
     );
-    expect(evaluation.annotation).toMatch(/access points/);
   });
 
   it('is COMPLIANT only when every check is relaxed', () => {
@@ -81,8 +81,8 @@ describe('efs-file-system-policy over the console default policies', () => {
     const evaluation = judge(fixture('console-enforce-tls.json'));
     expect(evaluation.complianceType).toBe('NON_COMPLIANT');
     expect(evaluation.annotation).toBe(
-      'statement "efs-statement-4f3e2b1a-6c5d-4e7f-8a9b-0c1d2e3f4a55" grants ClientMount, ClientWrite, ClientRootAccess ' +
-        'to everyone (AccessedViaMountTarget narrows nothing). Grant client actions only to named roles or access points.',
+      'statement "efs-statement-4f3e2b1a-6c5d-4e7f-8a9b-0c1d2e3f4a55" grants ClientMount, ClientWrite and ClientRootAccess ' +
+        'to everyone (its AccessedViaMountTarget condition does not limit who). Grant client actions only to named roles or access points.',
     );
   });
 
@@ -90,7 +90,7 @@ describe('efs-file-system-policy over the console default policies', () => {
     const evaluation = judge(fixture('console-prevent-root.json'));
     expect(evaluation.complianceType).toBe('NON_COMPLIANT');
     expect(evaluation.annotation).toMatch(
-      /^no statement denies aws:SecureTransport false to everyone; statement "efs-statement-3b0e4b7e[^"]*" grants ClientMount, ClientWrite to everyone/,
+      /^no statement denies clients without TLS \(aws:SecureTransport false\); statement "efs-statement-3b0e4b7e[^"]*" grants ClientMount and ClientWrite to everyone/,
     );
     expect(evaluation.annotation).not.toMatch(/ClientRootAccess to everyone/);
   });
@@ -108,7 +108,7 @@ describe('efs-file-system-policy over the console default policies', () => {
     expect(evaluation.complianceType).toBe('NON_COMPLIANT');
     expect(evaluation.annotation).toBe(
       'statement "efs-statement-393829aa-9c67-4a67-8f53-2a668dae4028" grants ClientRootAccess to everyone ' +
-        '(AccessedViaMountTarget narrows nothing). Grant client actions only to named roles or access points.',
+        '(its AccessedViaMountTarget condition does not limit who). Grant client actions only to named roles or access points.',
     );
     expect(
       judge(fixture('console-prevent-anonymous.json'), {
@@ -125,7 +125,7 @@ describe('efs-file-system-policy over the console default policies', () => {
 
   it('"Prevent anonymous access" without TLS enforcement names the missing Deny first', () => {
     expect(judge(fixture('console-prevent-anonymous.json')).annotation).toMatch(
-      /^no statement denies aws:SecureTransport false to everyone; statement "efs-statement-393829aa[^"]*" grants ClientRootAccess to everyone/,
+      /^no statement denies clients without TLS \(aws:SecureTransport false\); statement "efs-statement-393829aa[^"]*" grants ClientRootAccess to everyone/,
     );
   });
 
@@ -133,7 +133,7 @@ describe('efs-file-system-policy over the console default policies', () => {
     const evaluation = judge(fixture('console-prevent-anonymous-tls.json'));
     expect(evaluation.complianceType).toBe('NON_COMPLIANT');
     expect(evaluation.annotation).toMatch(
-      /^statement "efs-statement-8d2b6f4e[^"]*" grants ClientRootAccess to everyone \(AccessedViaMountTarget narrows nothing\)\. /,
+      /^statement "efs-statement-8d2b6f4e[^"]*" grants ClientRootAccess to everyone \(its AccessedViaMountTarget condition does not limit who\)\. /,
     );
   });
 
@@ -201,12 +201,57 @@ describe('efs-file-system-policy: the TLS Deny', () => {
     expect(judge(policy(grantToRole, { ...TLS_DENY, ...overrides })).complianceType).toBe('COMPLIANT');
   });
 
+  // Every NFS session starts with a mount, which EFS authorizes as ClientMount ("Using IAM to control file
+  // system data access", Amazon EFS User Guide): denying ClientMount without TLS refuses every plaintext client.
+  it.each([
+    ['Action ClientMount alone', { Action: 'elasticfilesystem:ClientMount' }],
+    [
+      'ClientMount and ClientWrite',
+      { Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'] },
+    ],
+    ['NotAction ClientRootAccess', { Action: undefined, NotAction: 'elasticfilesystem:ClientRootAccess' }],
+    [
+      'ClientMount on the file system ARN, Principal "*"',
+      { Action: 'elasticfilesystem:ClientMount', Principal: '*', Resource: FS_ARN },
+    ],
+  ])('counts a Deny of %s without TLS: it refuses every plaintext mount', (_name, overrides) => {
+    const statement = JSON.parse(JSON.stringify({ ...TLS_DENY, ...overrides }));
+    expect(judge(policy(grantToRole, statement))).toEqual({
+      rule: 'efs-file-system-policy',
+      resourceType: 'AWS::EFS::FileSystem',
+      resourceId: 'fs-1',
+      complianceType: 'COMPLIANT',
+    });
+  });
+
+  it('names every reason in one plain sentence when a Deny falls short in several ways', () => {
+    const statement = {
+      ...TLS_DENY,
+      Principal: { Service: '*' },
+      Action: 'elasticfilesystem:ClientWrite',
+      Resource: `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:file-system/fs-other`,
+      Condition: { Bool: { 'aws:SecureTransport': 'false' }, StringEquals: { 'aws:SourceVpc': 'vpc-1' } },
+    };
+    expect(judge(policy(grantToRole, statement)).annotation).toBe(
+      'statement "DenyNonTls" does not deny every client without TLS: it names only some principals, leaves out ' +
+        'ClientMount (which every mount needs), is for another resource (not this file system) and also requires a ' +
+        'condition on aws:SourceVpc.',
+    );
+  });
+
+  it('says plainly when no statement denies plaintext clients', () => {
+    expect(judge(policy(grantToRole)).annotation).toBe(
+      'no statement denies clients without TLS (aws:SecureTransport false). Add a Deny of Action "*" ' +
+        'to Principal "*" if aws:SecureTransport is "false".',
+    );
+  });
+
   it('does not count a Deny scoped to one account', () => {
     const evaluation = judge(fixture('deny-scoped-to-one-account.json'));
     expect(evaluation.complianceType).toBe('NON_COMPLIANT');
     expect(evaluation.annotation).toBe(
-      'statement "DenyUnencryptedAccessAndUploads" denies non-TLS only for some principals. Add a Deny of Action "*" ' +
-        'to Principal "*" if aws:SecureTransport is "false".',
+      'statement "DenyUnencryptedAccessAndUploads" does not deny every client without TLS: it names ' +
+        'only some principals. Add a Deny of Action "*" to Principal "*" if aws:SecureTransport is "false".',
     );
   });
 
@@ -214,20 +259,24 @@ describe('efs-file-system-policy: the TLS Deny', () => {
     [
       'NotPrincipal (exempts a role)',
       { Principal: undefined, NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:role/x` } },
-      'some principals',
+      'it exempts the principals in NotPrincipal',
     ],
     // "*" names every principal only bare or as {"AWS": "*"}; a service wildcard does not cover NFS clients.
-    ['Principal {"Service": "*"}', { Principal: { Service: '*' } }, 'some principals'],
-    ['ClientWrite only', { Action: 'elasticfilesystem:ClientWrite' }, 'not ClientMount/ClientRootAccess'],
+    ['Principal {"Service": "*"}', { Principal: { Service: '*' } }, 'it names only some principals'],
+    [
+      'ClientWrite only',
+      { Action: 'elasticfilesystem:ClientWrite' },
+      'it leaves out ClientMount (which every mount needs)',
+    ],
     [
       'NotAction excluding ClientMount',
       { Action: undefined, NotAction: 'elasticfilesystem:ClientMount' },
-      'not ClientMount',
+      'it leaves out ClientMount (which every mount needs)',
     ],
     [
       'another file system',
       { Resource: `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:file-system/fs-other` },
-      'another resource',
+      'it is for another resource (not this file system)',
     ],
     [
       'an extra condition',
@@ -237,24 +286,27 @@ describe('efs-file-system-policy: the TLS Deny', () => {
           StringEquals: { 'aws:PrincipalAccount': ACCOUNT },
         },
       },
-      'extra conditions',
+      'it also requires a condition on aws:PrincipalAccount',
     ],
     [
       'Bool "true" (denies TLS clients)',
       { Condition: { Bool: { 'aws:SecureTransport': 'true' } } },
-      'a condition that does not match',
+      'it does not apply when aws:SecureTransport is false',
     ],
   ])('does not count a Deny with %s', (_name, overrides, reason) => {
     const statement = JSON.parse(JSON.stringify({ ...TLS_DENY, ...overrides }));
     const evaluation = judge(policy(grantToRole, statement));
     expect(evaluation.complianceType).toBe('NON_COMPLIANT');
-    expect(evaluation.annotation).toContain(`statement "DenyNonTls" denies non-TLS only for ${reason}`);
+    expect(evaluation.annotation).toBe(
+      `statement "DenyNonTls" does not deny every client without TLS: ${reason}. ` +
+        'Add a Deny of Action "*" to Principal "*" if aws:SecureTransport is "false".',
+    );
   });
 
   it('does not take an Allow conditioned on aws:SecureTransport "true" for a Deny', () => {
     const evaluation = judge(fixture('allow-with-secure-transport-true.json'));
     expect(evaluation.annotation).toMatch(
-      /^no statement denies aws:SecureTransport false to everyone; statement "ExampleStatement01" grants ClientMount, ClientWrite to everyone/,
+      /^no statement denies clients without TLS \(aws:SecureTransport false\); statement "ExampleStatement01" grants ClientMount and ClientWrite to everyone/,
     );
   });
 
@@ -316,7 +368,7 @@ describe('efs-file-system-policy: grants to everyone', () => {
     const evaluation = judge(policy(allowAll({ Sid: 'Open', Condition: condition }), TLS_DENY));
     expect(evaluation.complianceType).toBe('NON_COMPLIANT');
     expect(evaluation.annotation).toMatch(
-      /^statement "Open" grants ClientMount, ClientWrite, ClientRootAccess to everyone/,
+      /^statement "Open" grants ClientMount, ClientWrite and ClientRootAccess to everyone/,
     );
   });
 
@@ -337,7 +389,7 @@ describe('efs-file-system-policy: grants to everyone', () => {
 
     it('flags both statements when another statement opens ClientMount to everyone', () => {
       expect(judge(policy(writeToAll, mountToAll, TLS_DENY)).annotation).toBe(
-        'statement "WriteAll" grants ClientWrite to everyone (AccessedViaMountTarget narrows nothing); ' +
+        'statement "WriteAll" grants ClientWrite to everyone (its AccessedViaMountTarget condition does not limit who); ' +
           'statement "MountAll" grants ClientMount to everyone. Grant client actions only to named roles or access points.',
       );
     });
@@ -373,7 +425,7 @@ describe('efs-file-system-policy: grants to everyone', () => {
 
   it('names statements without a Sid by 1-based position', () => {
     expect(judge(policy(TLS_DENY, allowAll())).annotation).toMatch(
-      /^statement #2 grants ClientMount, ClientWrite, ClientRootAccess to everyone/,
+      /^statement #2 grants ClientMount, ClientWrite and ClientRootAccess to everyone/,
     );
   });
 
@@ -402,7 +454,7 @@ describe('efs-file-system-policy: grants to everyone', () => {
 
   it('flags Action "*" and NotAction that leaves the client actions granted', () => {
     expect(judge(policy(allowAll({ Sid: 'Star', Action: '*' }), TLS_DENY)).annotation).toMatch(
-      /^statement "Star" grants ClientMount, ClientWrite, ClientRootAccess/,
+      /^statement "Star" grants ClientMount, ClientWrite and ClientRootAccess/,
     );
     expect(
       judge(
@@ -411,7 +463,7 @@ describe('efs-file-system-policy: grants to everyone', () => {
           TLS_DENY,
         ),
       ).annotation,
-    ).toMatch(/^statement "Not" grants ClientMount, ClientWrite to everyone/);
+    ).toMatch(/^statement "Not" grants ClientMount and ClientWrite to everyone/);
   });
 
   it('ignores Allows for another file system', () => {
@@ -447,7 +499,7 @@ describe('efs-file-system-policy: grants to everyone', () => {
   it('lets allowRootAccess and allowAnonymousAccess relax their checks', () => {
     const open = policy(allowAll({ Sid: 'Open' }), TLS_DENY);
     expect(judge(open, { allowRootAccess: 'true' }).annotation).toMatch(
-      /grants ClientMount, ClientWrite to everyone/,
+      /grants ClientMount and ClientWrite to everyone/,
     );
     expect(judge(open, { allowAnonymousAccess: 'true' }).annotation).toMatch(
       /grants ClientRootAccess to everyone/,
