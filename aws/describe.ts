@@ -208,6 +208,45 @@ export function describeNetworkAcls(ec2: EC2Client, filters?: readonly Ec2Filter
   );
 }
 
+/**
+ * DescribeNetworkAcls by id, with the NetworkAclIds parameter rather than the `network-acl-id` filter:
+ * both are in the EC2 API Reference (DescribeNetworkAcls), but some endpoints (moto) lack the filter.
+ * Unlike a filter, an id that no longer exists fails the request (InvalidNetworkAclID.NotFound); the
+ * ids are then asked one by one, so a deleted ACL is simply absent and the others still load.
+ */
+export async function describeNetworkAclsById(
+  ec2: EC2Client,
+  networkAclIds: readonly string[],
+): Promise<NetworkAcl[]> {
+  const byIds = async (ids: string[]): Promise<NetworkAcl[]> =>
+    callAws('ec2:DescribeNetworkAcls', async () => {
+      const items: NetworkAcl[] = [];
+      for await (const page of paginateDescribeNetworkAcls({ client: ec2 }, { NetworkAclIds: ids })) {
+        items.push(...(page.NetworkAcls ?? []));
+      }
+      return items;
+    });
+  const isGone = (error: unknown) =>
+    /^InvalidNetworkAclI[dD]\.NotFound$/.test(awsErrorName((error as Error).cause));
+  const acls: NetworkAcl[] = [];
+  for (const chunk of chunkValues(networkAclIds)) {
+    try {
+      acls.push(...(await byIds(chunk)));
+    } catch (error) {
+      if (!isGone(error)) throw error;
+      if (chunk.length === 1) continue;
+      for (const id of chunk) {
+        try {
+          acls.push(...(await byIds([id])));
+        } catch (inner) {
+          if (!isGone(inner)) throw inner;
+        }
+      }
+    }
+  }
+  return acls;
+}
+
 export function describeManagedPrefixLists(
   ec2: EC2Client,
   filters?: readonly Ec2Filter[],

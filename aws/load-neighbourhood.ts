@@ -45,6 +45,7 @@ import {
   describeMountTargetSecurityGroups,
   describeMountTargets,
   describeNetworkAcls,
+  describeNetworkAclsById,
   describeNetworkInterfaces,
   describeSecurityGroups,
   describeSubnets,
@@ -219,7 +220,7 @@ interface Work {
   readonly carriers: Set<string>; // DescribeNetworkInterfaces group-id
   readonly interfaces: Set<string>; // DescribeNetworkInterfaces network-interface-id
   readonly subnetInterfaces: Set<string>; // DescribeNetworkInterfaces subnet-id
-  readonly aclIds: Set<string>; // DescribeNetworkAcls network-acl-id
+  readonly aclIds: Set<string>; // DescribeNetworkAcls NetworkAclIds
   readonly aclVpcs: Set<string>; // DescribeNetworkAcls vpc-id
   readonly vpcs: Set<string>; // DescribeVpcs vpc-id
   readonly subnets: Set<string>; // DescribeSubnets subnet-id
@@ -734,7 +735,8 @@ async function runRound(
     if (ids.size === 0) return;
     tasks.push(run([{ name: filter, values: list(ids) }]).then(add));
   };
-  // Filters, not id parameters: an id that no longer exists matches nothing instead of failing the call.
+  // Filters, not id parameters: an id that no longer exists matches nothing instead of failing the call
+  // (ACLs are the exception: see describeNetworkAclsById).
   ec2Lookup(work.groups, 'group-id', (f) => describeSecurityGroups(ec2, f), addGroups);
   ec2Lookup(work.reverse, 'ip-permission.group-id', (f) => describeSecurityGroups(ec2, f), addGroups);
   ec2Lookup(
@@ -749,7 +751,7 @@ async function runRound(
   const addAcls = (acls: NetworkAcl[]) => {
     for (const acl of acls) if (acl.NetworkAclId) state.acls.set(acl.NetworkAclId, acl);
   };
-  ec2Lookup(work.aclIds, 'network-acl-id', (f) => describeNetworkAcls(ec2, f), addAcls);
+  if (work.aclIds.size > 0) tasks.push(describeNetworkAclsById(ec2, list(work.aclIds)).then(addAcls));
   ec2Lookup(work.aclVpcs, 'vpc-id', (f) => describeNetworkAcls(ec2, f), addAcls);
   ec2Lookup(
     work.vpcs,

@@ -1,5 +1,6 @@
 import {
   DescribeManagedPrefixListsCommand,
+  DescribeNetworkAclsCommand,
   DescribeSecurityGroupsCommand,
   DescribeVpcsCommand,
   EC2Client,
@@ -20,6 +21,7 @@ import {
   chunkValues,
   describeFileSystemPolicy,
   describeFileSystems,
+  describeNetworkAclsById,
   describeSecurityGroups,
   describeVpcs,
   expandFilters,
@@ -212,6 +214,36 @@ describe('getManagedPrefixListEntries', () => {
       action: 'ec2:GetManagedPrefixListEntries',
     });
     expect(ec2Mock).toHaveReceivedCommandTimes(DescribeManagedPrefixListsCommand, 0);
+  });
+});
+
+describe('describeNetworkAclsById', () => {
+  it('asks by NetworkAclIds, not by the network-acl-id filter that some endpoints lack', async () => {
+    ec2Mock.on(DescribeNetworkAclsCommand).resolves({ NetworkAcls: [{ NetworkAclId: 'acl-1' }] });
+    await expect(describeNetworkAclsById(ec2, ['acl-1'])).resolves.toEqual([{ NetworkAclId: 'acl-1' }]);
+    expect(ec2Mock).toHaveReceivedCommandWith(DescribeNetworkAclsCommand, { NetworkAclIds: ['acl-1'] });
+    expect(ec2Mock.commandCalls(DescribeNetworkAclsCommand)[0]?.args[0].input.Filters).toBeUndefined();
+  });
+
+  it('leaves out an ACL deleted meanwhile and still loads the others', async () => {
+    const gone = ec2Error('InvalidNetworkAclID.NotFound', "The networkAcl ID 'acl-gone' does not exist");
+    ec2Mock
+      .on(DescribeNetworkAclsCommand, { NetworkAclIds: ['acl-1', 'acl-gone'] })
+      .rejects(gone)
+      .on(DescribeNetworkAclsCommand, { NetworkAclIds: ['acl-gone'] })
+      .rejects(gone)
+      .on(DescribeNetworkAclsCommand, { NetworkAclIds: ['acl-1'] })
+      .resolves({ NetworkAcls: [{ NetworkAclId: 'acl-1' }] });
+    await expect(describeNetworkAclsById(ec2, ['acl-1', 'acl-gone'])).resolves.toEqual([
+      { NetworkAclId: 'acl-1' },
+    ]);
+  });
+
+  it('fails on any other error', async () => {
+    ec2Mock.on(DescribeNetworkAclsCommand).rejects(ec2Error('UnauthorizedOperation', 'no'));
+    await expect(describeNetworkAclsById(ec2, ['acl-1'])).rejects.toMatchObject({
+      action: 'ec2:DescribeNetworkAcls',
+    });
   });
 });
 
