@@ -60,6 +60,29 @@ function within<T>(resource: string, fn: () => T): T {
   }
 }
 
+/** The account and region a snapshot was recorded in: they fill fields AWS leaves optional. */
+export interface SnapshotContext {
+  readonly accountId: string;
+  readonly region: string;
+}
+
+/** The ARN partition of a region (AWS General Reference, "Amazon Resource Names (ARNs)"). */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  return 'aws';
+}
+
+/**
+ * An EFS resource's ARN as EFS forms it, `arn:aws:elasticfilesystem:<region>:<account>:file-system/fs-…`
+ * or `…:access-point/fsap-…` (Service Authorization Reference, "Resource types defined by Amazon EFS").
+ */
+function efsArn(context: SnapshotContext, ownerId: string, kind: string, id: string): string {
+  return `arn:${partitionOf(context.region)}:elasticfilesystem:${context.region}:${ownerId}:${kind}/${id}`;
+}
+
 const byKey =
   <T>(key: (item: T) => string) =>
   (a: T, b: T): number =>
@@ -68,7 +91,7 @@ const byKey =
 // States in which a VPC or subnet CIDR block is in use (EC2 API Reference, VpcCidrBlockState).
 const ASSOCIATED = 'associated';
 
-export function normaliseVpc(vpc: SdkVpc): Vpc {
+export function normaliseVpc(vpc: SdkVpc, context?: SnapshotContext): Vpc {
   const vpcId = required(vpc.VpcId, 'VPC', 'VpcId');
   const name = `VPC ${vpcId}`;
   const cidrBlocks: string[] = [];
@@ -85,7 +108,9 @@ export function normaliseVpc(vpc: SdkVpc): Vpc {
       cidrBlocks.push(association.Ipv6CidrBlock);
     }
   }
-  return { vpcId, ownerId: required(vpc.OwnerId, name, 'OwnerId'), cidrBlocks };
+  // OwnerId is optional in the EC2 API (Vpc) and absent from old recordings; no rule reads it, so the
+  // snapshot's account stands in.
+  return { vpcId, ownerId: required(vpc.OwnerId ?? context?.accountId, name, 'OwnerId'), cidrBlocks };
 }
 
 export function normaliseSubnet(subnet: SdkSubnet): Subnet {
@@ -211,7 +236,7 @@ export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInte
   };
 }
 
-export function normaliseNetworkAcl(acl: SdkNetworkAcl): NetworkAcl {
+export function normaliseNetworkAcl(acl: SdkNetworkAcl, context?: SnapshotContext): NetworkAcl {
   const networkAclId = required(acl.NetworkAclId, 'network ACL', 'NetworkAclId');
   const name = `network ACL ${networkAclId}`;
   const entries = (acl.Entries ?? []).map((entry, index): NetworkAclEntry => {
@@ -236,7 +261,8 @@ export function normaliseNetworkAcl(acl: SdkNetworkAcl): NetworkAcl {
   return {
     networkAclId,
     vpcId: required(acl.VpcId, name, 'VpcId'),
-    ownerId: required(acl.OwnerId, name, 'OwnerId'),
+    // Optional in the EC2 API (NetworkAcl); no rule reads it, so the snapshot's account stands in.
+    ownerId: required(acl.OwnerId ?? context?.accountId, name, 'OwnerId'),
     isDefault: acl.IsDefault ?? false,
     entries: entries.sort((a, b) => a.ruleNumber - b.ruleNumber || Number(a.egress) - Number(b.egress)),
     subnetIds: (acl.Associations ?? [])
@@ -256,16 +282,20 @@ export function normalisePrefixList(list: SnapshotPrefixList): ManagedPrefixList
   };
 }
 
-export function normaliseFileSystem(fs: SnapshotFileSystem): FileSystem {
+export function normaliseFileSystem(fs: SnapshotFileSystem, context?: SnapshotContext): FileSystem {
   const fileSystemId = required(fs.FileSystemId, 'file system', 'FileSystemId');
   const name = `file system ${fileSystemId}`;
   if (fs.Policy !== undefined && fs.Policy !== null && typeof fs.Policy !== 'string') {
     throw new SnapshotError(`${name}: Policy must be the policy text or null`);
   }
+  const ownerId = required(fs.OwnerId, name, 'OwnerId');
+  // FileSystemArn is optional in the EFS API (FileSystemDescription); old recordings lack it.
+  const fileSystemArn =
+    fs.FileSystemArn || (context ? efsArn(context, ownerId, 'file-system', fileSystemId) : undefined);
   return {
     fileSystemId,
-    fileSystemArn: required(fs.FileSystemArn, name, 'FileSystemArn'),
-    ownerId: required(fs.OwnerId, name, 'OwnerId'),
+    fileSystemArn: required(fileSystemArn, name, 'FileSystemArn'),
+    ownerId,
     ...(fs.Name ? { name: fs.Name } : {}),
     // Absent: not read. The rule that reads policies requires the part 'fileSystemPolicies', so a
     // topology without it is refused (TopologyPartMissingError) before null can pass for "no policy".
@@ -315,15 +345,19 @@ export function normaliseMountTargets(
   });
 }
 
-export function normaliseAccessPoint(ap: AccessPointDescription): AccessPoint {
+export function normaliseAccessPoint(ap: AccessPointDescription, context?: SnapshotContext): AccessPoint {
   const accessPointId = required(ap.AccessPointId, 'access point', 'AccessPointId');
   const name = `access point ${accessPointId}`;
   const posix = ap.PosixUser;
+  const ownerId = required(ap.OwnerId, name, 'OwnerId');
+  // AccessPointArn is optional in the EFS API (AccessPointDescription); old recordings lack it.
+  const accessPointArn =
+    ap.AccessPointArn || (context ? efsArn(context, ownerId, 'access-point', accessPointId) : undefined);
   return {
     accessPointId,
-    accessPointArn: required(ap.AccessPointArn, name, 'AccessPointArn'),
+    accessPointArn: required(accessPointArn, name, 'AccessPointArn'),
     fileSystemId: required(ap.FileSystemId, name, 'FileSystemId'),
-    ownerId: required(ap.OwnerId, name, 'OwnerId'),
+    ownerId,
     ...(ap.Name ? { name: ap.Name } : {}),
     ...(posix
       ? {
@@ -345,9 +379,16 @@ const AWS_MANAGED_POLICY_ARN = /^arn:aws[a-z-]*:iam::aws:policy\//;
 
 /**
  * GetAccountAuthorizationDetails returns policy documents URL-encoded (RFC 3986), as the IAM API
- * Reference notes for PolicyVersion.Document. Text that is already JSON is kept as is.
+ * Reference notes for PolicyVersion.Document. Text that is already JSON is kept as is, and a JSON
+ * object (the AWS CLI and boto3 decode documents before printing them) is turned back into text.
  */
-export function decodePolicyDocument(document: string, resource: string): string {
+export function decodePolicyDocument(document: unknown, resource: string): string {
+  if (typeof document === 'object' && document !== null && !Array.isArray(document)) {
+    return JSON.stringify(document);
+  }
+  if (typeof document !== 'string') {
+    throw new SnapshotError(`${resource}: policy document must be JSON text or a JSON object`);
+  }
   if (document.trimStart().startsWith('{')) return document;
   try {
     return decodeURIComponent(document);
@@ -432,13 +473,17 @@ export function normaliseSnapshot(snapshot: Snapshot): Topology {
   if (snapshot.parts?.includes('iam') && !snapshot.iam) {
     throw new SnapshotError("snapshot: parts lists 'iam' but the snapshot has no iam data");
   }
+  const context: SnapshotContext = {
+    accountId: required(snapshot.accountId, 'snapshot', 'accountId'),
+    region: required(snapshot.region, 'snapshot', 'region'),
+  };
   const subnets = snapshot.subnets.map(normaliseSubnet).sort(byKey((subnet) => subnet.subnetId));
   const subnetVpcs = new Map(subnets.map((subnet) => [subnet.subnetId, subnet.vpcId]));
   return {
     accountId: required(snapshot.accountId, 'snapshot', 'accountId'),
     region: required(snapshot.region, 'snapshot', 'region'),
     ...(snapshot.parts ? { parts: [...snapshot.parts] } : {}),
-    vpcs: snapshot.vpcs.map(normaliseVpc).sort(byKey((vpc) => vpc.vpcId)),
+    vpcs: snapshot.vpcs.map((vpc) => normaliseVpc(vpc, context)).sort(byKey((vpc) => vpc.vpcId)),
     subnets,
     securityGroups: snapshot.securityGroups.map(normaliseSecurityGroup).sort(byKey((group) => group.groupId)),
     prefixLists: snapshot.managedPrefixLists
@@ -447,12 +492,18 @@ export function normaliseSnapshot(snapshot: Snapshot): Topology {
     networkInterfaces: snapshot.networkInterfaces
       .map(normaliseNetworkInterface)
       .sort(byKey((eni) => eni.networkInterfaceId)),
-    networkAcls: snapshot.networkAcls.map(normaliseNetworkAcl).sort(byKey((acl) => acl.networkAclId)),
-    fileSystems: snapshot.fileSystems.map(normaliseFileSystem).sort(byKey((fs) => fs.fileSystemId)),
+    networkAcls: snapshot.networkAcls
+      .map((acl) => normaliseNetworkAcl(acl, context))
+      .sort(byKey((acl) => acl.networkAclId)),
+    fileSystems: snapshot.fileSystems
+      .map((fs) => normaliseFileSystem(fs, context))
+      .sort(byKey((fs) => fs.fileSystemId)),
     mountTargets: snapshot.fileSystems
       .flatMap((fs) => normaliseMountTargets(fs, subnetVpcs))
       .sort(byKey((mt) => mt.mountTargetId)),
-    accessPoints: snapshot.accessPoints.map(normaliseAccessPoint).sort(byKey((ap) => ap.accessPointId)),
+    accessPoints: snapshot.accessPoints
+      .map((ap) => normaliseAccessPoint(ap, context))
+      .sort(byKey((ap) => ap.accessPointId)),
     ...(snapshot.iam ? { iam: normaliseIam(snapshot.iam) } : {}),
   };
 }

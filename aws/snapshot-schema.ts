@@ -13,9 +13,11 @@ const list = <T extends z.ZodType>(item: T) => z.array(item).optional();
 
 const cidrState = z.looseObject({ State: optionalString }).optional();
 
+// The API marks VPC and ACL OwnerId, FileSystemArn and AccessPointArn optional, and old recordings lack
+// them: the normaliser fills them from the snapshot's account and region.
 const vpc = z.looseObject({
   VpcId: id,
-  OwnerId: id,
+  OwnerId: id.optional(),
   CidrBlock: optionalString,
   CidrBlockAssociationSet: list(z.looseObject({ CidrBlock: optionalString, CidrBlockState: cidrState })),
   Ipv6CidrBlockAssociationSet: list(
@@ -81,7 +83,7 @@ const networkInterface = z.looseObject({
 const networkAcl = z.looseObject({
   NetworkAclId: id,
   VpcId: id,
-  OwnerId: id,
+  OwnerId: id.optional(),
   IsDefault: z.boolean().optional(),
   Entries: list(
     z.looseObject({
@@ -121,7 +123,7 @@ const mountTarget = z.looseObject({
 
 const fileSystem = z.looseObject({
   FileSystemId: id,
-  FileSystemArn: id,
+  FileSystemArn: id.optional(),
   OwnerId: id,
   Name: optionalString,
   Policy: z.string().nullable().optional(),
@@ -130,7 +132,7 @@ const fileSystem = z.looseObject({
 
 const accessPoint = z.looseObject({
   AccessPointId: id,
-  AccessPointArn: id,
+  AccessPointArn: id.optional(),
   FileSystemId: id,
   OwnerId: id,
   Name: optionalString,
@@ -140,7 +142,12 @@ const accessPoint = z.looseObject({
   RootDirectory: z.looseObject({ Path: optionalString }).optional(),
 });
 
-const inlinePolicy = z.looseObject({ PolicyName: id, PolicyDocument: id });
+/**
+ * A policy document: the API's URL-encoded JSON text, or a JSON object as the AWS CLI and boto3 save
+ * it (they decode the document before printing it).
+ */
+const policyDocument = z.union([id, z.record(z.string(), z.unknown())]);
+const inlinePolicy = z.looseObject({ PolicyName: id, PolicyDocument: policyDocument });
 const attached = list(z.looseObject({ PolicyArn: optionalString }));
 
 const iam = z.looseObject({
@@ -152,7 +159,7 @@ const iam = z.looseObject({
       DefaultVersionId: optionalString,
       PolicyVersionList: list(
         z.looseObject({
-          Document: optionalString,
+          Document: policyDocument.optional(),
           VersionId: optionalString,
           IsDefaultVersion: z.boolean().optional(),
         }),

@@ -350,6 +350,65 @@ describe('normaliseSnapshot', () => {
     expect(() => normaliseSnapshot(eni)).toThrow('network interface eni-1: missing PrivateIpAddress');
   });
 
+  it('accepts IAM documents saved as JSON objects (AWS CLI, boto3) as well as text', () => {
+    const statement = { Effect: 'Allow', Action: 'elasticfilesystem:*', Resource: '*' };
+    const recorded = {
+      ...snapshot(),
+      iam: {
+        Policies: [
+          {
+            PolicyName: 'mine',
+            PolicyId: 'P1',
+            Arn: `arn:aws:iam::${ACCOUNT}:policy/mine`,
+            DefaultVersionId: 'v1',
+            PolicyVersionList: [
+              {
+                VersionId: 'v1',
+                IsDefaultVersion: true,
+                Document: { Version: '2012-10-17', Statement: [statement] },
+              },
+            ],
+          },
+        ],
+        RoleDetailList: [
+          {
+            RoleId: 'AROA1',
+            RoleName: 'app',
+            Arn: `arn:aws:iam::${ACCOUNT}:role/app`,
+            RolePolicyList: [{ PolicyName: 'inline', PolicyDocument: { Statement: statement } }],
+          },
+        ],
+      },
+    };
+    const topology = normaliseSnapshot(parseSnapshot(recorded, 'cli.json'));
+    expect(JSON.parse(topology.iam?.policies[0]?.document ?? '')).toEqual({
+      Version: '2012-10-17',
+      Statement: [statement],
+    });
+    expect(JSON.parse(topology.iam?.principals[0]?.inlinePolicies[0]?.document ?? '')).toEqual({
+      Statement: statement,
+    });
+  });
+
+  it('accepts absent VPC and ACL OwnerId, FileSystemArn and AccessPointArn, deriving the ARNs', () => {
+    const recorded = {
+      ...emptySnapshot(ACCOUNT, 'cn-north-1'),
+      vpcs: [{ VpcId: 'vpc-1', CidrBlock: '10.0.0.0/16' }],
+      networkAcls: [{ NetworkAclId: 'acl-1', VpcId: 'vpc-1', Entries: [] }],
+      fileSystems: [{ FileSystemId: 'fs-1', OwnerId: '210987654321', MountTargets: [] }],
+      accessPoints: [{ AccessPointId: 'fsap-1', FileSystemId: 'fs-1', OwnerId: ACCOUNT }],
+    };
+    const topology = normaliseSnapshot(parseSnapshot(recorded, 'old.json'));
+    expect(topology.vpcs[0]?.ownerId).toBe(ACCOUNT);
+    expect(topology.networkAcls[0]?.ownerId).toBe(ACCOUNT);
+    expect(topology.fileSystems[0]?.fileSystemArn).toBe(
+      'arn:aws-cn:elasticfilesystem:cn-north-1:210987654321:file-system/fs-1',
+    );
+    expect(topology.accessPoints[0]?.accessPointArn).toBe(
+      `arn:aws-cn:elasticfilesystem:cn-north-1:${ACCOUNT}:access-point/fsap-1`,
+    );
+  });
+
   it('names the resource when a shape is bad', () => {
     const bad = snapshot({
       securityGroups: [
@@ -399,7 +458,7 @@ describe('parseSnapshot', () => {
 
   it.each([
     [{ ...snapshot(), accountId: '42' }, 'accountId'],
-    [{ ...snapshot(), fileSystems: [{ FileSystemId: 'fs-1' }] }, 'fileSystems[0].FileSystemArn'],
+    [{ ...snapshot(), fileSystems: [{ FileSystemId: 'fs-1' }] }, 'fileSystems[0].OwnerId'],
     [{ ...snapshot(), networkAcls: undefined }, 'networkAcls'],
   ])('names the bad field %#', (value, path) => {
     expect(() => parseSnapshot(value, 'x.json')).toThrow(`x.json: invalid snapshot at ${path}:`);
