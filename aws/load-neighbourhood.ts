@@ -720,11 +720,17 @@ async function runRound(
   for (const kind of [...BATCHED, ...PER_RESOURCE]) for (const id of work[kind]) state.asked[kind].add(id);
   const list = (set: Set<string>) => [...set].sort();
   const tasks: Promise<void>[] = [];
+  // Across rounds, the first description of a resource is kept: the plan of every later round was
+  // built on it (within one call, aws/describe.ts UniqueById merges identical copies and refuses
+  // differing ones).
+  const keepFirst = <T>(map: Map<string, T>, id: string | undefined, item: T) => {
+    if (id && !map.has(id)) map.set(id, item);
+  };
   const addGroups = (groups: SecurityGroup[]) => {
-    for (const group of groups) if (group.GroupId) state.groups.set(group.GroupId, group);
+    for (const group of groups) keepFirst(state.groups, group.GroupId, group);
   };
   const addInterfaces = (enis: NetworkInterface[]) => {
-    for (const eni of enis) if (eni.NetworkInterfaceId) state.interfaces.set(eni.NetworkInterfaceId, eni);
+    for (const eni of enis) keepFirst(state.interfaces, eni.NetworkInterfaceId, eni);
   };
   const ec2Lookup = <T>(
     ids: Set<string>,
@@ -749,7 +755,7 @@ async function runRound(
   ec2Lookup(work.interfaces, 'network-interface-id', (f) => describeNetworkInterfaces(ec2, f), addInterfaces);
   ec2Lookup(work.subnetInterfaces, 'subnet-id', (f) => describeNetworkInterfaces(ec2, f), addInterfaces);
   const addAcls = (acls: NetworkAcl[]) => {
-    for (const acl of acls) if (acl.NetworkAclId) state.acls.set(acl.NetworkAclId, acl);
+    for (const acl of acls) keepFirst(state.acls, acl.NetworkAclId, acl);
   };
   if (work.aclIds.size > 0) tasks.push(describeNetworkAclsById(ec2, list(work.aclIds)).then(addAcls));
   ec2Lookup(work.aclVpcs, 'vpc-id', (f) => describeNetworkAcls(ec2, f), addAcls);
@@ -758,7 +764,7 @@ async function runRound(
     'vpc-id',
     (f) => describeVpcs(ec2, f),
     (vpcs) => {
-      for (const vpc of vpcs) if (vpc.VpcId) state.vpcs.set(vpc.VpcId, vpc);
+      for (const vpc of vpcs) keepFirst(state.vpcs, vpc.VpcId, vpc);
     },
   );
   ec2Lookup(
@@ -766,7 +772,7 @@ async function runRound(
     'subnet-id',
     (f) => describeSubnets(ec2, f),
     (subnets) => {
-      for (const subnet of subnets) if (subnet.SubnetId) state.subnets.set(subnet.SubnetId, subnet);
+      for (const subnet of subnets) keepFirst(state.subnets, subnet.SubnetId, subnet);
     },
   );
 

@@ -66,6 +66,48 @@ describe('pagination', () => {
     expect(tokens).toEqual([undefined, 't1', 't2']);
   });
 
+  it('merges a group that two pages return identically, and fails when the two copies differ', async () => {
+    const pagesWith = (second: object) => {
+      let call = 0;
+      ec2Mock
+        .on(DescribeSecurityGroupsCommand)
+        .callsFake(() =>
+          call++ === 0
+            ? { SecurityGroups: [{ GroupId: 'sg-1', IpPermissions: [] }], NextToken: 't1' }
+            : { SecurityGroups: [second] },
+        );
+    };
+    pagesWith({ GroupId: 'sg-1', IpPermissions: [] });
+    await expect(describeSecurityGroups(ec2)).resolves.toEqual([{ GroupId: 'sg-1', IpPermissions: [] }]);
+    ec2Mock.reset();
+    pagesWith({
+      GroupId: 'sg-1',
+      IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+    });
+    await expect(describeSecurityGroups(ec2)).rejects.toThrow(
+      'ec2:DescribeSecurityGroups returned sg-1 twice with different contents',
+    );
+  });
+
+  it('applies the same rule to EFS and IAM listings, which used to keep every copy', async () => {
+    efsMock.on(DescribeFileSystemsCommand).resolves({
+      FileSystems: [
+        { FileSystemId: 'fs-1', Name: 'a' } as never,
+        { FileSystemId: 'fs-1', Name: 'a' } as never,
+      ],
+    });
+    await expect(describeFileSystems(efs)).resolves.toHaveLength(1);
+    iamMock.on(GetAccountAuthorizationDetailsCommand).resolves({
+      RoleDetailList: [
+        { RoleId: 'AROA1', RoleName: 'a' },
+        { RoleId: 'AROA1', RoleName: 'b' },
+      ],
+    });
+    await expect(getAccountAuthorizationDetails(iam)).rejects.toThrow(
+      'iam:GetAccountAuthorizationDetails returned AROA1 twice with different contents',
+    );
+  });
+
   it('follows EFS Marker pagination', async () => {
     const markers: (string | undefined)[] = [];
     efsMock.on(DescribeFileSystemsCommand).callsFake((input: { Marker?: string }) => {

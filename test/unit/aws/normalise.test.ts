@@ -1,7 +1,7 @@
 import { SnapshotError } from '../../../aws/errors';
 import { normaliseSnapshot } from '../../../aws/normalise';
 import { emptySnapshot, type Snapshot } from '../../../aws/snapshot';
-import { parseSnapshot } from '../../../aws/snapshot-schema';
+import { MAX_REPORTED_ISSUES, parseSnapshot } from '../../../aws/snapshot-schema';
 
 const ACCOUNT = '123456789012';
 
@@ -454,6 +454,70 @@ describe('parseSnapshot', () => {
       ],
     });
     expect(parsed.fileSystems[0]?.MountTargets[0]?.Ipv6Address).toBe('2001:db8::4');
+  });
+
+  const group = (id: string, cidr = '10.0.0.0/8') => ({
+    GroupId: id,
+    VpcId: 'vpc-1',
+    OwnerId: ACCOUNT,
+    IpPermissions: [{ IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, IpRanges: [{ CidrIp: cidr }] }],
+  });
+  const fileSystem = (id: string, mountTargetId: string, groups: string[]) => ({
+    FileSystemId: id,
+    OwnerId: ACCOUNT,
+    MountTargets: [
+      {
+        MountTargetId: mountTargetId,
+        FileSystemId: id,
+        OwnerId: ACCOUNT,
+        SubnetId: 'subnet-1',
+        IpAddress: '10.0.0.4',
+        NetworkInterfaceId: `eni-${mountTargetId}`,
+        SecurityGroups: groups,
+      },
+    ],
+  });
+
+  it('refuses a duplicate resource id, naming the id and both positions', () => {
+    const value = {
+      ...snapshot(),
+      securityGroups: [group('sg-1'), group('sg-2'), group('sg-1', '0.0.0.0/0')],
+    };
+    expect(() => parseSnapshot(value, 'merged.json')).toThrow(
+      'merged.json: invalid snapshot at securityGroups[2].GroupId: duplicate security group id sg-1: also at securityGroups[0]',
+    );
+  });
+
+  it('refuses a mount-target id that two file systems list', () => {
+    const value = {
+      ...snapshot(),
+      fileSystems: [fileSystem('fs-1', 'fsmt-1', ['sg-1']), fileSystem('fs-2', 'fsmt-1', ['sg-1'])],
+    };
+    expect(() => parseSnapshot(value, 'x.json')).toThrow(
+      'at fileSystems[1].MountTargets[0].MountTargetId: duplicate mount target id fsmt-1: also at fileSystems[0].MountTargets[0]',
+    );
+  });
+
+  it('refuses a mount target with an empty SecurityGroups list, naming its path and id', () => {
+    const value = { ...snapshot(), fileSystems: [fileSystem('fs-1', 'fsmt-1', [])] };
+    expect(() => parseSnapshot(value, 'x.json')).toThrow(
+      /x\.json: invalid snapshot at fileSystems\[0\]\.MountTargets\[0\]\.SecurityGroups: empty: AWS requires 1-5 security groups per mount target.*\(mount target fsmt-1\)/,
+    );
+  });
+
+  it(`reports every invalid item up to ${MAX_REPORTED_ISSUES}, each with its path and resource id`, () => {
+    const groups = Array.from({ length: 25 }, (_, i) => ({ ...group(`sg-${i}`), VpcId: 7 }));
+    let message = '';
+    try {
+      parseSnapshot({ ...snapshot(), securityGroups: groups }, 'big.json');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.match(/ at securityGroups\[\d+\]\.VpcId: /g)).toHaveLength(MAX_REPORTED_ISSUES);
+    expect(message).toContain('(security group sg-0)');
+    expect(message).toContain('(security group sg-19)');
+    expect(message).not.toContain('sg-20)');
+    expect(message).toMatch(/\(and 5 more problems\)$/);
   });
 
   it.each([
