@@ -231,5 +231,38 @@ export async function loadRegion(clients: AwsClients, options: LoadOptions): Pro
     );
   }
   await Promise.all(tasks);
+  if (wants('network')) fillUnreadMountTargetGroups(snapshot, progress);
   return snapshot;
+}
+
+/**
+ * AWS requires 1-5 security groups per mount target, so DescribeMountTargetSecurityGroups answering
+ * none means they could not be seen. The mount target's interface carries the same groups
+ * (ModifyMountTargetSecurityGroups "replaces the security groups in effect for the network interface
+ * associated with a mount target", EFS API Reference): take them from there. When the interface shows
+ * none either, the list stays empty and efs-mount-target-nfs-ingress reports the file system
+ * NON_COMPLIANT, naming the mount target.
+ */
+export function fillUnreadMountTargetGroups(
+  snapshot: Snapshot,
+  progress: (message: string) => void = () => {},
+): void {
+  const interfaceGroups = new Map(
+    snapshot.networkInterfaces.map((eni) => [
+      eni.NetworkInterfaceId,
+      (eni.Groups ?? []).map((group) => group.GroupId).filter((id): id is string => Boolean(id)),
+    ]),
+  );
+  for (const fs of snapshot.fileSystems) {
+    for (const mt of fs.MountTargets) {
+      if (mt.SecurityGroups.length > 0) continue;
+      const groups = interfaceGroups.get(mt.NetworkInterfaceId) ?? [];
+      progress(
+        groups.length > 0
+          ? `mount target ${mt.MountTargetId} showed no security groups; using its interface's (${groups.join(', ')})`
+          : `mount target ${mt.MountTargetId} showed no security groups, nor did its interface: its file system is reported NON_COMPLIANT`,
+      );
+      mt.SecurityGroups = groups;
+    }
+  }
 }

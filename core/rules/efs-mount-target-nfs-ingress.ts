@@ -177,6 +177,11 @@ export function evaluateIngress(
       }
       const offending: string[] = [];
       const unresolved: string[] = [];
+      // AWS requires 1-5 groups per mount target (EFS API Reference, CreateMountTarget): none means
+      // they could not be read, and no groups would admit nothing. Never COMPLIANT on that.
+      const unread = mountTargets
+        .filter((mt) => mt.securityGroupIds.length === 0)
+        .map((mt) => mt.mountTargetId);
       const groupIds = [...new Set(mountTargets.flatMap((mt) => mt.securityGroupIds))].sort();
       for (const groupId of groupIds) {
         const findings = findingsOf(groupId);
@@ -188,6 +193,11 @@ export function evaluateIngress(
           ? [`mount-target groups ${offending.join(', ')} admit more than NFS from intended clients`]
           : []),
         ...(unresolved.length ? [`mount-target groups ${unresolved.join(', ')} cannot be resolved`] : []),
+        ...(unread.length
+          ? [
+              `the security groups of ${unread.sort().join(', ')} could not be read (AWS showed none; every mount target has 1-5)`,
+            ]
+          : []),
       ];
       evaluations.push(
         issues.length
