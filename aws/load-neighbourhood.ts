@@ -42,6 +42,7 @@ import {
   DEFAULT_CONCURRENCY,
   describeFileSystemPolicy,
   describeFileSystems,
+  describeManagedPrefixLists,
   describeMountTargetSecurityGroups,
   describeMountTargets,
   describeNetworkAcls,
@@ -226,7 +227,7 @@ interface Work {
   readonly subnets: Set<string>; // DescribeSubnets subnet-id
   readonly mountTargets: Set<string>; // DescribeMountTargets FileSystemId
   readonly fileSystems: Set<string>; // DescribeFileSystems FileSystemId
-  readonly prefixLists: Set<string>; // GetManagedPrefixListEntries
+  readonly prefixLists: Set<string>; // DescribeManagedPrefixLists prefix-list-id + GetManagedPrefixListEntries
   readonly mountTargetGroups: Set<string>; // DescribeMountTargetSecurityGroups (interface not found)
   scan: boolean; // DescribeFileSystems (all) + DescribeMountTargets per file system
 }
@@ -805,14 +806,30 @@ async function runRound(
       state.mountTargetGroups.set(mountTargetId, null);
     }
   });
-  efsEach(work.prefixLists, async (prefixListId) => {
-    const entries = await getManagedPrefixListEntries(ec2, prefixListId);
-    // A list that no longer exists stays unresolved: the rules fail closed on its references.
-    state.prefixLists.set(
-      prefixListId,
-      entries === null ? null : { PrefixListId: prefixListId, Entries: entries },
+  if (work.prefixLists.size > 0) {
+    tasks.push(
+      (async () => {
+        // One DescribeManagedPrefixLists for all of them first: a list it does not show is missing,
+        // whatever GetManagedPrefixListEntries would answer (some endpoints, moto among them, answer a
+        // missing list with no entries). A missing list stays unresolved: the rules fail closed on it.
+        const ids = list(work.prefixLists);
+        const shown = new Set(
+          (await describeManagedPrefixLists(ec2, [{ name: 'prefix-list-id', values: ids }])).map(
+            (pl) => pl.PrefixListId,
+          ),
+        );
+        await mapWithConcurrency(ids, concurrency, async (prefixListId) => {
+          const entries = shown.has(prefixListId)
+            ? await getManagedPrefixListEntries(ec2, prefixListId)
+            : null;
+          state.prefixLists.set(
+            prefixListId,
+            entries === null ? null : { PrefixListId: prefixListId, Entries: entries },
+          );
+        });
+      })(),
     );
-  });
+  }
   if (work.scan) {
     tasks.push(
       (async () => {

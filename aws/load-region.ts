@@ -57,7 +57,10 @@ export function collectReferencedPrefixListIds(groups: readonly SecurityGroup[])
 
 /**
  * The referenced prefix lists with their entries. A list that no longer exists (or is not visible)
- * is left out: the reference then stays unresolved and the rules fail closed on it.
+ * is left out: the reference then stays unresolved and the rules fail closed on it. A list that
+ * DescribeManagedPrefixLists does not show is taken as missing without asking for its entries: some
+ * endpoints (moto among them) answer GetManagedPrefixListEntries for a missing list with no entries
+ * instead of an error, and an empty list would pass for one that allows nothing.
  */
 export async function loadPrefixLists(
   clients: Pick<AwsClients, 'ec2'>,
@@ -71,7 +74,9 @@ export async function loadPrefixLists(
   ]);
   const byId = new Map(metadata.map((list) => [list.PrefixListId, list]));
   const lists = await mapWithConcurrency(prefixListIds, concurrency, async (prefixListId) => {
-    const entries = await getManagedPrefixListEntries(clients.ec2, prefixListId);
+    const entries = byId.has(prefixListId)
+      ? await getManagedPrefixListEntries(clients.ec2, prefixListId)
+      : null;
     if (entries === null) {
       onProgress(`prefix list ${prefixListId} is referenced but not found; its references stay unresolved`);
       return undefined;
