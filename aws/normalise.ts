@@ -208,14 +208,10 @@ export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInte
   const primaryPrivateIp =
     eni.PrivateIpAddress || addresses.find((address) => address.Primary)?.PrivateIpAddress || undefined;
   // An interface in an IPv6-only subnet has no IPv4 address at all (Amazon VPC User Guide, "IPv6-only
-  // subnets"); IPv4 addresses without a primary, or no address of either family, are malformed.
-  if (!primaryPrivateIp && (ipv4.length > 0 || ipv6Addresses.length === 0)) {
-    throw new SnapshotError(
-      ipv4.length > 0
-        ? `${name}: missing PrivateIpAddress`
-        : `${name}: missing PrivateIpAddress or Ipv6Addresses (it has no address)`,
-    );
-  }
+  // subnets"), and an efa-only interface has no IP address of either family (Amazon EC2 User Guide,
+  // "Elastic Fabric Adapter"): it is kept, and the rules report it as neither client nor mount target
+  // (core/topology-index.ts nonClientReason). IPv4 addresses without a primary are malformed.
+  if (!primaryPrivateIp && ipv4.length > 0) throw new SnapshotError(`${name}: missing PrivateIpAddress`);
   const others = ipv4.filter((ip) => ip !== primaryPrivateIp);
   return {
     networkInterfaceId,
@@ -225,6 +221,7 @@ export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInte
     availabilityZone: eni.AvailabilityZone ?? '',
     interfaceType: eni.InterfaceType ?? 'interface',
     requesterManaged: eni.RequesterManaged ?? false,
+    ...(eni.RequesterId ? { requesterId: eni.RequesterId } : {}),
     description: eni.Description ?? '',
     ...(primaryPrivateIp ? { primaryPrivateIp } : {}),
     privateIpAddresses: primaryPrivateIp ? [primaryPrivateIp, ...new Set(others)] : [],

@@ -70,6 +70,7 @@ const networkInterface = z.looseObject({
   AvailabilityZone: optionalString,
   InterfaceType: optionalString,
   RequesterManaged: z.boolean().optional(),
+  RequesterId: optionalString,
   Description: optionalString,
   PrivateIpAddress: optionalString,
   PrivateIpAddresses: list(

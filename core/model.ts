@@ -81,11 +81,14 @@ export interface NetworkInterface {
   /** AWS InterfaceType, e.g. 'interface', 'lambda', 'vpc_endpoint'. */
   readonly interfaceType: string;
   readonly requesterManaged: boolean;
+  /** The alias or account of the service that created a requester-managed interface, e.g. 'amazon-rds'. */
+  readonly requesterId?: string;
   readonly description: string;
   /**
    * The primary private IPv4 address, also the first of privateIpAddresses. Absent for an interface in
    * an IPv6-only subnet, which has no IPv4 address at all (privateIpAddresses is then empty). An
-   * interface has at least one address: this or an IPv6 address.
+   * interface may have no address of either family (an `efa-only` interface cannot have one): it is
+   * then neither an NFS client nor a mount target.
    */
   readonly primaryPrivateIp?: string;
   /** Every private IPv4 address, the primary first; empty for an IPv6-only interface. */

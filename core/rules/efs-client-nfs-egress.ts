@@ -12,7 +12,7 @@ import {
 } from '../net/nfs-paths';
 import { coversNfs } from '../net/protocol';
 import { booleanParam, parseRuleParameters } from '../params';
-import { isMountTargetInterface } from '../topology-index';
+import { isMountTargetInterface, nonClientReason } from '../topology-index';
 import { defineRule } from './types';
 
 export const RULE_ID = 'efs-client-nfs-egress';
@@ -155,6 +155,11 @@ export function evaluateEgress(
       evaluations.push(
         makeEvaluation(RULE_ID, ref, 'NOT_APPLICABLE', 'An EFS mount target interface, not a client.'),
       );
+      continue;
+    }
+    const notClient = nonClientReason(client);
+    if (notClient !== undefined) {
+      evaluations.push(makeEvaluation(RULE_ID, ref, 'NOT_APPLICABLE', notClient));
       continue;
     }
     if (!graph.admittedBy.has(client.networkInterfaceId)) {

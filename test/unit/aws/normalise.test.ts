@@ -299,16 +299,28 @@ describe('normaliseSnapshot', () => {
     expect(topology.mountTargets[1]).toMatchObject({ ipAddress: '10.0.2.4', ipv6Address: '2001:db8:0:2::4' });
   });
 
-  it('still refuses an interface or mount target with no address of either family, naming it', () => {
+  it('keeps an interface with no address (efa-only) but refuses a mount target with none, naming it', () => {
     const eni = snapshot({
       networkInterfaces: [
-        { NetworkInterfaceId: 'eni-bare', SubnetId: 'subnet-1', VpcId: 'vpc-1', OwnerId: ACCOUNT },
+        {
+          NetworkInterfaceId: 'eni-efa',
+          SubnetId: 'subnet-1',
+          VpcId: 'vpc-1',
+          OwnerId: ACCOUNT,
+          InterfaceType: 'efa-only' as never,
+          PrivateIpAddresses: [],
+          Ipv6Addresses: [],
+          Groups: [{ GroupId: 'sg-1' }],
+        },
       ],
     });
-    expect(() => normaliseSnapshot(eni)).toThrow(SnapshotError);
-    expect(() => normaliseSnapshot(eni)).toThrow(
-      'network interface eni-bare: missing PrivateIpAddress or Ipv6Addresses (it has no address)',
-    );
+    expect(normaliseSnapshot(eni).networkInterfaces[0]).toMatchObject({
+      networkInterfaceId: 'eni-efa',
+      interfaceType: 'efa-only',
+      privateIpAddresses: [],
+      ipv6Addresses: [],
+    });
+    expect(normaliseSnapshot(eni).networkInterfaces[0]?.primaryPrivateIp).toBeUndefined();
     const mt = snapshot({
       fileSystems: [
         {
