@@ -24,6 +24,7 @@ import type {
   IamManagedPolicy,
   IamPrincipal,
   IamState,
+  MalformedRule,
   ManagedPrefixList,
   MountTarget,
   NetworkAcl,
@@ -36,6 +37,7 @@ import type {
   Topology,
   Vpc,
 } from '../core/model';
+import { isValidCidr, parseAddress } from '../core/net/cidr';
 import { normalisePorts, normaliseProtocol } from '../core/net/protocol';
 import { SnapshotError } from './errors';
 import type { IamSnapshot, Snapshot, SnapshotFileSystem, SnapshotPrefixList } from './snapshot';
@@ -46,6 +48,15 @@ function required<T>(value: T | undefined | null, resource: string, field: strin
     throw new SnapshotError(`${resource}: missing ${field}`);
   }
   return value;
+}
+
+/** Throws a SnapshotError naming the resource and field when `address` is not an IP address. */
+function checkAddress(address: string, resource: string, field: string): void {
+  try {
+    parseAddress(address);
+  } catch {
+    throw new SnapshotError(`${resource}: ${field} ${JSON.stringify(address)} is not a valid IP address`);
+  }
 }
 
 /** Runs `fn`, prefixing any error's message with the resource it concerns. */
@@ -110,7 +121,12 @@ export function normaliseVpc(vpc: SdkVpc, context?: SnapshotContext): Vpc {
   }
   // OwnerId is optional in the EC2 API (Vpc) and absent from old recordings; no rule reads it, so the
   // snapshot's account stands in.
-  return { vpcId, ownerId: required(vpc.OwnerId ?? context?.accountId, name, 'OwnerId'), cidrBlocks };
+  // An unreadable block is left out: sources then count as outside the VPC, the safer reading.
+  return {
+    vpcId,
+    ownerId: required(vpc.OwnerId ?? context?.accountId, name, 'OwnerId'),
+    cidrBlocks: cidrBlocks.filter(isValidCidr),
+  };
 }
 
 export function normaliseSubnet(subnet: SdkSubnet): Subnet {
@@ -132,26 +148,44 @@ export function normaliseSubnet(subnet: SdkSubnet): Subnet {
   };
 }
 
-/** One IpPermission -> one Permission per peer (IPv4 range, IPv6 range, prefix list, group pair). */
+/**
+ * One IpPermission -> one Permission per peer (IPv4 range, IPv6 range, prefix list, group pair). A
+ * range whose CIDR cannot be parsed becomes no Permission: `onMalformed` receives where it is and what
+ * is wrong (without it, the permission is refused), so that the rules can fail closed on that one group.
+ */
 export function flattenIpPermission(
   permission: IpPermission,
   groupOwnerId: string,
   resource = 'permission',
+  onMalformed?: (detail: string) => void,
 ): Permission[] {
   const protocol = normaliseProtocol(required(permission.IpProtocol, resource, 'IpProtocol'));
   const ports = normalisePorts(protocol, permission.FromPort, permission.ToPort);
   const permissions: Permission[] = [];
   const add = (peer: Peer, description: string | undefined) =>
     permissions.push(description ? { protocol, ports, peer, description } : { protocol, ports, peer });
-  for (const range of permission.IpRanges ?? []) {
-    add({ kind: 'cidr', cidr: required(range.CidrIp, resource, 'IpRanges[].CidrIp') }, range.Description);
-  }
-  for (const range of permission.Ipv6Ranges ?? []) {
-    add(
-      { kind: 'cidr', cidr: required(range.CidrIpv6, resource, 'Ipv6Ranges[].CidrIpv6') },
+  const addCidr = (cidr: string, field: string, description: string | undefined) => {
+    if (isValidCidr(cidr)) add({ kind: 'cidr', cidr }, description);
+    else {
+      const detail = `${field} ${JSON.stringify(cidr)} is not a valid CIDR`;
+      if (!onMalformed) throw new SnapshotError(`${resource}: ${detail}`);
+      onMalformed(detail);
+    }
+  };
+  (permission.IpRanges ?? []).forEach((range, i) => {
+    addCidr(
+      required(range.CidrIp, resource, 'IpRanges[].CidrIp'),
+      `IpRanges[${i}].CidrIp`,
       range.Description,
     );
-  }
+  });
+  (permission.Ipv6Ranges ?? []).forEach((range, i) => {
+    addCidr(
+      required(range.CidrIpv6, resource, 'Ipv6Ranges[].CidrIpv6'),
+      `Ipv6Ranges[${i}].CidrIpv6`,
+      range.Description,
+    );
+  });
   for (const list of permission.PrefixListIds ?? []) {
     add(
       {
@@ -181,19 +215,29 @@ export function normaliseSecurityGroup(group: SdkSecurityGroup): SecurityGroup {
   const groupId = required(group.GroupId, 'security group', 'GroupId');
   const name = `security group ${groupId}`;
   const ownerId = required(group.OwnerId, name, 'OwnerId');
-  const flatten = (permissions: IpPermission[] | undefined, field: string) =>
+  const malformed: MalformedRule[] = [];
+  const flatten = (
+    permissions: IpPermission[] | undefined,
+    field: string,
+    direction: MalformedRule['direction'],
+  ) =>
     (permissions ?? []).flatMap((permission, index) =>
       within(`${name} ${field}[${index}]`, () =>
-        flattenIpPermission(permission, ownerId, `${name} ${field}[${index}]`),
+        flattenIpPermission(permission, ownerId, `${name} ${field}[${index}]`, (detail) =>
+          malformed.push({ direction, detail: `${field}[${index}].${detail}` }),
+        ),
       ),
     );
+  const ingress = flatten(group.IpPermissions, 'IpPermissions', 'ingress');
+  const egress = flatten(group.IpPermissionsEgress, 'IpPermissionsEgress', 'egress');
   return {
     groupId,
     groupName: group.GroupName ?? '',
     vpcId: required(group.VpcId, name, 'VpcId'),
     ownerId,
-    ingress: flatten(group.IpPermissions, 'IpPermissions'),
-    egress: flatten(group.IpPermissionsEgress, 'IpPermissionsEgress'),
+    ingress,
+    egress,
+    ...(malformed.length > 0 ? { malformed } : {}),
   };
 }
 
@@ -212,6 +256,14 @@ export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInte
   // "Elastic Fabric Adapter"): it is kept, and the rules report it as neither client nor mount target
   // (core/topology-index.ts nonClientReason). IPv4 addresses without a primary are malformed.
   if (!primaryPrivateIp && ipv4.length > 0) throw new SnapshotError(`${name}: missing PrivateIpAddress`);
+  // Addresses are compared with every CIDR a rule names: a malformed one is refused here, naming it.
+  if (primaryPrivateIp) checkAddress(primaryPrivateIp, name, 'PrivateIpAddress');
+  ipv4.forEach((ip, i) => {
+    checkAddress(ip, name, `PrivateIpAddresses[${i}].PrivateIpAddress`);
+  });
+  ipv6Addresses.forEach((ip, i) => {
+    checkAddress(ip, name, `Ipv6Addresses[${i}].Ipv6Address`);
+  });
   const others = ipv4.filter((ip) => ip !== primaryPrivateIp);
   return {
     networkInterfaceId,
@@ -236,24 +288,40 @@ export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInte
 export function normaliseNetworkAcl(acl: SdkNetworkAcl, context?: SnapshotContext): NetworkAcl {
   const networkAclId = required(acl.NetworkAclId, 'network ACL', 'NetworkAclId');
   const name = `network ACL ${networkAclId}`;
-  const entries = (acl.Entries ?? []).map((entry, index): NetworkAclEntry => {
+  const malformedEntries: string[] = [];
+  const entries = (acl.Entries ?? []).flatMap((entry, index): NetworkAclEntry[] => {
     const where = `${name} Entries[${index}]`;
-    return within(where, () => {
-      const action = required(entry.RuleAction, where, 'RuleAction');
-      if (action !== 'allow' && action !== 'deny') {
-        throw new SnapshotError(`${where}: RuleAction must be allow or deny, got ${JSON.stringify(action)}`);
-      }
-      const protocol = normaliseProtocol(required(entry.Protocol, where, 'Protocol'));
-      return {
-        ruleNumber: required(entry.RuleNumber, where, 'RuleNumber'),
-        egress: required(entry.Egress, where, 'Egress'),
-        action,
-        protocol,
-        cidr: required(entry.CidrBlock ?? entry.Ipv6CidrBlock, where, 'CidrBlock or Ipv6CidrBlock'),
-        // PortRange is absent on all-traffic and ICMP entries: it then applies to every port.
-        ports: normalisePorts(protocol, entry.PortRange?.From, entry.PortRange?.To),
-      };
-    });
+    const cidr = entry.CidrBlock ?? entry.Ipv6CidrBlock;
+    if (cidr !== undefined && cidr !== '' && !isValidCidr(cidr)) {
+      // Left out, and the ACL rule fails closed on this ACL alone (it is never COMPLIANT).
+      const field = entry.CidrBlock !== undefined ? 'CidrBlock' : 'Ipv6CidrBlock';
+      const rule = entry.RuleNumber === 32767 ? '*' : String(entry.RuleNumber ?? '?');
+      const direction = entry.Egress ? 'outbound' : 'inbound';
+      malformedEntries.push(
+        `rule ${rule} ${direction} (Entries[${index}]): ${field} ${JSON.stringify(cidr)} is not a valid CIDR`,
+      );
+      return [];
+    }
+    return [
+      within(where, () => {
+        const action = required(entry.RuleAction, where, 'RuleAction');
+        if (action !== 'allow' && action !== 'deny') {
+          throw new SnapshotError(
+            `${where}: RuleAction must be allow or deny, got ${JSON.stringify(action)}`,
+          );
+        }
+        const protocol = normaliseProtocol(required(entry.Protocol, where, 'Protocol'));
+        return {
+          ruleNumber: required(entry.RuleNumber, where, 'RuleNumber'),
+          egress: required(entry.Egress, where, 'Egress'),
+          action,
+          protocol,
+          cidr: required(entry.CidrBlock ?? entry.Ipv6CidrBlock, where, 'CidrBlock or Ipv6CidrBlock'),
+          // PortRange is absent on all-traffic and ICMP entries: it then applies to every port.
+          ports: normalisePorts(protocol, entry.PortRange?.From, entry.PortRange?.To),
+        };
+      }),
+    ];
   });
   return {
     networkAclId,
@@ -265,17 +333,25 @@ export function normaliseNetworkAcl(acl: SdkNetworkAcl, context?: SnapshotContex
     subnetIds: (acl.Associations ?? [])
       .map((association) => association.SubnetId)
       .filter((id): id is string => Boolean(id)),
+    ...(malformedEntries.length > 0 ? { malformedEntries } : {}),
   };
 }
 
 export function normalisePrefixList(list: SnapshotPrefixList): ManagedPrefixList {
   const prefixListId = required(list.PrefixListId, 'prefix list', 'PrefixListId');
+  const entries: string[] = [];
+  const malformed: string[] = [];
+  (list.Entries ?? []).forEach((entry, index) => {
+    const cidr = required(entry.Cidr, `prefix list ${prefixListId}`, `Entries[${index}].Cidr`);
+    if (isValidCidr(cidr)) entries.push(cidr);
+    else malformed.push(`Entries[${index}].Cidr ${JSON.stringify(cidr)} is not a valid CIDR`);
+  });
+  // A list with an unreadable entry counts as unresolved: the rules fail closed on its references.
   return {
     prefixListId,
     name: list.PrefixListName ?? '',
-    entries: (list.Entries ?? []).map((entry, index) =>
-      required(entry.Cidr, `prefix list ${prefixListId}`, `Entries[${index}].Cidr`),
-    ),
+    entries,
+    ...(malformed.length ? { malformed } : {}),
   };
 }
 
@@ -318,6 +394,8 @@ export function normaliseMountTargets(
     if (!mt.IpAddress && !mt.Ipv6Address) {
       throw new SnapshotError(`${name}: missing IpAddress or Ipv6Address (it has no address)`);
     }
+    if (mt.IpAddress) checkAddress(mt.IpAddress, name, 'IpAddress');
+    if (mt.Ipv6Address) checkAddress(mt.Ipv6Address, name, 'Ipv6Address');
     if (!Array.isArray(mt.SecurityGroups)) {
       throw new SnapshotError(`${name}: missing SecurityGroups (DescribeMountTargetSecurityGroups output)`);
     }

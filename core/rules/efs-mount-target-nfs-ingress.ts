@@ -73,6 +73,11 @@ export function findIngressIssues(
         findings.push(`${group.groupId} allows ${what} from ${cidr}${via} outside the VPC and allowedCidrs`);
     }
   };
+  // An inbound rule that could not be read might admit NFS from anywhere: never COMPLIANT on it.
+  for (const rule of group.malformed ?? []) {
+    if (rule.direction === 'ingress')
+      findings.push(`${group.groupId} has an inbound rule efsguard cannot read: ${rule.detail}`);
+  }
   for (const permission of group.ingress) {
     const what = describeProtocolAndPorts(permission);
     const source = describePeer(permission.peer, group.ownerId);
@@ -110,6 +115,9 @@ function judgeNfsSource(
           `${group.groupId} allows ${what} from prefix list ${peer.prefixListId}, which cannot be resolved`,
         );
         return;
+      }
+      for (const bad of list.malformed ?? []) {
+        findings.push(`${group.groupId} allows ${what} from prefix list ${peer.prefixListId}, whose ${bad}`);
       }
       for (const entry of list.entries) judgeCidr(entry, ` (via ${peer.prefixListId})`, what);
       return;
