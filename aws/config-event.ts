@@ -71,16 +71,19 @@ const configurationItemFields = {
   ARN: z.nullish(z.string()),
 };
 
+// notificationCreationTime is optional on change notifications: AWS's own example change and oversized
+// events ("Example Events for AWS Config Rules") have none. The trigger orders a change by the item's
+// capture time, and falls back to the notification time only when the item has none (deletions).
 const changeNotificationSchema = z.looseObject({
   messageType: z.literal('ConfigurationItemChangeNotification'),
-  notificationCreationTime: timestamp,
+  notificationCreationTime: z.nullish(timestamp),
   configurationItem: z.looseObject(configurationItemFields),
 });
 
 // An item too large for the event: only a summary, no configuration. Live state is loaded anyway.
 const oversizedNotificationSchema = z.looseObject({
   messageType: z.literal('OversizedConfigurationItemChangeNotification'),
-  notificationCreationTime: timestamp,
+  notificationCreationTime: z.nullish(timestamp),
   configurationItemSummary: z.looseObject(configurationItemFields),
 });
 
@@ -220,12 +223,19 @@ export function parseConfigEvent(event: unknown, options: ParseConfigEventOption
   const awsRegion = itemRegion ?? arn?.region ?? options.defaultRegion;
   if (!awsRegion) throw new InvalidEventError(`${itemPath}.awsRegion`, 'missing');
   const eventLeftScope = envelope.eventLeftScope === true;
+  // Deleted items may carry no capture time; the notification time still orders them.
+  const ordering = item.configurationItemCaptureTime ?? invokingEvent.notificationCreationTime;
+  if (!ordering) {
+    throw new InvalidEventError(
+      `${itemPath}.configurationItemCaptureTime`,
+      'missing, and the notification has no notificationCreationTime to order the evaluation by',
+    );
+  }
   return {
     ...base,
     kind: eventLeftScope || GONE_STATUSES.has(item.configurationItemStatus) ? 'deleted' : 'change',
     awsRegion,
-    // Deleted items may carry no capture time; the notification time still orders them.
-    orderingTimestamp: new Date(item.configurationItemCaptureTime ?? invokingEvent.notificationCreationTime),
+    orderingTimestamp: new Date(ordering),
     resourceType: item.resourceType,
     resourceId: item.resourceId,
     ...(item.resourceName ? { resourceName: item.resourceName } : {}),

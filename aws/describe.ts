@@ -1,6 +1,8 @@
 // Paginated Describe helpers shared by the whole-region and the neighbourhood loaders. Each returns
 // every page's items (SDK paginators; a NextToken loop where the SDK has none) and translates a
 // failure into a typed error naming the IAM action: a failed call fails the load, never half of it.
+
+import { isDeepStrictEqual } from 'node:util';
 import {
   type EC2Client,
   type Filter,
@@ -31,6 +33,7 @@ import {
   paginateDescribeMountTargets,
 } from '@aws-sdk/client-efs';
 import { type IAMClient, paginateGetAccountAuthorizationDetails } from '@aws-sdk/client-iam';
+import { EfsguardError } from '../core/errors';
 import { awsErrorName, callAws } from './errors';
 import type { IamSnapshot } from './snapshot';
 
@@ -93,6 +96,53 @@ export async function mapWithConcurrency<T, R>(
   return results;
 }
 
+/** A listing returned one resource id twice with different contents: which copy is current is unknown. */
+export class ConflictingDuplicateError extends EfsguardError {
+  override readonly name = 'ConflictingDuplicateError';
+  constructor(
+    readonly action: string,
+    readonly id: string,
+  ) {
+    super(
+      `${action} returned ${id} twice with different contents (it changed while being listed); ` +
+        'efsguard cannot tell which is current, so the load fails: run it again',
+    );
+  }
+}
+
+/**
+ * The one rule for a resource id that a listing returns more than once (pages that overlap while the
+ * account changes, or several filter chunks matching the same item): identical copies are merged into
+ * one; copies that differ fail the load (ConflictingDuplicateError), since keeping either could hide
+ * the one that matters. Items without an id are kept as they are.
+ */
+export class UniqueById<T> {
+  private readonly seen = new Map<string, T>();
+  readonly items: T[] = [];
+
+  constructor(
+    private readonly action: string,
+    private readonly idOf: (item: T) => string | undefined,
+  ) {}
+
+  add(item: T): void {
+    const id = this.idOf(item);
+    if (id !== undefined) {
+      const earlier = this.seen.get(id);
+      if (earlier !== undefined) {
+        if (!isDeepStrictEqual(earlier, item)) throw new ConflictingDuplicateError(this.action, id);
+        return;
+      }
+      this.seen.set(id, item);
+    }
+    this.items.push(item);
+  }
+
+  addAll(items: Iterable<T>): void {
+    for (const item of items) this.add(item);
+  }
+}
+
 /** Runs one paginated EC2 Describe for every filter set and merges the items, deduplicated by id. */
 async function describeEc2<T>(
   action: string,
@@ -102,21 +152,11 @@ async function describeEc2<T>(
 ): Promise<T[]> {
   const filterSets = filters === undefined || filters.length === 0 ? [undefined] : expandFilters(filters);
   return callAws(action, async () => {
-    const seen = new Set<string>();
-    const items: T[] = [];
+    const unique = new UniqueById(action, idOf);
     for (const filterSet of filterSets) {
-      for await (const page of pages(filterSet)) {
-        for (const item of page) {
-          const id = idOf(item);
-          if (id !== undefined) {
-            if (seen.has(id)) continue;
-            seen.add(id);
-          }
-          items.push(item);
-        }
-      }
+      for await (const page of pages(filterSet)) unique.addAll(page);
     }
-    return items;
+    return unique.items;
   });
 }
 
@@ -208,6 +248,45 @@ export function describeNetworkAcls(ec2: EC2Client, filters?: readonly Ec2Filter
   );
 }
 
+/**
+ * DescribeNetworkAcls by id, with the NetworkAclIds parameter rather than the `network-acl-id` filter:
+ * both are in the EC2 API Reference (DescribeNetworkAcls), but some endpoints (moto) lack the filter.
+ * Unlike a filter, an id that no longer exists fails the request (InvalidNetworkAclID.NotFound); the
+ * ids are then asked one by one, so a deleted ACL is simply absent and the others still load.
+ */
+export async function describeNetworkAclsById(
+  ec2: EC2Client,
+  networkAclIds: readonly string[],
+): Promise<NetworkAcl[]> {
+  const byIds = async (ids: string[]): Promise<NetworkAcl[]> =>
+    callAws('ec2:DescribeNetworkAcls', async () => {
+      const items: NetworkAcl[] = [];
+      for await (const page of paginateDescribeNetworkAcls({ client: ec2 }, { NetworkAclIds: ids })) {
+        items.push(...(page.NetworkAcls ?? []));
+      }
+      return items;
+    });
+  const isGone = (error: unknown) =>
+    /^InvalidNetworkAclI[dD]\.NotFound$/.test(awsErrorName((error as Error).cause));
+  const acls: NetworkAcl[] = [];
+  for (const chunk of chunkValues(networkAclIds)) {
+    try {
+      acls.push(...(await byIds(chunk)));
+    } catch (error) {
+      if (!isGone(error)) throw error;
+      if (chunk.length === 1) continue;
+      for (const id of chunk) {
+        try {
+          acls.push(...(await byIds([id])));
+        } catch (inner) {
+          if (!isGone(inner)) throw inner;
+        }
+      }
+    }
+  }
+  return acls;
+}
+
 export function describeManagedPrefixLists(
   ec2: EC2Client,
   filters?: readonly Ec2Filter[],
@@ -256,15 +335,16 @@ export function describeFileSystems(
   efs: EFSClient,
   input: { fileSystemId?: string } = {},
 ): Promise<FileSystemDescription[]> {
-  return callAws('elasticfilesystem:DescribeFileSystems', async () => {
-    const items: FileSystemDescription[] = [];
+  const action = 'elasticfilesystem:DescribeFileSystems';
+  return callAws(action, async () => {
+    const unique = new UniqueById<FileSystemDescription>(action, (fs) => fs.FileSystemId);
     for await (const page of paginateDescribeFileSystems(
       { client: efs, pageSize: EFS_PAGE_SIZE },
       input.fileSystemId ? { FileSystemId: input.fileSystemId } : {},
     )) {
-      items.push(...(page.FileSystems ?? []));
+      unique.addAll(page.FileSystems ?? []);
     }
-    return items;
+    return unique.items;
   });
 }
 
@@ -273,15 +353,16 @@ export function describeMountTargets(
   efs: EFSClient,
   input: { fileSystemId: string } | { mountTargetId: string },
 ): Promise<MountTargetDescription[]> {
-  return callAws('elasticfilesystem:DescribeMountTargets', async () => {
-    const items: MountTargetDescription[] = [];
+  const action = 'elasticfilesystem:DescribeMountTargets';
+  return callAws(action, async () => {
+    const unique = new UniqueById<MountTargetDescription>(action, (mt) => mt.MountTargetId);
     for await (const page of paginateDescribeMountTargets(
       { client: efs, pageSize: EFS_PAGE_SIZE },
       'fileSystemId' in input ? { FileSystemId: input.fileSystemId } : { MountTargetId: input.mountTargetId },
     )) {
-      items.push(...(page.MountTargets ?? []));
+      unique.addAll(page.MountTargets ?? []);
     }
-    return items;
+    return unique.items;
   });
 }
 
@@ -316,36 +397,42 @@ export function describeAccessPoints(
   efs: EFSClient,
   input: { fileSystemId?: string } = {},
 ): Promise<AccessPointDescription[]> {
-  return callAws('elasticfilesystem:DescribeAccessPoints', async () => {
-    const items: AccessPointDescription[] = [];
+  const action = 'elasticfilesystem:DescribeAccessPoints';
+  return callAws(action, async () => {
+    const unique = new UniqueById<AccessPointDescription>(action, (ap) => ap.AccessPointId);
     for await (const page of paginateDescribeAccessPoints(
       { client: efs, pageSize: EFS_PAGE_SIZE },
       input.fileSystemId ? { FileSystemId: input.fileSystemId } : {},
     )) {
-      items.push(...(page.AccessPoints ?? []));
+      unique.addAll(page.AccessPoints ?? []);
     }
-    return items;
+    return unique.items;
   });
 }
 
 /** GetAccountAuthorizationDetails for roles, users, groups and customer-managed policies, pages merged. */
 export function getAccountAuthorizationDetails(iam: IAMClient): Promise<IamSnapshot> {
-  return callAws('iam:GetAccountAuthorizationDetails', async () => {
-    const merged: Required<IamSnapshot> = {
-      UserDetailList: [],
-      GroupDetailList: [],
-      RoleDetailList: [],
-      Policies: [],
-    };
+  const action = 'iam:GetAccountAuthorizationDetails';
+  return callAws(action, async () => {
+    type Lists = Required<IamSnapshot>;
+    const users = new UniqueById<Lists['UserDetailList'][number]>(action, (user) => user.UserId);
+    const groups = new UniqueById<Lists['GroupDetailList'][number]>(action, (group) => group.GroupId);
+    const roles = new UniqueById<Lists['RoleDetailList'][number]>(action, (role) => role.RoleId);
+    const policies = new UniqueById<Lists['Policies'][number]>(action, (policy) => policy.Arn);
     for await (const page of paginateGetAccountAuthorizationDetails(
       { client: iam },
       { Filter: ['Role', 'User', 'Group', 'LocalManagedPolicy'] },
     )) {
-      merged.UserDetailList.push(...(page.UserDetailList ?? []));
-      merged.GroupDetailList.push(...(page.GroupDetailList ?? []));
-      merged.RoleDetailList.push(...(page.RoleDetailList ?? []));
-      merged.Policies.push(...(page.Policies ?? []));
+      users.addAll(page.UserDetailList ?? []);
+      groups.addAll(page.GroupDetailList ?? []);
+      roles.addAll(page.RoleDetailList ?? []);
+      policies.addAll(page.Policies ?? []);
     }
-    return merged;
+    return {
+      UserDetailList: users.items,
+      GroupDetailList: groups.items,
+      RoleDetailList: roles.items,
+      Policies: policies.items,
+    };
   });
 }

@@ -42,9 +42,11 @@ import {
   DEFAULT_CONCURRENCY,
   describeFileSystemPolicy,
   describeFileSystems,
+  describeManagedPrefixLists,
   describeMountTargetSecurityGroups,
   describeMountTargets,
   describeNetworkAcls,
+  describeNetworkAclsById,
   describeNetworkInterfaces,
   describeSecurityGroups,
   describeSubnets,
@@ -219,13 +221,13 @@ interface Work {
   readonly carriers: Set<string>; // DescribeNetworkInterfaces group-id
   readonly interfaces: Set<string>; // DescribeNetworkInterfaces network-interface-id
   readonly subnetInterfaces: Set<string>; // DescribeNetworkInterfaces subnet-id
-  readonly aclIds: Set<string>; // DescribeNetworkAcls network-acl-id
+  readonly aclIds: Set<string>; // DescribeNetworkAcls NetworkAclIds
   readonly aclVpcs: Set<string>; // DescribeNetworkAcls vpc-id
   readonly vpcs: Set<string>; // DescribeVpcs vpc-id
   readonly subnets: Set<string>; // DescribeSubnets subnet-id
   readonly mountTargets: Set<string>; // DescribeMountTargets FileSystemId
   readonly fileSystems: Set<string>; // DescribeFileSystems FileSystemId
-  readonly prefixLists: Set<string>; // GetManagedPrefixListEntries
+  readonly prefixLists: Set<string>; // DescribeManagedPrefixLists prefix-list-id + GetManagedPrefixListEntries
   readonly mountTargetGroups: Set<string>; // DescribeMountTargetSecurityGroups (interface not found)
   scan: boolean; // DescribeFileSystems (all) + DescribeMountTargets per file system
 }
@@ -719,11 +721,17 @@ async function runRound(
   for (const kind of [...BATCHED, ...PER_RESOURCE]) for (const id of work[kind]) state.asked[kind].add(id);
   const list = (set: Set<string>) => [...set].sort();
   const tasks: Promise<void>[] = [];
+  // Across rounds, the first description of a resource is kept: the plan of every later round was
+  // built on it (within one call, aws/describe.ts UniqueById merges identical copies and refuses
+  // differing ones).
+  const keepFirst = <T>(map: Map<string, T>, id: string | undefined, item: T) => {
+    if (id && !map.has(id)) map.set(id, item);
+  };
   const addGroups = (groups: SecurityGroup[]) => {
-    for (const group of groups) if (group.GroupId) state.groups.set(group.GroupId, group);
+    for (const group of groups) keepFirst(state.groups, group.GroupId, group);
   };
   const addInterfaces = (enis: NetworkInterface[]) => {
-    for (const eni of enis) if (eni.NetworkInterfaceId) state.interfaces.set(eni.NetworkInterfaceId, eni);
+    for (const eni of enis) keepFirst(state.interfaces, eni.NetworkInterfaceId, eni);
   };
   const ec2Lookup = <T>(
     ids: Set<string>,
@@ -734,7 +742,8 @@ async function runRound(
     if (ids.size === 0) return;
     tasks.push(run([{ name: filter, values: list(ids) }]).then(add));
   };
-  // Filters, not id parameters: an id that no longer exists matches nothing instead of failing the call.
+  // Filters, not id parameters: an id that no longer exists matches nothing instead of failing the call
+  // (ACLs are the exception: see describeNetworkAclsById).
   ec2Lookup(work.groups, 'group-id', (f) => describeSecurityGroups(ec2, f), addGroups);
   ec2Lookup(work.reverse, 'ip-permission.group-id', (f) => describeSecurityGroups(ec2, f), addGroups);
   ec2Lookup(
@@ -747,16 +756,16 @@ async function runRound(
   ec2Lookup(work.interfaces, 'network-interface-id', (f) => describeNetworkInterfaces(ec2, f), addInterfaces);
   ec2Lookup(work.subnetInterfaces, 'subnet-id', (f) => describeNetworkInterfaces(ec2, f), addInterfaces);
   const addAcls = (acls: NetworkAcl[]) => {
-    for (const acl of acls) if (acl.NetworkAclId) state.acls.set(acl.NetworkAclId, acl);
+    for (const acl of acls) keepFirst(state.acls, acl.NetworkAclId, acl);
   };
-  ec2Lookup(work.aclIds, 'network-acl-id', (f) => describeNetworkAcls(ec2, f), addAcls);
+  if (work.aclIds.size > 0) tasks.push(describeNetworkAclsById(ec2, list(work.aclIds)).then(addAcls));
   ec2Lookup(work.aclVpcs, 'vpc-id', (f) => describeNetworkAcls(ec2, f), addAcls);
   ec2Lookup(
     work.vpcs,
     'vpc-id',
     (f) => describeVpcs(ec2, f),
     (vpcs) => {
-      for (const vpc of vpcs) if (vpc.VpcId) state.vpcs.set(vpc.VpcId, vpc);
+      for (const vpc of vpcs) keepFirst(state.vpcs, vpc.VpcId, vpc);
     },
   );
   ec2Lookup(
@@ -764,7 +773,7 @@ async function runRound(
     'subnet-id',
     (f) => describeSubnets(ec2, f),
     (subnets) => {
-      for (const subnet of subnets) if (subnet.SubnetId) state.subnets.set(subnet.SubnetId, subnet);
+      for (const subnet of subnets) keepFirst(state.subnets, subnet.SubnetId, subnet);
     },
   );
 
@@ -797,14 +806,30 @@ async function runRound(
       state.mountTargetGroups.set(mountTargetId, null);
     }
   });
-  efsEach(work.prefixLists, async (prefixListId) => {
-    const entries = await getManagedPrefixListEntries(ec2, prefixListId);
-    // A list that no longer exists stays unresolved: the rules fail closed on its references.
-    state.prefixLists.set(
-      prefixListId,
-      entries === null ? null : { PrefixListId: prefixListId, Entries: entries },
+  if (work.prefixLists.size > 0) {
+    tasks.push(
+      (async () => {
+        // One DescribeManagedPrefixLists for all of them first: a list it does not show is missing,
+        // whatever GetManagedPrefixListEntries would answer (some endpoints, moto among them, answer a
+        // missing list with no entries). A missing list stays unresolved: the rules fail closed on it.
+        const ids = list(work.prefixLists);
+        const shown = new Set(
+          (await describeManagedPrefixLists(ec2, [{ name: 'prefix-list-id', values: ids }])).map(
+            (pl) => pl.PrefixListId,
+          ),
+        );
+        await mapWithConcurrency(ids, concurrency, async (prefixListId) => {
+          const entries = shown.has(prefixListId)
+            ? await getManagedPrefixListEntries(ec2, prefixListId)
+            : null;
+          state.prefixLists.set(
+            prefixListId,
+            entries === null ? null : { PrefixListId: prefixListId, Entries: entries },
+          );
+        });
+      })(),
     );
-  });
+  }
   if (work.scan) {
     tasks.push(
       (async () => {

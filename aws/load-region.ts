@@ -57,7 +57,10 @@ export function collectReferencedPrefixListIds(groups: readonly SecurityGroup[])
 
 /**
  * The referenced prefix lists with their entries. A list that no longer exists (or is not visible)
- * is left out: the reference then stays unresolved and the rules fail closed on it.
+ * is left out: the reference then stays unresolved and the rules fail closed on it. A list that
+ * DescribeManagedPrefixLists does not show is taken as missing without asking for its entries: some
+ * endpoints (moto among them) answer GetManagedPrefixListEntries for a missing list with no entries
+ * instead of an error, and an empty list would pass for one that allows nothing.
  */
 export async function loadPrefixLists(
   clients: Pick<AwsClients, 'ec2'>,
@@ -71,7 +74,9 @@ export async function loadPrefixLists(
   ]);
   const byId = new Map(metadata.map((list) => [list.PrefixListId, list]));
   const lists = await mapWithConcurrency(prefixListIds, concurrency, async (prefixListId) => {
-    const entries = await getManagedPrefixListEntries(clients.ec2, prefixListId);
+    const entries = byId.has(prefixListId)
+      ? await getManagedPrefixListEntries(clients.ec2, prefixListId)
+      : null;
     if (entries === null) {
       onProgress(`prefix list ${prefixListId} is referenced but not found; its references stay unresolved`);
       return undefined;
@@ -231,5 +236,38 @@ export async function loadRegion(clients: AwsClients, options: LoadOptions): Pro
     );
   }
   await Promise.all(tasks);
+  if (wants('network')) fillUnreadMountTargetGroups(snapshot, progress);
   return snapshot;
+}
+
+/**
+ * AWS requires 1-5 security groups per mount target, so DescribeMountTargetSecurityGroups answering
+ * none means they could not be seen. The mount target's interface carries the same groups
+ * (ModifyMountTargetSecurityGroups "replaces the security groups in effect for the network interface
+ * associated with a mount target", EFS API Reference): take them from there. When the interface shows
+ * none either, the list stays empty and efs-mount-target-nfs-ingress reports the file system
+ * NON_COMPLIANT, naming the mount target.
+ */
+export function fillUnreadMountTargetGroups(
+  snapshot: Snapshot,
+  progress: (message: string) => void = () => {},
+): void {
+  const interfaceGroups = new Map(
+    snapshot.networkInterfaces.map((eni) => [
+      eni.NetworkInterfaceId,
+      (eni.Groups ?? []).map((group) => group.GroupId).filter((id): id is string => Boolean(id)),
+    ]),
+  );
+  for (const fs of snapshot.fileSystems) {
+    for (const mt of fs.MountTargets) {
+      if (mt.SecurityGroups.length > 0) continue;
+      const groups = interfaceGroups.get(mt.NetworkInterfaceId) ?? [];
+      progress(
+        groups.length > 0
+          ? `mount target ${mt.MountTargetId} showed no security groups; using its interface's (${groups.join(', ')})`
+          : `mount target ${mt.MountTargetId} showed no security groups, nor did its interface: its file system is reported NON_COMPLIANT`,
+      );
+      mt.SecurityGroups = groups;
+    }
+  }
 }

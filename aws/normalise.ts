@@ -24,6 +24,7 @@ import type {
   IamManagedPolicy,
   IamPrincipal,
   IamState,
+  MalformedRule,
   ManagedPrefixList,
   MountTarget,
   NetworkAcl,
@@ -36,6 +37,7 @@ import type {
   Topology,
   Vpc,
 } from '../core/model';
+import { isValidCidr, parseAddress } from '../core/net/cidr';
 import { normalisePorts, normaliseProtocol } from '../core/net/protocol';
 import { SnapshotError } from './errors';
 import type { IamSnapshot, Snapshot, SnapshotFileSystem, SnapshotPrefixList } from './snapshot';
@@ -46,6 +48,15 @@ function required<T>(value: T | undefined | null, resource: string, field: strin
     throw new SnapshotError(`${resource}: missing ${field}`);
   }
   return value;
+}
+
+/** Throws a SnapshotError naming the resource and field when `address` is not an IP address. */
+function checkAddress(address: string, resource: string, field: string): void {
+  try {
+    parseAddress(address);
+  } catch {
+    throw new SnapshotError(`${resource}: ${field} ${JSON.stringify(address)} is not a valid IP address`);
+  }
 }
 
 /** Runs `fn`, prefixing any error's message with the resource it concerns. */
@@ -60,6 +71,29 @@ function within<T>(resource: string, fn: () => T): T {
   }
 }
 
+/** The account and region a snapshot was recorded in: they fill fields AWS leaves optional. */
+export interface SnapshotContext {
+  readonly accountId: string;
+  readonly region: string;
+}
+
+/** The ARN partition of a region (AWS General Reference, "Amazon Resource Names (ARNs)"). */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  return 'aws';
+}
+
+/**
+ * An EFS resource's ARN as EFS forms it, `arn:aws:elasticfilesystem:<region>:<account>:file-system/fs-…`
+ * or `…:access-point/fsap-…` (Service Authorization Reference, "Resource types defined by Amazon EFS").
+ */
+function efsArn(context: SnapshotContext, ownerId: string, kind: string, id: string): string {
+  return `arn:${partitionOf(context.region)}:elasticfilesystem:${context.region}:${ownerId}:${kind}/${id}`;
+}
+
 const byKey =
   <T>(key: (item: T) => string) =>
   (a: T, b: T): number =>
@@ -68,7 +102,7 @@ const byKey =
 // States in which a VPC or subnet CIDR block is in use (EC2 API Reference, VpcCidrBlockState).
 const ASSOCIATED = 'associated';
 
-export function normaliseVpc(vpc: SdkVpc): Vpc {
+export function normaliseVpc(vpc: SdkVpc, context?: SnapshotContext): Vpc {
   const vpcId = required(vpc.VpcId, 'VPC', 'VpcId');
   const name = `VPC ${vpcId}`;
   const cidrBlocks: string[] = [];
@@ -85,7 +119,14 @@ export function normaliseVpc(vpc: SdkVpc): Vpc {
       cidrBlocks.push(association.Ipv6CidrBlock);
     }
   }
-  return { vpcId, ownerId: required(vpc.OwnerId, name, 'OwnerId'), cidrBlocks };
+  // OwnerId is optional in the EC2 API (Vpc) and absent from old recordings; no rule reads it, so the
+  // snapshot's account stands in.
+  // An unreadable block is left out: sources then count as outside the VPC, the safer reading.
+  return {
+    vpcId,
+    ownerId: required(vpc.OwnerId ?? context?.accountId, name, 'OwnerId'),
+    cidrBlocks: cidrBlocks.filter(isValidCidr),
+  };
 }
 
 export function normaliseSubnet(subnet: SdkSubnet): Subnet {
@@ -107,26 +148,44 @@ export function normaliseSubnet(subnet: SdkSubnet): Subnet {
   };
 }
 
-/** One IpPermission -> one Permission per peer (IPv4 range, IPv6 range, prefix list, group pair). */
+/**
+ * One IpPermission -> one Permission per peer (IPv4 range, IPv6 range, prefix list, group pair). A
+ * range whose CIDR cannot be parsed becomes no Permission: `onMalformed` receives where it is and what
+ * is wrong (without it, the permission is refused), so that the rules can fail closed on that one group.
+ */
 export function flattenIpPermission(
   permission: IpPermission,
   groupOwnerId: string,
   resource = 'permission',
+  onMalformed?: (detail: string) => void,
 ): Permission[] {
   const protocol = normaliseProtocol(required(permission.IpProtocol, resource, 'IpProtocol'));
   const ports = normalisePorts(protocol, permission.FromPort, permission.ToPort);
   const permissions: Permission[] = [];
   const add = (peer: Peer, description: string | undefined) =>
     permissions.push(description ? { protocol, ports, peer, description } : { protocol, ports, peer });
-  for (const range of permission.IpRanges ?? []) {
-    add({ kind: 'cidr', cidr: required(range.CidrIp, resource, 'IpRanges[].CidrIp') }, range.Description);
-  }
-  for (const range of permission.Ipv6Ranges ?? []) {
-    add(
-      { kind: 'cidr', cidr: required(range.CidrIpv6, resource, 'Ipv6Ranges[].CidrIpv6') },
+  const addCidr = (cidr: string, field: string, description: string | undefined) => {
+    if (isValidCidr(cidr)) add({ kind: 'cidr', cidr }, description);
+    else {
+      const detail = `${field} ${JSON.stringify(cidr)} is not a valid CIDR`;
+      if (!onMalformed) throw new SnapshotError(`${resource}: ${detail}`);
+      onMalformed(detail);
+    }
+  };
+  (permission.IpRanges ?? []).forEach((range, i) => {
+    addCidr(
+      required(range.CidrIp, resource, 'IpRanges[].CidrIp'),
+      `IpRanges[${i}].CidrIp`,
       range.Description,
     );
-  }
+  });
+  (permission.Ipv6Ranges ?? []).forEach((range, i) => {
+    addCidr(
+      required(range.CidrIpv6, resource, 'Ipv6Ranges[].CidrIpv6'),
+      `Ipv6Ranges[${i}].CidrIpv6`,
+      range.Description,
+    );
+  });
   for (const list of permission.PrefixListIds ?? []) {
     add(
       {
@@ -156,19 +215,29 @@ export function normaliseSecurityGroup(group: SdkSecurityGroup): SecurityGroup {
   const groupId = required(group.GroupId, 'security group', 'GroupId');
   const name = `security group ${groupId}`;
   const ownerId = required(group.OwnerId, name, 'OwnerId');
-  const flatten = (permissions: IpPermission[] | undefined, field: string) =>
+  const malformed: MalformedRule[] = [];
+  const flatten = (
+    permissions: IpPermission[] | undefined,
+    field: string,
+    direction: MalformedRule['direction'],
+  ) =>
     (permissions ?? []).flatMap((permission, index) =>
       within(`${name} ${field}[${index}]`, () =>
-        flattenIpPermission(permission, ownerId, `${name} ${field}[${index}]`),
+        flattenIpPermission(permission, ownerId, `${name} ${field}[${index}]`, (detail) =>
+          malformed.push({ direction, detail: `${field}[${index}].${detail}` }),
+        ),
       ),
     );
+  const ingress = flatten(group.IpPermissions, 'IpPermissions', 'ingress');
+  const egress = flatten(group.IpPermissionsEgress, 'IpPermissionsEgress', 'egress');
   return {
     groupId,
     groupName: group.GroupName ?? '',
     vpcId: required(group.VpcId, name, 'VpcId'),
     ownerId,
-    ingress: flatten(group.IpPermissions, 'IpPermissions'),
-    egress: flatten(group.IpPermissionsEgress, 'IpPermissionsEgress'),
+    ingress,
+    egress,
+    ...(malformed.length > 0 ? { malformed } : {}),
   };
 }
 
@@ -183,14 +252,18 @@ export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInte
   const primaryPrivateIp =
     eni.PrivateIpAddress || addresses.find((address) => address.Primary)?.PrivateIpAddress || undefined;
   // An interface in an IPv6-only subnet has no IPv4 address at all (Amazon VPC User Guide, "IPv6-only
-  // subnets"); IPv4 addresses without a primary, or no address of either family, are malformed.
-  if (!primaryPrivateIp && (ipv4.length > 0 || ipv6Addresses.length === 0)) {
-    throw new SnapshotError(
-      ipv4.length > 0
-        ? `${name}: missing PrivateIpAddress`
-        : `${name}: missing PrivateIpAddress or Ipv6Addresses (it has no address)`,
-    );
-  }
+  // subnets"), and an efa-only interface has no IP address of either family (Amazon EC2 User Guide,
+  // "Elastic Fabric Adapter"): it is kept, and the rules report it as neither client nor mount target
+  // (core/topology-index.ts nonClientReason). IPv4 addresses without a primary are malformed.
+  if (!primaryPrivateIp && ipv4.length > 0) throw new SnapshotError(`${name}: missing PrivateIpAddress`);
+  // Addresses are compared with every CIDR a rule names: a malformed one is refused here, naming it.
+  if (primaryPrivateIp) checkAddress(primaryPrivateIp, name, 'PrivateIpAddress');
+  ipv4.forEach((ip, i) => {
+    checkAddress(ip, name, `PrivateIpAddresses[${i}].PrivateIpAddress`);
+  });
+  ipv6Addresses.forEach((ip, i) => {
+    checkAddress(ip, name, `Ipv6Addresses[${i}].Ipv6Address`);
+  });
   const others = ipv4.filter((ip) => ip !== primaryPrivateIp);
   return {
     networkInterfaceId,
@@ -200,6 +273,7 @@ export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInte
     availabilityZone: eni.AvailabilityZone ?? '',
     interfaceType: eni.InterfaceType ?? 'interface',
     requesterManaged: eni.RequesterManaged ?? false,
+    ...(eni.RequesterId ? { requesterId: eni.RequesterId } : {}),
     description: eni.Description ?? '',
     ...(primaryPrivateIp ? { primaryPrivateIp } : {}),
     privateIpAddresses: primaryPrivateIp ? [primaryPrivateIp, ...new Set(others)] : [],
@@ -211,61 +285,90 @@ export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInte
   };
 }
 
-export function normaliseNetworkAcl(acl: SdkNetworkAcl): NetworkAcl {
+export function normaliseNetworkAcl(acl: SdkNetworkAcl, context?: SnapshotContext): NetworkAcl {
   const networkAclId = required(acl.NetworkAclId, 'network ACL', 'NetworkAclId');
   const name = `network ACL ${networkAclId}`;
-  const entries = (acl.Entries ?? []).map((entry, index): NetworkAclEntry => {
+  const malformedEntries: string[] = [];
+  const entries = (acl.Entries ?? []).flatMap((entry, index): NetworkAclEntry[] => {
     const where = `${name} Entries[${index}]`;
-    return within(where, () => {
-      const action = required(entry.RuleAction, where, 'RuleAction');
-      if (action !== 'allow' && action !== 'deny') {
-        throw new SnapshotError(`${where}: RuleAction must be allow or deny, got ${JSON.stringify(action)}`);
-      }
-      const protocol = normaliseProtocol(required(entry.Protocol, where, 'Protocol'));
-      return {
-        ruleNumber: required(entry.RuleNumber, where, 'RuleNumber'),
-        egress: required(entry.Egress, where, 'Egress'),
-        action,
-        protocol,
-        cidr: required(entry.CidrBlock ?? entry.Ipv6CidrBlock, where, 'CidrBlock or Ipv6CidrBlock'),
-        // PortRange is absent on all-traffic and ICMP entries: it then applies to every port.
-        ports: normalisePorts(protocol, entry.PortRange?.From, entry.PortRange?.To),
-      };
-    });
+    const cidr = entry.CidrBlock ?? entry.Ipv6CidrBlock;
+    if (cidr !== undefined && cidr !== '' && !isValidCidr(cidr)) {
+      // Left out, and the ACL rule fails closed on this ACL alone (it is never COMPLIANT).
+      const field = entry.CidrBlock !== undefined ? 'CidrBlock' : 'Ipv6CidrBlock';
+      const rule = entry.RuleNumber === 32767 ? '*' : String(entry.RuleNumber ?? '?');
+      const direction = entry.Egress ? 'outbound' : 'inbound';
+      malformedEntries.push(
+        `rule ${rule} ${direction} (Entries[${index}]): ${field} ${JSON.stringify(cidr)} is not a valid CIDR`,
+      );
+      return [];
+    }
+    return [
+      within(where, () => {
+        const action = required(entry.RuleAction, where, 'RuleAction');
+        if (action !== 'allow' && action !== 'deny') {
+          throw new SnapshotError(
+            `${where}: RuleAction must be allow or deny, got ${JSON.stringify(action)}`,
+          );
+        }
+        const protocol = normaliseProtocol(required(entry.Protocol, where, 'Protocol'));
+        return {
+          ruleNumber: required(entry.RuleNumber, where, 'RuleNumber'),
+          egress: required(entry.Egress, where, 'Egress'),
+          action,
+          protocol,
+          cidr: required(entry.CidrBlock ?? entry.Ipv6CidrBlock, where, 'CidrBlock or Ipv6CidrBlock'),
+          // PortRange is absent on all-traffic and ICMP entries: it then applies to every port.
+          ports: normalisePorts(protocol, entry.PortRange?.From, entry.PortRange?.To),
+        };
+      }),
+    ];
   });
   return {
     networkAclId,
     vpcId: required(acl.VpcId, name, 'VpcId'),
-    ownerId: required(acl.OwnerId, name, 'OwnerId'),
+    // Optional in the EC2 API (NetworkAcl); no rule reads it, so the snapshot's account stands in.
+    ownerId: required(acl.OwnerId ?? context?.accountId, name, 'OwnerId'),
     isDefault: acl.IsDefault ?? false,
     entries: entries.sort((a, b) => a.ruleNumber - b.ruleNumber || Number(a.egress) - Number(b.egress)),
     subnetIds: (acl.Associations ?? [])
       .map((association) => association.SubnetId)
       .filter((id): id is string => Boolean(id)),
+    ...(malformedEntries.length > 0 ? { malformedEntries } : {}),
   };
 }
 
 export function normalisePrefixList(list: SnapshotPrefixList): ManagedPrefixList {
   const prefixListId = required(list.PrefixListId, 'prefix list', 'PrefixListId');
+  const entries: string[] = [];
+  const malformed: string[] = [];
+  (list.Entries ?? []).forEach((entry, index) => {
+    const cidr = required(entry.Cidr, `prefix list ${prefixListId}`, `Entries[${index}].Cidr`);
+    if (isValidCidr(cidr)) entries.push(cidr);
+    else malformed.push(`Entries[${index}].Cidr ${JSON.stringify(cidr)} is not a valid CIDR`);
+  });
+  // A list with an unreadable entry counts as unresolved: the rules fail closed on its references.
   return {
     prefixListId,
     name: list.PrefixListName ?? '',
-    entries: (list.Entries ?? []).map((entry, index) =>
-      required(entry.Cidr, `prefix list ${prefixListId}`, `Entries[${index}].Cidr`),
-    ),
+    entries,
+    ...(malformed.length ? { malformed } : {}),
   };
 }
 
-export function normaliseFileSystem(fs: SnapshotFileSystem): FileSystem {
+export function normaliseFileSystem(fs: SnapshotFileSystem, context?: SnapshotContext): FileSystem {
   const fileSystemId = required(fs.FileSystemId, 'file system', 'FileSystemId');
   const name = `file system ${fileSystemId}`;
   if (fs.Policy !== undefined && fs.Policy !== null && typeof fs.Policy !== 'string') {
     throw new SnapshotError(`${name}: Policy must be the policy text or null`);
   }
+  const ownerId = required(fs.OwnerId, name, 'OwnerId');
+  // FileSystemArn is optional in the EFS API (FileSystemDescription); old recordings lack it.
+  const fileSystemArn =
+    fs.FileSystemArn || (context ? efsArn(context, ownerId, 'file-system', fileSystemId) : undefined);
   return {
     fileSystemId,
-    fileSystemArn: required(fs.FileSystemArn, name, 'FileSystemArn'),
-    ownerId: required(fs.OwnerId, name, 'OwnerId'),
+    fileSystemArn: required(fileSystemArn, name, 'FileSystemArn'),
+    ownerId,
     ...(fs.Name ? { name: fs.Name } : {}),
     // Absent: not read. The rule that reads policies requires the part 'fileSystemPolicies', so a
     // topology without it is refused (TopologyPartMissingError) before null can pass for "no policy".
@@ -291,6 +394,8 @@ export function normaliseMountTargets(
     if (!mt.IpAddress && !mt.Ipv6Address) {
       throw new SnapshotError(`${name}: missing IpAddress or Ipv6Address (it has no address)`);
     }
+    if (mt.IpAddress) checkAddress(mt.IpAddress, name, 'IpAddress');
+    if (mt.Ipv6Address) checkAddress(mt.Ipv6Address, name, 'Ipv6Address');
     if (!Array.isArray(mt.SecurityGroups)) {
       throw new SnapshotError(`${name}: missing SecurityGroups (DescribeMountTargetSecurityGroups output)`);
     }
@@ -315,15 +420,19 @@ export function normaliseMountTargets(
   });
 }
 
-export function normaliseAccessPoint(ap: AccessPointDescription): AccessPoint {
+export function normaliseAccessPoint(ap: AccessPointDescription, context?: SnapshotContext): AccessPoint {
   const accessPointId = required(ap.AccessPointId, 'access point', 'AccessPointId');
   const name = `access point ${accessPointId}`;
   const posix = ap.PosixUser;
+  const ownerId = required(ap.OwnerId, name, 'OwnerId');
+  // AccessPointArn is optional in the EFS API (AccessPointDescription); old recordings lack it.
+  const accessPointArn =
+    ap.AccessPointArn || (context ? efsArn(context, ownerId, 'access-point', accessPointId) : undefined);
   return {
     accessPointId,
-    accessPointArn: required(ap.AccessPointArn, name, 'AccessPointArn'),
+    accessPointArn: required(accessPointArn, name, 'AccessPointArn'),
     fileSystemId: required(ap.FileSystemId, name, 'FileSystemId'),
-    ownerId: required(ap.OwnerId, name, 'OwnerId'),
+    ownerId,
     ...(ap.Name ? { name: ap.Name } : {}),
     ...(posix
       ? {
@@ -345,9 +454,16 @@ const AWS_MANAGED_POLICY_ARN = /^arn:aws[a-z-]*:iam::aws:policy\//;
 
 /**
  * GetAccountAuthorizationDetails returns policy documents URL-encoded (RFC 3986), as the IAM API
- * Reference notes for PolicyVersion.Document. Text that is already JSON is kept as is.
+ * Reference notes for PolicyVersion.Document. Text that is already JSON is kept as is, and a JSON
+ * object (the AWS CLI and boto3 decode documents before printing them) is turned back into text.
  */
-export function decodePolicyDocument(document: string, resource: string): string {
+export function decodePolicyDocument(document: unknown, resource: string): string {
+  if (typeof document === 'object' && document !== null && !Array.isArray(document)) {
+    return JSON.stringify(document);
+  }
+  if (typeof document !== 'string') {
+    throw new SnapshotError(`${resource}: policy document must be JSON text or a JSON object`);
+  }
   if (document.trimStart().startsWith('{')) return document;
   try {
     return decodeURIComponent(document);
@@ -432,13 +548,17 @@ export function normaliseSnapshot(snapshot: Snapshot): Topology {
   if (snapshot.parts?.includes('iam') && !snapshot.iam) {
     throw new SnapshotError("snapshot: parts lists 'iam' but the snapshot has no iam data");
   }
+  const context: SnapshotContext = {
+    accountId: required(snapshot.accountId, 'snapshot', 'accountId'),
+    region: required(snapshot.region, 'snapshot', 'region'),
+  };
   const subnets = snapshot.subnets.map(normaliseSubnet).sort(byKey((subnet) => subnet.subnetId));
   const subnetVpcs = new Map(subnets.map((subnet) => [subnet.subnetId, subnet.vpcId]));
   return {
     accountId: required(snapshot.accountId, 'snapshot', 'accountId'),
     region: required(snapshot.region, 'snapshot', 'region'),
     ...(snapshot.parts ? { parts: [...snapshot.parts] } : {}),
-    vpcs: snapshot.vpcs.map(normaliseVpc).sort(byKey((vpc) => vpc.vpcId)),
+    vpcs: snapshot.vpcs.map((vpc) => normaliseVpc(vpc, context)).sort(byKey((vpc) => vpc.vpcId)),
     subnets,
     securityGroups: snapshot.securityGroups.map(normaliseSecurityGroup).sort(byKey((group) => group.groupId)),
     prefixLists: snapshot.managedPrefixLists
@@ -447,12 +567,18 @@ export function normaliseSnapshot(snapshot: Snapshot): Topology {
     networkInterfaces: snapshot.networkInterfaces
       .map(normaliseNetworkInterface)
       .sort(byKey((eni) => eni.networkInterfaceId)),
-    networkAcls: snapshot.networkAcls.map(normaliseNetworkAcl).sort(byKey((acl) => acl.networkAclId)),
-    fileSystems: snapshot.fileSystems.map(normaliseFileSystem).sort(byKey((fs) => fs.fileSystemId)),
+    networkAcls: snapshot.networkAcls
+      .map((acl) => normaliseNetworkAcl(acl, context))
+      .sort(byKey((acl) => acl.networkAclId)),
+    fileSystems: snapshot.fileSystems
+      .map((fs) => normaliseFileSystem(fs, context))
+      .sort(byKey((fs) => fs.fileSystemId)),
     mountTargets: snapshot.fileSystems
       .flatMap((fs) => normaliseMountTargets(fs, subnetVpcs))
       .sort(byKey((mt) => mt.mountTargetId)),
-    accessPoints: snapshot.accessPoints.map(normaliseAccessPoint).sort(byKey((ap) => ap.accessPointId)),
+    accessPoints: snapshot.accessPoints
+      .map((ap) => normaliseAccessPoint(ap, context))
+      .sort(byKey((ap) => ap.accessPointId)),
     ...(snapshot.iam ? { iam: normaliseIam(snapshot.iam) } : {}),
   };
 }

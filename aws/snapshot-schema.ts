@@ -13,9 +13,11 @@ const list = <T extends z.ZodType>(item: T) => z.array(item).optional();
 
 const cidrState = z.looseObject({ State: optionalString }).optional();
 
+// The API marks VPC and ACL OwnerId, FileSystemArn and AccessPointArn optional, and old recordings lack
+// them: the normaliser fills them from the snapshot's account and region.
 const vpc = z.looseObject({
   VpcId: id,
-  OwnerId: id,
+  OwnerId: id.optional(),
   CidrBlock: optionalString,
   CidrBlockAssociationSet: list(z.looseObject({ CidrBlock: optionalString, CidrBlockState: cidrState })),
   Ipv6CidrBlockAssociationSet: list(
@@ -68,6 +70,7 @@ const networkInterface = z.looseObject({
   AvailabilityZone: optionalString,
   InterfaceType: optionalString,
   RequesterManaged: z.boolean().optional(),
+  RequesterId: optionalString,
   Description: optionalString,
   PrivateIpAddress: optionalString,
   PrivateIpAddresses: list(
@@ -81,7 +84,7 @@ const networkInterface = z.looseObject({
 const networkAcl = z.looseObject({
   NetworkAclId: id,
   VpcId: id,
-  OwnerId: id,
+  OwnerId: id.optional(),
   IsDefault: z.boolean().optional(),
   Entries: list(
     z.looseObject({
@@ -116,12 +119,16 @@ const mountTarget = z.looseObject({
   Ipv6Address: optionalString,
   NetworkInterfaceId: id,
   LifeCycleState: optionalString,
-  SecurityGroups: z.array(id),
+  // AWS requires 1-5 groups per mount target (EFS API Reference, CreateMountTarget): an empty list means
+  // they could not be read, and judging the mount target by no groups would admit nothing.
+  SecurityGroups: z
+    .array(id)
+    .min(1, 'empty: AWS requires 1-5 security groups per mount target, so they could not be read'),
 });
 
 const fileSystem = z.looseObject({
   FileSystemId: id,
-  FileSystemArn: id,
+  FileSystemArn: id.optional(),
   OwnerId: id,
   Name: optionalString,
   Policy: z.string().nullable().optional(),
@@ -130,7 +137,7 @@ const fileSystem = z.looseObject({
 
 const accessPoint = z.looseObject({
   AccessPointId: id,
-  AccessPointArn: id,
+  AccessPointArn: id.optional(),
   FileSystemId: id,
   OwnerId: id,
   Name: optionalString,
@@ -140,7 +147,12 @@ const accessPoint = z.looseObject({
   RootDirectory: z.looseObject({ Path: optionalString }).optional(),
 });
 
-const inlinePolicy = z.looseObject({ PolicyName: id, PolicyDocument: id });
+/**
+ * A policy document: the API's URL-encoded JSON text, or a JSON object as the AWS CLI and boto3 save
+ * it (they decode the document before printing it).
+ */
+const policyDocument = z.union([id, z.record(z.string(), z.unknown())]);
+const inlinePolicy = z.looseObject({ PolicyName: id, PolicyDocument: policyDocument });
 const attached = list(z.looseObject({ PolicyArn: optionalString }));
 
 const iam = z.looseObject({
@@ -152,7 +164,7 @@ const iam = z.looseObject({
       DefaultVersionId: optionalString,
       PolicyVersionList: list(
         z.looseObject({
-          Document: optionalString,
+          Document: policyDocument.optional(),
           VersionId: optionalString,
           IsDefaultVersion: z.boolean().optional(),
         }),
@@ -215,16 +227,122 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
   return text === '' ? '(top level)' : text;
 }
 
-/** Validates a parsed snapshot. `source` (a file name) prefixes the error message. */
+/** At most this many problems are listed in one error; the count of the rest follows them. */
+export const MAX_REPORTED_ISSUES = 20;
+
+export interface SnapshotIssue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+type Item = Record<string, unknown>;
+const isItem = (value: unknown): value is Item =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Where each id-bearing list lives and which field is its id. */
+const ID_FIELDS: readonly (readonly [readonly string[], string, string])[] = [
+  [['vpcs'], 'VpcId', 'VPC'],
+  [['subnets'], 'SubnetId', 'subnet'],
+  [['securityGroups'], 'GroupId', 'security group'],
+  [['networkInterfaces'], 'NetworkInterfaceId', 'network interface'],
+  [['networkAcls'], 'NetworkAclId', 'network ACL'],
+  [['managedPrefixLists'], 'PrefixListId', 'prefix list'],
+  [['fileSystems'], 'FileSystemId', 'file system'],
+  [['accessPoints'], 'AccessPointId', 'access point'],
+  [['iam', 'Policies'], 'Arn', 'IAM policy'],
+  [['iam', 'RoleDetailList'], 'RoleId', 'IAM role'],
+  [['iam', 'UserDetailList'], 'UserId', 'IAM user'],
+  [['iam', 'GroupDetailList'], 'GroupId', 'IAM group'],
+];
+
+function listAt(root: unknown, keys: readonly string[]): unknown[] {
+  let value: unknown = root;
+  for (const key of keys) value = isItem(value) ? value[key] : undefined;
+  return Array.isArray(value) ? value : [];
+}
+
+/**
+ * Resource ids that appear more than once. A merged or tampered file could otherwise hide a world-open
+ * group or a root access point behind a clean copy of the same id, so each duplicate is an issue at
+ * the later copy, naming the earlier one. Mount-target ids are unique across all file systems.
+ */
+export function findDuplicateIds(snapshot: unknown): SnapshotIssue[] {
+  const issues: SnapshotIssue[] = [];
+  const check = (seen: Map<string, string>, id: unknown, path: PropertyKey[], kind: string) => {
+    if (typeof id !== 'string' || id === '') return;
+    const earlier = seen.get(id);
+    const where = formatIssuePath(path.slice(0, -1));
+    if (earlier !== undefined) {
+      issues.push({ path, message: `duplicate ${kind} id ${id}: also at ${earlier}` });
+    } else seen.set(id, where);
+  };
+  for (const [keys, field, kind] of ID_FIELDS) {
+    const seen = new Map<string, string>();
+    listAt(snapshot, keys).forEach((item, index) => {
+      if (isItem(item)) check(seen, item[field], [...keys, index, field], kind);
+    });
+  }
+  const mountTargets = new Map<string, string>();
+  listAt(snapshot, ['fileSystems']).forEach((fs, fsIndex) => {
+    listAt(fs, ['MountTargets']).forEach((mt, index) => {
+      if (isItem(mt))
+        check(
+          mountTargets,
+          mt.MountTargetId,
+          ['fileSystems', fsIndex, 'MountTargets', index, 'MountTargetId'],
+          'mount target',
+        );
+    });
+  });
+  return issues;
+}
+
+/** The id of the resource an issue's path lies in, e.g. `security group sg-1`, when the file names one. */
+function resourceOf(snapshot: unknown, path: readonly PropertyKey[]): string | undefined {
+  let found: string | undefined;
+  for (const [keys, field, kind] of ID_FIELDS) {
+    if (!keys.every((key, i) => path[i] === key)) continue;
+    const index = path[keys.length];
+    if (typeof index !== 'number') continue;
+    const item = listAt(snapshot, keys)[index];
+    if (isItem(item) && typeof item[field] === 'string') found = `${kind} ${item[field]}`;
+  }
+  if (path[0] === 'fileSystems' && path[2] === 'MountTargets' && typeof path[1] === 'number') {
+    const mt = listAt(listAt(snapshot, ['fileSystems'])[path[1]], ['MountTargets'])[path[3] as number];
+    if (isItem(mt) && typeof mt.MountTargetId === 'string') found = `mount target ${mt.MountTargetId}`;
+  }
+  return found;
+}
+
+/**
+ * One message for every problem, up to MAX_REPORTED_ISSUES, each with its path and the resource it
+ * lies in: `x.json: invalid snapshot at securityGroups[2].IpPermissions[0].IpProtocol: expected
+ * string (security group sg-1); at … (and 3 more problems)`.
+ */
+export function formatSnapshotIssues(
+  source: string,
+  snapshot: unknown,
+  issues: readonly SnapshotIssue[],
+): string {
+  const shown = issues.slice(0, MAX_REPORTED_ISSUES).map((issue) => {
+    const resource = resourceOf(snapshot, issue.path);
+    return `at ${formatIssuePath(issue.path)}: ${issue.message}${resource ? ` (${resource})` : ''}`;
+  });
+  const rest = issues.length - shown.length;
+  const more = rest > 0 ? ` (and ${rest} more problem${rest > 1 ? 's' : ''})` : '';
+  return `${source}: invalid snapshot ${shown.join('; ')}${more}`;
+}
+
+/**
+ * Validates a parsed snapshot. `source` (a file name) prefixes the error message, which lists every
+ * problem found (up to MAX_REPORTED_ISSUES), not just the first.
+ */
 export function parseSnapshot(value: unknown, source = 'snapshot'): Snapshot {
   const result = snapshotSchema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue ? formatIssuePath(issue.path) : '(top level)';
-    throw new SnapshotError(`${source}: invalid snapshot at ${where}: ${issue?.message ?? 'invalid'}`);
-  }
+  const issues: SnapshotIssue[] = result.success ? findDuplicateIds(value) : result.error.issues;
+  if (issues.length > 0) throw new SnapshotError(formatSnapshotIssues(source, value, issues));
   // The schema checks what efsguard reads; the rest is the SDK's own output, passed through unchanged.
-  return result.data as unknown as Snapshot;
+  return (result as { data: unknown }).data as Snapshot;
 }
 
 /** Parses snapshot JSON text. */

@@ -41,6 +41,17 @@ export interface Permission {
   readonly description?: string;
 }
 
+/**
+ * A rule the adapter could not read (a malformed CIDR). It is left out of `ingress`/`egress`, and the
+ * rules fail closed on it locally: a verdict that depends on the group names it and is never COMPLIANT
+ * on its account, while every other resource is still judged.
+ */
+export interface MalformedRule {
+  readonly direction: 'ingress' | 'egress';
+  /** Where it is and what is wrong, e.g. `IpPermissions[2].IpRanges[0].CidrIp "10.0.0.300/24" is not a valid CIDR`. */
+  readonly detail: string;
+}
+
 export interface SecurityGroup {
   readonly groupId: string;
   readonly groupName: string;
@@ -48,6 +59,8 @@ export interface SecurityGroup {
   readonly ownerId: string;
   readonly ingress: readonly Permission[];
   readonly egress: readonly Permission[];
+  /** Rules that could not be read; absent or empty when every rule was. */
+  readonly malformed?: readonly MalformedRule[];
 }
 
 export interface Vpc {
@@ -70,6 +83,8 @@ export interface ManagedPrefixList {
   readonly name: string;
   /** CIDRs of every entry. */
   readonly entries: readonly string[];
+  /** Entries that could not be read: the list then counts as unresolved. */
+  readonly malformed?: readonly string[];
 }
 
 export interface NetworkInterface {
@@ -81,11 +96,14 @@ export interface NetworkInterface {
   /** AWS InterfaceType, e.g. 'interface', 'lambda', 'vpc_endpoint'. */
   readonly interfaceType: string;
   readonly requesterManaged: boolean;
+  /** The alias or account of the service that created a requester-managed interface, e.g. 'amazon-rds'. */
+  readonly requesterId?: string;
   readonly description: string;
   /**
    * The primary private IPv4 address, also the first of privateIpAddresses. Absent for an interface in
    * an IPv6-only subnet, which has no IPv4 address at all (privateIpAddresses is then empty). An
-   * interface has at least one address: this or an IPv6 address.
+   * interface may have no address of either family (an `efa-only` interface cannot have one): it is
+   * then neither an NFS client nor a mount target.
    */
   readonly primaryPrivateIp?: string;
   /** Every private IPv4 address, the primary first; empty for an IPv6-only interface. */
@@ -162,6 +180,11 @@ export interface NetworkAcl {
   readonly isDefault: boolean;
   readonly entries: readonly NetworkAclEntry[];
   readonly subnetIds: readonly string[];
+  /**
+   * Entries that could not be read (a malformed CIDR), e.g. `rule 100 inbound: CidrBlock "x" is not a
+   * valid CIDR`. They are left out of `entries`; the ACL rule never calls such an ACL COMPLIANT.
+   */
+  readonly malformedEntries?: readonly string[];
 }
 
 // ---- IAM (efs-api-least-privilege) ----

@@ -114,3 +114,68 @@ export function indexTopology(topology: Topology): TopologyIndex {
 export function isMountTargetInterface(index: TopologyIndex, eni: NetworkInterface): boolean {
   return index.mountTargetsByInterface.has(eni.networkInterfaceId) || eni.interfaceType === 'efs';
 }
+
+/**
+ * Interface types AWS creates for services that never mount NFS themselves (EC2 API Reference,
+ * NetworkInterface InterfaceType; the `interface-type` filter of DescribeNetworkInterfaces). Their
+ * groups can still be admitted by a mount target, so they remain sources wherever exposure is judged;
+ * they are just not clients whose egress or ACL path needs to work.
+ */
+const NON_NFS_INTERFACE_TYPES: ReadonlySet<string> = new Set([
+  'natGateway',
+  'nat_gateway',
+  'load_balancer',
+  'network_load_balancer',
+  'gateway_load_balancer',
+  'gateway_load_balancer_endpoint',
+  'vpc_endpoint',
+  'transit_gateway',
+  'global_accelerator_managed',
+  'api_gateway_managed',
+  'quicksight',
+  'iot_rules_managed',
+  'aws_codestar_connections_managed',
+  'ec2_instance_connect_endpoint',
+]);
+
+/**
+ * Requester-managed interfaces of the plain `interface` type that belong to a service that never mounts
+ * NFS, by the requester id or the description the service gives them ("Requester-managed network
+ * interfaces", Amazon EC2 User Guide: the description and requester id tell what an interface is for).
+ * Only requester-managed interfaces are recognised: a user cannot make their own interface one.
+ */
+const NON_NFS_REQUESTERS: ReadonlySet<string> = new Set([
+  'amazon-rds',
+  'amazon-elb',
+  'amazon-elasticache',
+  'amazon-redshift',
+]);
+const NON_NFS_DESCRIPTIONS: readonly RegExp[] = [
+  /^VPC Endpoint Interface /,
+  /^ELB /,
+  /^RDSNetworkInterface$/,
+  /^Interface for NAT Gateway /,
+];
+
+/**
+ * Why an interface that is not a mount target can never be an NFS client, or undefined when it can be
+ * one. Such an interface is left out of the client set of the egress and ACL rules (which report it
+ * NOT_APPLICABLE with this reason); its groups still count wherever a mount target's exposure is judged.
+ */
+export function nonClientReason(eni: NetworkInterface): string | undefined {
+  if (eni.primaryPrivateIp === undefined && eni.ipv6Addresses.length === 0) {
+    return 'It has no IP address (an efa-only interface cannot have one), so it can neither send nor receive NFS.';
+  }
+  if (NON_NFS_INTERFACE_TYPES.has(eni.interfaceType)) {
+    return `Not an NFS client: a ${eni.interfaceType} interface, which never mounts NFS.`;
+  }
+  if (eni.requesterManaged) {
+    if (eni.requesterId !== undefined && NON_NFS_REQUESTERS.has(eni.requesterId)) {
+      return `Not an NFS client: an interface that ${eni.requesterId} manages, which never mounts NFS.`;
+    }
+    if (NON_NFS_DESCRIPTIONS.some((pattern) => pattern.test(eni.description))) {
+      return `Not an NFS client: a service-managed interface ("${eni.description}") that never mounts NFS.`;
+    }
+  }
+  return undefined;
+}

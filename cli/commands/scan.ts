@@ -1,6 +1,7 @@
 // `efsguard scan`: load a region (or read a snapshot), evaluate the rules, print the verdicts.
 import { type Command, Option } from 'commander';
 import { destroyAwsClients } from '../../aws/clients';
+import { SnapshotError } from '../../aws/errors';
 import { loadRegion } from '../../aws/load-region';
 import { normaliseSnapshot } from '../../aws/normalise';
 import { type Snapshot, snapshotParts } from '../../aws/snapshot';
@@ -90,6 +91,17 @@ async function loadSnapshot(
   }
 }
 
+/** Normalises the snapshot; an error from a snapshot file names the file before the resource. */
+function normaliseFrom(snapshot: Snapshot, file: string | undefined) {
+  try {
+    return normaliseSnapshot(snapshot);
+  } catch (error) {
+    if (file && error instanceof SnapshotError)
+      throw new SnapshotError(`${file}: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
 async function scan(context: CliContext, options: ScanOptions): Promise<void> {
   const { io } = context;
   let rules = selectRules(context.rules, options.rules);
@@ -119,7 +131,7 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
     rules = rules.filter((rule) => !lacking.includes(rule));
   }
 
-  const topology = normaliseSnapshot(snapshot);
+  const topology = normaliseFrom(snapshot, options.snapshot);
   const evaluations: Evaluation[] = rules.flatMap((rule) =>
     rule.evaluate(topology, ALL, params[rule.id] ?? {}),
   );

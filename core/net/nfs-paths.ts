@@ -8,7 +8,12 @@ import {
   type SecurityGroup,
   type Topology,
 } from '../model';
-import { indexTopology, isMountTargetInterface, type TopologyIndex } from '../topology-index';
+import {
+  indexTopology,
+  isMountTargetInterface,
+  nonClientReason,
+  type TopologyIndex,
+} from '../topology-index';
 import type { AddressFamily } from './cidr';
 import { coversNfs } from './protocol';
 import { type GroupMatch, matchGroupsTcp } from './security-groups';
@@ -52,8 +57,10 @@ function buildGraph(topology: Topology): NfsGraph {
     for (const mtGroupId of mt.securityGroupIds) {
       for (const sourceGroupId of nfsSourceGroups.get(mtGroupId) ?? []) {
         for (const eni of index.interfacesByGroup.get(sourceGroupId) ?? []) {
-          if (seen.has(eni.networkInterfaceId) || isMountTargetInterface(index, eni)) continue;
+          if (seen.has(eni.networkInterfaceId)) continue;
           seen.add(eni.networkInterfaceId);
+          // Mount targets, and interfaces that never mount NFS, are not clients (nonClientReason).
+          if (isMountTargetInterface(index, eni) || nonClientReason(eni) !== undefined) continue;
           clients.push(eni);
           let byFs = admittedBy.get(eni.networkInterfaceId);
           if (!byFs) {

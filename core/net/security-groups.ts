@@ -47,7 +47,8 @@ export function matchPeer(index: TopologyIndex, peer: Peer, target: PeerTarget):
         : 'no-match';
     case 'prefixList': {
       const list = index.prefixListsById.get(peer.prefixListId);
-      if (!list) return 'unresolved';
+      // A list with an entry that could not be read might contain the target: unresolved, as if missing.
+      if (!list || list.malformed?.length) return 'unresolved';
       return list.entries.some((entry) =>
         target.addresses.some((address) => cidrContainsAddress(entry, address)),
       )

@@ -12,7 +12,7 @@ import {
 } from '../net/nfs-paths';
 import { coversNfs } from '../net/protocol';
 import { booleanParam, parseRuleParameters } from '../params';
-import { isMountTargetInterface } from '../topology-index';
+import { isMountTargetInterface, nonClientReason } from '../topology-index';
 import { defineRule } from './types';
 
 export const RULE_ID = 'efs-client-nfs-egress';
@@ -54,6 +54,13 @@ export function findEgressIssues(
   let familyFindings = 0;
   const byFs = graph.admittedBy.get(client.networkInterfaceId);
   const missing = client.groupIds.filter((groupId) => !index.groupsById.has(groupId));
+  // Outbound rules that could not be read: one of them might be the path (union of allow rules), so a
+  // client they might let through is never COMPLIANT on their account.
+  const unreadable = client.groupIds.flatMap((groupId) =>
+    (index.groupsById.get(groupId)?.malformed ?? [])
+      .filter((rule) => rule.direction === 'egress')
+      .map((rule) => `${groupId} ${rule.detail}`),
+  );
   for (const fsId of [...(byFs?.keys() ?? [])].sort()) {
     const mountTargets = byFs?.get(fsId) ?? [];
     const unresolved = new Set<string>();
@@ -81,6 +88,7 @@ export function findEgressIssues(
       let finding = `egress of ${client.groupIds.join(', ') || 'no groups'} does not allow tcp 2049 to ${fsId} (${targets.join(', ')})`;
       if (unresolved.size) finding += `; prefix lists cannot be resolved: ${[...unresolved].join(', ')}`;
       if (missing.length) finding += `; groups cannot be resolved: ${missing.join(', ')}`;
+      if (unreadable.length) finding += `; outbound rules efsguard cannot read: ${unreadable.join(', ')}`;
       egressFindings++;
       findings.push(finding);
     }
@@ -92,6 +100,10 @@ export function findEgressIssues(
   if (params.requireScopedEgress) {
     if (missing.length)
       findings.push(`cannot check egress scope: groups cannot be resolved: ${missing.join(', ')}`);
+    if (unreadable.length)
+      findings.push(
+        `cannot check egress scope: outbound rules efsguard cannot read: ${unreadable.join(', ')}`,
+      );
     for (const groupId of client.groupIds) {
       const group = index.groupsById.get(groupId);
       for (const permission of group?.egress ?? []) {
@@ -102,7 +114,7 @@ export function findEgressIssues(
         } else if (peer.kind === 'prefixList') {
           const list = index.prefixListsById.get(peer.prefixListId);
           // An unreadable list may hold 0.0.0.0/0: the scope cannot be checked, so never COMPLIANT.
-          if (!list) {
+          if (!list || list.malformed?.length) {
             findings.push(
               `cannot check egress scope: ${groupId} allows outbound NFS to prefix list ${peer.prefixListId}, which cannot be resolved`,
             );
@@ -155,6 +167,11 @@ export function evaluateEgress(
       evaluations.push(
         makeEvaluation(RULE_ID, ref, 'NOT_APPLICABLE', 'An EFS mount target interface, not a client.'),
       );
+      continue;
+    }
+    const notClient = nonClientReason(client);
+    if (notClient !== undefined) {
+      evaluations.push(makeEvaluation(RULE_ID, ref, 'NOT_APPLICABLE', notClient));
       continue;
     }
     if (!graph.admittedBy.has(client.networkInterfaceId)) {

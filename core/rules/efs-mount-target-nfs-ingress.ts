@@ -73,6 +73,11 @@ export function findIngressIssues(
         findings.push(`${group.groupId} allows ${what} from ${cidr}${via} outside the VPC and allowedCidrs`);
     }
   };
+  // An inbound rule that could not be read might admit NFS from anywhere: never COMPLIANT on it.
+  for (const rule of group.malformed ?? []) {
+    if (rule.direction === 'ingress')
+      findings.push(`${group.groupId} has an inbound rule efsguard cannot read: ${rule.detail}`);
+  }
   for (const permission of group.ingress) {
     const what = describeProtocolAndPorts(permission);
     const source = describePeer(permission.peer, group.ownerId);
@@ -110,6 +115,9 @@ function judgeNfsSource(
           `${group.groupId} allows ${what} from prefix list ${peer.prefixListId}, which cannot be resolved`,
         );
         return;
+      }
+      for (const bad of list.malformed ?? []) {
+        findings.push(`${group.groupId} allows ${what} from prefix list ${peer.prefixListId}, whose ${bad}`);
       }
       for (const entry of list.entries) judgeCidr(entry, ` (via ${peer.prefixListId})`, what);
       return;
@@ -177,6 +185,11 @@ export function evaluateIngress(
       }
       const offending: string[] = [];
       const unresolved: string[] = [];
+      // AWS requires 1-5 groups per mount target (EFS API Reference, CreateMountTarget): none means
+      // they could not be read, and no groups would admit nothing. Never COMPLIANT on that.
+      const unread = mountTargets
+        .filter((mt) => mt.securityGroupIds.length === 0)
+        .map((mt) => mt.mountTargetId);
       const groupIds = [...new Set(mountTargets.flatMap((mt) => mt.securityGroupIds))].sort();
       for (const groupId of groupIds) {
         const findings = findingsOf(groupId);
@@ -188,6 +201,11 @@ export function evaluateIngress(
           ? [`mount-target groups ${offending.join(', ')} admit more than NFS from intended clients`]
           : []),
         ...(unresolved.length ? [`mount-target groups ${unresolved.join(', ')} cannot be resolved`] : []),
+        ...(unread.length
+          ? [
+              `the security groups of ${unread.sort().join(', ')} could not be read (AWS showed none; every mount target has 1-5)`,
+            ]
+          : []),
       ];
       evaluations.push(
         issues.length

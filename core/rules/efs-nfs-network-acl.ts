@@ -122,8 +122,30 @@ export function evaluateNetworkAcl(
   }
   const evaluations: Evaluation[] = [];
   for (const ref of refs.present) {
-    const blocked = findings.get(ref.resourceId);
-    if (blocked?.length) {
+    // Entries that could not be read (a malformed CIDR) are left out of the evaluation; one of them
+    // might deny a flow, so an ACL on an NFS path is never COMPLIANT with them, and one on no path says
+    // so in its NOT_APPLICABLE annotation. Either way the other ACLs are still judged.
+    const unreadable = (index.networkAclsById.get(ref.resourceId)?.malformedEntries ?? []).map(
+      (entry) => `${entry} (efsguard cannot read this entry)`,
+    );
+    // The unreadable entries first: the annotation (at most 256 characters) must name them.
+    const blocked = [
+      ...(onPath.has(ref.resourceId) ? unreadable : []),
+      ...(findings.get(ref.resourceId) ?? []),
+    ];
+    if (!onPath.has(ref.resourceId) && unreadable.length) {
+      evaluations.push(
+        makeEvaluation(
+          RULE_ID,
+          ref,
+          'NOT_APPLICABLE',
+          composeAnnotation(
+            ['Not on the path of any NFS client and mount target in different subnets', ...unreadable],
+            'Fix the entry: it would be judged if an NFS path crossed this ACL.',
+          ),
+        ),
+      );
+    } else if (blocked.length) {
       evaluations.push(makeEvaluation(RULE_ID, ref, 'NON_COMPLIANT', composeAnnotation(blocked, ADVICE)));
     } else if (onPath.has(ref.resourceId)) {
       evaluations.push(makeEvaluation(RULE_ID, ref, 'COMPLIANT'));

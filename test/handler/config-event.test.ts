@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   CONFIGURATION_ITEM_STATUSES,
   type ConfigRuleEvent,
@@ -104,6 +106,51 @@ describe('parseConfigEvent', () => {
       itemOf(invokingEvent).configurationItemCaptureTime = null;
     });
     expect(parseConfigEvent(event).orderingTimestamp).toEqual(new Date('2025-06-02T09:14:31.870Z'));
+  });
+
+  describe("AWS's published example events (Config Developer Guide, Example Events for AWS Config Rules)", () => {
+    const example = (name: string): ConfigRuleEvent =>
+      JSON.parse(
+        readFileSync(join(__dirname, '..', 'fixtures', 'config-events', `aws-docs-${name}.json`), 'utf8'),
+      ) as ConfigRuleEvent;
+
+    it('accepts the change example, which has no notificationCreationTime, ordered by its capture time', () => {
+      expect(parseConfigEvent(example('change'))).toMatchObject({
+        kind: 'change',
+        resourceType: 'AWS::EC2::Instance',
+        resourceId: 'i-00000000',
+        awsRegion: 'us-east-2',
+        orderingTimestamp: new Date('2016-02-17T01:36:34.043Z'),
+        ruleParameters: { myParameterKey: 'myParameterValue' },
+      });
+    });
+
+    it('accepts the oversized example, which has no notificationCreationTime either', () => {
+      expect(parseConfigEvent(example('oversized'))).toMatchObject({
+        kind: 'change',
+        messageType: 'OversizedConfigurationItemChangeNotification',
+        resourceId: 'i-00000000',
+        awsRegion: 'us-west-2',
+        orderingTimestamp: new Date('2016-10-06T16:46:16.261Z'),
+      });
+    });
+
+    it('accepts the periodic example', () => {
+      expect(parseConfigEvent(example('periodic'))).toMatchObject({
+        kind: 'scheduled',
+        awsRegion: 'us-east-2',
+        orderingTimestamp: new Date('2016-07-13T21:50:00.373Z'),
+      });
+    });
+
+    it('refuses an item with neither a capture time nor a notification time, naming the field', () => {
+      const event = editInvokingEvent(example('change'), (invokingEvent) => {
+        delete itemOf(invokingEvent).configurationItemCaptureTime;
+      });
+      expect(() => parseConfigEvent(event)).toThrow(
+        'invokingEvent.configurationItem.configurationItemCaptureTime: missing',
+      );
+    });
   });
 
   it.each([[undefined], [null], [''], ['  '], ['{}']])(

@@ -71,6 +71,11 @@ export interface FakeAwsOptions {
    * the loaders' pagination (each page is one recorded call).
    */
   readonly pageSize?: number;
+  /**
+   * What GetManagedPrefixListEntries answers for a list that does not exist: AWS's
+   * InvalidPrefixListID.NotFound (the default), or no entries, as some endpoints (moto) answer.
+   */
+  readonly missingPrefixListEntries?: 'not-found' | 'empty';
 }
 
 export interface FakeAwsCall {
@@ -396,6 +401,7 @@ export function installFakeAws(initial: Snapshot, options: FakeAwsOptions = {}):
     ['PrefixListId', 'MaxResults', 'NextToken', 'TargetVersion', 'DryRun'],
     (input) => {
       const list = snapshot.managedPrefixLists.find((l) => l.PrefixListId === input.PrefixListId);
+      if (!list && options.missingPrefixListEntries === 'empty') return { Entries: [] };
       if (!list)
         throw awsError(
           'InvalidPrefixListID.NotFound',

@@ -82,6 +82,90 @@ describe('input errors', () => {
     expect(result.stderr).toContain('invalid snapshot at securityGroups[0].IpPermissions[0].IpProtocol');
   });
 
+  const withInterface = (address: string) => ({
+    accountId: '123456789012',
+    region: 'us-east-1',
+    vpcs: [],
+    subnets: [],
+    securityGroups: [
+      {
+        GroupId: 'sg-1',
+        VpcId: 'vpc-1',
+        OwnerId: '123456789012',
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, IpRanges: [{ CidrIp: '10.0.0.0/8x' }] },
+        ],
+      },
+    ],
+    networkInterfaces: [
+      {
+        NetworkInterfaceId: 'eni-1',
+        SubnetId: 'subnet-1',
+        VpcId: 'vpc-1',
+        OwnerId: '123456789012',
+        PrivateIpAddress: address,
+        PrivateIpAddresses: [{ PrivateIpAddress: address, Primary: true }],
+      },
+    ],
+    networkAcls: [],
+    managedPrefixLists: [],
+    fileSystems: [
+      {
+        FileSystemId: 'fs-1',
+        OwnerId: '123456789012',
+        MountTargets: [
+          {
+            MountTargetId: 'fsmt-1',
+            FileSystemId: 'fs-1',
+            OwnerId: '123456789012',
+            SubnetId: 'subnet-1',
+            VpcId: 'vpc-1',
+            IpAddress: '10.0.0.4',
+            NetworkInterfaceId: 'eni-mt',
+            SecurityGroups: ['sg-1'],
+          },
+        ],
+      },
+    ],
+    accessPoints: [],
+    iam: { Policies: [], RoleDetailList: [], UserDetailList: [], GroupDetailList: [] },
+  });
+
+  it('scans a snapshot with a malformed rule CIDR: the run goes on, failing closed on that group alone', async () => {
+    const result = await runCli([
+      'scan',
+      '--snapshot',
+      file('bad-cidr.json', JSON.stringify(withInterface('10.0.0.9'))),
+      '--format',
+      'json',
+    ]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const { evaluations } = JSON.parse(result.stdout) as ScanReport;
+    expect(evaluations).toContainEqual(
+      expect.objectContaining({
+        rule: 'efs-mount-target-nfs-ingress',
+        resourceId: 'sg-1',
+        complianceType: 'NON_COMPLIANT',
+        annotation: expect.stringContaining(
+          'IpPermissions[0].IpRanges[0].CidrIp "10.0.0.0/8x" is not a valid CIDR',
+        ),
+      }),
+    );
+    expect(evaluations).toContainEqual(
+      expect.objectContaining({ resourceId: 'fs-1', complianceType: 'NON_COMPLIANT' }),
+    );
+  });
+
+  it('names the file, the resource and the field of a malformed address', async () => {
+    const path = file('bad-address.json', JSON.stringify(withInterface('10.0.0.999')));
+    const result = await runCli(['scan', '--snapshot', path]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(ONE_LINE);
+    expect(result.stderr).toContain(
+      `${path}: network interface eni-1: PrivateIpAddress "10.0.0.999" is not a valid IP address`,
+    );
+  });
+
   it('rejects --params for an unknown rule and invalid parameters with the rule’s message', async () => {
     const unknown = await runCli([
       'scan',

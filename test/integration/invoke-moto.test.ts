@@ -62,6 +62,12 @@ beforeAll(async () => {
   ids.fsOpen = await b.fileSystem('open');
   await b.mountTarget(ids.fsOpen, mtSubnet, [ids.sgOpen]);
   ids.eniClient = await b.client(clientSubnet, [ids.sgClient], 'web server');
+  // The mount targets' subnet lets NFS in but not its replies out: the ACL change below is NON_COMPLIANT.
+  ids.aclMt = await b.networkAcl(
+    vpc,
+    [mtSubnet],
+    [{ ruleNumber: 100, egress: false, action: 'allow', cidr: '10.3.0.0/16', ports: [2049, 2049] }],
+  );
   await clients.ec2.send(new DeleteSecurityGroupCommand({ GroupId: ids.sgDoomed }));
 
   // The role of events/efs-api-least-privilege/testmode-role-change.json (resourceName efs-admin).
@@ -130,6 +136,14 @@ describe('efsguard invoke against moto (TESTMODE)', () => {
     };
     const evaluations = await invoke(event, ['--rule', EGRESS]);
     expect(verdicts(evaluations)).toMatchObject({ [ids.eniClient as string]: 'COMPLIANT' });
+  });
+
+  it('an ACL change loads the ACL by id (NetworkAclIds, which moto supports) and judges its pairs', async () => {
+    const evaluations = await invoke(
+      retarget(loadEvent('efs-nfs-network-acl/testmode-network-acl-change.json'), ids.aclMt as string),
+    );
+    expect(verdicts(evaluations)).toEqual({ [ids.aclMt as string]: 'NON_COMPLIANT' });
+    expect(evaluations[0]?.annotation).toContain('denies return outbound');
   });
 
   it('a deleted group is NOT_APPLICABLE', async () => {

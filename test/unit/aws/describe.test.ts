@@ -1,5 +1,6 @@
 import {
   DescribeManagedPrefixListsCommand,
+  DescribeNetworkAclsCommand,
   DescribeSecurityGroupsCommand,
   DescribeVpcsCommand,
   EC2Client,
@@ -20,6 +21,7 @@ import {
   chunkValues,
   describeFileSystemPolicy,
   describeFileSystems,
+  describeNetworkAclsById,
   describeSecurityGroups,
   describeVpcs,
   expandFilters,
@@ -62,6 +64,48 @@ describe('pagination', () => {
     const groups = await describeSecurityGroups(ec2);
     expect(groups.map((group) => group.GroupId)).toEqual(['sg-1', 'sg-2', 'sg-3', 'sg-4']);
     expect(tokens).toEqual([undefined, 't1', 't2']);
+  });
+
+  it('merges a group that two pages return identically, and fails when the two copies differ', async () => {
+    const pagesWith = (second: object) => {
+      let call = 0;
+      ec2Mock
+        .on(DescribeSecurityGroupsCommand)
+        .callsFake(() =>
+          call++ === 0
+            ? { SecurityGroups: [{ GroupId: 'sg-1', IpPermissions: [] }], NextToken: 't1' }
+            : { SecurityGroups: [second] },
+        );
+    };
+    pagesWith({ GroupId: 'sg-1', IpPermissions: [] });
+    await expect(describeSecurityGroups(ec2)).resolves.toEqual([{ GroupId: 'sg-1', IpPermissions: [] }]);
+    ec2Mock.reset();
+    pagesWith({
+      GroupId: 'sg-1',
+      IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+    });
+    await expect(describeSecurityGroups(ec2)).rejects.toThrow(
+      'ec2:DescribeSecurityGroups returned sg-1 twice with different contents',
+    );
+  });
+
+  it('applies the same rule to EFS and IAM listings, which used to keep every copy', async () => {
+    efsMock.on(DescribeFileSystemsCommand).resolves({
+      FileSystems: [
+        { FileSystemId: 'fs-1', Name: 'a' } as never,
+        { FileSystemId: 'fs-1', Name: 'a' } as never,
+      ],
+    });
+    await expect(describeFileSystems(efs)).resolves.toHaveLength(1);
+    iamMock.on(GetAccountAuthorizationDetailsCommand).resolves({
+      RoleDetailList: [
+        { RoleId: 'AROA1', RoleName: 'a' },
+        { RoleId: 'AROA1', RoleName: 'b' },
+      ],
+    });
+    await expect(getAccountAuthorizationDetails(iam)).rejects.toThrow(
+      'iam:GetAccountAuthorizationDetails returned AROA1 twice with different contents',
+    );
   });
 
   it('follows EFS Marker pagination', async () => {
@@ -212,6 +256,36 @@ describe('getManagedPrefixListEntries', () => {
       action: 'ec2:GetManagedPrefixListEntries',
     });
     expect(ec2Mock).toHaveReceivedCommandTimes(DescribeManagedPrefixListsCommand, 0);
+  });
+});
+
+describe('describeNetworkAclsById', () => {
+  it('asks by NetworkAclIds, not by the network-acl-id filter that some endpoints lack', async () => {
+    ec2Mock.on(DescribeNetworkAclsCommand).resolves({ NetworkAcls: [{ NetworkAclId: 'acl-1' }] });
+    await expect(describeNetworkAclsById(ec2, ['acl-1'])).resolves.toEqual([{ NetworkAclId: 'acl-1' }]);
+    expect(ec2Mock).toHaveReceivedCommandWith(DescribeNetworkAclsCommand, { NetworkAclIds: ['acl-1'] });
+    expect(ec2Mock.commandCalls(DescribeNetworkAclsCommand)[0]?.args[0].input.Filters).toBeUndefined();
+  });
+
+  it('leaves out an ACL deleted meanwhile and still loads the others', async () => {
+    const gone = ec2Error('InvalidNetworkAclID.NotFound', "The networkAcl ID 'acl-gone' does not exist");
+    ec2Mock
+      .on(DescribeNetworkAclsCommand, { NetworkAclIds: ['acl-1', 'acl-gone'] })
+      .rejects(gone)
+      .on(DescribeNetworkAclsCommand, { NetworkAclIds: ['acl-gone'] })
+      .rejects(gone)
+      .on(DescribeNetworkAclsCommand, { NetworkAclIds: ['acl-1'] })
+      .resolves({ NetworkAcls: [{ NetworkAclId: 'acl-1' }] });
+    await expect(describeNetworkAclsById(ec2, ['acl-1', 'acl-gone'])).resolves.toEqual([
+      { NetworkAclId: 'acl-1' },
+    ]);
+  });
+
+  it('fails on any other error', async () => {
+    ec2Mock.on(DescribeNetworkAclsCommand).rejects(ec2Error('UnauthorizedOperation', 'no'));
+    await expect(describeNetworkAclsById(ec2, ['acl-1'])).rejects.toMatchObject({
+      action: 'ec2:DescribeNetworkAcls',
+    });
   });
 });
 

@@ -130,7 +130,7 @@ const EVENTS: readonly { event: string; seed: ResourceRef; calls: string[] }[] =
     calls: [
       'DescribeFileSystems FileSystemId=fs-0001',
       'DescribeMountTargets FileSystemId=fs-0001',
-      'DescribeNetworkAcls network-acl-id=acl-0data',
+      'DescribeNetworkAcls NetworkAclIds=acl-0data',
       'DescribeNetworkInterfaces group-id=sg-0client,sg-0mt',
       'DescribeNetworkInterfaces subnet-id=subnet-0dataa,subnet-0datab,subnet-0datac',
       'DescribeSecurityGroups group-id=sg-0client',
@@ -193,6 +193,7 @@ describe('calls per event', () => {
       ) {
         const named =
           input.Filters !== undefined ||
+          input.NetworkAclIds !== undefined ||
           input.FileSystemId !== undefined ||
           input.AccessPointId !== undefined;
         expect({ command, named }).toEqual({ command, named: true });

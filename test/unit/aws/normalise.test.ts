@@ -1,7 +1,7 @@
 import { SnapshotError } from '../../../aws/errors';
 import { normaliseSnapshot } from '../../../aws/normalise';
 import { emptySnapshot, type Snapshot } from '../../../aws/snapshot';
-import { parseSnapshot } from '../../../aws/snapshot-schema';
+import { MAX_REPORTED_ISSUES, parseSnapshot } from '../../../aws/snapshot-schema';
 
 const ACCOUNT = '123456789012';
 
@@ -299,16 +299,28 @@ describe('normaliseSnapshot', () => {
     expect(topology.mountTargets[1]).toMatchObject({ ipAddress: '10.0.2.4', ipv6Address: '2001:db8:0:2::4' });
   });
 
-  it('still refuses an interface or mount target with no address of either family, naming it', () => {
+  it('keeps an interface with no address (efa-only) but refuses a mount target with none, naming it', () => {
     const eni = snapshot({
       networkInterfaces: [
-        { NetworkInterfaceId: 'eni-bare', SubnetId: 'subnet-1', VpcId: 'vpc-1', OwnerId: ACCOUNT },
+        {
+          NetworkInterfaceId: 'eni-efa',
+          SubnetId: 'subnet-1',
+          VpcId: 'vpc-1',
+          OwnerId: ACCOUNT,
+          InterfaceType: 'efa-only' as never,
+          PrivateIpAddresses: [],
+          Ipv6Addresses: [],
+          Groups: [{ GroupId: 'sg-1' }],
+        },
       ],
     });
-    expect(() => normaliseSnapshot(eni)).toThrow(SnapshotError);
-    expect(() => normaliseSnapshot(eni)).toThrow(
-      'network interface eni-bare: missing PrivateIpAddress or Ipv6Addresses (it has no address)',
-    );
+    expect(normaliseSnapshot(eni).networkInterfaces[0]).toMatchObject({
+      networkInterfaceId: 'eni-efa',
+      interfaceType: 'efa-only',
+      privateIpAddresses: [],
+      ipv6Addresses: [],
+    });
+    expect(normaliseSnapshot(eni).networkInterfaces[0]?.primaryPrivateIp).toBeUndefined();
     const mt = snapshot({
       fileSystems: [
         {
@@ -348,6 +360,65 @@ describe('normaliseSnapshot', () => {
       ],
     });
     expect(() => normaliseSnapshot(eni)).toThrow('network interface eni-1: missing PrivateIpAddress');
+  });
+
+  it('accepts IAM documents saved as JSON objects (AWS CLI, boto3) as well as text', () => {
+    const statement = { Effect: 'Allow', Action: 'elasticfilesystem:*', Resource: '*' };
+    const recorded = {
+      ...snapshot(),
+      iam: {
+        Policies: [
+          {
+            PolicyName: 'mine',
+            PolicyId: 'P1',
+            Arn: `arn:aws:iam::${ACCOUNT}:policy/mine`,
+            DefaultVersionId: 'v1',
+            PolicyVersionList: [
+              {
+                VersionId: 'v1',
+                IsDefaultVersion: true,
+                Document: { Version: '2012-10-17', Statement: [statement] },
+              },
+            ],
+          },
+        ],
+        RoleDetailList: [
+          {
+            RoleId: 'AROA1',
+            RoleName: 'app',
+            Arn: `arn:aws:iam::${ACCOUNT}:role/app`,
+            RolePolicyList: [{ PolicyName: 'inline', PolicyDocument: { Statement: statement } }],
+          },
+        ],
+      },
+    };
+    const topology = normaliseSnapshot(parseSnapshot(recorded, 'cli.json'));
+    expect(JSON.parse(topology.iam?.policies[0]?.document ?? '')).toEqual({
+      Version: '2012-10-17',
+      Statement: [statement],
+    });
+    expect(JSON.parse(topology.iam?.principals[0]?.inlinePolicies[0]?.document ?? '')).toEqual({
+      Statement: statement,
+    });
+  });
+
+  it('accepts absent VPC and ACL OwnerId, FileSystemArn and AccessPointArn, deriving the ARNs', () => {
+    const recorded = {
+      ...emptySnapshot(ACCOUNT, 'cn-north-1'),
+      vpcs: [{ VpcId: 'vpc-1', CidrBlock: '10.0.0.0/16' }],
+      networkAcls: [{ NetworkAclId: 'acl-1', VpcId: 'vpc-1', Entries: [] }],
+      fileSystems: [{ FileSystemId: 'fs-1', OwnerId: '210987654321', MountTargets: [] }],
+      accessPoints: [{ AccessPointId: 'fsap-1', FileSystemId: 'fs-1', OwnerId: ACCOUNT }],
+    };
+    const topology = normaliseSnapshot(parseSnapshot(recorded, 'old.json'));
+    expect(topology.vpcs[0]?.ownerId).toBe(ACCOUNT);
+    expect(topology.networkAcls[0]?.ownerId).toBe(ACCOUNT);
+    expect(topology.fileSystems[0]?.fileSystemArn).toBe(
+      'arn:aws-cn:elasticfilesystem:cn-north-1:210987654321:file-system/fs-1',
+    );
+    expect(topology.accessPoints[0]?.accessPointArn).toBe(
+      `arn:aws-cn:elasticfilesystem:cn-north-1:${ACCOUNT}:access-point/fsap-1`,
+    );
   });
 
   it('names the resource when a shape is bad', () => {
@@ -397,9 +468,73 @@ describe('parseSnapshot', () => {
     expect(parsed.fileSystems[0]?.MountTargets[0]?.Ipv6Address).toBe('2001:db8::4');
   });
 
+  const group = (id: string, cidr = '10.0.0.0/8') => ({
+    GroupId: id,
+    VpcId: 'vpc-1',
+    OwnerId: ACCOUNT,
+    IpPermissions: [{ IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, IpRanges: [{ CidrIp: cidr }] }],
+  });
+  const fileSystem = (id: string, mountTargetId: string, groups: string[]) => ({
+    FileSystemId: id,
+    OwnerId: ACCOUNT,
+    MountTargets: [
+      {
+        MountTargetId: mountTargetId,
+        FileSystemId: id,
+        OwnerId: ACCOUNT,
+        SubnetId: 'subnet-1',
+        IpAddress: '10.0.0.4',
+        NetworkInterfaceId: `eni-${mountTargetId}`,
+        SecurityGroups: groups,
+      },
+    ],
+  });
+
+  it('refuses a duplicate resource id, naming the id and both positions', () => {
+    const value = {
+      ...snapshot(),
+      securityGroups: [group('sg-1'), group('sg-2'), group('sg-1', '0.0.0.0/0')],
+    };
+    expect(() => parseSnapshot(value, 'merged.json')).toThrow(
+      'merged.json: invalid snapshot at securityGroups[2].GroupId: duplicate security group id sg-1: also at securityGroups[0]',
+    );
+  });
+
+  it('refuses a mount-target id that two file systems list', () => {
+    const value = {
+      ...snapshot(),
+      fileSystems: [fileSystem('fs-1', 'fsmt-1', ['sg-1']), fileSystem('fs-2', 'fsmt-1', ['sg-1'])],
+    };
+    expect(() => parseSnapshot(value, 'x.json')).toThrow(
+      'at fileSystems[1].MountTargets[0].MountTargetId: duplicate mount target id fsmt-1: also at fileSystems[0].MountTargets[0]',
+    );
+  });
+
+  it('refuses a mount target with an empty SecurityGroups list, naming its path and id', () => {
+    const value = { ...snapshot(), fileSystems: [fileSystem('fs-1', 'fsmt-1', [])] };
+    expect(() => parseSnapshot(value, 'x.json')).toThrow(
+      /x\.json: invalid snapshot at fileSystems\[0\]\.MountTargets\[0\]\.SecurityGroups: empty: AWS requires 1-5 security groups per mount target.*\(mount target fsmt-1\)/,
+    );
+  });
+
+  it(`reports every invalid item up to ${MAX_REPORTED_ISSUES}, each with its path and resource id`, () => {
+    const groups = Array.from({ length: 25 }, (_, i) => ({ ...group(`sg-${i}`), VpcId: 7 }));
+    let message = '';
+    try {
+      parseSnapshot({ ...snapshot(), securityGroups: groups }, 'big.json');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.match(/ at securityGroups\[\d+\]\.VpcId: /g)).toHaveLength(MAX_REPORTED_ISSUES);
+    expect(message).toContain('(security group sg-0)');
+    expect(message).toContain('(security group sg-19)');
+    expect(message).not.toContain('sg-20)');
+    expect(message).toMatch(/\(and 5 more problems\)$/);
+  });
+
   it.each([
     [{ ...snapshot(), accountId: '42' }, 'accountId'],
-    [{ ...snapshot(), fileSystems: [{ FileSystemId: 'fs-1' }] }, 'fileSystems[0].FileSystemArn'],
+    [{ ...snapshot(), fileSystems: [{ FileSystemId: 'fs-1' }] }, 'fileSystems[0].OwnerId'],
     [{ ...snapshot(), networkAcls: undefined }, 'networkAcls'],
   ])('names the bad field %#', (value, path) => {
     expect(() => parseSnapshot(value, 'x.json')).toThrow(`x.json: invalid snapshot at ${path}:`);
