@@ -1,5 +1,5 @@
 // The single source of truth of the IAM actions each rule's function may call. serverless.yml's
-// generated roles, the member-account execution role (deploy/member-execution-role.yml) and the tests
+// generated roles, the member-account execution role (the member template, deploy/serverless/member-template.cjs) and the tests
 // that check both are derived from this file, and so is the test that the loaders call nothing else.
 // A rule's reads follow from the topology parts it declares (`requires`, core/rules/types.ts): the
 // loaders read exactly those parts (aws/load-region.ts, aws/load-neighbourhood.ts), so PART_READ_ACTIONS

@@ -1,4 +1,4 @@
-// The one factory behind every rule's Lambda handler (DESIGN.md §1):
+// The one factory behind every rule's Lambda handler:
 //   Config event -> parse (once, at the edge) -> Trigger -> load (a port) -> normalise -> core rule
 //   -> PutEvaluations (the sink) [-> stale-result cleanup on scheduled sweeps].
 // Loaders, clients, credentials, logger, metrics and the clock are injected ports with production
@@ -19,17 +19,25 @@ import {
 } from '../aws/clients';
 import {
   type ConfigRuleEvent,
+  InvalidEventError,
   parseConfigEvent,
   type ResourceTrigger,
   type Trigger,
 } from '../aws/config-event';
 import {
+  AssumeRoleError,
   type CredentialCache,
   createCredentialCache,
   type RoleCredentials,
   roleArnFor,
 } from '../aws/credentials';
-import { createEvaluationSink, notApplicable, type PostedEvaluation } from '../aws/evaluation-sink';
+import { AccessDeniedError, awsErrorName } from '../aws/errors';
+import {
+  createEvaluationSink,
+  InvalidResultTokenError,
+  notApplicable,
+  type PostedEvaluation,
+} from '../aws/evaluation-sink';
 import { isIamResourceType } from '../aws/load-iam';
 import {
   loadNeighbourhood as defaultLoadNeighbourhood,
@@ -40,7 +48,7 @@ import { loadRegion as defaultLoadRegion } from '../aws/load-region';
 import { normaliseSnapshot as defaultNormaliseSnapshot } from '../aws/normalise';
 import type { Snapshot } from '../aws/snapshot';
 import { findStaleResults, listReportedResources } from '../aws/stale-results';
-import { EfsguardError } from '../core/errors';
+import { EfsguardError, InvalidParametersError } from '../core/errors';
 import { resourceExists } from '../core/fan-out';
 import type {
   ComplianceType,
@@ -151,6 +159,13 @@ export interface RuleHandlerPorts {
   putBackoffMs: number;
   sleep(ms: number): Promise<void>;
   now(): number;
+  /**
+   * What a deterministic failure (see isDeterministicFailure) does: 'throw' (the default: the CLI and
+   * the tests see the typed error) or 'report' (the Lambda entries: the invocation succeeds with a
+   * `failure` report, so Lambda's asynchronous retries do not replay an event that must fail again).
+   * Either way the failure is logged once and counted in the Errors metric.
+   */
+  deterministicFailures: 'throw' | 'report';
 }
 
 /** Options for the default ports (endpoint for moto/LocalStack, retry tuning). */
@@ -162,9 +177,47 @@ export type ClientOptions = Pick<
 export interface RuleHandlerResult {
   readonly rule: string;
   readonly configRuleName: string;
-  readonly trigger: Trigger['kind'];
+  /** 'unknown' only in a failure report for an event that could not be parsed. */
+  readonly trigger: Trigger['kind'] | 'unknown';
   /** Exactly what was sent with PutEvaluations and accepted, in order. */
   readonly evaluations: readonly PostedEvaluation[];
+  /** Set when a deterministic failure was reported instead of thrown (deterministicFailures: 'report'). */
+  readonly failure?: FailureReport;
+}
+
+/** A failure that retrying the same event cannot fix, reported once instead of thrown. */
+export interface FailureReport {
+  readonly name: string;
+  readonly message: string;
+  /** The account the event was for, when the event could be read. */
+  readonly accountId?: string;
+  readonly retryable: false;
+}
+
+/**
+ * Failures that the same event would hit again: a malformed event or parameter, an event for another
+ * account, a member account whose execution role is missing or refuses this function (STS answers
+ * AccessDenied for both), a denied call, a result token Config no longer accepts, and a deadline the
+ * evaluation already ran into. Everything else (throttling past the SDK's retries, 5xx, unreachable
+ * endpoints, evaluations Config kept rejecting) may pass on a later attempt and is thrown, so Lambda
+ * retries it a bounded number of times and then sends it to the on-failure destination.
+ */
+export function isDeterministicFailure(error: unknown): boolean {
+  if (error instanceof AssumeRoleError) return isMissingRole(error);
+  return (
+    error instanceof InvalidEventError ||
+    error instanceof InvalidParametersError ||
+    error instanceof AccountMismatchError ||
+    error instanceof AccessDeniedError ||
+    error instanceof InvalidResultTokenError ||
+    error instanceof DeadlineExceededError
+  );
+}
+
+/** STS's AccessDenied: the role does not exist in the member account, or its trust policy refuses us. */
+function isMissingRole(error: AssumeRoleError): boolean {
+  const cause = (error as { cause?: unknown }).cause;
+  return /^AccessDenied/.test(awsErrorName(cause));
 }
 
 export type RuleHandler = MiddyfiedHandler<ConfigRuleEvent, RuleHandlerResult, Error, Context>;
@@ -208,8 +261,15 @@ export function createDefaultPorts(options: ClientOptions = {}): RuleHandlerPort
     putBackoffMs: 200,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     now: Date.now,
+    deterministicFailures: 'throw',
   };
 }
+
+/**
+ * What the Lambda entries (handlers/<rule-id>.ts) override: deterministic failures are reported, not
+ * thrown, so that Lambda's asynchronous retries replay only what may pass on a later attempt.
+ */
+export const LAMBDA_PORTS: Partial<RuleHandlerPorts> = { deterministicFailures: 'report' };
 
 /**
  * Builds the Lambda handler of one rule. `handlers/<rule-id>.ts` is one line:
@@ -231,7 +291,8 @@ export function createRuleHandler(
   if (logger instanceof Logger) handler.use(injectLambdaContext(logger, { resetKeys: true }));
   if (metrics instanceof Metrics) {
     metrics.setDefaultDimensions({ rule: rule.id });
-    handler.use(logMetrics(metrics));
+    // ColdStart (dimensions service and function_name) on the first invocation of each instance.
+    handler.use(logMetrics(metrics, { captureColdStartMetric: true }));
   }
   return handler;
 }
@@ -247,11 +308,13 @@ async function handleEvent(
   const started = ports.now();
   logger.appendKeys({ rule: rule.id });
   let posted: readonly PostedEvaluation[] = [];
+  let triggerKind: Trigger['kind'] | undefined;
   try {
     const trigger = parseConfigEvent(event, {
       ruleId: rule.id,
       ...(ports.defaultRegion ? { defaultRegion: ports.defaultRegion } : {}),
     });
+    triggerKind = trigger.kind;
     logger.appendKeys({
       configRuleName: trigger.configRuleName,
       trigger: trigger.kind,
@@ -306,17 +369,60 @@ async function handleEvent(
       evaluations: sink.posted,
     };
   } catch (error) {
-    metrics.addMetric('Errors', MetricUnit.Count, 1);
+    const accountId = eventAccountOf(event);
+    countFailure(metrics, 'Errors', accountId);
     countEvaluations(metrics, posted);
     metrics.addMetric('ApiCalls', MetricUnit.Count, apiCalls.count);
+    const deterministic = isDeterministicFailure(error);
+    if (error instanceof AssumeRoleError && deterministic) {
+      // One line that names the member and the role, and a metric per account: a member without the
+      // execution role fails on every event until the role is deployed there.
+      countFailure(metrics, 'MissingExecutionRole', accountId);
+      logger.error('member account has no usable efsguard execution role', {
+        memberAccountId: accountId,
+        roleArn: error.roleArn,
+      });
+    }
     // The error's message names what failed; it never holds credentials or policy documents.
     logger.error('rule evaluation failed', {
       error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+      retryable: !deterministic,
       posted: posted.length,
       durationMs: ports.now() - started,
     });
-    throw error;
+    if (!deterministic || ports.deterministicFailures === 'throw') throw error;
+    const failure: FailureReport = {
+      name: error instanceof Error ? error.name : 'Error',
+      message: error instanceof Error ? error.message : String(error),
+      ...(accountId ? { accountId } : {}),
+      retryable: false,
+    };
+    return {
+      rule: rule.id,
+      configRuleName: typeof event?.configRuleName === 'string' ? event.configRuleName : rule.id,
+      trigger: triggerKind ?? 'unknown',
+      evaluations: posted,
+      failure,
+    };
   }
+}
+
+/** The event's account id when it is a 12-digit string (malformed events may lack it). */
+function eventAccountOf(event: ConfigRuleEvent | undefined): string | undefined {
+  const account = (event as { accountId?: unknown } | undefined)?.accountId;
+  return typeof account === 'string' && /^\d{12}$/.test(account) ? account : undefined;
+}
+
+/**
+ * A failure counter twice: with the default dimensions (service, rule), which the alarms watch, and
+ * with the event's account added, which the dashboard charts per account.
+ */
+function countFailure(metrics: MetricsPort, name: string, accountId: string | undefined): void {
+  metrics.addMetric(name, MetricUnit.Count, 1);
+  if (!accountId) return;
+  const single = metrics.singleMetric();
+  single.addDimension('account', accountId);
+  single.addMetric(name, MetricUnit.Count, 1);
 }
 
 /** The account of the running function: the fifth field of arn:<partition>:lambda:<region>:<account>:function:… */

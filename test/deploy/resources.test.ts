@@ -58,18 +58,20 @@ const DEFAULT_PARAMS: Record<string, string> = {
   executionRoleName: 'efsguard-execution',
   excludedAccounts: '',
   orgSourceAccounts: '',
+  organizationId: '',
+  remediation: 'auto',
   automaticRemediation: 'false',
   notificationEmail: '',
   memorySize: '512',
 };
 
 function resolverFor(params: Record<string, string>) {
+  const { region = 'us-east-1', stage = 'dev', ...rest } = params;
   const all: Record<string, string> = {
-    ...Object.fromEntries(
-      Object.entries({ ...DEFAULT_PARAMS, ...params }).map(([k, v]) => [`param:${k}`, v]),
-    ),
+    ...Object.fromEntries(Object.entries({ ...DEFAULT_PARAMS, ...rest }).map(([k, v]) => [`param:${k}`, v])),
     'self:service': 'efsguard',
-    'sls:stage': 'dev',
+    'self:provider.region': region,
+    'sls:stage': stage,
   };
   return async (name: string) => all[name];
 }
@@ -144,23 +146,13 @@ describe('deploy/serverless/resources.cjs', () => {
     expect((await generate()).Parameters.AutomaticRemediation?.Default).toBe('false');
   });
 
-  it('in organization mode, pins Config invocations to orgSourceAccounts and this account when listed', async () => {
-    const template = await generate({
-      mode: 'organization',
-      orgSourceAccounts: '111122223333, 444455556666',
-    });
-    const permissions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Permission');
-    expect(permissions.map((p) => p.Properties.SourceAccount)).toEqual([
-      { Ref: 'AWS::AccountId' },
-      '111122223333',
-      '444455556666',
-    ]);
-    const orgRule = template.Resources.EfsMountTargetNfsIngressOrganizationConfigRule;
-    expect(orgRule?.DependsOn).toHaveLength(3);
-    expect(template.Parameters.AutomaticRemediation).toBeUndefined();
+  it('refuses orgSourceAccounts: one permission per account cannot reach a thousand accounts', async () => {
+    await expect(
+      generate({ mode: 'organization', orgSourceAccounts: '111122223333, 444455556666' }),
+    ).rejects.toThrow(/orgSourceAccounts is no longer supported: .*20 KB function policy/);
   });
 
-  it('in organization mode without orgSourceAccounts, grants config.amazonaws.com with no account pin', async () => {
+  it('in organization mode, grants config.amazonaws.com once per function, with no account pin', async () => {
     const template = await generate({ mode: 'organization', excludedAccounts: '111122223333' });
     const permissions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Permission');
     expect(permissions).toHaveLength(1);
@@ -191,10 +183,12 @@ describe('deploy/serverless/resources.cjs', () => {
     expect(statements.map((statement) => statement.Sid)).toEqual([
       'WriteOwnLogs',
       'AssumeMemberExecutionRole',
+      'OnFailureDestination',
     ]);
     expect(statements.flatMap((statement) => [statement.Action].flat()).sort()).toEqual([
       'logs:CreateLogStream',
       'logs:PutLogEvents',
+      'sqs:SendMessage',
       'sts:AssumeRole',
     ]);
   });
@@ -229,9 +223,124 @@ describe('deploy/serverless/resources.cjs', () => {
     });
   });
 
-  it('adds no region parameter or condition without a rule that reads IAM', async () => {
+  it('adds no region parameter or condition in account mode without a rule that reads IAM', async () => {
     const template = await generate();
     expect(template.Parameters.IamRegion).toBeUndefined();
     expect(template.Conditions.IsIamRegion).toBeUndefined();
+  });
+
+  it('fails on InputParameters over 1,024 characters, naming the rule and the limit', async () => {
+    const long = `10.0.0.0/8,${Array.from({ length: 80 }, (_, i) => `10.${i}.0.0/16`).join(',')}`;
+    for (const mode of ['account', 'organization']) {
+      await expect(
+        generate({
+          mode,
+          ruleParameters: JSON.stringify({ 'efs-mount-target-nfs-ingress': { allowedCidrs: long } }),
+        }),
+      ).rejects.toThrow(
+        /InputParameters of efs-mount-target-nfs-ingress would be 1\d{3} characters, over AWS Config's limit of 1024 characters/,
+      );
+    }
+  });
+
+  it('leaves remediation out where CloudFormation lacks RemediationConfiguration, and says why if forced', async () => {
+    const canada = await generate({ region: 'ca-central-1' });
+    expect(canada.Resources.RemediationConfiguration).toBeUndefined();
+    expect(canada.Resources.RemediationDocument).toBeUndefined();
+    expect(canada.Parameters.AutomaticRemediation).toBeUndefined();
+    expect((await generate({ region: 'eu-west-1' })).Resources.RemediationConfiguration).toBeDefined();
+    expect(
+      (await generate({ region: 'eu-west-1', remediation: 'false' })).Resources.RemediationRole,
+    ).toBeUndefined();
+    await expect(generate({ region: 'ca-central-1', remediation: 'true' })).rejects.toThrow(
+      /CloudFormation in ca-central-1 has no AWS::Config::RemediationConfiguration/,
+    );
+    await expect(generate({ region: 'cn-north-1' })).rejects.toThrow(
+      /region cn-north-1 is not one efsguard supports/,
+    );
+  });
+
+  it('ships no remediation role in organization mode', async () => {
+    const template = await generate({ mode: 'organization' });
+    expect(
+      Object.values(template.Resources).filter(
+        (resource) =>
+          resource.Type === 'AWS::SSM::Document' || resource.Type.startsWith('AWS::Config::Remediation'),
+      ),
+    ).toEqual([]);
+    expect(template.Resources.RemediationRole).toBeUndefined();
+  });
+
+  it('refuses more excluded accounts than an organization rule takes, and a stage too long for role names', async () => {
+    const ids = Array.from({ length: 1001 }, (_, i) => String(100000000000 + i)).join(',');
+    await expect(generate({ mode: 'organization', excludedAccounts: ids })).rejects.toThrow(
+      /excludedAccounts lists 1001 accounts, over AWS Config's limit of 1000/,
+    );
+    await expect(generate({ stage: 'production-europe-west' })).rejects.toThrow(
+      /role name production-europe-west-<region>-efs-mount-target-nfs-ingress can reach \d+ characters .* over IAM's 64/,
+    );
+  });
+
+  it('names roles <stage>-<region>-<rule> under the /efsguard/ path, the same in every stack of a stage', async () => {
+    const role = (await generate()).Resources.EfsMountTargetNfsIngressRole;
+    expect(role?.Properties.Path).toBe('/efsguard/');
+    expect(role?.Properties.RoleName).toEqual({
+      'Fn::Sub': `dev-\${AWS::Region}-efs-mount-target-nfs-ingress`,
+    });
+  });
+});
+
+describe('deploy/serverless/limits.cjs', () => {
+  const { checkTemplateLimits } = requireCjs('../../deploy/serverless/limits.cjs') as {
+    checkTemplateLimits(
+      template: unknown,
+      name?: string,
+    ): { resources: number; largestLambdaPolicyBytes: number };
+  };
+  const permission = (account: string) => ({
+    Type: 'AWS::Lambda::Permission',
+    Properties: {
+      FunctionName: { 'Fn::GetAtt': ['Fn', 'Arn'] },
+      Action: 'lambda:InvokeFunction',
+      Principal: 'config.amazonaws.com',
+      SourceAccount: account,
+    },
+  });
+
+  it('fails past 500 resources, naming the limit', () => {
+    const resources = Object.fromEntries(
+      Array.from({ length: 501 }, (_, i) => [`Queue${i}`, { Type: 'AWS::SQS::Queue', Properties: {} }]),
+    );
+    expect(() => checkTemplateLimits({ Resources: resources }, 'big')).toThrow(
+      "efsguard package: big has 501 resources, over CloudFormation's limit of 500 resources per stack",
+    );
+  });
+
+  it('fails when one function would hold more permission statements than its 20 KB policy takes', () => {
+    // The old per-account pinning: 80 accounts, one statement each.
+    const resources: Record<string, unknown> = { Fn: { Type: 'AWS::Lambda::Function', Properties: {} } };
+    for (let i = 0; i < 80; i += 1) resources[`Permission${i}`] = permission(String(100000000000 + i));
+    expect(() => checkTemplateLimits({ Resources: resources }, 'pinned')).toThrow(
+      /resource-based policy of Fn would be about \d+ bytes, over Lambda's limit of 20480 bytes \(20 KB\)/,
+    );
+    const one = checkTemplateLimits({ Resources: { Fn: resources.Fn, P: permission('111122223333') } });
+    expect(one.largestLambdaPolicyBytes).toBeLessThan(1024);
+  });
+
+  it('fails on an InputParameters string over 1,024 characters in a packaged template', () => {
+    const template = {
+      Resources: {
+        Rule: {
+          Type: 'AWS::Config::OrganizationConfigRule',
+          Properties: {
+            OrganizationConfigRuleName: 'efs-x',
+            OrganizationCustomRuleMetadata: { InputParameters: JSON.stringify({ a: 'x'.repeat(1100) }) },
+          },
+        },
+      },
+    };
+    expect(() => checkTemplateLimits(template, 'org')).toThrow(
+      /org: InputParameters of efs-x is 1108 characters, over AWS Config's limit of 1024 characters/,
+    );
   });
 });

@@ -758,7 +758,7 @@ describe('handler files', () => {
       // Its own module, not the registry: the bundle then carries this rule alone.
       expect(source).toContain(`from '../core/rules/${id}'`);
       expect(source).not.toContain("from '../core/rules'");
-      expect(source).toMatch(/export const handler = createRuleHandler\(\w+\);/);
+      expect(source).toMatch(/export const handler = createRuleHandler\(\w+, LAMBDA_PORTS\);/);
       const module = (await import(path)) as { handler: unknown };
       expect(typeof module.handler).toBe('function');
     },
