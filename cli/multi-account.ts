@@ -145,7 +145,10 @@ interface AccountPlan {
 
 function errorText(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/\s*\n\s*/g, ' ');
+  // An SDK error's name is AWS's error code (AccessDenied): keep it in front of the message.
+  const name = error instanceof Error && !(error.name in { Error: 1, EfsguardError: 1 }) ? error.name : '';
+  const text = name && !message.startsWith(name) && !/Error$/.test(name) ? `${name}: ${message}` : message;
+  return text.replace(/\s*\n\s*/g, ' ');
 }
 
 /** Loads every account-region; failures become rows, never exceptions (except bad usage). */
