@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { SnapshotError } from '../aws/errors';
 import type { Snapshot } from '../aws/snapshot';
 import { parseSnapshotText } from '../aws/snapshot-schema';
+import { isSnapshotSet, parseSnapshotSetText, type SnapshotSet } from '../aws/snapshot-set';
 import { UsageError } from './errors';
 
 async function readText(
@@ -27,6 +28,20 @@ async function readText(
 /** Reads and validates a snapshot file (DESIGN.md §4). */
 export async function readSnapshotFile(path: string): Promise<Snapshot> {
   return parseSnapshotText(await readText(path, 'snapshot', SnapshotError), path);
+}
+
+/** Reads a snapshot file that may hold several account-regions (a single-account file is a set of one). */
+export async function readSnapshotSetFile(path: string): Promise<SnapshotSet> {
+  return parseSnapshotSetText(await readText(path, 'snapshot', SnapshotError), path);
+}
+
+/** True when the file is a multi-account snapshot (format efsguard-snapshot/2); false for anything else. */
+export async function isSnapshotSetFile(path: string): Promise<boolean> {
+  try {
+    return isSnapshotSet(JSON.parse(await readFile(path, 'utf8')));
+  } catch {
+    return false; // unreadable or not JSON: the single-snapshot reader reports it
+  }
 }
 
 /** Reads a --params file: a JSON object keyed by rule id, each value an object of that rule's parameters. */

@@ -6,7 +6,17 @@ import type { Rule } from '../core/rules/types';
 
 export const COMPLIANCE_TYPES: readonly ComplianceType[] = ['NON_COMPLIANT', 'COMPLIANT', 'NOT_APPLICABLE'];
 
-export type ComplianceCounts = Record<ComplianceType, number>;
+/**
+ * What the CLI shows: Config's compliance type, or WAIVED for a NON_COMPLIANT verdict a waiver turned
+ * COMPLIANT (Config receives COMPLIANT; the CLI never hides that it was a finding).
+ */
+export type ReportState = ComplianceType | 'WAIVED';
+
+export function stateOf(evaluation: Evaluation): ReportState {
+  return evaluation.waived ? 'WAIVED' : evaluation.complianceType;
+}
+
+export type ComplianceCounts = Record<ReportState, number>;
 
 export interface ScanSummary {
   readonly accountId: string;
@@ -22,13 +32,17 @@ export interface ScanReport {
     rule: string;
     resourceType: string;
     resourceId: string;
-    complianceType: ComplianceType;
+    complianceType: ReportState;
     annotation?: string;
+    /** Present on WAIVED verdicts: the waiver, and the annotation posted to Config with COMPLIANT. */
+    waiver?: { index: number; owner: string; reason: string; expires: string; postedAnnotation?: string };
+    /** Present on a verdict that rests on something efsguard could not resolve (no waiver applies). */
+    unresolved?: true;
   }[];
   readonly summary: ScanSummary;
 }
 
-const zeroCounts = (): ComplianceCounts => ({ NON_COMPLIANT: 0, COMPLIANT: 0, NOT_APPLICABLE: 0 });
+const zeroCounts = (): ComplianceCounts => ({ NON_COMPLIANT: 0, WAIVED: 0, COMPLIANT: 0, NOT_APPLICABLE: 0 });
 
 export function summarise(
   evaluations: readonly Evaluation[],
@@ -40,9 +54,10 @@ export function summarise(
   const byRule: Record<string, ComplianceCounts> = {};
   for (const rule of rules) byRule[rule.id] = zeroCounts();
   for (const evaluation of evaluations) {
-    byComplianceType[evaluation.complianceType] += 1;
+    const state = stateOf(evaluation);
+    byComplianceType[state] += 1;
     byRule[evaluation.rule] ??= zeroCounts();
-    (byRule[evaluation.rule] as ComplianceCounts)[evaluation.complianceType] += 1;
+    (byRule[evaluation.rule] as ComplianceCounts)[state] += 1;
   }
   return {
     accountId,
@@ -57,14 +72,33 @@ export function summarise(
 /** The JSON report: every evaluation a scheduled Config run would post, NOT_APPLICABLE included. */
 export function buildReport(evaluations: readonly Evaluation[], summary: ScanSummary): ScanReport {
   return {
-    evaluations: evaluations.map((evaluation) => ({
-      rule: evaluation.rule,
-      resourceType: evaluation.resourceType,
-      resourceId: evaluation.resourceId,
-      complianceType: evaluation.complianceType,
-      ...(evaluation.annotation ? { annotation: evaluation.annotation } : {}),
-    })),
+    evaluations: evaluations.map(reportEvaluation),
     summary,
+  };
+}
+
+/** One evaluation as the JSON report shows it: a waived one as WAIVED, with its finding and waiver. */
+export function reportEvaluation(evaluation: Evaluation): ScanReport['evaluations'][number] {
+  const waived = evaluation.waived;
+  const annotation = waived ? waived.finding : evaluation.annotation;
+  return {
+    rule: evaluation.rule,
+    resourceType: evaluation.resourceType,
+    resourceId: evaluation.resourceId,
+    complianceType: stateOf(evaluation),
+    ...(annotation ? { annotation } : {}),
+    ...(waived
+      ? {
+          waiver: {
+            index: waived.index,
+            owner: waived.owner,
+            reason: waived.reason,
+            expires: waived.expires,
+            ...(evaluation.annotation ? { postedAnnotation: evaluation.annotation } : {}),
+          },
+        }
+      : {}),
+    ...(evaluation.unresolved ? { unresolved: true as const } : {}),
   };
 }
 
@@ -75,7 +109,7 @@ export interface TableOptions {
   readonly columns?: number;
 }
 
-const RANK: Record<ComplianceType, number> = { NON_COMPLIANT: 0, COMPLIANT: 1, NOT_APPLICABLE: 2 };
+const RANK: Record<ReportState, number> = { NON_COMPLIANT: 0, WAIVED: 1, COMPLIANT: 2, NOT_APPLICABLE: 3 };
 
 /** Tables grouped by rule (registry order), NON_COMPLIANT first, NOT_APPLICABLE only when asked. */
 export function formatTables(
@@ -85,8 +119,9 @@ export function formatTables(
   options: TableOptions,
 ): string {
   const c = createColors(options.colour);
-  const paint: Record<ComplianceType, (text: string) => string> = {
+  const paint: Record<ReportState, (text: string) => string> = {
     NON_COMPLIANT: (text) => c.bold(c.red(text)),
+    WAIVED: c.yellow,
     COMPLIANT: c.green,
     NOT_APPLICABLE: c.dim,
   };
@@ -101,15 +136,13 @@ export function formatTables(
       .filter((evaluation) => options.showNotApplicable || evaluation.complianceType !== 'NOT_APPLICABLE')
       .map((evaluation, index) => ({ evaluation, index }))
       // Stable: within one compliance type, keep the rule's own order.
-      .sort(
-        (a, b) => RANK[a.evaluation.complianceType] - RANK[b.evaluation.complianceType] || a.index - b.index,
-      )
+      .sort((a, b) => RANK[stateOf(a.evaluation)] - RANK[stateOf(b.evaluation)] || a.index - b.index)
       .map(({ evaluation }) => evaluation);
     const counts = summary.byRule[rule.id];
     lines.push(`${c.bold(rule.id)}  ${rule.title}`);
     lines.push(
       c.dim(
-        `  ${counts?.NON_COMPLIANT ?? 0} non-compliant, ${counts?.COMPLIANT ?? 0} compliant, ` +
+        `  ${counts?.NON_COMPLIANT ?? 0} non-compliant, ${counts?.WAIVED ? `${counts.WAIVED} waived, ` : ''}${counts?.COMPLIANT ?? 0} compliant, ` +
           `${counts?.NOT_APPLICABLE ?? 0} not applicable`,
       ),
     );
@@ -124,8 +157,9 @@ export function formatTables(
       style: { head: [], border: [] },
     });
     for (const evaluation of shown) {
+      const state = stateOf(evaluation);
       table.push([
-        paint[evaluation.complianceType](evaluation.complianceType),
+        paint[state](state),
         evaluation.resourceType,
         evaluation.resourceId,
         evaluation.annotation ?? '',
@@ -137,6 +171,7 @@ export function formatTables(
   const hidden = !options.showNotApplicable && totals.NOT_APPLICABLE > 0 ? ' (hidden; --all shows them)' : '';
   lines.push(
     `${summary.total} evaluations: ${paint.NON_COMPLIANT(`${totals.NON_COMPLIANT} NON_COMPLIANT`)}, ` +
+      (totals.WAIVED ? `${paint.WAIVED(`${totals.WAIVED} WAIVED`)}, ` : '') +
       `${paint.COMPLIANT(`${totals.COMPLIANT} COMPLIANT`)}, ${totals.NOT_APPLICABLE} NOT_APPLICABLE${hidden}`,
   );
   return `${lines.join('\n')}\n`;

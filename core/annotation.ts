@@ -33,12 +33,27 @@ export function composeAnnotation(findings: readonly string[], advice = ''): str
   return truncateAnnotation(`${findings[0]}; (+${findings.length - 1} more). ${advice}`);
 }
 
+/**
+ * The wording every rule uses for a finding about something it could not see or read. A verdict with
+ * such a finding is marked `unresolved` (core/model.ts), so that no waiver can turn it COMPLIANT.
+ */
+const UNRESOLVED_FINDING = /\bcannot be (?:resolved|parsed)\b|\bcannot check\b/;
+
+/** True when a finding says that something could not be resolved, read or checked. */
+export function isUnresolvedFinding(finding: string): boolean {
+  return UNRESOLVED_FINDING.test(finding);
+}
+
 export function makeEvaluation(
   rule: string,
   ref: ResourceRef,
   complianceType: ComplianceType,
   annotation?: string,
+  unresolved?: boolean,
 ): Evaluation {
+  if (unresolved && complianceType === 'NON_COMPLIANT') {
+    return { ...makeEvaluation(rule, ref, complianceType, annotation), unresolved: true };
+  }
   // Config rejects an empty annotation: leave it out instead. (One literal per case: a sweep builds
   // hundreds of thousands of these.)
   return annotation

@@ -296,6 +296,26 @@ export interface Evaluation extends ResourceRef {
   readonly complianceType: ComplianceType;
   /** At most 256 characters; absent rather than empty. */
   readonly annotation?: string;
+  /**
+   * Set on a NON_COMPLIANT verdict that rests on something efsguard could not see or read (a group,
+   * prefix list or VPC that cannot be resolved, a policy that cannot be parsed). Such a verdict may
+   * hide a worse finding, so a waiver never turns it COMPLIANT (core/waivers.ts). Absent otherwise.
+   */
+  readonly unresolved?: true;
+  /** Set when a waiver turned this NON_COMPLIANT verdict COMPLIANT (core/waivers.ts applyWaivers). */
+  readonly waived?: AppliedWaiver;
+}
+
+/** The waiver behind a waived verdict, and the finding it waived (never dropped). */
+export interface AppliedWaiver {
+  /** The waiver's position in its document's `waivers` list. */
+  readonly index: number;
+  readonly owner: string;
+  readonly reason: string;
+  /** YYYY-MM-DD: the last day the waiver applies (UTC). */
+  readonly expires: string;
+  /** The NON_COMPLIANT annotation the rule gave. */
+  readonly finding?: string;
 }
 
 /**

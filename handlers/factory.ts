@@ -48,6 +48,13 @@ import { loadRegion as defaultLoadRegion } from '../aws/load-region';
 import { normaliseSnapshot as defaultNormaliseSnapshot } from '../aws/normalise';
 import type { Snapshot } from '../aws/snapshot';
 import { findStaleResults, listReportedResources } from '../aws/stale-results';
+import {
+  createSsmWaiverReader,
+  type ReadWaiverText,
+  readWaiverDocument,
+  splitWaiverParameters,
+} from '../aws/waiver-source';
+import { resourceFactsFromSnapshot, todayUtc } from '../aws/waivers';
 import { EfsguardError, InvalidParametersError } from '../core/errors';
 import { resourceExists } from '../core/fan-out';
 import type {
@@ -60,6 +67,7 @@ import type {
 } from '../core/model';
 import type { Rule } from '../core/rules/types';
 import { indexTopology } from '../core/topology-index';
+import { applyWaivers, InvalidWaiversError } from '../core/waivers';
 
 /** Default safety margin before Lambda's timeout: enough to post a few hundred evaluations. */
 export const DEFAULT_SAFETY_MARGIN_MS = 10_000;
@@ -166,6 +174,8 @@ export interface RuleHandlerPorts {
    * Either way the failure is logged once and counted in the Errors metric.
    */
   deterministicFailures: 'throw' | 'report';
+  /** Reads the waiver document named by the waiversParameter rule parameter, with the function's own role. */
+  readWaivers: ReadWaiverText;
 }
 
 /** Options for the default ports (endpoint for moto/LocalStack, retry tuning). */
@@ -195,7 +205,7 @@ export interface FailureReport {
 }
 
 /**
- * Failures that the same event would hit again: a malformed event or parameter, an event for another
+ * Failures that the same event would hit again: a malformed event, parameter or waiver document, an event for another
  * account, a member account whose execution role is missing or refuses this function (STS answers
  * AccessDenied for both), a denied call, a result token Config no longer accepts, and a deadline the
  * evaluation already ran into. Everything else (throttling past the SDK's retries, 5xx, unreachable
@@ -207,6 +217,7 @@ export function isDeterministicFailure(error: unknown): boolean {
   return (
     error instanceof InvalidEventError ||
     error instanceof InvalidParametersError ||
+    error instanceof InvalidWaiversError ||
     error instanceof AccountMismatchError ||
     error instanceof AccessDeniedError ||
     error instanceof InvalidResultTokenError ||
@@ -262,6 +273,10 @@ export function createDefaultPorts(options: ClientOptions = {}): RuleHandlerPort
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     now: Date.now,
     deterministicFailures: 'throw',
+    readWaivers: createSsmWaiverReader({
+      ...(process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {}),
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    }),
   };
 }
 
@@ -310,10 +325,13 @@ async function handleEvent(
   let posted: readonly PostedEvaluation[] = [];
   let triggerKind: Trigger['kind'] | undefined;
   try {
-    const trigger = parseConfigEvent(event, {
+    const parsed = parseConfigEvent(event, {
       ruleId: rule.id,
       ...(ports.defaultRegion ? { defaultRegion: ports.defaultRegion } : {}),
     });
+    // The waiver parameters are the handler's, like executionRoleName: the rule never sees them.
+    const waiverSplit = splitWaiverParameters(rule.id, parsed.ruleParameters);
+    const trigger: Trigger = { ...parsed, ruleParameters: waiverSplit.ruleParameters };
     triggerKind = trigger.kind;
     logger.appendKeys({
       configRuleName: trigger.configRuleName,
@@ -326,6 +344,11 @@ async function handleEvent(
     });
     // Unknown or malformed parameters fail here, before any AWS call: nothing is posted.
     rule.parseParameters(trigger.ruleParameters);
+    // Read with the function's own role before any member-account call: an unreadable or invalid
+    // document fails the invocation rather than post findings it would have waived.
+    const waivers = waiverSplit.settings
+      ? await readWaiverDocument(ports.readWaivers, waiverSplit.settings, new Date(ports.now()))
+      : undefined;
 
     const clients = await createClientsFor(trigger, ports, context);
     countApiCalls(clients, apiCalls);
@@ -341,10 +364,45 @@ async function handleEvent(
     });
     posted = sink.posted;
 
-    const evaluations =
+    // The loaded snapshot, kept for the ARNs and tags that waivers may match on.
+    const loaded: Snapshot[] = [];
+    const observed: RuleHandlerPorts = {
+      ...ports,
+      normaliseSnapshot: (snapshot) => {
+        loaded.push(snapshot);
+        return ports.normaliseSnapshot(snapshot);
+      },
+    };
+    let evaluations =
       trigger.kind === 'scheduled'
-        ? await evaluateRegion(rule, ports, clients, trigger, deadline)
-        : await evaluateResource(rule, ports, clients, trigger, deadline);
+        ? await evaluateRegion(rule, observed, clients, trigger, deadline)
+        : await evaluateResource(rule, observed, clients, trigger, deadline);
+    if (waivers && waiverSplit.settings) {
+      const snapshot = loaded[loaded.length - 1];
+      const result = applyWaivers(
+        waivers.waivers,
+        [
+          {
+            accountId: trigger.accountId,
+            region: trigger.awsRegion,
+            evaluations,
+            ...(snapshot ? { describe: resourceFactsFromSnapshot(snapshot) } : {}),
+          },
+        ],
+        { today: todayUtc(new Date(ports.now())), allowTagSelectors: waiverSplit.settings.allowTagSelectors },
+      );
+      evaluations = [...(result.scopes[0] ?? [])];
+      const waived = evaluations.filter((evaluation) => evaluation.waived).length;
+      metrics.addMetric('Waived', MetricUnit.Count, waived);
+      logger.info('waivers applied', {
+        parameter: waiverSplit.settings.parameterName,
+        waived,
+        expired: result.reports.filter((report) => report.status === 'expired').map((report) => report.index),
+        refusedUnresolved: result.reports.flatMap((report) =>
+          report.refused.map((match) => `${report.index}:${match.evaluation.resourceId}`),
+        ),
+      });
+    }
     await sink.post(evaluations);
 
     if (trigger.kind === 'scheduled') {

@@ -4,9 +4,11 @@ import type { RegisterCommand } from '../context';
 import { registerInvokeCommand } from './invoke';
 import { registerScanCommand } from './scan';
 import { registerSnapshotCommand } from './snapshot';
+import { registerWaiversCommand } from './waivers';
 
 export const COMMANDS: readonly RegisterCommand[] = [
   registerScanCommand,
   registerSnapshotCommand,
   registerInvokeCommand,
+  registerWaiversCommand,
 ];

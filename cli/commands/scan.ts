@@ -5,6 +5,7 @@ import { SnapshotError } from '../../aws/errors';
 import { loadRegion } from '../../aws/load-region';
 import { normaliseSnapshot } from '../../aws/normalise';
 import { type Snapshot, snapshotParts } from '../../aws/snapshot';
+import { resourceFactsFromSnapshot } from '../../aws/waivers';
 import { UnknownRuleError } from '../../core/errors';
 import { ALL, type Evaluation, type TopologyPart } from '../../core/model';
 import { partsRequiredBy, type Rule } from '../../core/rules/types';
@@ -17,10 +18,21 @@ import {
   type RegisterCommand,
 } from '../context';
 import { UsageError } from '../errors';
-import { readParamsFile, readSnapshotFile } from '../input-files';
+import { isSnapshotSetFile, readParamsFile, readSnapshotFile } from '../input-files';
+import { addMultiAccountOptions, isMultiTarget, type MultiAccountOptions } from '../multi-account';
+import { scanTargets } from '../multi-scan';
 import { buildReport, formatTables, shouldColour, summarise } from '../output';
+import {
+  addWaiverOptions,
+  applyCliWaivers,
+  formatWaiverReports,
+  readWaiversFile,
+  type WaiverCliOptions,
+  waiverReportJson,
+  warnAboutWaivers,
+} from '../waivers';
 
-interface ScanOptions extends AwsCliOptions {
+interface ScanOptions extends AwsCliOptions, WaiverCliOptions, MultiAccountOptions {
   readonly rules?: string[];
   readonly params?: string;
   readonly snapshot?: string;
@@ -107,6 +119,10 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
   let rules = selectRules(context.rules, options.rules);
   const params = options.params ? await readParamsFile(options.params) : {};
   checkParameters(context.rules, rules, params, options.params ?? '--params');
+  const waivers = options.waivers ? await readWaiversFile(context, options.waivers, options) : undefined;
+  // Several account-regions: --accounts/--regions, or a multi-account snapshot (cli/multi-scan.ts).
+  if (isMultiTarget(options) || (options.snapshot && (await isSnapshotSetFile(options.snapshot))))
+    return scanTargets(context, options, rules, params, waivers);
 
   const snapshot = await loadSnapshot(context, options, partsRequiredBy(rules));
   // A snapshot file may lack parts (`snapshot --no-iam`, or recorded by a narrower tool): a rule that
@@ -132,13 +148,34 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
   }
 
   const topology = normaliseFrom(snapshot, options.snapshot);
-  const evaluations: Evaluation[] = rules.flatMap((rule) =>
+  let evaluations: Evaluation[] = rules.flatMap((rule) =>
     rule.evaluate(topology, ALL, params[rule.id] ?? {}),
   );
+  const waived = waivers
+    ? applyCliWaivers(
+        context,
+        waivers,
+        [
+          {
+            accountId: topology.accountId,
+            region: topology.region,
+            evaluations,
+            describe: resourceFactsFromSnapshot(snapshot),
+          },
+        ],
+        options,
+      )
+    : undefined;
+  if (waived && options.waivers) {
+    evaluations = [...(waived.scopes[0] ?? [])];
+    warnAboutWaivers(context, waived.reports, options.waivers);
+  }
   const summary = summarise(evaluations, rules, topology.accountId, topology.region);
 
   if (options.format === 'json') {
-    io.stdout.write(`${JSON.stringify(buildReport(evaluations, summary), null, 2)}\n`);
+    const report = buildReport(evaluations, summary);
+    const withWaivers = waived ? { ...report, waivers: waiverReportJson(waived.reports) } : report;
+    io.stdout.write(`${JSON.stringify(withWaivers, null, 2)}\n`);
   } else {
     io.stdout.write(
       formatTables(evaluations, rules, summary, {
@@ -147,6 +184,11 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
         ...(io.stdout.columns ? { columns: io.stdout.columns } : {}),
       }),
     );
+    if (waived && options.waivers) {
+      io.stdout.write(
+        `\n${formatWaiverReports(waived.reports, { colour: shouldColour(io.stdout, io.env), source: options.waivers })}`,
+      );
+    }
   }
   if (summary.byComplianceType.NON_COMPLIANT > 0) context.exitCode = options.exitCode;
 }
@@ -168,9 +210,11 @@ export const registerScanCommand: RegisterCommand = (program: Command, context: 
         .argParser(parseExitCode)
         .default(0),
     )
+    .option('--waivers <file>', 'apply the waivers of this YAML or JSON file (docs/waivers.md)')
     .option('--progress', 'print load progress on stderr (default: when stderr is a terminal)')
-    .option('--no-progress', 'never print load progress')
-    .action(async (options: ScanOptions) => {
-      await scan(context, options);
-    });
+    .option('--no-progress', 'never print load progress');
+  addMultiAccountOptions(command);
+  addWaiverOptions(command).action(async (options: ScanOptions) => {
+    await scan(context, options);
+  });
 };

@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { destroyAwsClients } from '../../aws/clients';
 import { loadRegion } from '../../aws/load-region';
+import { SNAPSHOT_SET_FORMAT, type SnapshotSet } from '../../aws/snapshot-set';
 import { partsRequiredBy } from '../../core/rules/types';
 import {
   type AwsCliOptions,
@@ -13,28 +14,58 @@ import {
   type RegisterCommand,
 } from '../context';
 import { UsageError } from '../errors';
+import {
+  addMultiAccountOptions,
+  isMultiTarget,
+  loadMultiTargets,
+  type MultiAccountOptions,
+} from '../multi-account';
+import { EXIT_TARGETS_FAILED } from '../multi-scan';
 
-interface SnapshotOptions extends AwsCliOptions {
+interface SnapshotOptions extends AwsCliOptions, MultiAccountOptions {
   readonly out?: string;
   readonly iam: boolean;
   readonly progress?: boolean;
 }
 
+/** Several account-regions in one file (format efsguard-snapshot/2), failures included. */
+async function snapshotTargets(context: CliContext, options: SnapshotOptions): Promise<string> {
+  const capturedAt = context.now();
+  const targets = await loadMultiTargets(
+    context,
+    options,
+    partsRequiredBy(context.rules).filter((part) => options.iam || part !== 'iam'),
+    capturedAt,
+  );
+  const set: SnapshotSet = {
+    format: SNAPSHOT_SET_FORMAT,
+    capturedAt: capturedAt.toISOString(),
+    snapshots: targets.flatMap((target) => ('snapshot' in target ? [target.snapshot] : [])),
+    failures: targets.flatMap((target) => ('error' in target ? [target] : [])),
+  };
+  if (set.failures.length > 0) context.exitCode = EXIT_TARGETS_FAILED;
+  return `${JSON.stringify(set, null, 2)}\n`;
+}
+
 async function snapshot(context: CliContext, options: SnapshotOptions): Promise<void> {
   const clients = createClientsFromOptions(context, options);
   let text: string;
-  try {
-    const recorded = await loadRegion(clients, {
-      // Record what a default `scan` loads, so that `scan --snapshot` can run every rule; the file's
-      // `parts` says what it holds.
-      parts: partsRequiredBy(context.rules).filter((part) => options.iam || part !== 'iam'),
-      onProgress: createProgress(context, options.progress),
-      capturedAt: context.now(),
-    });
-    text = `${JSON.stringify(recorded, null, 2)}\n`;
-  } finally {
+  if (isMultiTarget(options)) {
     destroyAwsClients(clients);
-  }
+    text = await snapshotTargets(context, options);
+  } else
+    try {
+      const recorded = await loadRegion(clients, {
+        // Record what a default `scan` loads, so that `scan --snapshot` can run every rule; the file's
+        // `parts` says what it holds.
+        parts: partsRequiredBy(context.rules).filter((part) => options.iam || part !== 'iam'),
+        onProgress: createProgress(context, options.progress),
+        capturedAt: context.now(),
+      });
+      text = `${JSON.stringify(recorded, null, 2)}\n`;
+    } finally {
+      destroyAwsClients(clients);
+    }
   if (!options.out) {
     context.io.stdout.write(text);
     return;
@@ -56,7 +87,7 @@ export const registerSnapshotCommand: RegisterCommand = (program: Command, conte
   const command = program
     .command('snapshot')
     .description("record a region's EFS-relevant AWS API output as JSON, for `scan --snapshot`");
-  addAwsOptions(command)
+  addMultiAccountOptions(addAwsOptions(command))
     .option('--out <file>', 'write the snapshot to this file (default: stdout)')
     .option('--no-iam', 'leave out IAM (GetAccountAuthorizationDetails), even if a rule needs it')
     .option('--progress', 'print load progress on stderr (default: when stderr is a terminal)')

@@ -243,6 +243,7 @@ function verdict(ref: ResourceRef, findings: string[], unreadable: string[]): Ev
     ref,
     'NON_COMPLIANT',
     composeAnnotation([...findings, ...unreadable], findings.length ? ADVICE : ''),
+    unreadable.length > 0,
   );
 }
 

@@ -1,5 +1,5 @@
 // efs-client-nfs-egress: intended clients can send NFS to their mount targets.
-import { composeAnnotation, makeEvaluation, sortEvaluations } from '../annotation';
+import { composeAnnotation, isUnresolvedFinding, makeEvaluation, sortEvaluations } from '../annotation';
 import { fanOutEgress, type ResolvedScope, resolveScope } from '../fan-out';
 import type { Evaluation, MountTarget, NetworkInterface, ResourceType, Topology } from '../model';
 import { isWorldOpen } from '../net/cidr';
@@ -189,7 +189,13 @@ export function evaluateEgress(
     const advice = cause === 'egress' ? ADVICE : cause === 'family' ? FAMILY_ADVICE : SCOPE_ADVICE;
     evaluations.push(
       findings.length
-        ? makeEvaluation(RULE_ID, ref, 'NON_COMPLIANT', composeAnnotation(findings, advice))
+        ? makeEvaluation(
+            RULE_ID,
+            ref,
+            'NON_COMPLIANT',
+            composeAnnotation(findings, advice),
+            findings.some(isUnresolvedFinding),
+          )
         : makeEvaluation(RULE_ID, ref, 'COMPLIANT'),
     );
   }

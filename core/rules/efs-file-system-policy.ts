@@ -259,6 +259,7 @@ function evaluateFileSystem(
       ref,
       'NON_COMPLIANT',
       `The file system policy cannot be parsed: ${error.message}`,
+      true,
     );
   }
   const { findings, advice } = findPolicyIssues(document, fileSystem, params);

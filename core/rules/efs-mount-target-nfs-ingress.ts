@@ -1,5 +1,5 @@
 // efs-mount-target-nfs-ingress: mount targets admit NFS only from intended clients, and nothing else.
-import { composeAnnotation, makeEvaluation, sortEvaluations } from '../annotation';
+import { composeAnnotation, isUnresolvedFinding, makeEvaluation, sortEvaluations } from '../annotation';
 import { fanOutIngress, type ResolvedScope, resolveScope } from '../fan-out';
 import type { Evaluation, Permission, ResourceType, SecurityGroup, Topology } from '../model';
 import { cidrContainsCidr, isWorldOpen } from '../net/cidr';
@@ -172,7 +172,13 @@ export function evaluateIngress(
       const findings = findingsOf(ref.resourceId) ?? [];
       evaluations.push(
         findings.length
-          ? makeEvaluation(RULE_ID, ref, 'NON_COMPLIANT', composeAnnotation(findings, ADVICE))
+          ? makeEvaluation(
+              RULE_ID,
+              ref,
+              'NON_COMPLIANT',
+              composeAnnotation(findings, ADVICE),
+              findings.some(isUnresolvedFinding),
+            )
           : makeEvaluation(RULE_ID, ref, 'COMPLIANT'),
       );
     } else {
@@ -214,6 +220,8 @@ export function evaluateIngress(
               ref,
               'NON_COMPLIANT',
               composeAnnotation(issues, "See those groups' evaluations."),
+              unresolved.length > 0 ||
+                offending.some((groupId) => findingsOf(groupId)?.some(isUnresolvedFinding)),
             )
           : makeEvaluation(RULE_ID, ref, 'COMPLIANT'),
       );

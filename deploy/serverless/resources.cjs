@@ -222,10 +222,23 @@ async function readSettings(resolveVariable) {
       `param excludedAccounts lists ${excludedAccounts.length} accounts, over AWS Config's limit of ${MAX_EXCLUDED_ACCOUNTS} ExcludedAccounts per organization rule`,
     );
   }
+  // Waivers (docs/waivers.md): an SSM parameter of this account and region, read by the functions' own roles.
+  const waiversParameter = await param(resolveVariable, 'waiversParameter');
+  if (waiversParameter !== '' && !/^\/?[\w.-]+(\/[\w.-]+)*$/.test(waiversParameter)) {
+    throw new DeploymentConfigError(
+      `param waiversParameter must be an SSM parameter name such as /efsguard/waivers, got "${waiversParameter}"`,
+    );
+  }
+  const allowTagWaivers = (await param(resolveVariable, 'allowTagWaivers')) || 'false';
+  if (!['true', 'false'].includes(allowTagWaivers)) {
+    throw new DeploymentConfigError(`param allowTagWaivers must be true or false, got "${allowTagWaivers}"`);
+  }
   return {
     mode,
     frequency,
     executionRoleName,
+    waiversParameter,
+    allowTagWaivers,
     excludedAccounts,
     organizationId,
     region,
@@ -273,6 +286,10 @@ function inputParametersFor(rule, settings) {
     if (value !== '') values[parameter.name] = value;
   }
   if (settings.mode === 'organization') values.executionRoleName = settings.executionRoleName;
+  if (settings.waiversParameter) {
+    values.waiversParameter = settings.waiversParameter;
+    values.allowTagWaivers = settings.allowTagWaivers;
+  }
   const length = JSON.stringify(values).length;
   if (length > MAX_INPUT_PARAMETERS) {
     throw new DeploymentConfigError(
@@ -378,8 +395,24 @@ function functionRole(rule, settings) {
       },
     });
   }
+  if (settings.waiversParameter) {
+    // The waiver document, in this (central) account: read with the function's own role in both modes,
+    // never through a member role, so a member account cannot waive its own findings.
+    statements.push({
+      Sid: 'ReadWaivers',
+      Effect: 'Allow',
+      Action: 'ssm:GetParameter',
+      Resource: {
+        'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${settings.waiversParameter.replace(/^\//, '')}`,
+      },
+    });
+  }
   const logActions = logStatement.Action;
-  const declared = new Set([...rule.functionActions[settings.mode], ...logActions]);
+  const declared = new Set([
+    ...rule.functionActions[settings.mode],
+    ...logActions,
+    ...(settings.waiversParameter ? ['ssm:GetParameter'] : []),
+  ]);
   const granted = new Set(statements.flatMap((statement) => [statement.Action].flat()));
   // Lambda sends failed asynchronous events to the destination with the function's own role.
   statements.push({

@@ -324,8 +324,18 @@ describe('efsguard scan --rules efs-file-system-policy,efs-access-point-posix-id
 
   it('summarises by rule, for the moto account and region', () => {
     expect(report.summary).toMatchObject({ accountId: MOTO_ACCOUNT_ID, region: MOTO_REGION });
-    expect(report.summary.byRule[POLICY_RULE]).toEqual({ COMPLIANT: 1, NON_COMPLIANT: 3, NOT_APPLICABLE: 0 });
-    expect(report.summary.byRule[AP_RULE]).toEqual({ COMPLIANT: 1, NON_COMPLIANT: 2, NOT_APPLICABLE: 0 });
+    expect(report.summary.byRule[POLICY_RULE]).toEqual({
+      COMPLIANT: 1,
+      NON_COMPLIANT: 3,
+      NOT_APPLICABLE: 0,
+      WAIVED: 0,
+    });
+    expect(report.summary.byRule[AP_RULE]).toEqual({
+      COMPLIANT: 1,
+      NON_COMPLIANT: 2,
+      NOT_APPLICABLE: 0,
+      WAIVED: 0,
+    });
   });
 });
 

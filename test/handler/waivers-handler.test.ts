@@ -1,0 +1,220 @@
+// Waivers in the Lambda path: the document named by the waiversParameter rule parameter is read from SSM
+// with the function's own credentials (the real reader, its HTTP answered by a fake fetch), applied to
+// the rule's verdicts, and posted: a waived finding as COMPLIANT with "Waived until …", an expired waiver
+// or an unresolved verdict as NON_COMPLIANT, and an unreadable document fails the invocation unposted.
+import 'aws-sdk-client-mock-jest';
+import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  ConfigServiceClient,
+  GetComplianceDetailsByConfigRuleCommand,
+  PutEvaluationsCommand,
+} from '@aws-sdk/client-config-service';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { emptySnapshot, type SnapshotFileSystem } from '../../aws/snapshot';
+import { createSsmWaiverReader } from '../../aws/waiver-source';
+import { efsFileSystemPolicy } from '../../core/rules/efs-file-system-policy';
+import { createRuleHandler } from '../../handlers/factory';
+import { loadEvent } from '../helpers/events';
+import { type FakeAws, installFakeAws } from '../helpers/fake-aws';
+import { fakeContext, NO_METRICS } from '../helpers/lambda';
+
+const ACCOUNT_ID = '123456789012';
+const REGION = 'us-east-1';
+const NOW = Date.parse('2026-11-30T10:00:00Z');
+const PARAMETER = '/efsguard/waivers';
+
+function fileSystem(id: string, policy: string | null): SnapshotFileSystem {
+  return {
+    FileSystemId: id,
+    FileSystemArn: `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT_ID}:file-system/${id}`,
+    OwnerId: ACCOUNT_ID,
+    CreationToken: id,
+    CreationTime: new Date('2025-01-01T00:00:00Z'),
+    LifeCycleState: 'available',
+    NumberOfMountTargets: 0,
+    SizeInBytes: { Value: 6144 },
+    PerformanceMode: 'generalPurpose',
+    Tags: [{ Key: 'risk-accepted', Value: 'yes' }],
+    Policy: policy,
+    MountTargets: [],
+  };
+}
+
+const snapshot = emptySnapshot(ACCOUNT_ID, REGION, {
+  fileSystems: [
+    fileSystem('fs-waived', null),
+    fileSystem('fs-expired', null),
+    fileSystem('fs-tagged', null),
+    fileSystem('fs-unreadable', '{ not json'),
+  ],
+});
+
+const WAIVERS = {
+  waivers: [
+    {
+      rule: 'efs-file-system-policy',
+      resource: 'fs-waived',
+      reason: 'scratch data only',
+      owner: 'team-hpc',
+      expires: '2027-03-31',
+    },
+    { rule: '*', resource: 'fs-expired', reason: 'was temporary', owner: 'team-hpc', expires: '2026-11-29' },
+    {
+      rule: '*',
+      resource: 'tag:risk-accepted=yes',
+      reason: 'self-waived by tag',
+      owner: 'anyone',
+      expires: '2027-01-01',
+    },
+    {
+      rule: '*',
+      resource: 'fs-unreadable',
+      reason: 'should never apply',
+      owner: 'team-hpc',
+      expires: '2027-01-01',
+    },
+  ],
+};
+
+const config = mockClient(ConfigServiceClient);
+let fake: FakeAws;
+let requests: { headers: Record<string, string>; body: string }[];
+
+function ssmAnswering(value: string | { status: number; body: unknown }) {
+  requests = [];
+  return (async (_url: URL | string, init?: RequestInit) => {
+    requests.push({ headers: init?.headers as Record<string, string>, body: String(init?.body) });
+    if (typeof value === 'string') return new Response(JSON.stringify({ Parameter: { Value: value } }));
+    return new Response(JSON.stringify(value.body), { status: value.status });
+  }) as typeof fetch;
+}
+
+function handlerWith(fetch: typeof globalThis.fetch) {
+  return createRuleHandler(efsFileSystemPolicy, {
+    logger: new Logger({ logLevel: 'SILENT' }),
+    metrics: NO_METRICS,
+    sleep: async () => {},
+    now: () => NOW,
+    readWaivers: createSsmWaiverReader({ region: REGION, fetch, env: {}, now: () => NOW }),
+  });
+}
+
+function scheduledEvent(parameters: Record<string, string>, extra: Record<string, unknown> = {}) {
+  return {
+    ...loadEvent('efs-file-system-policy/scheduled.json'),
+    ruleParameters: JSON.stringify(parameters),
+    ...extra,
+  };
+}
+
+function posted() {
+  return config
+    .commandCalls(PutEvaluationsCommand)
+    .flatMap((call) => call.args[0].input.Evaluations ?? [])
+    .map((evaluation) => ({
+      id: evaluation.ComplianceResourceId,
+      type: evaluation.ComplianceType,
+      annotation: evaluation.Annotation,
+    }));
+}
+
+const saved = { ...process.env };
+beforeEach(() => {
+  process.env.AWS_ACCESS_KEY_ID = 'AKIAFUNCTIONROLE';
+  process.env.AWS_SECRET_ACCESS_KEY = 'secret';
+  delete process.env.AWS_SESSION_TOKEN;
+  config.reset();
+  config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
+  config.on(GetComplianceDetailsByConfigRuleCommand).resolves({ EvaluationResults: [] });
+  fake = installFakeAws(snapshot);
+});
+afterEach(() => fake.restore());
+afterAll(() => {
+  process.env = saved;
+});
+
+describe('waivers in the Lambda rules', () => {
+  it('posts a waived finding as COMPLIANT "Waived until …", and leaves expired, tag and unresolved ones NON_COMPLIANT', async () => {
+    const handler = handlerWith(ssmAnswering(JSON.stringify(WAIVERS)));
+    await handler(scheduledEvent({ waiversParameter: PARAMETER }), fakeContext());
+
+    const byId = Object.fromEntries(posted().map((evaluation) => [evaluation.id, evaluation]));
+    expect(byId['fs-waived']).toMatchObject({
+      type: 'COMPLIANT',
+      annotation: expect.stringMatching(
+        /^Waived until 2027-03-31 by team-hpc: scratch data only \| No file system policy/,
+      ),
+    });
+    expect(byId['fs-expired']).toMatchObject({
+      type: 'NON_COMPLIANT',
+      annotation: expect.stringMatching(/^No file system policy/),
+    });
+    // Tag waivers are off unless allowTagWaivers is true: whoever tags the file system could waive it.
+    expect(byId['fs-tagged']).toMatchObject({ type: 'NON_COMPLIANT' });
+    // A policy that cannot be parsed is never waived.
+    expect(byId['fs-unreadable']).toMatchObject({
+      type: 'NON_COMPLIANT',
+      annotation: expect.stringMatching(/cannot be parsed/),
+    });
+    expect(requests).toHaveLength(1);
+    expect(JSON.parse(requests[0]?.body ?? '{}')).toEqual({ Name: PARAMETER, WithDecryption: true });
+  });
+
+  it('applies tag waivers when allowTagWaivers is true', async () => {
+    const handler = handlerWith(ssmAnswering(JSON.stringify(WAIVERS)));
+    await handler(scheduledEvent({ waiversParameter: PARAMETER, allowTagWaivers: 'true' }), fakeContext());
+    const tagged = posted().find((evaluation) => evaluation.id === 'fs-tagged');
+    expect(tagged).toMatchObject({
+      type: 'COMPLIANT',
+      annotation: expect.stringMatching(/^Waived until 2027-01-01 by anyone/),
+    });
+  });
+
+  it('reads the document with its own credentials, not the member execution role', async () => {
+    // The fake AWS mocks STS too; this test's mock answers AssumeRole (installed after it).
+    const sts = mockClient(STSClient);
+    sts.on(AssumeRoleCommand).resolves({
+      Credentials: {
+        AccessKeyId: 'ASIAMEMBER',
+        SecretAccessKey: 'secret',
+        SessionToken: 'token',
+        Expiration: new Date(Date.now() + 3_600_000),
+      },
+    });
+    const handler = handlerWith(ssmAnswering(JSON.stringify(WAIVERS)));
+    await handler(
+      scheduledEvent({ waiversParameter: PARAMETER, executionRoleName: 'efsguard-member' }),
+      fakeContext(),
+    );
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
+    expect(requests[0]?.headers.authorization).toMatch(/Credential=AKIAFUNCTIONROLE\//);
+    expect(posted().find((evaluation) => evaluation.id === 'fs-waived')?.type).toBe('COMPLIANT');
+  });
+
+  it('fails the invocation, posting nothing, when the document cannot be read', async () => {
+    const handler = handlerWith(
+      ssmAnswering({ status: 400, body: { __type: 'AccessDeniedException', message: 'denied' } }),
+    );
+    await expect(handler(scheduledEvent({ waiversParameter: PARAMETER }), fakeContext())).rejects.toThrow(
+      /not allowed to call ssm:GetParameter/,
+    );
+    expect(config).toHaveReceivedCommandTimes(PutEvaluationsCommand, 0);
+  });
+
+  it('fails the invocation, naming the entry and field, when the document is invalid', async () => {
+    const bad = { waivers: [{ ...WAIVERS.waivers[0], expires: '2031-01-01' }] };
+    const handler = handlerWith(ssmAnswering(JSON.stringify(bad)));
+    await expect(handler(scheduledEvent({ waiversParameter: PARAMETER }), fakeContext())).rejects.toThrow(
+      /SSM parameter \/efsguard\/waivers: invalid waivers: waivers\[0\]\.expires: 2031-01-01 is more than 365 days/,
+    );
+    expect(config).toHaveReceivedCommandTimes(PutEvaluationsCommand, 0);
+  });
+
+  it('reads nothing without waiversParameter', async () => {
+    const handler = handlerWith(ssmAnswering(JSON.stringify(WAIVERS)));
+    await handler(scheduledEvent({}), fakeContext());
+    expect(requests).toHaveLength(0);
+    expect(posted().find((evaluation) => evaluation.id === 'fs-waived')?.type).toBe('NON_COMPLIANT');
+  });
+});
