@@ -211,6 +211,26 @@ describe('waivers in the Lambda rules', () => {
     expect(config).toHaveReceivedCommandTimes(PutEvaluationsCommand, 0);
   });
 
+  it('reports an invalid document once under the deployed ports, so Lambda does not retry it', async () => {
+    const bad = { waivers: [{ ...WAIVERS.waivers[0], expires: '2031-01-01' }] };
+    const handler = createRuleHandler(efsFileSystemPolicy, {
+      logger: new Logger({ logLevel: 'SILENT' }),
+      metrics: NO_METRICS,
+      sleep: async () => {},
+      now: () => NOW,
+      readWaivers: createSsmWaiverReader({
+        region: REGION,
+        fetch: ssmAnswering(JSON.stringify(bad)),
+        env: {},
+        now: () => NOW,
+      }),
+      deterministicFailures: 'report',
+    });
+    const result = await handler(scheduledEvent({ waiversParameter: PARAMETER }), fakeContext());
+    expect(result.failure).toMatchObject({ name: 'InvalidWaiversError', retryable: false });
+    expect(config).toHaveReceivedCommandTimes(PutEvaluationsCommand, 0);
+  });
+
   it('reads nothing without waiversParameter', async () => {
     const handler = handlerWith(ssmAnswering(JSON.stringify(WAIVERS)));
     await handler(scheduledEvent({}), fakeContext());
