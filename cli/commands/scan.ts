@@ -15,7 +15,7 @@ import {
   createProgress,
   type RegisterCommand,
 } from '../context';
-import { UsageError } from '../errors';
+import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from '../errors';
 import { readParamsFile, readSnapshotFile } from '../input-files';
 import { buildReport, formatTables, shouldColour, summarise } from '../output';
 
@@ -42,7 +42,14 @@ function parseExitCode(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 255) {
     throw new UsageError(`--exit-code must be an integer 0-255, got ${value}`);
   }
-  return Number(value);
+  const code = Number(value);
+  // 1 and 2 already mean a failed run (cli/errors.ts): CI must be able to tell findings from a failure.
+  if (code === EXIT_INTERNAL || code === EXIT_USAGE) {
+    throw new UsageError(
+      `--exit-code ${code} is reserved: 1 means an internal error and 2 a user error; use 0 or 3-255`,
+    );
+  }
+  return code;
 }
 
 function selectRules(registry: readonly Rule[], ids: readonly string[] | undefined): Rule[] {
@@ -152,7 +159,7 @@ export const registerScanCommand: RegisterCommand = (program: Command, context: 
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('--all', 'table format: also show NOT_APPLICABLE verdicts')
     .addOption(
-      new Option('--exit-code <n>', 'exit with n when anything is NON_COMPLIANT')
+      new Option('--exit-code <n>', 'exit with n (0 or 3-255) when anything is NON_COMPLIANT')
         .argParser(parseExitCode)
         .default(0),
     )

@@ -44,6 +44,15 @@ describe('input errors', () => {
     [['scan', '--bogus'], "efsguard: unknown option '--bogus'\n"],
     [['scan', '--format', 'xml'], /argument 'xml' is invalid/],
     [['scan', '--exit-code', 'x'], /--exit-code must be an integer 0-255, got x/],
+    // 1 and 2 already mean "internal error" and "user error": CI could not tell findings from a failed run.
+    [
+      ['scan', '--exit-code', '1'],
+      /--exit-code 1 is reserved: 1 means an internal error and 2 a user error; use 0 or 3-255/,
+    ],
+    [
+      ['scan', '--exit-code', '2'],
+      /--exit-code 2 is reserved: 1 means an internal error and 2 a user error; use 0 or 3-255/,
+    ],
     [['scan', '--rules', 'no-such-rule', '--snapshot', 'x.json'], /unknown rule no-such-rule; known rules: /],
     [['scan', '--snapshot', join(dir, 'missing.json')], /cannot read snapshot .*missing\.json: no such file/],
     [['scan', '--endpoint-url', 'ftp://x'], /--endpoint-url must be http/],
