@@ -1,5 +1,7 @@
 // `efsguard snapshot`: record a region's EFS-relevant API output to a file for offline scans.
-import { writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { destroyAwsClients } from '../../aws/clients';
 import { loadRegion } from '../../aws/load-region';
@@ -39,17 +41,30 @@ async function snapshot(context: CliContext, options: SnapshotOptions): Promise<
     context.io.stdout.write(text);
     return;
   }
+  await writePrivateFile(options.out, text);
+  createProgress(context, options.progress)(`wrote ${options.out}`);
+}
+
+/**
+ * Writes a snapshot readable by its owner only (0600: it holds account ids, addresses and policies),
+ * atomically: a temporary file in the same directory, created 0600, then renamed over the target, so
+ * that a reader never sees half a file and an existing world-readable file is replaced, not reused.
+ */
+async function writePrivateFile(path: string, text: string): Promise<void> {
+  const temporary = join(
+    dirname(path),
+    `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   try {
-    await writeFile(options.out, text, 'utf8');
+    await writeFile(temporary, text, { encoding: 'utf8', mode: 0o600, flag: 'wx' });
+    await rename(temporary, path);
   } catch (error) {
+    await rm(temporary, { force: true });
     throw new UsageError(
-      `cannot write ${options.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      {
-        cause: error,
-      },
+      `cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      { cause: error },
     );
   }
-  createProgress(context, options.progress)(`wrote ${options.out}`);
 }
 
 export const registerSnapshotCommand: RegisterCommand = (program: Command, context: CliContext) => {
