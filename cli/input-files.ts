@@ -29,6 +29,8 @@ export async function readSnapshotFile(path: string): Promise<Snapshot> {
   return parseSnapshotText(await readText(path, 'snapshot', SnapshotError), path);
 }
 
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** Reads a --params file: a JSON object keyed by rule id, each value an object of that rule's parameters. */
 export async function readParamsFile(path: string): Promise<Record<string, Record<string, unknown>>> {
   const text = await readText(path, 'parameters file', UsageError);
@@ -43,6 +45,11 @@ export async function readParamsFile(path: string): Promise<Record<string, Recor
   }
   const params: Record<string, Record<string, unknown>> = {};
   for (const [ruleId, ruleParams] of Object.entries(value)) {
+    // JSON.parse makes "__proto__" an own key; assigned below, it would replace the prototype and slip
+    // past the rule-id check. No rule id looks like these.
+    if (PROTOTYPE_KEYS.has(ruleId)) {
+      throw new UsageError(`${path}: ${JSON.stringify(ruleId)} is not a rule id`);
+    }
     if (typeof ruleParams !== 'object' || ruleParams === null || Array.isArray(ruleParams)) {
       throw new UsageError(`${path}: the parameters of ${ruleId} must be a JSON object`);
     }

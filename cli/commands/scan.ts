@@ -97,8 +97,24 @@ async function loadSnapshot(
   }
 }
 
+/** The AWS options, which a scan of a snapshot file would silently ignore. */
+const AWS_OPTIONS = [
+  ['region', '--region'],
+  ['profile', '--profile'],
+  ['endpointUrl', '--endpoint-url'],
+  ['maxAttempts', '--max-attempts'],
+] as const;
+
 async function scan(context: CliContext, options: ScanOptions): Promise<void> {
   const { io } = context;
+  if (options.snapshot !== undefined) {
+    const given = AWS_OPTIONS.filter(([key]) => options[key] !== undefined).map(([, flag]) => flag);
+    if (given.length > 0) {
+      throw new UsageError(
+        `${given.join(', ')} cannot be used with --snapshot: a snapshot is evaluated offline, without AWS calls`,
+      );
+    }
+  }
   let rules = selectRules(context.rules, options.rules);
   const params = options.params ? await readParamsFile(options.params) : {};
   checkParameters(context.rules, rules, params, options.params ?? '--params');

@@ -56,6 +56,17 @@ describe('input errors', () => {
     [['scan', '--rules', 'no-such-rule', '--snapshot', 'x.json'], /unknown rule no-such-rule; known rules: /],
     [['scan', '--snapshot', join(dir, 'missing.json')], /cannot read snapshot .*missing\.json: no such file/],
     [['scan', '--endpoint-url', 'ftp://x'], /--endpoint-url must be http/],
+    // A snapshot is evaluated offline: an AWS option next to it would be silently ignored.
+    [['scan', '--snapshot', 'x.json', '--region', 'eu-west-1'], /--region cannot be used with --snapshot/],
+    [['scan', '--snapshot', 'x.json', '--profile', 'p'], /--profile cannot be used with --snapshot/],
+    [
+      ['scan', '--snapshot', 'x.json', '--endpoint-url', 'http://127.0.0.1:1'],
+      /--endpoint-url cannot be used with --snapshot/,
+    ],
+    [
+      ['scan', '--snapshot', 'x.json', '--max-attempts', '3'],
+      /--max-attempts cannot be used with --snapshot/,
+    ],
   ])('%j', async (argv, message) => {
     const result = await runCli(argv as string[]);
     expect(result.code).toBe(2);
@@ -111,6 +122,22 @@ describe('input errors', () => {
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toMatch(ONE_LINE);
     expect(invalid.stderr).toMatch(/^efsguard: efs-nfs-network-acl: invalid parameter clientPortRange/);
+  });
+});
+
+describe('--params keys', () => {
+  it.each([
+    ['{"__proto__": {"efs-mount-target-nfs-ingress": {"allowedCidrs": "0.0.0.0/0"}}}', '__proto__'],
+    ['{"constructor": {}}', 'constructor'],
+    ['{"efs-mount-target-nfs-ingress": {"__proto__": {"allowedCidrs": "0.0.0.0/0"}}}', '__proto__'],
+    ['{"efs-mount-target-nfs-ingress": {"constructor": "x"}}', 'constructor'],
+    ['{"efs-mount-target-nfs-ingress": {"allowedCIDRs": "10.0.0.0/8"}}', 'allowedCIDRs'],
+  ])('refuses %s naming the key %s', async (json, key) => {
+    const demo = join(ROOT, 'demo', 'demo-snapshot.json');
+    const result = await runCli(['scan', '--snapshot', demo, '--params', file('keys.json', json)]);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toMatch(ONE_LINE);
+    expect(result.stderr).toContain(key);
   });
 });
 
