@@ -265,11 +265,9 @@ describe('efs-mount-target-nfs-ingress: parameters', () => {
   });
 
   it('accepts blocks that leave some addresses out, even when they are large', () => {
-    expect(rule.parseParameters({ allowedCidrs: '0.0.0.0/1,128.0.0.0/2,::/1' }).allowedCidrs).toEqual([
-      '0.0.0.0/1',
-      '128.0.0.0/2',
-      '::/1',
-    ]);
+    expect(rule.parseParameters({ allowedCidrs: '0.0.0.0/1,128.0.0.0/2,::/1' })).toMatchObject({
+      allowedCidrs: ['0.0.0.0/1', '128.0.0.0/2', '::/1'],
+    });
   });
 
   it('parses string and JSON forms alike, with defaults for absent or empty values', () => {
