@@ -27,6 +27,7 @@ interface InvokeOptions {
   readonly rule?: string;
   readonly endpointUrl?: string;
   readonly profile?: string;
+  readonly region?: string;
   readonly format: 'json' | 'table';
 }
 
@@ -144,7 +145,7 @@ async function invoke(context: CliContext, options: InvokeOptions): Promise<void
         logLevel: (env.EFSGUARD_LOG_LEVEL ?? 'SILENT') as LogLevel,
       }),
       metrics: NO_METRICS,
-      ...(env.AWS_REGION ? { defaultRegion: env.AWS_REGION } : {}),
+      ...((options.region ?? env.AWS_REGION) ? { defaultRegion: options.region ?? env.AWS_REGION } : {}),
     },
     options.endpointUrl ? { endpoint: options.endpointUrl } : {},
   );
@@ -183,6 +184,10 @@ export const registerInvokeCommand: RegisterCommand = (program: Command, context
       'send every AWS call to this endpoint, e.g. a local moto (AWS_ENDPOINT_URL works too)',
     )
     .option('--profile <profile>', 'shared-config profile (default: AWS_PROFILE or the default chain)')
+    .option(
+      '--region <region>',
+      "the function's own region, used where the event names none (default: AWS_REGION, as in Lambda)",
+    )
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (options: InvokeOptions) => {
       await invoke(context, options);

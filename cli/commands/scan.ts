@@ -181,6 +181,11 @@ export const registerScanCommand: RegisterCommand = (program: Command, context: 
     )
     .option('--progress', 'print load progress on stderr (default: when stderr is a terminal)')
     .option('--no-progress', 'never print load progress')
+    .addHelpText('after', () => {
+      const width = Math.max(...context.rules.map((rule) => rule.id.length));
+      const lines = context.rules.map((rule) => `  ${rule.id.padEnd(width)}  ${rule.title}`);
+      return `\nRule ids (for --rules and as the keys of --params):\n${lines.join('\n')}\n`;
+    })
     .action(async (options: ScanOptions) => {
       await scan(context, options);
     });

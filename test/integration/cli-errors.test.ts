@@ -11,6 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { createAwsClients } from '../../aws/clients';
 import type { ScanReport } from '../../cli/output';
 import { run } from '../../cli/run';
+import { RULES } from '../../core/rules';
 
 const execFileAsync = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -122,6 +123,16 @@ describe('input errors', () => {
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toMatch(ONE_LINE);
     expect(invalid.stderr).toMatch(/^efsguard: efs-nfs-network-acl: invalid parameter clientPortRange/);
+  });
+});
+
+describe('help', () => {
+  it('scan --help lists every rule id, with its title', async () => {
+    const result = await runCli(['scan', '--help']);
+    expect(result.code).toBe(0);
+    for (const rule of RULES) {
+      expect(result.stdout).toMatch(new RegExp(`^  ${rule.id} +${rule.title.slice(0, 20)}`, 'm'));
+    }
   });
 });
 
