@@ -1,6 +1,7 @@
 // Paginated Describe helpers shared by the whole-region and the neighbourhood loaders. Each returns
 // every page's items (SDK paginators; a NextToken loop where the SDK has none) and translates a
 // failure into a typed error naming the IAM action: a failed call fails the load, never half of it.
+// Every paginator runs through guardPages, which stops at a page token the endpoint repeats.
 import {
   type EC2Client,
   type Filter,
@@ -32,6 +33,7 @@ import {
 } from '@aws-sdk/client-efs';
 import { type IAMClient, paginateGetAccountAuthorizationDetails } from '@aws-sdk/client-iam';
 import { awsErrorName, callAws } from './errors';
+import { guardPages } from './pagination';
 import type { IamSnapshot } from './snapshot';
 
 /** An EC2 Describe filter: values are ORed, filters ANDed (EC2 API Reference, "Filter"). */
@@ -127,9 +129,9 @@ export function describeVpcs(ec2: EC2Client, filters?: readonly Ec2Filter[]): Pr
     'ec2:DescribeVpcs',
     filters,
     async function* (filterSet) {
-      for await (const page of paginateDescribeVpcs(
-        { client: ec2, pageSize: EC2_PAGE_SIZE },
-        withFilters(filterSet),
+      for await (const page of guardPages(
+        'ec2:DescribeVpcs',
+        paginateDescribeVpcs({ client: ec2, pageSize: EC2_PAGE_SIZE }, withFilters(filterSet)),
       )) {
         yield page.Vpcs ?? [];
       }
@@ -143,9 +145,9 @@ export function describeSubnets(ec2: EC2Client, filters?: readonly Ec2Filter[]):
     'ec2:DescribeSubnets',
     filters,
     async function* (filterSet) {
-      for await (const page of paginateDescribeSubnets(
-        { client: ec2, pageSize: EC2_PAGE_SIZE },
-        withFilters(filterSet),
+      for await (const page of guardPages(
+        'ec2:DescribeSubnets',
+        paginateDescribeSubnets({ client: ec2, pageSize: EC2_PAGE_SIZE }, withFilters(filterSet)),
       )) {
         yield page.Subnets ?? [];
       }
@@ -162,9 +164,9 @@ export function describeSecurityGroups(
     'ec2:DescribeSecurityGroups',
     filters,
     async function* (filterSet) {
-      for await (const page of paginateDescribeSecurityGroups(
-        { client: ec2, pageSize: EC2_PAGE_SIZE },
-        withFilters(filterSet),
+      for await (const page of guardPages(
+        'ec2:DescribeSecurityGroups',
+        paginateDescribeSecurityGroups({ client: ec2, pageSize: EC2_PAGE_SIZE }, withFilters(filterSet)),
       )) {
         yield page.SecurityGroups ?? [];
       }
@@ -181,9 +183,9 @@ export function describeNetworkInterfaces(
     'ec2:DescribeNetworkInterfaces',
     filters,
     async function* (filterSet) {
-      for await (const page of paginateDescribeNetworkInterfaces(
-        { client: ec2, pageSize: EC2_PAGE_SIZE },
-        withFilters(filterSet),
+      for await (const page of guardPages(
+        'ec2:DescribeNetworkInterfaces',
+        paginateDescribeNetworkInterfaces({ client: ec2, pageSize: EC2_PAGE_SIZE }, withFilters(filterSet)),
       )) {
         yield page.NetworkInterfaces ?? [];
       }
@@ -197,9 +199,9 @@ export function describeNetworkAcls(ec2: EC2Client, filters?: readonly Ec2Filter
     'ec2:DescribeNetworkAcls',
     filters,
     async function* (filterSet) {
-      for await (const page of paginateDescribeNetworkAcls(
-        { client: ec2, pageSize: EC2_PAGE_SIZE },
-        withFilters(filterSet),
+      for await (const page of guardPages(
+        'ec2:DescribeNetworkAcls',
+        paginateDescribeNetworkAcls({ client: ec2, pageSize: EC2_PAGE_SIZE }, withFilters(filterSet)),
       )) {
         yield page.NetworkAcls ?? [];
       }
@@ -216,9 +218,12 @@ export function describeManagedPrefixLists(
     'ec2:DescribeManagedPrefixLists',
     filters,
     async function* (filterSet) {
-      for await (const page of paginateDescribeManagedPrefixLists(
-        { client: ec2, pageSize: PREFIX_LIST_PAGE_SIZE },
-        withFilters(filterSet),
+      for await (const page of guardPages(
+        'ec2:DescribeManagedPrefixLists',
+        paginateDescribeManagedPrefixLists(
+          { client: ec2, pageSize: PREFIX_LIST_PAGE_SIZE },
+          withFilters(filterSet),
+        ),
       )) {
         yield page.PrefixLists ?? [];
       }
@@ -235,9 +240,12 @@ export async function getManagedPrefixListEntries(
   try {
     return await callAws('ec2:GetManagedPrefixListEntries', async () => {
       const entries: PrefixListEntry[] = [];
-      for await (const page of paginateGetManagedPrefixListEntries(
-        { client: ec2, pageSize: PREFIX_LIST_PAGE_SIZE },
-        { PrefixListId: prefixListId },
+      for await (const page of guardPages(
+        'ec2:GetManagedPrefixListEntries',
+        paginateGetManagedPrefixListEntries(
+          { client: ec2, pageSize: PREFIX_LIST_PAGE_SIZE },
+          { PrefixListId: prefixListId },
+        ),
       )) {
         entries.push(...(page.Entries ?? []));
       }
@@ -258,9 +266,12 @@ export function describeFileSystems(
 ): Promise<FileSystemDescription[]> {
   return callAws('elasticfilesystem:DescribeFileSystems', async () => {
     const items: FileSystemDescription[] = [];
-    for await (const page of paginateDescribeFileSystems(
-      { client: efs, pageSize: EFS_PAGE_SIZE },
-      input.fileSystemId ? { FileSystemId: input.fileSystemId } : {},
+    for await (const page of guardPages(
+      'elasticfilesystem:DescribeFileSystems',
+      paginateDescribeFileSystems(
+        { client: efs, pageSize: EFS_PAGE_SIZE },
+        input.fileSystemId ? { FileSystemId: input.fileSystemId } : {},
+      ),
     )) {
       items.push(...(page.FileSystems ?? []));
     }
@@ -275,9 +286,14 @@ export function describeMountTargets(
 ): Promise<MountTargetDescription[]> {
   return callAws('elasticfilesystem:DescribeMountTargets', async () => {
     const items: MountTargetDescription[] = [];
-    for await (const page of paginateDescribeMountTargets(
-      { client: efs, pageSize: EFS_PAGE_SIZE },
-      'fileSystemId' in input ? { FileSystemId: input.fileSystemId } : { MountTargetId: input.mountTargetId },
+    for await (const page of guardPages(
+      'elasticfilesystem:DescribeMountTargets',
+      paginateDescribeMountTargets(
+        { client: efs, pageSize: EFS_PAGE_SIZE },
+        'fileSystemId' in input
+          ? { FileSystemId: input.fileSystemId }
+          : { MountTargetId: input.mountTargetId },
+      ),
     )) {
       items.push(...(page.MountTargets ?? []));
     }
@@ -318,9 +334,12 @@ export function describeAccessPoints(
 ): Promise<AccessPointDescription[]> {
   return callAws('elasticfilesystem:DescribeAccessPoints', async () => {
     const items: AccessPointDescription[] = [];
-    for await (const page of paginateDescribeAccessPoints(
-      { client: efs, pageSize: EFS_PAGE_SIZE },
-      input.fileSystemId ? { FileSystemId: input.fileSystemId } : {},
+    for await (const page of guardPages(
+      'elasticfilesystem:DescribeAccessPoints',
+      paginateDescribeAccessPoints(
+        { client: efs, pageSize: EFS_PAGE_SIZE },
+        input.fileSystemId ? { FileSystemId: input.fileSystemId } : {},
+      ),
     )) {
       items.push(...(page.AccessPoints ?? []));
     }
@@ -337,9 +356,12 @@ export function getAccountAuthorizationDetails(iam: IAMClient): Promise<IamSnaps
       RoleDetailList: [],
       Policies: [],
     };
-    for await (const page of paginateGetAccountAuthorizationDetails(
-      { client: iam },
-      { Filter: ['Role', 'User', 'Group', 'LocalManagedPolicy'] },
+    for await (const page of guardPages(
+      'iam:GetAccountAuthorizationDetails',
+      paginateGetAccountAuthorizationDetails(
+        { client: iam },
+        { Filter: ['Role', 'User', 'Group', 'LocalManagedPolicy'] },
+      ),
     )) {
       merged.UserDetailList.push(...(page.UserDetailList ?? []));
       merged.GroupDetailList.push(...(page.GroupDetailList ?? []));

@@ -54,6 +54,24 @@ export class AwsCallError extends EfsguardError {
   }
 }
 
+/**
+ * A paginated call's endpoint handed back a page token it had already given: following it would repeat
+ * the same pages forever, so the load stops, naming the call.
+ */
+export class PaginationLoopError extends EfsguardError {
+  override readonly name = 'PaginationLoopError';
+  constructor(
+    readonly action: string,
+    readonly token: string,
+    page: number,
+  ) {
+    super(
+      `${action}: the endpoint returned the page token ${JSON.stringify(token)} a second time (page ${page}); ` +
+        'stopped rather than request the same pages forever',
+    );
+  }
+}
+
 /** A snapshot file is unreadable, not JSON, or not the shape of DESIGN.md §4. */
 export class SnapshotError extends EfsguardError {
   override readonly name = 'SnapshotError';

@@ -60,6 +60,7 @@ import {
   isUnnamedEfsInterface,
   parseMountTargetDescription,
 } from './mount-target-interface';
+import { guardPages } from './pagination';
 import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotFileSystem, type SnapshotPrefixList } from './snapshot';
 
 export interface NeighbourhoodClients {
@@ -838,9 +839,9 @@ async function describeAccessPoint(
 ): Promise<AccessPointDescription | null> {
   try {
     return await callAws('elasticfilesystem:DescribeAccessPoints', async () => {
-      for await (const page of paginateDescribeAccessPoints(
-        { client: efs },
-        { AccessPointId: accessPointId },
+      for await (const page of guardPages(
+        'elasticfilesystem:DescribeAccessPoints',
+        paginateDescribeAccessPoints({ client: efs }, { AccessPointId: accessPointId }),
       )) {
         const found = page.AccessPoints?.find((ap) => ap.AccessPointId === accessPointId);
         if (found) return found;

@@ -10,6 +10,7 @@ import {
 import type { Evaluation, ResourceRef, ResourceType } from '../core/model';
 import { callAws } from './errors';
 import { notApplicable } from './evaluation-sink';
+import { createTokenGuard } from './pagination';
 
 /** "Limit: Valid Range: Minimum value of 0. Maximum value of 100." */
 const PAGE_SIZE = 100;
@@ -26,6 +27,7 @@ export async function listReportedResources(
 ): Promise<ResourceRef[]> {
   const refs: ResourceRef[] = [];
   let nextToken: string | undefined;
+  const guard = createTokenGuard('config:GetComplianceDetailsByConfigRule');
   do {
     const output = await callAws('config:GetComplianceDetailsByConfigRule', () =>
       config.send(
@@ -37,6 +39,7 @@ export async function listReportedResources(
         }),
       ),
     );
+    guard.check(output);
     for (const result of output.EvaluationResults ?? []) {
       const qualifier = result.EvaluationResultIdentifier?.EvaluationResultQualifier;
       if (qualifier?.ResourceType && qualifier.ResourceId) {
