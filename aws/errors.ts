@@ -1,6 +1,7 @@
 // Typed errors for the AWS adapters. Every AWS call goes through callAws(), which turns the SDK's
 // failures into one of these so that the CLI and the handlers can tell a user what to fix.
 import { EfsguardError } from '../core/errors';
+import { endpointOfError } from './call-tracking';
 
 /** No credentials could be found (no profile, no env vars, no instance role). */
 export class MissingCredentialsError extends EfsguardError {
@@ -179,8 +180,12 @@ export function translateAwsError(error: unknown, action: string, endpoint?: str
   // ECONNREFUSED ..."), so the code is also looked for in the message.
   const socketCode = UNREACHABLE_CODES.has(code) ? code : message.match(UNREACHABLE_PATTERN)?.[1];
   if (socketCode || name === 'TimeoutError') {
-    const detail = message.match(/(?:connect|getaddrinfo) \S+ \S+/)?.[0] ?? socketCode ?? message;
-    return new EndpointUnreachableError(action, endpoint, detail, options);
+    // The request timeout: "a request has exceeded the configured 300 ms requestTimeout".
+    const waited = message.match(/exceeded the configured (\d+) ms requestTimeout/)?.[1];
+    const detail = waited
+      ? `no answer within ${Number(waited) / 1000} s (the endpoint accepted the connection and never answered)`
+      : (message.match(/(?:connect|getaddrinfo) \S+ \S+/)?.[0] ?? socketCode ?? message);
+    return new EndpointUnreachableError(action, endpoint ?? endpointOfError(error), detail, options);
   }
   return new AwsCallError(
     action,

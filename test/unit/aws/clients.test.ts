@@ -1,9 +1,19 @@
 // Retries and error translation through the real SDK middleware stack, against a loopback HTTP
 // server that plays EC2 (aws-sdk-client-mock replaces send() and so would bypass the retry logic).
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import {
+  type AddressInfo,
+  createServer as createNetServer,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import { createAwsClients, destroyAwsClients } from '../../../aws/clients';
+import {
+  CONNECTION_TIMEOUT_MS,
+  createAwsClients,
+  destroyAwsClients,
+  REQUEST_TIMEOUT_MS,
+} from '../../../aws/clients';
 import { describeVpcs } from '../../../aws/describe';
 import { AccessDeniedError, AwsCallError, EndpointUnreachableError } from '../../../aws/errors';
 import { findFreePort } from '../../helpers/moto';
@@ -79,13 +89,83 @@ it('does not retry AccessDenied, and names the action', async () => {
   expect(requests).toBe(1);
 });
 
-it('reports an unreachable endpoint', async () => {
+it('reports an unreachable endpoint, naming its URL even when no endpoint was passed to the call', async () => {
   const port = await findFreePort(); // nothing listens there
   const clients = fastClients(`http://127.0.0.1:${port}`, 1);
   const failure = describeVpcs(clients.ec2);
   await expect(failure).rejects.toEqual(expect.any(EndpointUnreachableError));
   await expect(failure).rejects.toThrow(
-    `cannot reach the AWS endpoint for ec2:DescribeVpcs: connect ECONNREFUSED 127.0.0.1:${port}`,
+    `cannot reach the AWS endpoint http://127.0.0.1:${port} for ec2:DescribeVpcs: connect ECONNREFUSED 127.0.0.1:${port}`,
+  );
+  destroyAwsClients(clients);
+});
+
+describe('an endpoint that accepts the connection and never answers', () => {
+  let stalled: NetServer;
+  let stalledUrl: string;
+  const sockets: Socket[] = [];
+  beforeAll(async () => {
+    stalled = createNetServer((socket) => {
+      sockets.push(socket); // accept, read nothing, answer nothing
+    });
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    stalledUrl = `http://127.0.0.1:${(stalled.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => stalled.close(resolve));
+  });
+
+  it('gives up after the request timeout, naming the endpoint and the call', async () => {
+    const clients = createAwsClients({
+      region: 'us-east-1',
+      endpoint: stalledUrl,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+      retryStrategy: new ConfiguredRetryStrategy(2, 0),
+      requestTimeoutMs: 300,
+    });
+    const failure = describeVpcs(clients.ec2);
+    await expect(failure).rejects.toEqual(expect.any(EndpointUnreachableError));
+    await expect(failure).rejects.toThrow(
+      `cannot reach the AWS endpoint ${stalledUrl} for ec2:DescribeVpcs: no answer within 0.3 s`,
+    );
+    destroyAwsClients(clients);
+  }, 15_000);
+
+  it('sets a request timeout on every client by default', async () => {
+    const clients = createAwsClients({ region: 'us-east-1' });
+    for (const client of [clients.ec2, clients.efs, clients.iam, clients.sts]) {
+      const handler = client.config.requestHandler as unknown as { configProvider: Promise<unknown> };
+      expect(await handler.configProvider).toMatchObject({
+        connectionTimeout: CONNECTION_TIMEOUT_MS,
+        requestTimeout: REQUEST_TIMEOUT_MS,
+        throwOnRequestTimeout: true,
+      });
+    }
+    destroyAwsClients(clients);
+  });
+});
+
+it('names the endpoint the SDK resolved itself (no --endpoint-url)', async () => {
+  const port = await findFreePort();
+  const clients = createAwsClients({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    retryStrategy: new ConfiguredRetryStrategy(1, 0),
+  });
+  // Resolved by the SDK (as from AWS_ENDPOINT_URL or the regional default), not passed by efsguard.
+  clients.ec2.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { hostname: string; port?: number; protocol: string };
+      request.hostname = '127.0.0.1';
+      request.port = port;
+      request.protocol = 'http:';
+      return next(args);
+    },
+    { step: 'build', name: 'redirectForTest' },
+  );
+  await expect(describeVpcs(clients.ec2)).rejects.toThrow(
+    `cannot reach the AWS endpoint http://127.0.0.1:${port} for ec2:DescribeVpcs`,
   );
   destroyAwsClients(clients);
 });
