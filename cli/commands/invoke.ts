@@ -16,7 +16,7 @@ import {
   type MetricsPort,
   SERVICE_NAME,
 } from '../../handlers/factory';
-import type { CliContext, RegisterCommand } from '../context';
+import { type CliContext, DEFAULT_TIMEOUT, type RegisterCommand, withDeadline } from '../context';
 import { UsageError } from '../errors';
 
 /** The fake context's timeout: Lambda's maximum, so local runs are not cut short. */
@@ -29,6 +29,7 @@ interface InvokeOptions {
   readonly profile?: string;
   readonly region?: string;
   readonly format: 'json' | 'table';
+  readonly timeout: string;
 }
 
 const NO_METRICS: MetricsPort = {
@@ -132,10 +133,9 @@ async function invoke(context: CliContext, options: InvokeOptions): Promise<void
           ...(options.profile ? { profile: options.profile } : {}),
           ...(credentials ? { credentials } : {}),
         };
-        const clients = {
-          aws: context.createClients(common),
-          config: createConfigServiceClient(common),
-        };
+        const config = createConfigServiceClient(common);
+        context.onDeadline(() => config.destroy());
+        const clients = { aws: context.createClients(common), config };
         created.push(clients);
         return clients;
       },
@@ -189,7 +189,13 @@ export const registerInvokeCommand: RegisterCommand = (program: Command, context
       "the function's own region, used where the event names none (default: AWS_REGION, as in Lambda)",
     )
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(
+      new Option(
+        '--timeout <duration>',
+        'give up after this long, e.g. 90s, 15m (exit 2 naming the call still waiting)',
+      ).default(DEFAULT_TIMEOUT),
+    )
     .action(async (options: InvokeOptions) => {
-      await invoke(context, options);
+      await withDeadline(context, options.timeout, () => invoke(context, options));
     });
 };

@@ -10,10 +10,12 @@ import { partsRequiredBy, type Rule } from '../../core/rules/types';
 import {
   type AwsCliOptions,
   addAwsOptions,
+  addTimeoutOption,
   type CliContext,
   createClientsFromOptions,
   createProgress,
   type RegisterCommand,
+  withDeadline,
 } from '../context';
 import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from '../errors';
 import { readParamsFile, readSnapshotFile } from '../input-files';
@@ -27,6 +29,7 @@ interface ScanOptions extends AwsCliOptions {
   readonly all?: boolean;
   readonly exitCode: number;
   readonly progress?: boolean;
+  readonly timeout: string;
 }
 
 function parseRuleList(value: string): string[] {
@@ -166,7 +169,7 @@ export const registerScanCommand: RegisterCommand = (program: Command, context: 
   const command = program
     .command('scan')
     .description('evaluate the rules against a live region, a local AWS endpoint, or a snapshot file');
-  addAwsOptions(command)
+  addTimeoutOption(addAwsOptions(command))
     .addOption(
       new Option('--rules <ids>', 'comma-separated rule ids (default: all)').argParser(parseRuleList),
     )
@@ -187,6 +190,6 @@ export const registerScanCommand: RegisterCommand = (program: Command, context: 
       return `\nRule ids (for --rules and as the keys of --params):\n${lines.join('\n')}\n`;
     })
     .action(async (options: ScanOptions) => {
-      await scan(context, options);
+      await withDeadline(context, options.timeout, () => scan(context, options));
     });
 };

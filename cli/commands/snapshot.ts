@@ -9,10 +9,12 @@ import { partsRequiredBy } from '../../core/rules/types';
 import {
   type AwsCliOptions,
   addAwsOptions,
+  addTimeoutOption,
   type CliContext,
   createClientsFromOptions,
   createProgress,
   type RegisterCommand,
+  withDeadline,
 } from '../context';
 import { UsageError } from '../errors';
 
@@ -20,6 +22,7 @@ interface SnapshotOptions extends AwsCliOptions {
   readonly out?: string;
   readonly iam: boolean;
   readonly progress?: boolean;
+  readonly timeout: string;
 }
 
 async function snapshot(context: CliContext, options: SnapshotOptions): Promise<void> {
@@ -71,12 +74,12 @@ export const registerSnapshotCommand: RegisterCommand = (program: Command, conte
   const command = program
     .command('snapshot')
     .description("record a region's EFS-relevant AWS API output as JSON, for `scan --snapshot`");
-  addAwsOptions(command)
+  addTimeoutOption(addAwsOptions(command))
     .option('--out <file>', 'write the snapshot to this file (default: stdout)')
     .option('--no-iam', 'leave out IAM (GetAccountAuthorizationDetails), even if a rule needs it')
     .option('--progress', 'print load progress on stderr (default: when stderr is a terminal)')
     .option('--no-progress', 'never print load progress')
     .action(async (options: SnapshotOptions) => {
-      await snapshot(context, options);
+      await withDeadline(context, options.timeout, () => snapshot(context, options));
     });
 };

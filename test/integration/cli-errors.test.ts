@@ -2,13 +2,19 @@
 // need no AWS: the packaged command runs with a controlled environment, the rest in-process.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  type AddressInfo,
+  createServer as createNetServer,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DescribeVpcsCommand, EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createAwsClients } from '../../aws/clients';
+import { type AwsClientOptions, createAwsClients } from '../../aws/clients';
 import type { ScanReport } from '../../cli/output';
 import { run } from '../../cli/run';
 import { RULES } from '../../core/rules';
@@ -211,6 +217,53 @@ describe('snapshots that lack a part a rule reads', () => {
   });
 });
 
+describe('an endpoint that accepts the connection and never answers', () => {
+  let stalled: NetServer;
+  let url: string;
+  const sockets: Socket[] = [];
+  beforeAll(async () => {
+    stalled = createNetServer((socket) => {
+      sockets.push(socket);
+    });
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(stalled.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => stalled.close(resolve));
+  });
+
+  it.each([
+    ['scan', ['--format', 'json']],
+    ['snapshot', []],
+  ])(
+    '%s gives up at --timeout with exit 2, naming the call it waited for and the endpoint',
+    async (command, extra) => {
+      const result = await runCli(
+        [command, '--endpoint-url', url, '--region', 'us-east-1', '--timeout', '1s', ...extra],
+        {
+          createClients: (options: AwsClientOptions) =>
+            createAwsClients({ ...options, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }),
+        },
+      );
+      expect(result).toMatchObject({ code: 2, stdout: '' });
+      expect(result.stderr).toMatch(ONE_LINE);
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^efsguard: gave up after 1s \\(--timeout\\): still waiting for [a-z0-9]+:\\w+ from ${url}\\n$`,
+        ),
+      );
+    },
+    20_000,
+  );
+
+  it('refuses a --timeout that is not a duration', async () => {
+    const result = await runCli(['scan', '--timeout', 'soon']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--timeout must be a duration such as 90s, 15m or 1h, got soon/);
+  });
+});
+
 describe('AWS errors', () => {
   it('names the IAM action on AccessDenied and prints no verdicts', async () => {
     const ec2Mock = mockClient(EC2Client);
@@ -274,6 +327,25 @@ describe('AWS errors', () => {
         stderr: expect.stringMatching(/^efsguard: no AWS credentials found: [^\n]+\n$/),
       });
     });
+
+    it('exits 2 at --timeout against an endpoint that never answers, and does not linger', async () => {
+      const stalled = createNetServer(() => {});
+      await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(stalled.address() as AddressInfo).port}`;
+      const failure = execFileAsync(
+        'node',
+        ['dist/cli.js', 'scan', '--endpoint-url', url, '--region', 'us-east-1', '--timeout', '1s'],
+        { cwd: ROOT, env: { ...bareEnv(), AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' } },
+      );
+      await expect(failure).rejects.toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr: expect.stringMatching(
+          /^efsguard: gave up after 1s \(--timeout\): still waiting for \S+ from http/,
+        ),
+      });
+      stalled.close();
+    }, 20_000);
 
     it('prints help', async () => {
       const { stdout } = await execFileAsync('node', ['dist/cli.js', '--help'], { cwd: ROOT });
