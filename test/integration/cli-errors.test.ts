@@ -1,6 +1,6 @@
 // Every user error ends in one `efsguard: …` line on stderr and exit 2, never a stack trace. These
 // need no AWS: the packaged command runs with a controlled environment, the rest in-process.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   type AddressInfo,
@@ -346,6 +346,28 @@ describe('AWS errors', () => {
       });
       stalled.close();
     }, 20_000);
+
+    // `efsguard scan --format json | head -1`: the reader goes away before the report is written.
+    it.each([[['--format', 'json']], [['--all']]])(
+      'exits quietly when stdout is a pipe closed early (%j)',
+      async (format) => {
+        const child = spawn(
+          'node',
+          ['dist/cli.js', 'scan', '--snapshot', join(ROOT, 'demo', 'demo-snapshot.json'), ...format],
+          { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        child.stdout.destroy(); // close the read end at once, as `| true` does
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+        });
+        const code = await new Promise<number | null>((resolve) =>
+          child.on('close', (status) => resolve(status)),
+        );
+        expect(stderr).toBe('');
+        expect(code).toBe(0);
+      },
+    );
 
     it('prints help', async () => {
       const { stdout } = await execFileAsync('node', ['dist/cli.js', '--help'], { cwd: ROOT });
