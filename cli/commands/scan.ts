@@ -19,7 +19,7 @@ import {
 } from '../context';
 import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from '../errors';
 import { readParamsFile, readSnapshotFile } from '../input-files';
-import { buildReport, formatTables, shouldColour, summarise } from '../output';
+import { buildReport, DEFAULT_MAX_ROWS, formatTables, shouldColour, summarise } from '../output';
 
 interface ScanOptions extends AwsCliOptions {
   readonly rules?: string[];
@@ -27,6 +27,7 @@ interface ScanOptions extends AwsCliOptions {
   readonly snapshot?: string;
   readonly format: 'table' | 'json';
   readonly all?: boolean;
+  readonly maxRows?: number;
   readonly exitCode: number;
   readonly progress?: boolean;
   readonly timeout: string;
@@ -53,6 +54,12 @@ function parseExitCode(value: string): number {
     );
   }
   return code;
+}
+
+function parseMaxRows(value: string): number {
+  if (!/^\d+$/.test(value))
+    throw new UsageError(`--max-rows must be 0 (every row) or a positive integer, got ${value}`);
+  return Number(value);
 }
 
 function selectRules(registry: readonly Rule[], ids: readonly string[] | undefined): Rule[] {
@@ -158,6 +165,7 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
       formatTables(evaluations, rules, summary, {
         colour: shouldColour(io.stdout, io.env),
         showNotApplicable: Boolean(options.all),
+        ...(options.maxRows === undefined ? {} : { maxRows: options.maxRows }),
         ...(io.stdout.columns ? { columns: io.stdout.columns } : {}),
       }),
     );
@@ -177,6 +185,12 @@ export const registerScanCommand: RegisterCommand = (program: Command, context: 
     .option('--snapshot <file>', 'evaluate a snapshot file (efsguard snapshot) instead of calling AWS')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('--all', 'table format: also show NOT_APPLICABLE verdicts')
+    .addOption(
+      new Option(
+        '--max-rows <n>',
+        `table format: rows shown per rule, NON_COMPLIANT first (0: every row; default ${DEFAULT_MAX_ROWS})`,
+      ).argParser(parseMaxRows),
+    )
     .addOption(
       new Option('--exit-code <n>', 'exit with n (0 or 3-255) when anything is NON_COMPLIANT')
         .argParser(parseExitCode)

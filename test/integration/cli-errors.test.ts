@@ -63,6 +63,7 @@ describe('input errors', () => {
     [['scan', '--rules', 'no-such-rule', '--snapshot', 'x.json'], /unknown rule no-such-rule; known rules: /],
     [['scan', '--snapshot', join(dir, 'missing.json')], /cannot read snapshot .*missing\.json: no such file/],
     [['scan', '--endpoint-url', 'ftp://x'], /--endpoint-url must be http/],
+    [['scan', '--max-rows', '-1'], /--max-rows must be 0 \(every row\) or a positive integer, got -1/],
     // A snapshot is evaluated offline: an AWS option next to it would be silently ignored.
     [['scan', '--snapshot', 'x.json', '--region', 'eu-west-1'], /--region cannot be used with --snapshot/],
     [['scan', '--snapshot', 'x.json', '--profile', 'p'], /--profile cannot be used with --snapshot/],
