@@ -1,5 +1,7 @@
 // What every command receives: the process's streams and environment (injected so that tests run the
 // CLI in-process), the rule registry and the AWS client factory (ports a test can replace).
+import { join } from 'node:path';
+import { loadSharedConfigFiles } from '@smithy/core/config';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { callsInFlight } from '../aws/call-tracking';
@@ -165,8 +167,33 @@ export function addAwsOptions(command: Command): Command {
     );
 }
 
+/**
+ * A profile named by --profile or AWS_PROFILE must exist in the shared config or credentials file.
+ * Otherwise the SDK reports only that no credentials were found (after a multi-line warning when access
+ * keys are set too), which does not say what is wrong.
+ */
+export async function checkProfileExists(profile: string, env: CliIo['env']): Promise<void> {
+  const home = env.HOME ?? env.USERPROFILE ?? '~';
+  const configPath = env.AWS_CONFIG_FILE ?? join(home, '.aws', 'config');
+  const credentialsPath = env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, '.aws', 'credentials');
+  const files = await loadSharedConfigFiles({
+    configFilepath: configPath,
+    filepath: credentialsPath,
+    ignoreCache: true,
+  });
+  if (Object.hasOwn(files.configFile, profile) || Object.hasOwn(files.credentialsFile, profile)) return;
+  throw new UsageError(
+    `AWS profile ${profile} does not exist: it is in neither ${configPath} nor ${credentialsPath}`,
+  );
+}
+
 /** Creates the AWS clients for parsed AWS options; the SDK applies AWS_ENDPOINT_URL when no URL is given. */
-export function createClientsFromOptions(context: CliContext, options: AwsCliOptions): AwsClients {
+export async function createClientsFromOptions(
+  context: CliContext,
+  options: AwsCliOptions,
+): Promise<AwsClients> {
+  const profile = options.profile ?? context.io.env.AWS_PROFILE;
+  if (profile) await checkProfileExists(profile, context.io.env);
   if (options.endpointUrl !== undefined) {
     let url: URL;
     try {

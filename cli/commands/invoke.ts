@@ -16,7 +16,13 @@ import {
   type MetricsPort,
   SERVICE_NAME,
 } from '../../handlers/factory';
-import { type CliContext, DEFAULT_TIMEOUT, type RegisterCommand, withDeadline } from '../context';
+import {
+  type CliContext,
+  checkProfileExists,
+  DEFAULT_TIMEOUT,
+  type RegisterCommand,
+  withDeadline,
+} from '../context';
 import { UsageError } from '../errors';
 
 /** The fake context's timeout: Lambda's maximum, so local runs are not cut short. */
@@ -119,6 +125,8 @@ async function invoke(context: CliContext, options: InvokeOptions): Promise<void
     throw new UsageError(`--endpoint-url must be an http:// or https:// URL, got ${options.endpointUrl}`);
   }
   const event = await readEvent(options.event);
+  const profile = options.profile ?? context.io.env.AWS_PROFILE;
+  if (profile) await checkProfileExists(profile, context.io.env);
   const rule = selectRule(context, event, options.rule, options.event);
   const env = context.io.env;
   const created: HandlerClients[] = [];

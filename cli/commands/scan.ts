@@ -94,7 +94,7 @@ async function loadSnapshot(
   parts: readonly TopologyPart[],
 ): Promise<Snapshot> {
   if (options.snapshot) return readSnapshotFile(options.snapshot);
-  const clients = createClientsFromOptions(context, options);
+  const clients = await createClientsFromOptions(context, options);
   try {
     // Only what the selected rules read: `--rules efs-access-point-posix-identity` needs
     // elasticfilesystem:DescribeAccessPoints and nothing else (docs/cli.md lists each rule's actions).

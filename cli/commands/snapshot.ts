@@ -26,7 +26,7 @@ interface SnapshotOptions extends AwsCliOptions {
 }
 
 async function snapshot(context: CliContext, options: SnapshotOptions): Promise<void> {
-  const clients = createClientsFromOptions(context, options);
+  const clients = await createClientsFromOptions(context, options);
   let text: string;
   try {
     const recorded = await loadRegion(clients, {

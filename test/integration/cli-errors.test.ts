@@ -370,6 +370,33 @@ describe('AWS errors', () => {
       },
     );
 
+    it.each([
+      ['--profile', ['scan', '--profile', 'nosuch', '--region', 'us-east-1'], {}],
+      ['AWS_PROFILE', ['snapshot', '--region', 'us-east-1'], { AWS_PROFILE: 'nosuch' }],
+    ])('says a profile named by %s does not exist, in one line (no SDK warning)', async (_, argv, extra) => {
+      const config = join(dir, 'profiles-config');
+      const credentials = join(dir, 'profiles-credentials');
+      writeFileSync(config, '[default]\nregion = us-east-1\n[profile other]\nregion = eu-west-1\n');
+      writeFileSync(credentials, '[default]\naws_access_key_id = a\naws_secret_access_key = b\n');
+      const failure = execFileAsync('node', ['dist/cli.js', ...argv], {
+        cwd: ROOT,
+        env: {
+          ...bareEnv(),
+          AWS_CONFIG_FILE: config,
+          AWS_SHARED_CREDENTIALS_FILE: credentials,
+          // Static keys as well: the SDK warns over several lines when a profile and keys are both set.
+          AWS_ACCESS_KEY_ID: 'a',
+          AWS_SECRET_ACCESS_KEY: 'b',
+          ...extra,
+        },
+      });
+      await expect(failure).rejects.toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr: `efsguard: AWS profile nosuch does not exist: it is in neither ${config} nor ${credentials}\n`,
+      });
+    });
+
     it('prints help', async () => {
       const { stdout } = await execFileAsync('node', ['dist/cli.js', '--help'], { cwd: ROOT });
       expect(stdout).toContain('Usage: efsguard');
