@@ -1,6 +1,5 @@
 // `efsguard invoke`: runs a rule's real Lambda handler locally on a Config event file, with a fake
 // Lambda context, and prints exactly what the handler sent with PutEvaluations.
-import { readFile } from 'node:fs/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import type { Context } from 'aws-lambda';
@@ -24,6 +23,7 @@ import {
   withDeadline,
 } from '../context';
 import { UsageError } from '../errors';
+import { readText } from '../input-files';
 
 /** The fake context's timeout: Lambda's maximum, so local runs are not cut short. */
 const LOCAL_TIMEOUT_MS = 900_000;
@@ -44,15 +44,7 @@ const NO_METRICS: MetricsPort = {
 };
 
 async function readEvent(path: string): Promise<ConfigRuleEvent> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `cannot read event ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(error))}`,
-    );
-  }
+  const text = await readText(path, 'event', UsageError);
   try {
     return JSON.parse(text) as ConfigRuleEvent;
   } catch (error) {

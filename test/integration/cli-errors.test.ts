@@ -133,6 +133,52 @@ describe('input errors', () => {
   });
 });
 
+describe('text encodings of input files', () => {
+  const demoText = readFileSync(join(ROOT, 'demo', 'demo-snapshot.json'), 'utf8');
+  const binary = (name: string, content: Buffer) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+
+  it('strips a UTF-8 byte-order mark (as Windows editors write) from a snapshot and a params file', async () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const snapshot = binary('bom-snapshot.json', Buffer.concat([bom, Buffer.from(demoText)]));
+    const params = binary(
+      'bom-params.json',
+      Buffer.concat([bom, Buffer.from('{"efs-nfs-network-acl": {}}')]),
+    );
+    const result = await runCli(['scan', '--snapshot', snapshot, '--params', params, '--format', 'json']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as ScanReport).summary.total).toBeGreaterThan(0);
+  });
+
+  it.each([
+    [
+      'UTF-16LE with a byte-order mark',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"a": 1}', 'utf16le')]),
+    ],
+    [
+      'UTF-16BE with a byte-order mark',
+      Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('{"a": 1}', 'utf16le').swap16()]),
+    ],
+    ['UTF-16LE without one', Buffer.from('{"a": 1}', 'utf16le')],
+  ])('refuses %s, saying so', async (_, content) => {
+    const path = binary('utf16.json', content);
+    for (const argv of [
+      ['scan', '--snapshot', path],
+      ['scan', '--snapshot', join(ROOT, 'demo', 'demo-snapshot.json'), '--params', path],
+      ['invoke', '--event', path],
+    ]) {
+      const result = await runCli(argv);
+      expect(result).toMatchObject({ code: 2, stdout: '' });
+      expect(result.stderr).toMatch(ONE_LINE);
+      expect(result.stderr).toContain(`${path}: the file is UTF-16 encoded; save it as UTF-8`);
+    }
+  });
+});
+
 describe('help', () => {
   it('scan --help lists every rule id, with its title', async () => {
     const result = await runCli(['scan', '--help']);
