@@ -176,6 +176,22 @@ export function translateAwsError(error: unknown, action: string, endpoint?: str
       options,
     );
   }
+  // TLS failures come with OpenSSL's own multi-line text: summarise them.
+  const tls =
+    /\b(EPROTO|ERR_SSL_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|CERT_HAS_EXPIRED|ERR_TLS_CERT_ALTNAME_INVALID)\b/.exec(
+      `${code} ${message}`,
+    )?.[1];
+  if (tls) {
+    const detail = /wrong version number|packet length too long|unknown protocol/i.test(message)
+      ? 'the endpoint does not speak TLS; is it http:// rather than https://?'
+      : "the endpoint's certificate is not trusted for this host name";
+    return new EndpointUnreachableError(
+      action,
+      endpoint ?? endpointOfError(error),
+      `TLS failed (${tls}): ${detail}`,
+      options,
+    );
+  }
   // The retry layer may re-wrap a socket error as plain text ("AWS SDK error wrapper for Error: connect
   // ECONNREFUSED ..."), so the code is also looked for in the message.
   const socketCode = UNREACHABLE_CODES.has(code) ? code : message.match(UNREACHABLE_PATTERN)?.[1];

@@ -27,7 +27,7 @@ const VPCS = `<?xml version="1.0" encoding="UTF-8"?>
 
 let server: Server;
 let endpoint: string;
-let responses: { status: number; body: string }[] = [];
+let responses: { status: number; body: string; contentType?: string }[] = [];
 let requests = 0;
 
 beforeAll(async () => {
@@ -36,7 +36,7 @@ beforeAll(async () => {
     request.on('end', () => {
       const next = responses[Math.min(requests, responses.length - 1)] ?? { status: 500, body: '' };
       requests += 1;
-      response.writeHead(next.status, { 'content-type': 'text/xml' }).end(next.body);
+      response.writeHead(next.status, { 'content-type': next.contentType ?? 'text/xml' }).end(next.body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -98,6 +98,45 @@ it('reports an unreachable endpoint, naming its URL even when no endpoint was pa
     `cannot reach the AWS endpoint http://127.0.0.1:${port} for ec2:DescribeVpcs: connect ECONNREFUSED 127.0.0.1:${port}`,
   );
   destroyAwsClients(clients);
+});
+
+describe('a wrong endpoint: answers that are not AWS API responses are summarised, never dumped', () => {
+  const PAGE =
+    '<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>';
+  it.each([
+    [404, 'text/html', PAGE, 'with an HTML page (HTTP 404, title "404 Not Found")'],
+    [
+      200,
+      'text/html; charset=utf-8',
+      '<html><body>Welcome to nginx!</body></html>',
+      'with an HTML page (HTTP 200)',
+    ],
+    [
+      200,
+      'application/xml',
+      '<?xml version="1.0"?><ListAllMyBucketsResult><Owner>x</Owner></ListAllMyBucketsResult>',
+      'with XML that is not an ec2:DescribeVpcs answer (root element <ListAllMyBucketsResult>, HTTP 200)',
+    ],
+  ])('HTTP %i %s', async (status, contentType, body, summary) => {
+    responses = [{ status, body, contentType }];
+    const clients = fastClients(endpoint, 1);
+    const failure = describeVpcs(clients.ec2);
+    await expect(failure).rejects.toThrow(
+      `the endpoint ${endpoint} answered ec2:DescribeVpcs ${summary}, not an AWS API response; check --endpoint-url or AWS_ENDPOINT_URL`,
+    );
+    await expect(failure).rejects.not.toThrow(/<(html|body|Owner)/i);
+    destroyAwsClients(clients);
+  });
+
+  it('https:// to an endpoint that does not speak TLS', async () => {
+    const clients = fastClients(endpoint.replace('http:', 'https:'), 1);
+    const failure = describeVpcs(clients.ec2);
+    await expect(failure).rejects.toThrow(
+      `cannot reach the AWS endpoint ${endpoint.replace('http:', 'https:')} for ec2:DescribeVpcs: TLS failed (EPROTO): the endpoint does not speak TLS; is it http:// rather than https://?`,
+    );
+    await expect(failure).rejects.not.toThrow(/SSL routines|openssl/);
+    destroyAwsClients(clients);
+  });
 });
 
 describe('an endpoint that accepts the connection and never answers', () => {
