@@ -1,5 +1,5 @@
 // Cross-account credentials: assume <executionRoleName> in the event's account, cached per role
-// while the Lambda is warm (DESIGN.md §1, "Cross-account and organization").
+// while the Lambda is warm (docs/lambda.md, "Cross-account and organization rules").
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { EfsguardError } from '../core/errors';
 import { trackCalls } from './call-tracking';

@@ -73,7 +73,7 @@ export class PaginationLoopError extends EfsguardError {
   }
 }
 
-/** A snapshot file is unreadable, not JSON, or not the shape of DESIGN.md §4. */
+/** A snapshot file is unreadable, not JSON, or not the shape of a snapshot (docs/cli.md, "Snapshots"). */
 export class SnapshotError extends EfsguardError {
   override readonly name = 'SnapshotError';
 }

@@ -1,5 +1,5 @@
 // The neighbourhood load (Config change events): given the resources a change touched (seeds), load
-// only what can change their verdicts and the verdicts of their fan-out (DESIGN.md §1, core/fan-out.ts),
+// only what can change their verdicts and the verdicts of their fan-out (docs/neighbourhood.md, core/fan-out.ts),
 // with Describe filters, never a whole-account listing. The result is a Snapshot of the same shape as a
 // whole-region load, so the same normaliser and rules evaluate it.
 //

@@ -1,6 +1,6 @@
 // Stale-result cleanup for scheduled sweeps: anything this rule reported as COMPLIANT or NON_COMPLIANT
 // before and that the current sweep no longer reports has vanished (or left scope). Config keeps the
-// old verdict until told otherwise, so it is marked NOT_APPLICABLE (DESIGN.md §3, PutEvaluations).
+// old verdict until told otherwise, so it is marked NOT_APPLICABLE (docs/lambda.md, "Stale results").
 // API: "GetComplianceDetailsByConfigRule", AWS Config API Reference
 // (https://docs.aws.amazon.com/config/latest/APIReference/API_GetComplianceDetailsByConfigRule.html).
 import {

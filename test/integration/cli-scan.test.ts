@@ -1,5 +1,5 @@
 // `efsguard scan` and `efsguard snapshot` against a real moto server: the account is built through the
-// AWS API, one VPC per scenario, and the CLI's JSON verdicts are asserted against DESIGN.md §2.
+// AWS API, one VPC per scenario, and the CLI's JSON verdicts are asserted against the rule pages (docs/rules-network.md, docs/rules-data-plane.md).
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
