@@ -5,6 +5,7 @@ import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { EFSClient } from '@aws-sdk/client-efs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { trackCalls } from './call-tracking';
 import { callAws, MissingRegionError, translateAwsError } from './errors';
 
 export type RetryMode = 'standard' | 'adaptive';
@@ -14,6 +15,13 @@ export const DEFAULT_MAX_ATTEMPTS = 5;
 
 /** Give up connecting to an endpoint after this long, so an unreachable endpoint fails fast. */
 export const CONNECTION_TIMEOUT_MS = 5_000;
+
+/**
+ * Give up on a request that has been sent but not answered after this long: an endpoint or proxy that
+ * accepts the connection and never answers would otherwise hold the run forever. Generous, because one
+ * large Describe page or GetAccountAuthorizationDetails page can take seconds to answer.
+ */
+export const REQUEST_TIMEOUT_MS = 60_000;
 
 export interface AwsClientOptions {
   /** Omit to use the SDK's chain (AWS_REGION, then the profile's region). */
@@ -30,6 +38,8 @@ export interface AwsClientOptions {
   /** 'adaptive' adds client-side rate limiting to 'standard' retries; both retry throttling. */
   readonly retryMode?: RetryMode;
   readonly maxAttempts?: number;
+  /** Give up on a request that has not been answered after this long (default REQUEST_TIMEOUT_MS). */
+  readonly requestTimeoutMs?: number;
   /** Replaces the retry strategy entirely (tests use one with no backoff delay). */
   readonly retryStrategy?: EC2ClientConfig['retryStrategy'];
 }
@@ -45,7 +55,7 @@ export interface AwsClients {
 
 /**
  * The configuration every efsguard SDK client shares: region, profile, endpoint, credentials, the
- * retry mode and attempts (throttling backs off) and the connection timeout.
+ * retry mode and attempts (throttling backs off) and the connection and request timeouts.
  */
 export function sharedClientConfig(options: AwsClientOptions = {}) {
   return {
@@ -57,7 +67,14 @@ export function sharedClientConfig(options: AwsClientOptions = {}) {
       ? { retryStrategy: options.retryStrategy }
       : { retryMode: options.retryMode ?? 'adaptive' }),
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS },
+    // connectionTimeout bounds the TCP connect; requestTimeout bounds the wait for the answer, and
+    // throwOnRequestTimeout makes it fail the attempt rather than only log a warning
+    // (NodeHttpHandlerOptions, Smithy TypeScript). A timed-out attempt is retried like any transient error.
+    requestHandler: {
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    },
   };
 }
 
@@ -65,17 +82,17 @@ export function sharedClientConfig(options: AwsClientOptions = {}) {
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const config = sharedClientConfig(options);
   return {
-    ec2: new EC2Client(config),
-    efs: new EFSClient(config),
-    iam: new IAMClient(config),
-    sts: new STSClient(config),
+    ec2: trackCalls(new EC2Client(config)),
+    efs: trackCalls(new EFSClient(config)),
+    iam: trackCalls(new IAMClient(config)),
+    sts: trackCalls(new STSClient(config)),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   };
 }
 
 /** The Config client that posts evaluations, configured like the Describe clients: PutEvaluations is throttled too. */
 export function createConfigServiceClient(options: AwsClientOptions = {}): ConfigServiceClient {
-  return new ConfigServiceClient(sharedClientConfig(options));
+  return trackCalls(new ConfigServiceClient(sharedClientConfig(options)));
 }
 
 /** The region the clients resolved (option, AWS_REGION or profile); MissingRegionError when none. */

@@ -1,7 +1,9 @@
 // Cross-account credentials: assume <executionRoleName> in the event's account, cached per role
-// while the Lambda is warm (DESIGN.md §1, "Cross-account and organization").
+// while the Lambda is warm (docs/lambda.md, "Cross-account and organization rules").
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { EfsguardError } from '../core/errors';
+import { trackCalls } from './call-tracking';
+import { sharedClientConfig } from './clients';
 
 /** Refresh this long before expiry, so no call starts with credentials about to lapse. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
@@ -61,10 +63,15 @@ export function createCredentialCache(options: CredentialCacheOptions = {}): Cre
   const sessionName = (options.roleSessionName ?? 'efsguard').replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
 
   async function assume(roleArn: string): Promise<RoleCredentials> {
-    sts ??= new STSClient({
-      ...(options.region ? { region: options.region } : {}),
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    });
+    // The shared configuration: the same retries and connection/request timeouts as every other client.
+    sts ??= trackCalls(
+      new STSClient(
+        sharedClientConfig({
+          ...(options.region ? { region: options.region } : {}),
+          ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        }),
+      ),
+    );
     try {
       const output = await sts.send(
         new AssumeRoleCommand({

@@ -3,6 +3,7 @@
 // failure into a typed error naming the IAM action: a failed call fails the load, never half of it.
 
 import { isDeepStrictEqual } from 'node:util';
+// Every paginator runs through guardPages, which stops at a page token the endpoint repeats.
 import {
   type EC2Client,
   type Filter,
@@ -35,6 +36,7 @@ import {
 import { type IAMClient, paginateGetAccountAuthorizationDetails } from '@aws-sdk/client-iam';
 import { EfsguardError } from '../core/errors';
 import { awsErrorName, callAws } from './errors';
+import { guardPages } from './pagination';
 import type { IamSnapshot } from './snapshot';
 
 /** An EC2 Describe filter: values are ORed, filters ANDed (EC2 API Reference, "Filter"). */
@@ -167,9 +169,9 @@ export function describeVpcs(ec2: EC2Client, filters?: readonly Ec2Filter[]): Pr
     'ec2:DescribeVpcs',
     filters,
     async function* (filterSet) {
-      for await (const page of paginateDescribeVpcs(
-        { client: ec2, pageSize: EC2_PAGE_SIZE },
-        withFilters(filterSet),
+      for await (const page of guardPages(
+        'ec2:DescribeVpcs',
+        paginateDescribeVpcs({ client: ec2, pageSize: EC2_PAGE_SIZE }, withFilters(filterSet)),
       )) {
         yield page.Vpcs ?? [];
       }
@@ -183,9 +185,9 @@ export function describeSubnets(ec2: EC2Client, filters?: readonly Ec2Filter[]):
     'ec2:DescribeSubnets',
     filters,
     async function* (filterSet) {
-      for await (const page of paginateDescribeSubnets(
-        { client: ec2, pageSize: EC2_PAGE_SIZE },
-        withFilters(filterSet),
+      for await (const page of guardPages(
+        'ec2:DescribeSubnets',
+        paginateDescribeSubnets({ client: ec2, pageSize: EC2_PAGE_SIZE }, withFilters(filterSet)),
       )) {
         yield page.Subnets ?? [];
       }
@@ -202,9 +204,9 @@ export function describeSecurityGroups(
     'ec2:DescribeSecurityGroups',
     filters,
     async function* (filterSet) {
-      for await (const page of paginateDescribeSecurityGroups(
-        { client: ec2, pageSize: EC2_PAGE_SIZE },
-        withFilters(filterSet),
+      for await (const page of guardPages(
+        'ec2:DescribeSecurityGroups',
+        paginateDescribeSecurityGroups({ client: ec2, pageSize: EC2_PAGE_SIZE }, withFilters(filterSet)),
       )) {
         yield page.SecurityGroups ?? [];
       }
@@ -221,9 +223,9 @@ export function describeNetworkInterfaces(
     'ec2:DescribeNetworkInterfaces',
     filters,
     async function* (filterSet) {
-      for await (const page of paginateDescribeNetworkInterfaces(
-        { client: ec2, pageSize: EC2_PAGE_SIZE },
-        withFilters(filterSet),
+      for await (const page of guardPages(
+        'ec2:DescribeNetworkInterfaces',
+        paginateDescribeNetworkInterfaces({ client: ec2, pageSize: EC2_PAGE_SIZE }, withFilters(filterSet)),
       )) {
         yield page.NetworkInterfaces ?? [];
       }
@@ -237,9 +239,9 @@ export function describeNetworkAcls(ec2: EC2Client, filters?: readonly Ec2Filter
     'ec2:DescribeNetworkAcls',
     filters,
     async function* (filterSet) {
-      for await (const page of paginateDescribeNetworkAcls(
-        { client: ec2, pageSize: EC2_PAGE_SIZE },
-        withFilters(filterSet),
+      for await (const page of guardPages(
+        'ec2:DescribeNetworkAcls',
+        paginateDescribeNetworkAcls({ client: ec2, pageSize: EC2_PAGE_SIZE }, withFilters(filterSet)),
       )) {
         yield page.NetworkAcls ?? [];
       }
@@ -261,7 +263,10 @@ export async function describeNetworkAclsById(
   const byIds = async (ids: string[]): Promise<NetworkAcl[]> =>
     callAws('ec2:DescribeNetworkAcls', async () => {
       const items: NetworkAcl[] = [];
-      for await (const page of paginateDescribeNetworkAcls({ client: ec2 }, { NetworkAclIds: ids })) {
+      for await (const page of guardPages(
+        'ec2:DescribeNetworkAcls',
+        paginateDescribeNetworkAcls({ client: ec2 }, { NetworkAclIds: ids }),
+      )) {
         items.push(...(page.NetworkAcls ?? []));
       }
       return items;
@@ -295,9 +300,12 @@ export function describeManagedPrefixLists(
     'ec2:DescribeManagedPrefixLists',
     filters,
     async function* (filterSet) {
-      for await (const page of paginateDescribeManagedPrefixLists(
-        { client: ec2, pageSize: PREFIX_LIST_PAGE_SIZE },
-        withFilters(filterSet),
+      for await (const page of guardPages(
+        'ec2:DescribeManagedPrefixLists',
+        paginateDescribeManagedPrefixLists(
+          { client: ec2, pageSize: PREFIX_LIST_PAGE_SIZE },
+          withFilters(filterSet),
+        ),
       )) {
         yield page.PrefixLists ?? [];
       }
@@ -314,9 +322,12 @@ export async function getManagedPrefixListEntries(
   try {
     return await callAws('ec2:GetManagedPrefixListEntries', async () => {
       const entries: PrefixListEntry[] = [];
-      for await (const page of paginateGetManagedPrefixListEntries(
-        { client: ec2, pageSize: PREFIX_LIST_PAGE_SIZE },
-        { PrefixListId: prefixListId },
+      for await (const page of guardPages(
+        'ec2:GetManagedPrefixListEntries',
+        paginateGetManagedPrefixListEntries(
+          { client: ec2, pageSize: PREFIX_LIST_PAGE_SIZE },
+          { PrefixListId: prefixListId },
+        ),
       )) {
         entries.push(...(page.Entries ?? []));
       }
@@ -338,9 +349,12 @@ export function describeFileSystems(
   const action = 'elasticfilesystem:DescribeFileSystems';
   return callAws(action, async () => {
     const unique = new UniqueById<FileSystemDescription>(action, (fs) => fs.FileSystemId);
-    for await (const page of paginateDescribeFileSystems(
-      { client: efs, pageSize: EFS_PAGE_SIZE },
-      input.fileSystemId ? { FileSystemId: input.fileSystemId } : {},
+    for await (const page of guardPages(
+      action,
+      paginateDescribeFileSystems(
+        { client: efs, pageSize: EFS_PAGE_SIZE },
+        input.fileSystemId ? { FileSystemId: input.fileSystemId } : {},
+      ),
     )) {
       unique.addAll(page.FileSystems ?? []);
     }
@@ -356,9 +370,14 @@ export function describeMountTargets(
   const action = 'elasticfilesystem:DescribeMountTargets';
   return callAws(action, async () => {
     const unique = new UniqueById<MountTargetDescription>(action, (mt) => mt.MountTargetId);
-    for await (const page of paginateDescribeMountTargets(
-      { client: efs, pageSize: EFS_PAGE_SIZE },
-      'fileSystemId' in input ? { FileSystemId: input.fileSystemId } : { MountTargetId: input.mountTargetId },
+    for await (const page of guardPages(
+      action,
+      paginateDescribeMountTargets(
+        { client: efs, pageSize: EFS_PAGE_SIZE },
+        'fileSystemId' in input
+          ? { FileSystemId: input.fileSystemId }
+          : { MountTargetId: input.mountTargetId },
+      ),
     )) {
       unique.addAll(page.MountTargets ?? []);
     }
@@ -400,9 +419,12 @@ export function describeAccessPoints(
   const action = 'elasticfilesystem:DescribeAccessPoints';
   return callAws(action, async () => {
     const unique = new UniqueById<AccessPointDescription>(action, (ap) => ap.AccessPointId);
-    for await (const page of paginateDescribeAccessPoints(
-      { client: efs, pageSize: EFS_PAGE_SIZE },
-      input.fileSystemId ? { FileSystemId: input.fileSystemId } : {},
+    for await (const page of guardPages(
+      action,
+      paginateDescribeAccessPoints(
+        { client: efs, pageSize: EFS_PAGE_SIZE },
+        input.fileSystemId ? { FileSystemId: input.fileSystemId } : {},
+      ),
     )) {
       unique.addAll(page.AccessPoints ?? []);
     }
@@ -419,9 +441,12 @@ export function getAccountAuthorizationDetails(iam: IAMClient): Promise<IamSnaps
     const groups = new UniqueById<Lists['GroupDetailList'][number]>(action, (group) => group.GroupId);
     const roles = new UniqueById<Lists['RoleDetailList'][number]>(action, (role) => role.RoleId);
     const policies = new UniqueById<Lists['Policies'][number]>(action, (policy) => policy.Arn);
-    for await (const page of paginateGetAccountAuthorizationDetails(
-      { client: iam },
-      { Filter: ['Role', 'User', 'Group', 'LocalManagedPolicy'] },
+    for await (const page of guardPages(
+      action,
+      paginateGetAccountAuthorizationDetails(
+        { client: iam },
+        { Filter: ['Role', 'User', 'Group', 'LocalManagedPolicy'] },
+      ),
     )) {
       users.addAll(page.UserDetailList ?? []);
       groups.addAll(page.GroupDetailList ?? []);

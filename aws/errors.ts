@@ -1,6 +1,7 @@
 // Typed errors for the AWS adapters. Every AWS call goes through callAws(), which turns the SDK's
 // failures into one of these so that the CLI and the handlers can tell a user what to fix.
 import { EfsguardError } from '../core/errors';
+import { endpointOfError } from './call-tracking';
 
 /** No credentials could be found (no profile, no env vars, no instance role). */
 export class MissingCredentialsError extends EfsguardError {
@@ -54,7 +55,25 @@ export class AwsCallError extends EfsguardError {
   }
 }
 
-/** A snapshot file is unreadable, not JSON, or not the shape of DESIGN.md §4. */
+/**
+ * A paginated call's endpoint handed back a page token it had already given: following it would repeat
+ * the same pages forever, so the load stops, naming the call.
+ */
+export class PaginationLoopError extends EfsguardError {
+  override readonly name = 'PaginationLoopError';
+  constructor(
+    readonly action: string,
+    readonly token: string,
+    page: number,
+  ) {
+    super(
+      `${action}: the endpoint returned the page token ${JSON.stringify(token)} a second time (page ${page}); ` +
+        'stopped rather than request the same pages forever',
+    );
+  }
+}
+
+/** A snapshot file is unreadable, not JSON, or not the shape of a snapshot (docs/cli.md, "Snapshots"). */
 export class SnapshotError extends EfsguardError {
   override readonly name = 'SnapshotError';
 }
@@ -157,12 +176,32 @@ export function translateAwsError(error: unknown, action: string, endpoint?: str
       options,
     );
   }
+  // TLS failures come with OpenSSL's own multi-line text: summarise them.
+  const tls =
+    /\b(EPROTO|ERR_SSL_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|CERT_HAS_EXPIRED|ERR_TLS_CERT_ALTNAME_INVALID)\b/.exec(
+      `${code} ${message}`,
+    )?.[1];
+  if (tls) {
+    const detail = /wrong version number|packet length too long|unknown protocol/i.test(message)
+      ? 'the endpoint does not speak TLS; is it http:// rather than https://?'
+      : "the endpoint's certificate is not trusted for this host name";
+    return new EndpointUnreachableError(
+      action,
+      endpoint ?? endpointOfError(error),
+      `TLS failed (${tls}): ${detail}`,
+      options,
+    );
+  }
   // The retry layer may re-wrap a socket error as plain text ("AWS SDK error wrapper for Error: connect
   // ECONNREFUSED ..."), so the code is also looked for in the message.
   const socketCode = UNREACHABLE_CODES.has(code) ? code : message.match(UNREACHABLE_PATTERN)?.[1];
   if (socketCode || name === 'TimeoutError') {
-    const detail = message.match(/(?:connect|getaddrinfo) \S+ \S+/)?.[0] ?? socketCode ?? message;
-    return new EndpointUnreachableError(action, endpoint, detail, options);
+    // The request timeout: "a request has exceeded the configured 300 ms requestTimeout".
+    const waited = message.match(/exceeded the configured (\d+) ms requestTimeout/)?.[1];
+    const detail = waited
+      ? `no answer within ${Number(waited) / 1000} s (the endpoint accepted the connection and never answered)`
+      : (message.match(/(?:connect|getaddrinfo) \S+ \S+/)?.[0] ?? socketCode ?? message);
+    return new EndpointUnreachableError(action, endpoint ?? endpointOfError(error), detail, options);
   }
   return new AwsCallError(
     action,

@@ -38,6 +38,7 @@ import {
 import type { ResourceType } from '../core/model';
 import { DEFAULT_CONCURRENCY, getAccountAuthorizationDetails, mapWithConcurrency } from './describe';
 import { awsErrorName, callAws } from './errors';
+import { guardPages } from './pagination';
 import type { IamSnapshot } from './snapshot';
 
 export type IamResourceType = Extract<
@@ -123,7 +124,7 @@ function collectPages<P, T>(
 ): Promise<T[] | undefined> {
   return unlessDeleted(action, async () => {
     const items: T[] = [];
-    for await (const page of pages()) items.push(...(itemsOf(page) ?? []));
+    for await (const page of guardPages(action, pages())) items.push(...(itemsOf(page) ?? []));
     return items;
   });
 }

@@ -1,5 +1,5 @@
 // The neighbourhood load (Config change events): given the resources a change touched (seeds), load
-// only what can change their verdicts and the verdicts of their fan-out (DESIGN.md §1, core/fan-out.ts),
+// only what can change their verdicts and the verdicts of their fan-out (docs/neighbourhood.md, core/fan-out.ts),
 // with Describe filters, never a whole-account listing. The result is a Snapshot of the same shape as a
 // whole-region load, so the same normaliser and rules evaluate it.
 //
@@ -62,6 +62,7 @@ import {
   isUnnamedEfsInterface,
   parseMountTargetDescription,
 } from './mount-target-interface';
+import { guardPages } from './pagination';
 import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotFileSystem, type SnapshotPrefixList } from './snapshot';
 
 export interface NeighbourhoodClients {
@@ -863,9 +864,9 @@ async function describeAccessPoint(
 ): Promise<AccessPointDescription | null> {
   try {
     return await callAws('elasticfilesystem:DescribeAccessPoints', async () => {
-      for await (const page of paginateDescribeAccessPoints(
-        { client: efs },
-        { AccessPointId: accessPointId },
+      for await (const page of guardPages(
+        'elasticfilesystem:DescribeAccessPoints',
+        paginateDescribeAccessPoints({ client: efs }, { AccessPointId: accessPointId }),
       )) {
         const found = page.AccessPoints?.find((ap) => ap.AccessPointId === accessPointId);
         if (found) return found;

@@ -5,6 +5,7 @@
 import { DescribeRegionsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { type OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
 import { callAws } from './errors';
+import { guardPages } from './pagination';
 
 /** The ids of the organization's ACTIVE accounts, sorted. */
 export async function listActiveAccounts(client: OrganizationsClient, endpoint?: string): Promise<string[]> {
@@ -12,7 +13,10 @@ export async function listActiveAccounts(client: OrganizationsClient, endpoint?:
     'organizations:ListAccounts',
     async () => {
       const ids: string[] = [];
-      for await (const page of paginateListAccounts({ client }, {})) {
+      for await (const page of guardPages(
+        'organizations:ListAccounts',
+        paginateListAccounts({ client }, {}),
+      )) {
         for (const account of page.Accounts ?? []) {
           // `State` supersedes the deprecated `Status`; either says ACTIVE for a usable account.
           const state = (account as { State?: string }).State ?? account.Status;

@@ -1,6 +1,6 @@
 // Stale-result cleanup for scheduled sweeps: anything this rule reported as COMPLIANT or NON_COMPLIANT
 // before and that the current sweep no longer reports has vanished (or left scope). Config keeps the
-// old verdict until told otherwise, so it is marked NOT_APPLICABLE (DESIGN.md §3, PutEvaluations).
+// old verdict until told otherwise, so it is marked NOT_APPLICABLE (docs/lambda.md, "Stale results").
 // API: "GetComplianceDetailsByConfigRule", AWS Config API Reference
 // (https://docs.aws.amazon.com/config/latest/APIReference/API_GetComplianceDetailsByConfigRule.html).
 import {
@@ -10,6 +10,7 @@ import {
 import type { Evaluation, ResourceRef, ResourceType } from '../core/model';
 import { callAws } from './errors';
 import { notApplicable } from './evaluation-sink';
+import { createTokenGuard } from './pagination';
 
 /** "Limit: Valid Range: Minimum value of 0. Maximum value of 100." */
 const PAGE_SIZE = 100;
@@ -26,6 +27,7 @@ export async function listReportedResources(
 ): Promise<ResourceRef[]> {
   const refs: ResourceRef[] = [];
   let nextToken: string | undefined;
+  const guard = createTokenGuard('config:GetComplianceDetailsByConfigRule');
   do {
     const output = await callAws('config:GetComplianceDetailsByConfigRule', () =>
       config.send(
@@ -37,6 +39,7 @@ export async function listReportedResources(
         }),
       ),
     );
+    guard.check(output);
     for (const result of output.EvaluationResults ?? []) {
       const qualifier = result.EvaluationResultIdentifier?.EvaluationResultQualifier;
       if (qualifier?.ResourceType && qualifier.ResourceId) {

@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
 import { RULES } from '../core/rules/index';
 import { type ApiCallsRow, measureApiCallsPerEvent } from './api-calls';
+import { measureTableRender } from './table-render';
 
 // Child processes inherit this: the SDK's one-time Node 22 notice would only add noise to stderr.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -256,6 +257,11 @@ function printTables(result: Record<string, unknown>, targets: Target[]): void {
     `\nScaling exponent (evaluateMs, scale 1 -> ${SCALES[SCALES.length - 1]}): ${result.scalingExponent}`,
   );
   table('API calls per change event', result.apiCallsPerEvent as Record<string, unknown>[]);
+  table(
+    'Table rendering (ms; every row with --max-rows 0, and capped by default)',
+    result.tableRender as Record<string, unknown>[],
+  );
+  out.push(`Table rendering exponent (every row): ${result.tableExponent}`);
   out.push('\nTargets');
   for (const target of targets)
     out.push(`${target.ok ? 'PASS' : 'MISS'}  ${target.name}  (${target.detail})`);
@@ -275,8 +281,24 @@ async function main(): Promise<void> {
       : Number.NaN;
   log('API calls per change event');
   const apiCallsPerEvent = await measureApiCallsPerEvent();
-  const result = { bundles, coldStart, sweep, scalingExponent, apiCallsPerEvent };
+  log('table rendering');
+  const tableRender = measureTableRender(quick ? [2_500, 5_000, 10_000] : [5_000, 10_000, 20_000]);
+  const firstTable = tableRender[0];
+  const lastTable = tableRender[tableRender.length - 1];
+  const tableExponent =
+    firstTable && lastTable
+      ? round(
+          Math.log(lastTable.allRowsMs / firstTable.allRowsMs) / Math.log(lastTable.rows / firstTable.rows),
+          3,
+        )
+      : Number.NaN;
+  const result = { bundles, coldStart, sweep, scalingExponent, apiCallsPerEvent, tableRender, tableExponent };
   const targets = checkTargets(bundles, coldStart, sweep, scalingExponent, apiCallsPerEvent);
+  targets.push({
+    name: 'table rendering exponent (every row) <= 1.15',
+    ok: tableExponent <= 1.15,
+    detail: String(tableExponent),
+  });
   if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else printTables(result, targets);
   const missed = targets.filter((target) => !target.ok);

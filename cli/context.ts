@@ -1,8 +1,12 @@
 // What every command receives: the process's streams and environment (injected so that tests run the
 // CLI in-process), the rule registry and the AWS client factory (ports a test can replace).
+import { join } from 'node:path';
+import { loadSharedConfigFiles } from '@smithy/core/config';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { type AwsClientOptions, type AwsClients, createAwsClients } from '../aws/clients';
+import { callsInFlight } from '../aws/call-tracking';
+import { type AwsClientOptions, type AwsClients, createAwsClients, destroyAwsClients } from '../aws/clients';
+import { EfsguardError } from '../core/errors';
 import { RULES } from '../core/rules';
 import type { Rule } from '../core/rules/types';
 import { UsageError } from './errors';
@@ -31,20 +35,100 @@ export interface CliDeps {
 export interface CliContext {
   readonly io: CliIo;
   readonly rules: readonly Rule[];
+  /** Creates AWS clients; the context releases them (closes their sockets) if the deadline passes. */
   readonly createClients: (options: AwsClientOptions) => AwsClients;
   readonly now: () => Date;
+  /** Runs `release` if the run's deadline passes (to close sockets a stalled call still holds). */
+  onDeadline(release: () => void): void;
+  /** Runs every release registered with onDeadline. */
+  releaseAll(): void;
   /** The process exit code once the command returns (commands set it; errors override it). */
   exitCode: number;
 }
 
 export function createContext(io: CliIo, deps: CliDeps = {}): CliContext {
-  return {
+  const factory = deps.createClients ?? createAwsClients;
+  const releases: (() => void)[] = [];
+  const context: CliContext = {
     io,
     rules: deps.rules ?? RULES,
-    createClients: deps.createClients ?? createAwsClients,
+    createClients: (options) => {
+      const clients = factory(options);
+      releases.push(() => destroyAwsClients(clients));
+      return clients;
+    },
     now: deps.now ?? (() => new Date()),
+    onDeadline: (release) => {
+      releases.push(release);
+    },
+    releaseAll: () => {
+      for (const release of releases.splice(0)) release();
+    },
     exitCode: 0,
   };
+  return context;
+}
+
+/** A whole run took longer than --timeout. */
+export class DeadlineError extends EfsguardError {
+  override readonly name = 'DeadlineError';
+}
+
+/** --timeout's default for every command: a whole-region load of a large account takes minutes, not hours. */
+export const DEFAULT_TIMEOUT = '15m';
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Parses a duration: 90s, 15m, 1h, 500ms, or a plain number of seconds. */
+export function parseDuration(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  const ms = match ? Number(match[1]) * (UNIT_MS[match[2] ?? 's'] as number) : Number.NaN;
+  if (!(ms > 0) || !Number.isFinite(ms)) {
+    throw new UsageError(`--timeout must be a duration such as 90s, 15m or 1h, got ${value}`);
+  }
+  return ms;
+}
+
+/** Adds --timeout, the deadline of the whole run. */
+export function addTimeoutOption(command: Command): Command {
+  return command.addOption(
+    new Option(
+      '--timeout <duration>',
+      'give up on the whole run after this long, e.g. 90s, 15m, 1h (exit 2 naming the call still waiting)',
+    ).default(DEFAULT_TIMEOUT),
+  );
+}
+
+/**
+ * Runs a command's work under the run's deadline. When it passes: the error names the AWS call still
+ * waiting and its endpoint, and the clients are released so that no stalled socket keeps the process up.
+ */
+export async function withDeadline<T>(
+  context: CliContext,
+  timeout: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const ms = parseDuration(timeout);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const waiting = callsInFlight()[0];
+      reject(
+        new DeadlineError(
+          `gave up after ${timeout} (--timeout): ` +
+            (waiting
+              ? `still waiting for ${waiting.action} from ${waiting.url}`
+              : 'no AWS call was waiting for an answer; the run itself took too long'),
+        ),
+      );
+      context.releaseAll();
+    }, ms);
+  });
+  try {
+    return await Promise.race([work(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A command registration: adds one subcommand to the program. One line in cli/commands/index.ts each. */
@@ -83,8 +167,33 @@ export function addAwsOptions(command: Command): Command {
     );
 }
 
+/**
+ * A profile named by --profile or AWS_PROFILE must exist in the shared config or credentials file.
+ * Otherwise the SDK reports only that no credentials were found (after a multi-line warning when access
+ * keys are set too), which does not say what is wrong.
+ */
+export async function checkProfileExists(profile: string, env: CliIo['env']): Promise<void> {
+  const home = env.HOME ?? env.USERPROFILE ?? '~';
+  const configPath = env.AWS_CONFIG_FILE ?? join(home, '.aws', 'config');
+  const credentialsPath = env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, '.aws', 'credentials');
+  const files = await loadSharedConfigFiles({
+    configFilepath: configPath,
+    filepath: credentialsPath,
+    ignoreCache: true,
+  });
+  if (Object.hasOwn(files.configFile, profile) || Object.hasOwn(files.credentialsFile, profile)) return;
+  throw new UsageError(
+    `AWS profile ${profile} does not exist: it is in neither ${configPath} nor ${credentialsPath}`,
+  );
+}
+
 /** Creates the AWS clients for parsed AWS options; the SDK applies AWS_ENDPOINT_URL when no URL is given. */
-export function createClientsFromOptions(context: CliContext, options: AwsCliOptions): AwsClients {
+export async function createClientsFromOptions(
+  context: CliContext,
+  options: AwsCliOptions,
+): Promise<AwsClients> {
+  const profile = options.profile ?? context.io.env.AWS_PROFILE;
+  if (profile) await checkProfileExists(profile, context.io.env);
   if (options.endpointUrl !== undefined) {
     let url: URL;
     try {

@@ -11,3 +11,5 @@ export const EXIT_OK = 0;
 export const EXIT_USAGE = 2;
 /** An unexpected internal failure (a bug): reported in one line as well. */
 export const EXIT_INTERNAL = 1;
+/** A multi-account scan or snapshot ran, but some account-region could not be loaded. */
+export const EXIT_TARGETS_FAILED = 4;

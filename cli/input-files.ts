@@ -6,14 +6,37 @@ import { parseSnapshotText } from '../aws/snapshot-schema';
 import { isSnapshotSet, parseSnapshotSetText, type SnapshotSet } from '../aws/snapshot-set';
 import { UsageError } from './errors';
 
-async function readText(
+/**
+ * The text of an input file, which must be UTF-8 (JSON text exchanged between systems "MUST be encoded
+ * using UTF-8", RFC 8259 §8.1). A UTF-8 byte-order mark, which some Windows editors write, is dropped;
+ * UTF-16 (with a byte-order mark, or JSON's tell-tale zero bytes between ASCII characters) is refused
+ * with a message that says so, rather than a JSON syntax error at position 0.
+ */
+export function decodeInputText(
+  bytes: Buffer,
+  path: string,
+  ErrorType: new (message: string, options?: { cause?: unknown }) => Error = UsageError,
+): string {
+  const [b0, b1] = [bytes[0], bytes[1]];
+  const utf16 =
+    (b0 === 0xff && b1 === 0xfe) ||
+    (b0 === 0xfe && b1 === 0xff) ||
+    (bytes.length >= 2 && ((b0 !== 0 && b1 === 0) || (b0 === 0 && b1 !== 0)));
+  if (utf16) throw new ErrorType(`${path}: the file is UTF-16 encoded; save it as UTF-8`);
+  const hasBom = b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf;
+  return bytes.toString('utf8', hasBom ? 3 : 0);
+}
+
+/** Reads an input file as UTF-8 text, with errors naming the file and the problem. */
+export async function readText(
   path: string,
   what: string,
   ErrorType: new (message: string, options?: { cause?: unknown }) => Error,
 ) {
   try {
-    return await readFile(path, 'utf8');
+    return decodeInputText(await readFile(path), path, ErrorType);
   } catch (error) {
+    if (error instanceof ErrorType) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
       code === 'ENOENT'
@@ -25,7 +48,7 @@ async function readText(
   }
 }
 
-/** Reads and validates a snapshot file (DESIGN.md §4). */
+/** Reads and validates a snapshot file (docs/cli.md, Snapshots). */
 export async function readSnapshotFile(path: string): Promise<Snapshot> {
   return parseSnapshotText(await readText(path, 'snapshot', SnapshotError), path);
 }
@@ -38,11 +61,13 @@ export async function readSnapshotSetFile(path: string): Promise<SnapshotSet> {
 /** True when the file is a multi-account snapshot (format efsguard-snapshot/2); false for anything else. */
 export async function isSnapshotSetFile(path: string): Promise<boolean> {
   try {
-    return isSnapshotSet(JSON.parse(await readFile(path, 'utf8')));
+    return isSnapshotSet(JSON.parse(await readText(path, 'snapshot', SnapshotError)));
   } catch {
     return false; // unreadable or not JSON: the single-snapshot reader reports it
   }
 }
+
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Reads a --params file: a JSON object keyed by rule id, each value an object of that rule's parameters. */
 export async function readParamsFile(path: string): Promise<Record<string, Record<string, unknown>>> {
@@ -58,6 +83,11 @@ export async function readParamsFile(path: string): Promise<Record<string, Recor
   }
   const params: Record<string, Record<string, unknown>> = {};
   for (const [ruleId, ruleParams] of Object.entries(value)) {
+    // JSON.parse makes "__proto__" an own key; assigned below, it would replace the prototype and slip
+    // past the rule-id check. No rule id looks like these.
+    if (PROTOTYPE_KEYS.has(ruleId)) {
+      throw new UsageError(`${path}: ${JSON.stringify(ruleId)} is not a rule id`);
+    }
     if (typeof ruleParams !== 'object' || ruleParams === null || Array.isArray(ruleParams)) {
       throw new UsageError(`${path}: the parameters of ${ruleId} must be a JSON object`);
     }

@@ -5,8 +5,30 @@ import { run } from './run';
 // on it per command, so silence it through the SDK's own switch unless the user set it.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
-  (code) => {
-    process.exitCode = code;
+// `efsguard scan | head`: the reader may close the pipe before the report is written. Unix tools end
+// quietly there (SIGPIPE); Node ignores SIGPIPE and emits EPIPE, which unhandled is a stack trace and
+// exit 1. Nobody is left to read the rest: drop it, and end with the run's own exit code.
+let stdoutClosed = false;
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  stdoutClosed = true;
+});
+const stdout = {
+  write: (chunk: string) => (stdoutClosed ? true : process.stdout.write(chunk)),
+  get isTTY() {
+    return process.stdout.isTTY;
   },
-);
+  get columns() {
+    return process.stdout.columns;
+  },
+};
+
+run(process.argv.slice(2), { stdout, stderr: process.stderr, env: process.env }).then((code) => {
+  process.exitCode = code;
+  // The run is over: nothing it started may keep the process alive (a stalled socket after --timeout,
+  // say). Once stdout has drained, exit; the timer itself does not hold the process up.
+  setTimeout(() => {
+    if (stdoutClosed) process.exit(code);
+    process.stdout.write('', () => process.exit(code));
+  }, 1000).unref();
+});

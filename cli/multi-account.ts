@@ -158,7 +158,7 @@ export async function loadMultiTargets(
   parts: readonly TopologyPart[],
   capturedAt?: Date,
 ): Promise<TargetResult[]> {
-  const base = createClientsFromOptions(context, options);
+  const base = await createClientsFromOptions(context, options);
   const clientsToClose: AwsClients[] = [base];
   try {
     const listed = Array.isArray(options.regions) ? (options.regions as string[]) : undefined;

@@ -7,6 +7,7 @@ import type { Evaluation } from '../core/model';
 import { partsRequiredBy, type Rule } from '../core/rules/types';
 import type { WaiverDocument, WaiverReport } from '../core/waivers';
 import type { CliContext } from './context';
+import { EXIT_TARGETS_FAILED } from './errors';
 import {
   type ComplianceCounts,
   formatTables,
@@ -35,7 +36,6 @@ import {
 } from './waivers';
 
 /** Exit code when at least one account-region could not be loaded (docs/cli.md, Exit codes). */
-export const EXIT_TARGETS_FAILED = 4;
 
 export interface MultiScanOptions extends TargetOptions, WaiverCliOptions {
   readonly format: 'table' | 'json';

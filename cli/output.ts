@@ -107,11 +107,52 @@ export interface TableOptions {
   readonly showNotApplicable: boolean;
   /** Terminal width; the annotation column takes what the others leave. */
   readonly columns?: number;
+  /** Rows shown per rule (NON_COMPLIANT first); 0 shows every row. Default DEFAULT_MAX_ROWS. */
+  readonly maxRows?: number;
 }
 
-const RANK: Record<ReportState, number> = { NON_COMPLIANT: 0, WAIVED: 1, COMPLIANT: 2, NOT_APPLICABLE: 3 };
+/** The order the table shows verdicts in: findings first, then waived findings. */
+const REPORT_STATES: readonly ReportState[] = ['NON_COMPLIANT', 'WAIVED', 'COMPLIANT', 'NOT_APPLICABLE'];
 
-/** Tables grouped by rule (registry order), NON_COMPLIANT first, NOT_APPLICABLE only when asked. */
+/** Rows shown per rule unless --max-rows says otherwise: a screenful or two of findings, not 40,000. */
+export const DEFAULT_MAX_ROWS = 200;
+
+/**
+ * cli-table3 lays a table out in time that grows faster than its rows (10,000 rows took seconds, 40,000
+ * over a minute), so a long table is rendered in slices of this many rows with the same fixed column
+ * widths and stitched into one: linear in the rows.
+ */
+const ROWS_PER_SLICE = 50;
+
+type Row = [string, string, string, string];
+
+/** One table of `rows` under `head`, rendered slice by slice; every column width fixed. */
+function renderTable(head: string[], rows: readonly Row[], colWidths: number[]): string {
+  const style = { head: [], border: [] };
+  const lines: string[] = [];
+  for (let start = 0; start === 0 || start < rows.length; start += ROWS_PER_SLICE) {
+    const table = new Table({
+      ...(start === 0 ? { head } : {}),
+      colWidths,
+      wordWrap: true,
+      style,
+    });
+    table.push(...rows.slice(start, start + ROWS_PER_SLICE));
+    const slice = table.toString().split('\n');
+    if (start > 0) {
+      // Join to the previous slice: drop its bottom border, turn this slice's top border into a separator.
+      lines.pop();
+      slice[0] = (slice[0] ?? '').replace('┌', '├').replaceAll('┬', '┼').replace('┐', '┤');
+    }
+    lines.push(...slice);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Tables grouped by rule (registry order), NON_COMPLIANT first, NOT_APPLICABLE only when asked, at most
+ * maxRows rows per rule with a note of what was left out, then a summary per rule.
+ */
 export function formatTables(
   evaluations: readonly Evaluation[],
   rules: readonly Rule[],
@@ -125,19 +166,23 @@ export function formatTables(
     COMPLIANT: c.green,
     NOT_APPLICABLE: c.dim,
   };
+  const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
   const annotationWidth = Math.max(30, (options.columns ?? 140) - 16 - 29 - 28 - 6);
   const lines: string[] = [
     c.bold(`efsguard scan: account ${summary.accountId}, region ${summary.region}`),
     '',
   ];
+  // One pass over the evaluations: each rule's shown rows, by compliance type, in the rule's own order.
+  const byRule = new Map<string, Record<ReportState, Evaluation[]>>();
+  for (const rule of rules)
+    byRule.set(rule.id, { NON_COMPLIANT: [], WAIVED: [], COMPLIANT: [], NOT_APPLICABLE: [] });
+  for (const evaluation of evaluations) {
+    if (!options.showNotApplicable && evaluation.complianceType === 'NOT_APPLICABLE') continue;
+    byRule.get(evaluation.rule)?.[stateOf(evaluation)].push(evaluation);
+  }
   for (const rule of rules) {
-    const shown = evaluations
-      .filter((evaluation) => evaluation.rule === rule.id)
-      .filter((evaluation) => options.showNotApplicable || evaluation.complianceType !== 'NOT_APPLICABLE')
-      .map((evaluation, index) => ({ evaluation, index }))
-      // Stable: within one compliance type, keep the rule's own order.
-      .sort((a, b) => RANK[stateOf(a.evaluation)] - RANK[stateOf(b.evaluation)] || a.index - b.index)
-      .map(({ evaluation }) => evaluation);
+    const groups = byRule.get(rule.id) as Record<ReportState, Evaluation[]>;
+    const shown = REPORT_STATES.flatMap((state) => groups[state]);
     const counts = summary.byRule[rule.id];
     lines.push(`${c.bold(rule.id)}  ${rule.title}`);
     lines.push(
@@ -150,23 +195,39 @@ export function formatTables(
       lines.push(c.dim('  nothing to show'), '');
       continue;
     }
-    const table = new Table({
-      head: ['Compliance', 'Resource type', 'Resource', 'Annotation'].map((title) => c.bold(title)),
-      colWidths: [null, null, null, annotationWidth],
-      wordWrap: true,
-      style: { head: [], border: [] },
-    });
-    for (const evaluation of shown) {
-      const state = stateOf(evaluation);
-      table.push([
-        paint[state](state),
-        evaluation.resourceType,
-        evaluation.resourceId,
-        evaluation.annotation ?? '',
-      ]);
+    const kept = maxRows > 0 ? shown.slice(0, maxRows) : shown;
+    const rows: Row[] = kept.map((evaluation) => [
+      paint[stateOf(evaluation)](stateOf(evaluation)),
+      evaluation.resourceType,
+      evaluation.resourceId,
+      evaluation.annotation ?? '',
+    ]);
+    // Fixed widths (content plus padding), so that every slice of the table lines up.
+    const widthOf = (pick: (evaluation: Evaluation) => string, title: string) =>
+      Math.max(title.length, ...kept.map((evaluation) => pick(evaluation).length)) + 2;
+    const colWidths = [
+      widthOf((evaluation) => stateOf(evaluation), 'Compliance'),
+      widthOf((evaluation) => evaluation.resourceType, 'Resource type'),
+      widthOf((evaluation) => evaluation.resourceId, 'Resource'),
+      annotationWidth,
+    ];
+    const head = ['Compliance', 'Resource type', 'Resource', 'Annotation'].map((title) => c.bold(title));
+    lines.push(renderTable(head, rows, colWidths));
+    if (kept.length < shown.length) {
+      const left = REPORT_STATES.map((type) => {
+        const hiddenOfType = groups[type].length - kept.filter((e) => stateOf(e) === type).length;
+        return hiddenOfType > 0 ? `${hiddenOfType} ${type}` : '';
+      }).filter(Boolean);
+      lines.push(
+        c.dim(
+          `  … ${shown.length - kept.length} more ${shown.length - kept.length === 1 ? 'row' : 'rows'} not shown (${left.join(', ')}); ` +
+            '--max-rows 0 shows every row, --format json lists them all',
+        ),
+      );
     }
-    lines.push(table.toString(), '');
+    lines.push('');
   }
+  lines.push(...formatRuleSummary(rules, summary, c.bold), '');
   const totals = summary.byComplianceType;
   const hidden = !options.showNotApplicable && totals.NOT_APPLICABLE > 0 ? ' (hidden; --all shows them)' : '';
   lines.push(
@@ -175,6 +236,26 @@ export function formatTables(
       `${paint.COMPLIANT(`${totals.COMPLIANT} COMPLIANT`)}, ${totals.NOT_APPLICABLE} NOT_APPLICABLE${hidden}`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** One line per rule: its counts by compliance type, in columns. */
+function formatRuleSummary(
+  rules: readonly Rule[],
+  summary: ScanSummary,
+  bold: (text: string) => string,
+): string[] {
+  const title = 'Summary by rule';
+  const width = Math.max(title.length, ...rules.map((rule) => rule.id.length));
+  // The WAIVED column only when a waiver applied, so a run without waivers reads as before.
+  const states = summary.byComplianceType.WAIVED > 0 ? REPORT_STATES : COMPLIANCE_TYPES;
+  const lines = [bold(`${title.padEnd(width)}  ${states.join('  ')}`)];
+  for (const rule of rules) {
+    const counts = summary.byRule[rule.id];
+    lines.push(
+      `${rule.id.padEnd(width)}  ${states.map((type) => String(counts?.[type] ?? 0).padStart(type.length)).join('  ')}`,
+    );
+  }
+  return lines;
 }
 
 /** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */

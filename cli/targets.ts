@@ -76,7 +76,7 @@ export async function loadSingleTarget(
   let snapshot: Snapshot;
   if (options.snapshot) snapshot = await readSnapshotFile(options.snapshot);
   else {
-    const clients = createClientsFromOptions(context, options);
+    const clients = await createClientsFromOptions(context, options);
     try {
       snapshot = await loadRegion(clients, { parts, onProgress: createProgress(context, options.progress) });
     } finally {

@@ -1,6 +1,5 @@
 // `efsguard invoke`: runs a rule's real Lambda handler locally on a Config event file, with a fake
 // Lambda context, and prints exactly what the handler sent with PutEvaluations.
-import { readFile } from 'node:fs/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import type { Context } from 'aws-lambda';
@@ -16,8 +15,15 @@ import {
   type MetricsPort,
   SERVICE_NAME,
 } from '../../handlers/factory';
-import type { CliContext, RegisterCommand } from '../context';
+import {
+  type CliContext,
+  checkProfileExists,
+  DEFAULT_TIMEOUT,
+  type RegisterCommand,
+  withDeadline,
+} from '../context';
 import { UsageError } from '../errors';
+import { readText } from '../input-files';
 
 /** The fake context's timeout: Lambda's maximum, so local runs are not cut short. */
 const LOCAL_TIMEOUT_MS = 900_000;
@@ -27,7 +33,9 @@ interface InvokeOptions {
   readonly rule?: string;
   readonly endpointUrl?: string;
   readonly profile?: string;
+  readonly region?: string;
   readonly format: 'json' | 'table';
+  readonly timeout: string;
 }
 
 const NO_METRICS: MetricsPort = {
@@ -36,15 +44,7 @@ const NO_METRICS: MetricsPort = {
 };
 
 async function readEvent(path: string): Promise<ConfigRuleEvent> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `cannot read event ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(error))}`,
-    );
-  }
+  const text = await readText(path, 'event', UsageError);
   try {
     return JSON.parse(text) as ConfigRuleEvent;
   } catch (error) {
@@ -117,6 +117,8 @@ async function invoke(context: CliContext, options: InvokeOptions): Promise<void
     throw new UsageError(`--endpoint-url must be an http:// or https:// URL, got ${options.endpointUrl}`);
   }
   const event = await readEvent(options.event);
+  const profile = options.profile ?? context.io.env.AWS_PROFILE;
+  if (profile) await checkProfileExists(profile, context.io.env);
   const rule = selectRule(context, event, options.rule, options.event);
   const env = context.io.env;
   const created: HandlerClients[] = [];
@@ -131,10 +133,9 @@ async function invoke(context: CliContext, options: InvokeOptions): Promise<void
           ...(options.profile ? { profile: options.profile } : {}),
           ...(credentials ? { credentials } : {}),
         };
-        const clients = {
-          aws: context.createClients(common),
-          config: createConfigServiceClient(common),
-        };
+        const config = createConfigServiceClient(common);
+        context.onDeadline(() => config.destroy());
+        const clients = { aws: context.createClients(common), config };
         created.push(clients);
         return clients;
       },
@@ -144,7 +145,7 @@ async function invoke(context: CliContext, options: InvokeOptions): Promise<void
         logLevel: (env.EFSGUARD_LOG_LEVEL ?? 'SILENT') as LogLevel,
       }),
       metrics: NO_METRICS,
-      ...(env.AWS_REGION ? { defaultRegion: env.AWS_REGION } : {}),
+      ...((options.region ?? env.AWS_REGION) ? { defaultRegion: options.region ?? env.AWS_REGION } : {}),
     },
     options.endpointUrl ? { endpoint: options.endpointUrl } : {},
   );
@@ -183,8 +184,18 @@ export const registerInvokeCommand: RegisterCommand = (program: Command, context
       'send every AWS call to this endpoint, e.g. a local moto (AWS_ENDPOINT_URL works too)',
     )
     .option('--profile <profile>', 'shared-config profile (default: AWS_PROFILE or the default chain)')
+    .option(
+      '--region <region>',
+      "the function's own region, used where the event names none (default: AWS_REGION, as in Lambda)",
+    )
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(
+      new Option(
+        '--timeout <duration>',
+        'give up after this long, e.g. 90s, 15m (exit 2 naming the call still waiting)',
+      ).default(DEFAULT_TIMEOUT),
+    )
     .action(async (options: InvokeOptions) => {
-      await invoke(context, options);
+      await withDeadline(context, options.timeout, () => invoke(context, options));
     });
 };

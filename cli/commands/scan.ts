@@ -12,16 +12,18 @@ import { partsRequiredBy, type Rule } from '../../core/rules/types';
 import {
   type AwsCliOptions,
   addAwsOptions,
+  addTimeoutOption,
   type CliContext,
   createClientsFromOptions,
   createProgress,
   type RegisterCommand,
+  withDeadline,
 } from '../context';
-import { UsageError } from '../errors';
+import { EXIT_INTERNAL, EXIT_TARGETS_FAILED, EXIT_USAGE, UsageError } from '../errors';
 import { isSnapshotSetFile, readParamsFile, readSnapshotFile } from '../input-files';
 import { addMultiAccountOptions, isMultiTarget, type MultiAccountOptions } from '../multi-account';
 import { scanTargets } from '../multi-scan';
-import { buildReport, formatTables, shouldColour, summarise } from '../output';
+import { buildReport, DEFAULT_MAX_ROWS, formatTables, shouldColour, summarise } from '../output';
 import {
   addWaiverOptions,
   applyCliWaivers,
@@ -38,8 +40,10 @@ interface ScanOptions extends AwsCliOptions, WaiverCliOptions, MultiAccountOptio
   readonly snapshot?: string;
   readonly format: 'table' | 'json';
   readonly all?: boolean;
+  readonly maxRows?: number;
   readonly exitCode: number;
   readonly progress?: boolean;
+  readonly timeout: string;
 }
 
 function parseRuleList(value: string): string[] {
@@ -55,6 +59,20 @@ function parseExitCode(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 255) {
     throw new UsageError(`--exit-code must be an integer 0-255, got ${value}`);
   }
+  const code = Number(value);
+  // 1, 2 and 4 already mean a failed or incomplete run (cli/errors.ts): CI must be able to tell
+  // findings from a failure.
+  if (code === EXIT_INTERNAL || code === EXIT_USAGE || code === EXIT_TARGETS_FAILED) {
+    throw new UsageError(
+      `--exit-code ${code} is reserved: 1 means an internal error, 2 a user error and 4 an account-region that could not be loaded; use 0, 3 or 5-255`,
+    );
+  }
+  return code;
+}
+
+function parseMaxRows(value: string): number {
+  if (!/^\d+$/.test(value))
+    throw new UsageError(`--max-rows must be 0 (every row) or a positive integer, got ${value}`);
   return Number(value);
 }
 
@@ -90,7 +108,7 @@ async function loadSnapshot(
   parts: readonly TopologyPart[],
 ): Promise<Snapshot> {
   if (options.snapshot) return readSnapshotFile(options.snapshot);
-  const clients = createClientsFromOptions(context, options);
+  const clients = await createClientsFromOptions(context, options);
   try {
     // Only what the selected rules read: `--rules efs-access-point-posix-identity` needs
     // elasticfilesystem:DescribeAccessPoints and nothing else (docs/cli.md lists each rule's actions).
@@ -114,8 +132,27 @@ function normaliseFrom(snapshot: Snapshot, file: string | undefined) {
   }
 }
 
+/** The AWS options, which a scan of a snapshot file would silently ignore. */
+const AWS_OPTIONS = [
+  ['region', '--region'],
+  ['profile', '--profile'],
+  ['endpointUrl', '--endpoint-url'],
+  ['maxAttempts', '--max-attempts'],
+  ['accounts', '--accounts'],
+  ['regions', '--regions'],
+  ['roleName', '--role-name'],
+] as const;
+
 async function scan(context: CliContext, options: ScanOptions): Promise<void> {
   const { io } = context;
+  if (options.snapshot !== undefined) {
+    const given = AWS_OPTIONS.filter(([key]) => options[key] !== undefined).map(([, flag]) => flag);
+    if (given.length > 0) {
+      throw new UsageError(
+        `${given.join(', ')} cannot be used with --snapshot: a snapshot is evaluated offline, without AWS calls`,
+      );
+    }
+  }
   let rules = selectRules(context.rules, options.rules);
   const params = options.params ? await readParamsFile(options.params) : {};
   checkParameters(context.rules, rules, params, options.params ?? '--params');
@@ -181,6 +218,7 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
       formatTables(evaluations, rules, summary, {
         colour: shouldColour(io.stdout, io.env),
         showNotApplicable: Boolean(options.all),
+        ...(options.maxRows === undefined ? {} : { maxRows: options.maxRows }),
         ...(io.stdout.columns ? { columns: io.stdout.columns } : {}),
       }),
     );
@@ -197,7 +235,7 @@ export const registerScanCommand: RegisterCommand = (program: Command, context: 
   const command = program
     .command('scan')
     .description('evaluate the rules against a live region, a local AWS endpoint, or a snapshot file');
-  addAwsOptions(command)
+  addTimeoutOption(addAwsOptions(command))
     .addOption(
       new Option('--rules <ids>', 'comma-separated rule ids (default: all)').argParser(parseRuleList),
     )
@@ -206,15 +244,26 @@ export const registerScanCommand: RegisterCommand = (program: Command, context: 
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('--all', 'table format: also show NOT_APPLICABLE verdicts')
     .addOption(
-      new Option('--exit-code <n>', 'exit with n when anything is NON_COMPLIANT')
+      new Option(
+        '--max-rows <n>',
+        `table format: rows shown per rule, NON_COMPLIANT first (0: every row; default ${DEFAULT_MAX_ROWS})`,
+      ).argParser(parseMaxRows),
+    )
+    .addOption(
+      new Option('--exit-code <n>', 'exit with n (0, 3 or 5-255) when anything is NON_COMPLIANT')
         .argParser(parseExitCode)
         .default(0),
     )
     .option('--waivers <file>', 'apply the waivers of this YAML or JSON file (docs/waivers.md)')
     .option('--progress', 'print load progress on stderr (default: when stderr is a terminal)')
-    .option('--no-progress', 'never print load progress');
+    .option('--no-progress', 'never print load progress')
+    .addHelpText('after', () => {
+      const width = Math.max(...context.rules.map((rule) => rule.id.length));
+      const lines = context.rules.map((rule) => `  ${rule.id.padEnd(width)}  ${rule.title}`);
+      return `\nRule ids (for --rules and as the keys of --params):\n${lines.join('\n')}\n`;
+    });
   addMultiAccountOptions(command);
   addWaiverOptions(command).action(async (options: ScanOptions) => {
-    await scan(context, options);
+    await withDeadline(context, options.timeout, () => scan(context, options));
   });
 };

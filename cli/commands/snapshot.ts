@@ -1,5 +1,7 @@
 // `efsguard snapshot`: record a region's EFS-relevant API output to a file for offline scans.
-import { writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { destroyAwsClients } from '../../aws/clients';
 import { loadRegion } from '../../aws/load-region';
@@ -8,24 +10,26 @@ import { partsRequiredBy } from '../../core/rules/types';
 import {
   type AwsCliOptions,
   addAwsOptions,
+  addTimeoutOption,
   type CliContext,
   createClientsFromOptions,
   createProgress,
   type RegisterCommand,
+  withDeadline,
 } from '../context';
-import { UsageError } from '../errors';
+import { EXIT_TARGETS_FAILED, UsageError } from '../errors';
 import {
   addMultiAccountOptions,
   isMultiTarget,
   loadMultiTargets,
   type MultiAccountOptions,
 } from '../multi-account';
-import { EXIT_TARGETS_FAILED } from '../multi-scan';
 
 interface SnapshotOptions extends AwsCliOptions, MultiAccountOptions {
   readonly out?: string;
   readonly iam: boolean;
   readonly progress?: boolean;
+  readonly timeout: string;
 }
 
 /** Several account-regions in one file (format efsguard-snapshot/2), failures included. */
@@ -48,7 +52,7 @@ async function snapshotTargets(context: CliContext, options: SnapshotOptions): P
 }
 
 async function snapshot(context: CliContext, options: SnapshotOptions): Promise<void> {
-  const clients = createClientsFromOptions(context, options);
+  const clients = await createClientsFromOptions(context, options);
   let text: string;
   if (isMultiTarget(options)) {
     destroyAwsClients(clients);
@@ -70,29 +74,42 @@ async function snapshot(context: CliContext, options: SnapshotOptions): Promise<
     context.io.stdout.write(text);
     return;
   }
+  await writePrivateFile(options.out, text);
+  createProgress(context, options.progress)(`wrote ${options.out}`);
+}
+
+/**
+ * Writes a snapshot readable by its owner only (0600: it holds account ids, addresses and policies),
+ * atomically: a temporary file in the same directory, created 0600, then renamed over the target, so
+ * that a reader never sees half a file and an existing world-readable file is replaced, not reused.
+ */
+async function writePrivateFile(path: string, text: string): Promise<void> {
+  const temporary = join(
+    dirname(path),
+    `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   try {
-    await writeFile(options.out, text, 'utf8');
+    await writeFile(temporary, text, { encoding: 'utf8', mode: 0o600, flag: 'wx' });
+    await rename(temporary, path);
   } catch (error) {
+    await rm(temporary, { force: true });
     throw new UsageError(
-      `cannot write ${options.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      {
-        cause: error,
-      },
+      `cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      { cause: error },
     );
   }
-  createProgress(context, options.progress)(`wrote ${options.out}`);
 }
 
 export const registerSnapshotCommand: RegisterCommand = (program: Command, context: CliContext) => {
   const command = program
     .command('snapshot')
     .description("record a region's EFS-relevant AWS API output as JSON, for `scan --snapshot`");
-  addMultiAccountOptions(addAwsOptions(command))
+  addTimeoutOption(addMultiAccountOptions(addAwsOptions(command)))
     .option('--out <file>', 'write the snapshot to this file (default: stdout)')
     .option('--no-iam', 'leave out IAM (GetAccountAuthorizationDetails), even if a rule needs it')
     .option('--progress', 'print load progress on stderr (default: when stderr is a terminal)')
     .option('--no-progress', 'never print load progress')
     .action(async (options: SnapshotOptions) => {
-      await snapshot(context, options);
+      await withDeadline(context, options.timeout, () => snapshot(context, options));
     });
 };

@@ -139,6 +139,29 @@ export function isWorldOpen(cidr: string): boolean {
   return parseCidr(cidr).prefixLength === 0;
 }
 
+/**
+ * The address families every address of which lies in the union of `cidrs`: 0.0.0.0/1 with
+ * 128.0.0.0/1 is as world-open as 0.0.0.0/0. The blocks are merged as intervals, in order of their
+ * first address.
+ */
+export function familiesCoveredBy(cidrs: readonly string[]): AddressFamily[] {
+  const covered: AddressFamily[] = [];
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const blocks = cidrs
+      .map(parseCidr)
+      .filter((block) => block.family === family)
+      .sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+    const end = 1n << (family === 'ipv4' ? 32n : 128n);
+    let next = 0n; // the first address not yet covered
+    for (const block of blocks) {
+      if (block.first > next) break;
+      if (block.last + 1n > next) next = block.last + 1n;
+    }
+    if (next >= end) covered.push(family);
+  }
+  return covered;
+}
+
 export function addressFamilyOf(address: string): AddressFamily {
   return parseAddress(address).family;
 }

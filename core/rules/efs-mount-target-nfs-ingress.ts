@@ -2,7 +2,7 @@
 import { composeAnnotation, isUnresolvedFinding, makeEvaluation, sortEvaluations } from '../annotation';
 import { fanOutIngress, type ResolvedScope, resolveScope } from '../fan-out';
 import type { Evaluation, Permission, ResourceType, SecurityGroup, Topology } from '../model';
-import { cidrContainsCidr, isWorldOpen } from '../net/cidr';
+import { cidrContainsCidr, cidrFamilyOf, familiesCoveredBy, isWorldOpen } from '../net/cidr';
 import { coversNfs, describeProtocolAndPorts, isExactlyNfs } from '../net/protocol';
 import { describePeer } from '../net/security-groups';
 import {
@@ -21,8 +21,9 @@ export const RULE_ID = 'efs-mount-target-nfs-ingress';
 const parseCidrList = cidrListParam();
 
 /**
- * allowedCidrs, without world-open blocks: DESIGN.md §2 makes NFS from 0.0.0.0/0 or ::/0 NON_COMPLIANT
- * whatever the parameters say, so listing one would be silently ignored. Refuse it instead.
+ * allowedCidrs, without world-open blocks: NFS from 0.0.0.0/0 or ::/0 is NON_COMPLIANT whatever the
+ * parameters say, so listing one would be silently ignored. Refuse it instead, and refuse blocks whose
+ * union is the whole address space of a family too, or they would get round that refusal.
  */
 function parseAllowedCidrs(value: unknown): string[] {
   const cidrs = parseCidrList(value);
@@ -30,6 +31,14 @@ function parseAllowedCidrs(value: unknown): string[] {
   if (open !== undefined) {
     throw new ParameterValueError(
       `${open} is world-open; NFS from 0.0.0.0/0 or ::/0 is always NON_COMPLIANT, so list narrower CIDRs`,
+    );
+  }
+  // Split into blocks, the whole space is just as world-open (0.0.0.0/1 with 128.0.0.0/1).
+  for (const family of familiesCoveredBy(cidrs)) {
+    const blocks = cidrs.filter((cidr) => cidrFamilyOf(cidr) === family);
+    throw new ParameterValueError(
+      `${blocks.join(', ')} together cover every ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address, which is ` +
+        'world-open; NFS from 0.0.0.0/0 or ::/0 is always NON_COMPLIANT, so list narrower CIDRs',
     );
   }
   return cidrs;
@@ -258,7 +267,8 @@ export const efsMountTargetNfsIngress = defineRule<IngressParameters>({
       name: 'allowedCidrs',
       description:
         'CIDRs outside the VPC that may send NFS (comma-separated or JSON array), e.g. an on-premises range. ' +
-        '0.0.0.0/0 and ::/0 are refused: world-open NFS is always NON_COMPLIANT.',
+        '0.0.0.0/0 and ::/0 are refused, and so are blocks that together cover every address ' +
+        '(0.0.0.0/1, 128.0.0.0/1): world-open NFS is always NON_COMPLIANT.',
       default: '',
     },
     {

@@ -1,7 +1,7 @@
 // `efsguard scan` and `efsguard snapshot` against a real moto server: the account is built through the
-// AWS API, one VPC per scenario, and the CLI's JSON verdicts are asserted against DESIGN.md §2.
+// AWS API, one VPC per scenario, and the CLI's JSON verdicts are asserted against the rule pages (docs/rules-network.md, docs/rules-data-plane.md).
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -318,6 +318,18 @@ describe('snapshots', () => {
     const offline = await runCli(['scan', '--snapshot', file, '--format', 'json']);
     expect(offline.code).toBe(0);
     expect(JSON.parse(offline.stdout).evaluations).toEqual(report.evaluations);
+  });
+
+  it('writes the snapshot owner-only (0600), also over an existing world-readable file, leaving no temporary file', async () => {
+    const dir = mkdtempSync(join(workDir, 'mode-'));
+    const file = join(dir, 'account.json');
+    writeFileSync(file, 'old', { mode: 0o644 });
+    chmodSync(file, 0o644);
+    const recorded = await runCli(['snapshot', '--endpoint-url', moto.endpoint, '--out', file, '--no-iam']);
+    expect(recorded.code).toBe(0);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8')).accountId).toBe(MOTO_ACCOUNT_ID);
+    expect(readdirSync(dir)).toEqual(['account.json']);
   });
 
   it('snapshot --no-iam records every part but IAM, which scan --snapshot then skips', async () => {

@@ -178,6 +178,17 @@ describe('efsguard invoke against moto (TESTMODE)', () => {
     expect(verdicts(await invoke(event))).toEqual({ AROAOLDROLEOLDROLE001: 'NOT_APPLICABLE' });
   });
 
+  it('--region names the region of an event that names none (like AWS_REGION in Lambda)', async () => {
+    const event = loadEvent(`${INGRESS}/testmode-scheduled.json`);
+    delete (event as { configRuleArn?: string }).configRuleArn;
+    // The account was built in us-east-1 (the test process's AWS_REGION): eu-west-1 holds none of it.
+    const elsewhere = await invoke(event, ['--region', 'eu-west-1']);
+    expect(elsewhere.length).toBeGreaterThan(0); // moto's default VPC and its default group
+    expect(elsewhere.some((e) => Object.values(ids).includes(e.resourceId))).toBe(false);
+    const evaluations = await invoke(event, ['--region', 'us-east-1']);
+    expect(verdicts(evaluations)).toMatchObject({ [ids.sgOpen as string]: 'NON_COMPLIANT' });
+  });
+
   it('a scheduled run sweeps the region', async () => {
     const evaluations = await invoke(loadEvent(`${INGRESS}/testmode-scheduled.json`));
     expect(verdicts(evaluations)).toMatchObject({

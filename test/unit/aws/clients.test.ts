@@ -1,9 +1,19 @@
 // Retries and error translation through the real SDK middleware stack, against a loopback HTTP
 // server that plays EC2 (aws-sdk-client-mock replaces send() and so would bypass the retry logic).
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import {
+  type AddressInfo,
+  createServer as createNetServer,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import { createAwsClients, destroyAwsClients } from '../../../aws/clients';
+import {
+  CONNECTION_TIMEOUT_MS,
+  createAwsClients,
+  destroyAwsClients,
+  REQUEST_TIMEOUT_MS,
+} from '../../../aws/clients';
 import { describeVpcs } from '../../../aws/describe';
 import { AccessDeniedError, AwsCallError, EndpointUnreachableError } from '../../../aws/errors';
 import { findFreePort } from '../../helpers/moto';
@@ -17,7 +27,7 @@ const VPCS = `<?xml version="1.0" encoding="UTF-8"?>
 
 let server: Server;
 let endpoint: string;
-let responses: { status: number; body: string }[] = [];
+let responses: { status: number; body: string; contentType?: string }[] = [];
 let requests = 0;
 
 beforeAll(async () => {
@@ -26,7 +36,7 @@ beforeAll(async () => {
     request.on('end', () => {
       const next = responses[Math.min(requests, responses.length - 1)] ?? { status: 500, body: '' };
       requests += 1;
-      response.writeHead(next.status, { 'content-type': 'text/xml' }).end(next.body);
+      response.writeHead(next.status, { 'content-type': next.contentType ?? 'text/xml' }).end(next.body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -79,13 +89,122 @@ it('does not retry AccessDenied, and names the action', async () => {
   expect(requests).toBe(1);
 });
 
-it('reports an unreachable endpoint', async () => {
+it('reports an unreachable endpoint, naming its URL even when no endpoint was passed to the call', async () => {
   const port = await findFreePort(); // nothing listens there
   const clients = fastClients(`http://127.0.0.1:${port}`, 1);
   const failure = describeVpcs(clients.ec2);
   await expect(failure).rejects.toEqual(expect.any(EndpointUnreachableError));
   await expect(failure).rejects.toThrow(
-    `cannot reach the AWS endpoint for ec2:DescribeVpcs: connect ECONNREFUSED 127.0.0.1:${port}`,
+    `cannot reach the AWS endpoint http://127.0.0.1:${port} for ec2:DescribeVpcs: connect ECONNREFUSED 127.0.0.1:${port}`,
+  );
+  destroyAwsClients(clients);
+});
+
+describe('a wrong endpoint: answers that are not AWS API responses are summarised, never dumped', () => {
+  const PAGE =
+    '<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>';
+  it.each([
+    [404, 'text/html', PAGE, 'with an HTML page (HTTP 404, title "404 Not Found")'],
+    [
+      200,
+      'text/html; charset=utf-8',
+      '<html><body>Welcome to nginx!</body></html>',
+      'with an HTML page (HTTP 200)',
+    ],
+    [
+      200,
+      'application/xml',
+      '<?xml version="1.0"?><ListAllMyBucketsResult><Owner>x</Owner></ListAllMyBucketsResult>',
+      'with XML that is not an ec2:DescribeVpcs answer (root element <ListAllMyBucketsResult>, HTTP 200)',
+    ],
+  ])('HTTP %i %s', async (status, contentType, body, summary) => {
+    responses = [{ status, body, contentType }];
+    const clients = fastClients(endpoint, 1);
+    const failure = describeVpcs(clients.ec2);
+    await expect(failure).rejects.toThrow(
+      `the endpoint ${endpoint} answered ec2:DescribeVpcs ${summary}, not an AWS API response; check --endpoint-url or AWS_ENDPOINT_URL`,
+    );
+    await expect(failure).rejects.not.toThrow(/<(html|body|Owner)/i);
+    destroyAwsClients(clients);
+  });
+
+  it('https:// to an endpoint that does not speak TLS', async () => {
+    const clients = fastClients(endpoint.replace('http:', 'https:'), 1);
+    const failure = describeVpcs(clients.ec2);
+    await expect(failure).rejects.toThrow(
+      `cannot reach the AWS endpoint ${endpoint.replace('http:', 'https:')} for ec2:DescribeVpcs: TLS failed (EPROTO): the endpoint does not speak TLS; is it http:// rather than https://?`,
+    );
+    await expect(failure).rejects.not.toThrow(/SSL routines|openssl/);
+    destroyAwsClients(clients);
+  });
+});
+
+describe('an endpoint that accepts the connection and never answers', () => {
+  let stalled: NetServer;
+  let stalledUrl: string;
+  const sockets: Socket[] = [];
+  beforeAll(async () => {
+    stalled = createNetServer((socket) => {
+      sockets.push(socket); // accept, read nothing, answer nothing
+    });
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    stalledUrl = `http://127.0.0.1:${(stalled.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => stalled.close(resolve));
+  });
+
+  it('gives up after the request timeout, naming the endpoint and the call', async () => {
+    const clients = createAwsClients({
+      region: 'us-east-1',
+      endpoint: stalledUrl,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+      retryStrategy: new ConfiguredRetryStrategy(2, 0),
+      requestTimeoutMs: 300,
+    });
+    const failure = describeVpcs(clients.ec2);
+    await expect(failure).rejects.toEqual(expect.any(EndpointUnreachableError));
+    await expect(failure).rejects.toThrow(
+      `cannot reach the AWS endpoint ${stalledUrl} for ec2:DescribeVpcs: no answer within 0.3 s`,
+    );
+    destroyAwsClients(clients);
+  }, 15_000);
+
+  it('sets a request timeout on every client by default', async () => {
+    const clients = createAwsClients({ region: 'us-east-1' });
+    for (const client of [clients.ec2, clients.efs, clients.iam, clients.sts]) {
+      const handler = client.config.requestHandler as unknown as { configProvider: Promise<unknown> };
+      expect(await handler.configProvider).toMatchObject({
+        connectionTimeout: CONNECTION_TIMEOUT_MS,
+        requestTimeout: REQUEST_TIMEOUT_MS,
+        throwOnRequestTimeout: true,
+      });
+    }
+    destroyAwsClients(clients);
+  });
+});
+
+it('names the endpoint the SDK resolved itself (no --endpoint-url)', async () => {
+  const port = await findFreePort();
+  const clients = createAwsClients({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    retryStrategy: new ConfiguredRetryStrategy(1, 0),
+  });
+  // Resolved by the SDK (as from AWS_ENDPOINT_URL or the regional default), not passed by efsguard.
+  clients.ec2.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { hostname: string; port?: number; protocol: string };
+      request.hostname = '127.0.0.1';
+      request.port = port;
+      request.protocol = 'http:';
+      return next(args);
+    },
+    { step: 'build', name: 'redirectForTest' },
+  );
+  await expect(describeVpcs(clients.ec2)).rejects.toThrow(
+    `cannot reach the AWS endpoint http://127.0.0.1:${port} for ec2:DescribeVpcs`,
   );
   destroyAwsClients(clients);
 });

@@ -3,6 +3,7 @@ import {
   cidrContainsAddress,
   cidrContainsCidr,
   cidrsOverlap,
+  familiesCoveredBy,
   InvalidCidrError,
   isValidCidr,
   isWorldOpen,
@@ -67,6 +68,21 @@ describe('containment and overlap', () => {
   ])('%s overlaps %s: %s', (a, b, expected) => {
     expect(cidrsOverlap(a, b)).toBe(expected);
     expect(cidrsOverlap(b, a)).toBe(expected);
+  });
+
+  it.each([
+    [['0.0.0.0/1', '128.0.0.0/1'], ['ipv4']],
+    [['128.0.0.0/1', '10.0.0.0/8', '0.0.0.0/2', '64.0.0.0/2'], ['ipv4']],
+    [['0.0.0.0/1', '128.0.0.0/2', '192.0.0.0/2'], ['ipv4']],
+    [['0.0.0.0/1', '128.0.0.0/2', '224.0.0.0/3'], []],
+    [['0.0.0.0/1', '::/1', '8000::/1'], ['ipv6']],
+    [
+      ['0.0.0.0/0', '::/0'],
+      ['ipv4', 'ipv6'],
+    ],
+    [[], []],
+  ])('the union of %j covers the whole address space of %j', (cidrs, families) => {
+    expect(familiesCoveredBy(cidrs)).toEqual(families);
   });
 
   it('recognises world-open blocks in any spelling', () => {

@@ -233,6 +233,20 @@ describe('efs-mount-target-nfs-ingress: parameters', () => {
     // World-open NFS is always NON_COMPLIANT: listing it would be silently ignored, so it is refused.
     [{ allowedCidrs: '10.0.0.0/8, ::/0' }, 'allowedCidrs', '::/0 is world-open'],
     [{ allowedCidrs: ['0.0.0.0/0'] }, 'allowedCidrs', '0.0.0.0/0 is world-open'],
+    // Blocks whose union is the whole address space are as world-open as 0.0.0.0/0 itself.
+    [
+      { allowedCidrs: '0.0.0.0/1,128.0.0.0/1' },
+      'allowedCidrs',
+      '0.0.0.0/1, 128.0.0.0/1 together cover every IPv4 address',
+    ],
+    [
+      {
+        allowedCidrs: ['10.0.0.0/8', '0.0.0.0/2', '64.0.0.0/2', '128.0.0.0/2', '192.0.0.0/3', '224.0.0.0/3'],
+      },
+      'allowedCidrs',
+      'together cover every IPv4 address',
+    ],
+    [{ allowedCidrs: '::/1, 8000::/1' }, 'allowedCidrs', '::/1, 8000::/1 together cover every IPv6 address'],
     [{ allowUnusedIngress: 'yes' }, 'allowUnusedIngress', 'expected true or false'],
     [
       { allowedSourceSecurityGroups: '12345/sg-0aaaaaaaaaaaaaaa1' },
@@ -248,6 +262,12 @@ describe('efs-mount-target-nfs-ingress: parameters', () => {
     expect(() => rule.parseParameters(raw)).toThrow(InvalidParametersError);
     expect(() => rule.parseParameters(raw)).toThrow(`invalid parameter ${key}`);
     expect(() => rule.parseParameters(raw)).toThrow(detail);
+  });
+
+  it('accepts blocks that leave some addresses out, even when they are large', () => {
+    expect(rule.parseParameters({ allowedCidrs: '0.0.0.0/1,128.0.0.0/2,::/1' })).toMatchObject({
+      allowedCidrs: ['0.0.0.0/1', '128.0.0.0/2', '::/1'],
+    });
   });
 
   it('parses string and JSON forms alike, with defaults for absent or empty values', () => {
