@@ -17,7 +17,8 @@ import {
 } from '../context';
 import { UsageError } from '../errors';
 import { readParamsFile, readSnapshotFile } from '../input-files';
-import { buildReport, formatTables, shouldColour, summarise } from '../output';
+import { writeJsonReport } from '../json-report';
+import { formatTables, shouldColour, summarise } from '../output';
 
 interface ScanOptions extends AwsCliOptions {
   readonly rules?: string[];
@@ -96,7 +97,7 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
   const params = options.params ? await readParamsFile(options.params) : {};
   checkParameters(context.rules, rules, params, options.params ?? '--params');
 
-  const snapshot = await loadSnapshot(context, options, partsRequiredBy(rules));
+  let snapshot: Snapshot | undefined = await loadSnapshot(context, options, partsRequiredBy(rules));
   // A snapshot file may lack parts (`snapshot --no-iam`, or recorded by a narrower tool): a rule that
   // needs a missing part must not report on what was never loaded.
   const available = snapshotParts(snapshot);
@@ -120,13 +121,15 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
   }
 
   const topology = normaliseSnapshot(snapshot);
+  // The recorded SDK output is no longer needed: let it go before the rules and the report allocate.
+  snapshot = undefined;
   const evaluations: Evaluation[] = rules.flatMap((rule) =>
     rule.evaluate(topology, ALL, params[rule.id] ?? {}),
   );
   const summary = summarise(evaluations, rules, topology.accountId, topology.region);
 
   if (options.format === 'json') {
-    io.stdout.write(`${JSON.stringify(buildReport(evaluations, summary), null, 2)}\n`);
+    writeJsonReport((chunk) => io.stdout.write(chunk), evaluations, summary);
   } else {
     io.stdout.write(
       formatTables(evaluations, rules, summary, {
