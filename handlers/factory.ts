@@ -3,6 +3,8 @@
 //   -> PutEvaluations (the sink) [-> stale-result cleanup on scheduled sweeps].
 // Loaders, clients, credentials, logger, metrics and the clock are injected ports with production
 // defaults, so tests and `efsguard invoke` replace any of them.
+
+import { getHeapStatistics } from 'node:v8';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -40,6 +42,7 @@ import { loadRegion as defaultLoadRegion } from '../aws/load-region';
 import { normaliseSnapshot as defaultNormaliseSnapshot } from '../aws/normalise';
 import type { Snapshot } from '../aws/snapshot';
 import { findStaleResults, listReportedResources } from '../aws/stale-results';
+import { sweepNetworkInBatches } from '../aws/sweep-batches';
 import { EfsguardError } from '../core/errors';
 import { resourceExists } from '../core/fan-out';
 import type {
@@ -78,6 +81,28 @@ export class DeadlineExceededError extends EfsguardError {
     );
   }
 }
+
+/**
+ * A scheduled sweep would outgrow the function's memory: checked between batches of VPCs, well before
+ * the heap limit, so that the function says so instead of dying of heap exhaustion. What was evaluated
+ * so far has been posted.
+ */
+export class SweepMemoryError extends EfsguardError {
+  override readonly name = 'SweepMemoryError';
+  constructor(
+    readonly stage: string,
+    readonly usedBytes: number,
+    readonly limitBytes: number,
+    readonly posted: number,
+  ) {
+    super(
+      `the scheduled sweep ran short of memory ${stage}: ${Math.round(usedBytes / 2 ** 20)} MB of the ${Math.round(limitBytes / 2 ** 20)} MB heap in use, ${posted} evaluation(s) posted; raise the function's memorySize`,
+    );
+  }
+}
+
+/** Share of the heap limit above which a sweep stops (SweepMemoryError) rather than risk being killed. */
+export const HEAP_LIMIT_FRACTION = 0.85;
 
 /** The sweep was posted, but the previous results could not be read to clear stale ones. */
 export class StaleResultsError extends EfsguardError {
@@ -122,6 +147,18 @@ export type LoadNeighbourhood = (
 
 export type LoadRegion = (clients: AwsClients, context: LoadContext) => Promise<Snapshot>;
 
+/**
+ * A scheduled sweep's load, in batches: `visit` gets each batch's snapshot and is awaited before the
+ * next batch is read. The default reads the network rules' part one batch of connected VPCs at a time
+ * (aws/sweep-batches.ts) and every other part in one batch; a `loadRegion` override alone makes it one
+ * batch of that loader's snapshot.
+ */
+export type SweepRegion = (
+  clients: AwsClients,
+  context: LoadContext,
+  visit: (snapshot: Snapshot) => Promise<void>,
+) => Promise<void>;
+
 /** The slice of Powertools Metrics the handler uses; a no-op or collecting fake fits it too. */
 export interface MetricsPort {
   addMetric(name: string, unit: MetricUnitType, value: number): unknown;
@@ -138,7 +175,10 @@ export interface RuleHandlerPorts {
   createClients(region: string, credentials?: () => Promise<RoleCredentials>): HandlerClients;
   loadNeighbourhood: LoadNeighbourhood;
   loadRegion: LoadRegion;
+  sweepRegion: SweepRegion;
   normaliseSnapshot(snapshot: Snapshot): Topology;
+  /** The V8 heap in use and its limit (node:v8 getHeapStatistics), checked between sweep batches. */
+  heapUsage(): { usedBytes: number; limitBytes: number };
   credentials: CredentialCache;
   logger: LoggerPort;
   metrics: MetricsPort;
@@ -194,6 +234,21 @@ export function createDefaultPorts(options: ClientOptions = {}): RuleHandlerPort
     loadNeighbourhood: (clients, seeds, context) => defaultLoadNeighbourhood(clients, seeds, context),
     loadRegion: (clients, context) =>
       defaultLoadRegion(clients, { accountId: context.accountId, parts: context.parts }),
+    sweepRegion: async (clients, context, visit) => {
+      if (context.parts.length > 0 && context.parts.every((part) => part === 'network')) {
+        await sweepNetworkInBatches(
+          clients,
+          { accountId: context.accountId, region: context.region },
+          (snapshot) => visit(snapshot),
+        );
+      } else {
+        await visit(await defaultLoadRegion(clients, { accountId: context.accountId, parts: context.parts }));
+      }
+    },
+    heapUsage: () => {
+      const heap = getHeapStatistics();
+      return { usedBytes: heap.used_heap_size, limitBytes: heap.heap_size_limit };
+    },
     normaliseSnapshot: defaultNormaliseSnapshot,
     credentials: createCredentialCache({
       ...(process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {}),
@@ -221,6 +276,11 @@ export function createRuleHandler(
   clientOptions: ClientOptions = {},
 ): RuleHandler {
   const ports: RuleHandlerPorts = { ...createDefaultPorts(clientOptions), ...overrides };
+  if (overrides.loadRegion && !overrides.sweepRegion) {
+    // An injected whole-region loader (tests, `efsguard invoke`) is the sweep's one batch.
+    const loadRegion = overrides.loadRegion;
+    ports.sweepRegion = async (clients, context, visit) => visit(await loadRegion(clients, context));
+  }
   const { logger, metrics } = ports;
   const apiCalls = { count: 0 };
   const handler = middy<ConfigRuleEvent, RuleHandlerResult, Error, Context>().handler((event, context) => {
@@ -278,11 +338,12 @@ async function handleEvent(
     });
     posted = sink.posted;
 
+    // A sweep posts batch by batch, as it goes; a change's evaluations are posted at once.
     const evaluations =
       trigger.kind === 'scheduled'
-        ? await evaluateRegion(rule, ports, clients, trigger, deadline)
+        ? await evaluateRegion(rule, ports, clients, trigger, deadline, sink)
         : await evaluateResource(rule, ports, clients, trigger, deadline);
-    await sink.post(evaluations);
+    if (trigger.kind !== 'scheduled') await sink.post(evaluations);
 
     if (trigger.kind === 'scheduled') {
       deadline.check('listing previous results for stale-result cleanup', sink.posted.length);
@@ -437,24 +498,55 @@ function withoutVanishedFormerSeeds(
   );
 }
 
+/**
+ * The scheduled sweep: each batch of the region is normalised, judged, posted and released before the
+ * next is read, and the heap is checked against its limit between batches (SweepMemoryError, with the
+ * SweepHeapUsedMB metric, rather than death by heap exhaustion). Returns every evaluation, for the
+ * stale-result cleanup.
+ */
 async function evaluateRegion(
   rule: Rule,
   ports: RuleHandlerPorts,
   clients: HandlerClients,
   trigger: Trigger,
   deadline: Deadline,
+  sink: { post(evaluations: readonly Evaluation[]): Promise<void>; readonly posted: readonly unknown[] },
 ): Promise<Evaluation[]> {
-  const snapshot = await deadline.race(
+  let all: Evaluation[] = [];
+  let batches = 0;
+  let peakUsed = 0;
+  const checkHeap = (stage: string): void => {
+    const { usedBytes, limitBytes } = ports.heapUsage();
+    peakUsed = Math.max(peakUsed, usedBytes);
+    if (usedBytes > HEAP_LIMIT_FRACTION * limitBytes) {
+      ports.metrics.addMetric('SweepHeapUsedMB', MetricUnit.Megabytes, Math.round(usedBytes / 2 ** 20));
+      ports.metrics.addMetric('SweepMemoryExceeded', MetricUnit.Count, 1);
+      throw new SweepMemoryError(stage, usedBytes, limitBytes, sink.posted.length);
+    }
+  };
+  await deadline.race(
     () =>
-      ports.loadRegion(clients.aws, {
-        accountId: trigger.accountId,
-        region: trigger.awsRegion,
-        parts: rule.requires,
-      }),
-    'loading the region',
+      ports.sweepRegion(
+        clients.aws,
+        { accountId: trigger.accountId, region: trigger.awsRegion, parts: rule.requires },
+        async (snapshot) => {
+          batches += 1;
+          checkHeap(`after loading batch ${batches} of the region`);
+          const evaluations = rule.evaluate(
+            ports.normaliseSnapshot(snapshot),
+            { kind: 'all' },
+            trigger.ruleParameters,
+          );
+          await sink.post(evaluations);
+          all = all.length === 0 ? evaluations : all.concat(evaluations);
+          checkHeap(`after evaluating batch ${batches} of the region`);
+        },
+      ),
+    'sweeping the region',
   );
-  const topology = ports.normaliseSnapshot(snapshot);
-  return rule.evaluate(topology, { kind: 'all' }, trigger.ruleParameters);
+  ports.metrics.addMetric('SweepBatches', MetricUnit.Count, batches);
+  ports.metrics.addMetric('SweepHeapUsedMB', MetricUnit.Megabytes, Math.round(peakUsed / 2 ** 20));
+  return all;
 }
 
 async function findStale(
