@@ -3,7 +3,7 @@
 // `npm run bench -- --only=scan,sweep` runs only the named sections (bundles, cold, scan, sweep, api).
 // `npm run bench -- --json` prints exactly one JSON object on stdout; progress goes to stderr.
 // Targets are checked and reported here (never in timed tests); see the README's Performance section.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -26,6 +26,11 @@ const COLD_START_RUNS = quick ? 5 : 15;
 const SCALES = quick ? [1, 2, 4] : [1, 4, 16];
 const SCAN_RUNS = quick ? 1 : 3;
 const E2E_PAIRS = quick ? 2 : 5;
+/** The sweep is measured at the largest scale, with the heap capped as in a 512 MB function. */
+const SWEEP_HEAP_MB = 400;
+const SWEEP_RULES = quick
+  ? ['efs-client-nfs-egress']
+  : ['efs-client-nfs-egress', 'efs-nfs-network-acl', 'efs-mount-target-nfs-ingress'];
 
 const log = (message: string): void => {
   process.stderr.write(`bench: ${message}\n`);
@@ -215,6 +220,84 @@ const scanWorkMs = (row: ScanRow): number =>
     .filter(([name]) => name !== 'read' && name !== 'parse')
     .reduce((sum, [, ms]) => sum + ms, 0);
 
+// ---- the Lambda sweep under a memory cap ----
+interface SweepRow {
+  scale: number;
+  rule: string;
+  ok: boolean;
+  wallMs: number;
+  heapLimitMb: number;
+  peakRssMb: number;
+  sweepHeapUsedMb: number | string;
+  batches: number | string;
+  posted: number | string;
+  error?: string;
+}
+
+/** Starts bench/fake-endpoint.ts on a snapshot file; resolves with its port and a stop function. */
+function startEndpoint(file: string): Promise<{ port: number; stop: () => void }> {
+  const child = spawn(
+    process.execPath,
+    ['--max-old-space-size=4096', '--import', 'tsx', 'bench/fake-endpoint.ts', file],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolvePort, reject) => {
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
+      const match = /listening (\d+)/.exec(out);
+      if (match) resolvePort({ port: Number(match[1]), stop: () => child.kill() });
+    });
+    child.on('exit', (code) => reject(new Error(`fake endpoint exited (${code})`)));
+  });
+}
+
+async function measureSweeps(): Promise<SweepRow[]> {
+  const scale = SCALES[SCALES.length - 1] as number;
+  const file = join(WORK, `account-scale-${scale}.json`);
+  if (!wanted('scan')) writeAccount(scale);
+  log(`sweep: serving scale ${scale} on a loopback endpoint`);
+  const endpoint = await startEndpoint(file);
+  const rows: SweepRow[] = [];
+  try {
+    for (const rule of SWEEP_RULES) {
+      log(`sweep: ${rule} at scale ${scale}, heap capped at ${SWEEP_HEAP_MB} MB`);
+      const result = spawnSync(
+        process.execPath,
+        [
+          `--max-old-space-size=${SWEEP_HEAP_MB}`,
+          '--import',
+          'tsx',
+          'bench/sweep-worker.ts',
+          String(endpoint.port),
+          rule,
+        ],
+        { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 << 20 },
+      );
+      const line = result.stdout.trim().split('\n').pop() ?? '';
+      const parsed = line.startsWith('{') ? JSON.parse(line) : undefined;
+      rows.push({
+        scale,
+        rule,
+        ok: Boolean(parsed?.ok),
+        wallMs: round(parsed?.wallMs ?? Number.NaN),
+        heapLimitMb: round(parsed?.heapLimitMb ?? Number.NaN),
+        peakRssMb: round(parsed?.peakRssMb ?? Number.NaN),
+        sweepHeapUsedMb: parsed?.sweepHeapUsedMb ?? '-',
+        batches: parsed?.batches ?? '-',
+        posted: parsed?.posted ?? '-',
+        ...(parsed?.ok
+          ? {}
+          : { error: parsed?.error ?? `exit ${result.status}: ${result.stderr.slice(-300)}` }),
+      });
+    }
+  } finally {
+    endpoint.stop();
+  }
+  return rows;
+}
+
 // ---- report ----
 interface Target {
   name: string;
@@ -322,6 +405,10 @@ function printTables(result: Record<string, unknown>, targets: Target[]): void {
   out.push(
     `\nScaling exponent, scale ${SCALES[0]} -> ${SCALES[SCALES.length - 1]}: end-to-end wall ${exponents.endToEnd}, in-process work ${exponents.work}`,
   );
+  table(
+    `Scheduled sweep (real handler, SDK loaders against a loopback endpoint, --max-old-space-size=${SWEEP_HEAP_MB})`,
+    result.sweeps as Record<string, unknown>[],
+  );
   table('API calls per change event', result.apiCallsPerEvent as Record<string, unknown>[]);
   out.push('\nTargets');
   for (const target of targets)
@@ -334,13 +421,21 @@ async function main(): Promise<void> {
   const bundles = wanted('bundles') || wanted('cold') ? measureBundles() : [];
   const coldStart = wanted('cold') ? await measureColdStart() : { nodeBaselineMs: Number.NaN, rules: [] };
   const scans = wanted('scan') ? measureScans() : [];
+  const sweeps = wanted('sweep') ? await measureSweeps() : [];
   const scalingExponents = {
     endToEnd: exponent(scans, (row) => row.endToEnd.scanWallMs),
     work: exponent(scans, scanWorkMs),
   };
   const apiCallsPerEvent = wanted('api') ? await measureApiCallsPerEvent() : [];
-  const result = { bundles, coldStart, scans, scalingExponents, apiCallsPerEvent };
+  const result = { bundles, coldStart, scans, scalingExponents, sweeps, apiCallsPerEvent };
   const targets = checkTargets(bundles, coldStart, scans, scalingExponents, apiCallsPerEvent);
+  for (const sweep of sweeps) {
+    targets.push({
+      name: `sweep ${sweep.rule} at scale ${sweep.scale} completes with the heap capped at ${SWEEP_HEAP_MB} MB`,
+      ok: sweep.ok,
+      detail: sweep.ok ? `${sweep.wallMs} ms, peak RSS ${sweep.peakRssMb} MB` : String(sweep.error),
+    });
+  }
   if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else printTables(result, targets);
   const missed = targets.filter((target) => !target.ok);
