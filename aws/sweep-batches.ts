@@ -74,7 +74,9 @@ export function planVpcBatches(
     add(reference.vpcId);
     const a = find(reference.vpcId);
     const b = find(other);
-    if (a !== b) parent.set(a < b ? b : a, a < b ? a : b);
+    // The smaller id becomes the root, so the plan does not depend on the order of the references.
+    if (a < b) parent.set(b, a);
+    else if (b < a) parent.set(a, b);
   }
   const groupsPerVpc = new Map<string, number>();
   for (const vpcId of groupVpcs.values()) groupsPerVpc.set(vpcId, (groupsPerVpc.get(vpcId) ?? 0) + 1);
