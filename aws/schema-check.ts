@@ -12,7 +12,9 @@ import type { z } from 'zod';
 export type FastCheck = (value: unknown) => boolean;
 
 /** A construct this compiler does not understand: the caller falls back to zod alone. */
-class Unsupported extends Error {}
+class Unsupported extends Error {
+  override readonly name = 'Unsupported';
+}
 
 interface ZodInternals {
   _zod: { def: Record<string, unknown> & { type: string } };
