@@ -3,11 +3,12 @@
 // (the end-to-end wall and peak RSS come from the real CLI; see bench/end-to-end.ts).
 // Usage: node --import tsx bench/scan-phases-worker.ts <snapshot.json> <report-out.json>
 // Prints one JSON line: { phases: { name: ms }, peakRssMb, evaluations }.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { normaliseSnapshot } from '../aws/normalise';
 import { parseSnapshot } from '../aws/snapshot-schema';
-import { buildReport, summarise } from '../cli/output';
+import { writeJsonReport } from '../cli/json-report';
+import { summarise } from '../cli/output';
 import { ALL, type Evaluation } from '../core/model';
 import { RULES } from '../core/rules/index';
 import { indexTopology } from '../core/topology-index';
@@ -35,7 +36,9 @@ for (const rule of RULES) {
 }
 time('output', () => {
   const summary = summarise(evaluations, RULES, topology.accountId, topology.region);
-  writeFileSync(out, `${JSON.stringify(buildReport(evaluations, summary), null, 2)}\n`);
+  const fd = openSync(out, 'w');
+  writeJsonReport((chunk) => writeSync(fd, chunk), evaluations, summary);
+  closeSync(fd);
 });
 
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
