@@ -11,7 +11,7 @@ import * as z from 'zod/mini';
 import { EfsguardError, InvalidParametersError } from '../core/errors';
 import type { ResourceRef } from '../core/model';
 
-/** The handler-level parameter naming the role to assume in the event's account (DESIGN.md §1). */
+/** The handler-level parameter naming the role to assume in the event's account (docs/lambda.md, cross-account and organization rules). */
 export const EXECUTION_ROLE_NAME_PARAMETER = 'executionRoleName';
 
 /** Config's resultToken for a test invocation: PutEvaluations must then run with TestMode. */

@@ -1,9 +1,10 @@
-// Validation of snapshot files (DESIGN.md §4) before they reach the normaliser. The schema checks the
+// Validation of snapshot files (docs/architecture.md#the-snapshot-contract) before they reach the normaliser. The schema checks the
 // fields efsguard reads and lets every other SDK field through, so that a snapshot recorded by a newer
 // SDK still loads. A failure names the path of the bad field, e.g. securityGroups[2].IpPermissions[0].IpProtocol.
 import { z } from 'zod';
 import { TOPOLOGY_PARTS, type TopologyPart } from '../core/model';
 import { SnapshotError } from './errors';
+import { compileFastCheck } from './schema-check';
 import { SNAPSHOT_FORMAT, type Snapshot } from './snapshot';
 
 const id = z.string().min(1);
@@ -217,6 +218,8 @@ export const snapshotSchema = z.looseObject({
   iam: iam.optional(),
 });
 
+const isValidSnapshot = compileFastCheck(snapshotSchema);
+
 /** `securityGroups[2].IpPermissions[0].IpProtocol` */
 export function formatIssuePath(path: readonly PropertyKey[]): string {
   let text = '';
@@ -338,6 +341,14 @@ export function formatSnapshotIssues(
  * problem found (up to MAX_REPORTED_ISSUES), not just the first.
  */
 export function parseSnapshot(value: unknown, source = 'snapshot'): Snapshot {
+  // The common case, a valid file, passes a check that neither copies nor allocates; zod then runs
+  // only to say what is wrong (aws/schema-check.ts).
+  // Either way, duplicate ids are looked for once the shape is right.
+  if (isValidSnapshot?.(value)) {
+    const duplicates = findDuplicateIds(value);
+    if (duplicates.length > 0) throw new SnapshotError(formatSnapshotIssues(source, value, duplicates));
+    return value as Snapshot;
+  }
   const result = snapshotSchema.safeParse(value);
   const issues: SnapshotIssue[] = result.success ? findDuplicateIds(value) : result.error.issues;
   if (issues.length > 0) throw new SnapshotError(formatSnapshotIssues(source, value, issues));

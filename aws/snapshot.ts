@@ -1,4 +1,4 @@
-// A snapshot is recorded loader input: AWS API output in the SDK's own PascalCase shapes (DESIGN.md §4).
+// A snapshot is recorded loader input: AWS API output in the SDK's own PascalCase shapes (docs/architecture.md#the-snapshot-contract).
 // Both loaders (whole region, neighbourhood) produce one; `scan --snapshot` reads one from a file; the
 // same normaliser turns any of them into a core Topology.
 import type {

@@ -36,7 +36,7 @@ interface ChangeEvent {
   resourceId: string;
 }
 
-// The typical events of issue 7, each sent to the rule that reports on the changed resource's type.
+// The typical change events of the README's per-event API-call table, each sent to the rule that reports on the changed resource's type.
 const EVENTS: readonly ChangeEvent[] = [
   {
     event: 'mount-target group change',

@@ -1,13 +1,16 @@
-// `npm run bench`: bundle sizes, cold start, sweeps at organization scale and API calls per event.
+// `npm run bench`: bundle sizes, cold start, the CLI scan end to end and by phase at organization scale,
+// the Lambda sweep under a memory cap, and API calls per change event.
+// `npm run bench -- --only=scan,sweep` runs only the named sections (bundles, cold, scan, sweep, api).
 // `npm run bench -- --json` prints exactly one JSON object on stdout; progress goes to stderr.
 // Targets are checked and reported here (never in timed tests); see the README's Performance section.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
 import { RULES } from '../core/rules/index';
 import { type ApiCallsRow, measureApiCallsPerEvent } from './api-calls';
+import { measurePaired, median, type PairedRow } from './end-to-end';
 import { measureTableRender } from './table-render';
 
 // Child processes inherit this: the SDK's one-time Node 22 notice would only add noise to stderr.
@@ -17,9 +20,18 @@ const ROOT = resolve(__dirname, '..');
 const WORK = join(ROOT, '.bench');
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
+const onlyArg = process.argv.find((arg) => arg.startsWith('--only='));
+const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : undefined;
+const wanted = (section: string): boolean => !only || only.has(section);
 const COLD_START_RUNS = quick ? 5 : 15;
 const SCALES = quick ? [1, 2, 4] : [1, 4, 16];
-const SWEEP_RUNS = quick ? 1 : 3;
+const SCAN_RUNS = quick ? 1 : 3;
+const E2E_PAIRS = quick ? 2 : 5;
+/** The sweep is measured at the largest scale, with the heap capped as in a 512 MB function. */
+const SWEEP_HEAP_MB = 400;
+const SWEEP_RULES = quick
+  ? ['efs-client-nfs-egress']
+  : ['efs-client-nfs-egress', 'efs-nfs-network-acl', 'efs-mount-target-nfs-ingress'];
 
 const log = (message: string): void => {
   process.stderr.write(`bench: ${message}\n`);
@@ -37,14 +49,6 @@ function run(command: string, args: string[], options: { cwd?: string } = {}): s
     );
   }
   return result.stdout;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
@@ -132,50 +136,165 @@ async function measureColdStart(): Promise<{ nodeBaselineMs: number; rules: Cold
   };
 }
 
-// ---- sweeps ----
-interface SweepRow {
+// ---- the scan, end to end and by phase ----
+interface ScanRow {
   scale: number;
   fileSystems: number;
   mountTargets: number;
   securityGroups: number;
   rules: number;
   networkInterfaces: number;
-  loadMs: number;
-  evaluateMs: number;
-  parseMs: number;
-  peakRssMb: number;
+  fileMb: number;
+  /** Median ms of each phase (bench/scan-phases-worker.ts). */
+  phases: Record<string, number>;
+  phasesPeakRssMb: number;
+  endToEnd: PairedRow;
 }
 
-function measureSweeps(): SweepRow[] {
-  const rows: SweepRow[] = [];
+function writeAccount(scale: number): { file: string; counts: Record<string, number> } {
+  const file = join(WORK, `account-scale-${scale}.json`);
+  log(`scan: generating scale ${scale}`);
+  const counts = JSON.parse(
+    run(process.execPath, [
+      '--max-old-space-size=4096',
+      '--import',
+      'tsx',
+      'bench/write-account.ts',
+      String(scale),
+      file,
+    ]),
+  );
+  return { file, counts };
+}
+
+function measureScans(): ScanRow[] {
+  log('building the CLI');
+  run(process.execPath, ['scripts/build-cli.mjs']);
+  const rows: ScanRow[] = [];
   for (const scale of SCALES) {
-    const file = join(WORK, `account-scale-${scale}.json`);
-    log(`sweep: generating scale ${scale}`);
-    const counts = JSON.parse(
-      run(process.execPath, [
-        '--max-old-space-size=4096',
-        '--import',
-        'tsx',
-        'bench/write-account.ts',
-        String(scale),
-        file,
-      ]),
-    );
-    // Each run in a fresh process; medians of SWEEP_RUNS, since one run on a shared 2-core VM can be
-    // off by a third either way (JSON.parse most of all). Peak RSS is the largest seen.
-    const runs: { parseMs: number; loadMs: number; evaluateMs: number; peakRssMb: number }[] = [];
-    for (let i = 0; i < SWEEP_RUNS; i++) {
-      log(`sweep: evaluating scale ${scale} in a fresh process (${i + 1}/${SWEEP_RUNS})`);
-      runs.push(JSON.parse(run(process.execPath, ['--import', 'tsx', 'bench/sweep-worker.ts', file])));
+    const { file, counts } = writeAccount(scale);
+    // Phases: each run in a fresh process; medians of SCAN_RUNS, since one run on a shared 2-core VM
+    // can be off by a third either way (JSON.parse most of all).
+    const runs: { phases: Record<string, number>; peakRssMb: number }[] = [];
+    for (let i = 0; i < SCAN_RUNS; i++) {
+      log(`scan phases: scale ${scale} in a fresh process (${i + 1}/${SCAN_RUNS})`);
+      runs.push(
+        JSON.parse(
+          run(process.execPath, [
+            '--import',
+            'tsx',
+            'bench/scan-phases-worker.ts',
+            file,
+            join(WORK, `phases-report-${scale}.json`),
+          ]),
+        ),
+      );
+    }
+    const phases: Record<string, number> = {};
+    for (const name of Object.keys(runs[0]?.phases ?? {})) {
+      phases[name] = round(median(runs.map((r) => r.phases[name] ?? 0)));
     }
     rows.push({
       scale,
-      ...counts,
-      loadMs: round(median(runs.map((r) => r.loadMs))),
-      evaluateMs: round(median(runs.map((r) => r.evaluateMs))),
-      parseMs: round(median(runs.map((r) => r.parseMs))),
-      peakRssMb: round(Math.max(...runs.map((r) => r.peakRssMb))),
+      ...(counts as Omit<ScanRow, 'scale' | 'fileMb' | 'phases' | 'phasesPeakRssMb' | 'endToEnd'>),
+      fileMb: round(statSync(file).size / 1e6),
+      phases,
+      phasesPeakRssMb: round(Math.max(...runs.map((r) => r.peakRssMb))),
+      endToEnd: measurePaired(ROOT, WORK, scale, file, E2E_PAIRS, log),
     });
+  }
+  return rows;
+}
+
+/** log(b/a) / log(scale b / scale a) between the smallest and the largest scale. */
+function exponent(rows: readonly ScanRow[], value: (row: ScanRow) => number): number {
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  return first && last && last.scale !== first.scale
+    ? round(Math.log(value(last) / value(first)) / Math.log(last.scale / first.scale), 3)
+    : Number.NaN;
+}
+
+/** In-process work of the scan: every phase but reading the file and JSON.parse. */
+const scanWorkMs = (row: ScanRow): number =>
+  Object.entries(row.phases)
+    .filter(([name]) => name !== 'read' && name !== 'parse')
+    .reduce((sum, [, ms]) => sum + ms, 0);
+
+// ---- the Lambda sweep under a memory cap ----
+interface SweepRow {
+  scale: number;
+  rule: string;
+  ok: boolean;
+  wallMs: number;
+  heapLimitMb: number;
+  peakRssMb: number;
+  sweepHeapUsedMb: number | string;
+  batches: number | string;
+  posted: number | string;
+  error?: string;
+}
+
+/** Starts bench/fake-endpoint.ts on a snapshot file; resolves with its port and a stop function. */
+function startEndpoint(file: string): Promise<{ port: number; stop: () => void }> {
+  const child = spawn(
+    process.execPath,
+    ['--max-old-space-size=4096', '--import', 'tsx', 'bench/fake-endpoint.ts', file],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolvePort, reject) => {
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
+      const match = /listening (\d+)/.exec(out);
+      if (match) resolvePort({ port: Number(match[1]), stop: () => child.kill() });
+    });
+    child.on('exit', (code) => reject(new Error(`fake endpoint exited (${code})`)));
+  });
+}
+
+async function measureSweeps(): Promise<SweepRow[]> {
+  const scale = SCALES[SCALES.length - 1] as number;
+  const file = join(WORK, `account-scale-${scale}.json`);
+  if (!wanted('scan')) writeAccount(scale);
+  log(`sweep: serving scale ${scale} on a loopback endpoint`);
+  const endpoint = await startEndpoint(file);
+  const rows: SweepRow[] = [];
+  try {
+    for (const rule of SWEEP_RULES) {
+      log(`sweep: ${rule} at scale ${scale}, heap capped at ${SWEEP_HEAP_MB} MB`);
+      const result = spawnSync(
+        process.execPath,
+        [
+          `--max-old-space-size=${SWEEP_HEAP_MB}`,
+          '--import',
+          'tsx',
+          'bench/sweep-worker.ts',
+          String(endpoint.port),
+          rule,
+        ],
+        { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 << 20 },
+      );
+      const line = result.stdout.trim().split('\n').pop() ?? '';
+      const parsed = line.startsWith('{') ? JSON.parse(line) : undefined;
+      rows.push({
+        scale,
+        rule,
+        ok: Boolean(parsed?.ok),
+        wallMs: round(parsed?.wallMs ?? Number.NaN),
+        heapLimitMb: round(parsed?.heapLimitMb ?? Number.NaN),
+        peakRssMb: round(parsed?.peakRssMb ?? Number.NaN),
+        sweepHeapUsedMb: parsed?.sweepHeapUsedMb ?? '-',
+        batches: parsed?.batches ?? '-',
+        posted: parsed?.posted ?? '-',
+        ...(parsed?.ok
+          ? {}
+          : { error: parsed?.error ?? `exit ${result.status}: ${result.stderr.slice(-300)}` }),
+      });
+    }
+  } finally {
+    endpoint.stop();
   }
   return rows;
 }
@@ -190,11 +309,11 @@ interface Target {
 function checkTargets(
   bundles: BundleRow[],
   coldStart: Awaited<ReturnType<typeof measureColdStart>>,
-  sweep: SweepRow[],
-  scalingExponent: number,
+  scans: ScanRow[],
+  exponents: { endToEnd: number; work: number },
   apiCalls: ApiCallsRow[],
 ): Target[] {
-  const largest = sweep[sweep.length - 1];
+  const largest = scans[scans.length - 1];
   const targets: Target[] = [
     ...bundles.map((b) => ({
       name: `bundle ${b.rule} <= 600 KB`,
@@ -216,18 +335,31 @@ function checkTargets(
     ...(largest
       ? [
           {
-            name: `scale ${largest.scale} evaluateMs <= parseMs`,
-            ok: largest.evaluateMs <= largest.parseMs,
-            detail: `${largest.evaluateMs} vs ${largest.parseMs} ms`,
+            name: `scale ${largest.scale} scan wall <= 1.5 x JSON.parse wall (median of paired runs)`,
+            ok: largest.endToEnd.wallRatio <= 1.5,
+            detail: `${largest.endToEnd.wallRatio} (${largest.endToEnd.scanWallMs} vs ${largest.endToEnd.parseWallMs} ms; pairs ${largest.endToEnd.wallRatioRange})`,
           },
           {
-            name: `scale ${largest.scale} peak RSS <= 1536 MB`,
-            ok: largest.peakRssMb <= 1536,
-            detail: `${largest.peakRssMb} MB`,
+            name: `scale ${largest.scale} scan peak RSS <= 2 x JSON.parse peak RSS`,
+            ok: largest.endToEnd.rssRatio <= 2,
+            detail: `${largest.endToEnd.rssRatio} (${largest.endToEnd.scanPeakRssMb} vs ${largest.endToEnd.parsePeakRssMb} MB)`,
           },
         ]
       : []),
-    { name: 'scaling exponent <= 1.15', ok: scalingExponent <= 1.15, detail: String(scalingExponent) },
+    ...(scans.length > 1
+      ? [
+          {
+            name: 'scaling exponent of the scan (end-to-end wall) <= 1.0',
+            ok: exponents.endToEnd <= 1,
+            detail: String(exponents.endToEnd),
+          },
+          {
+            name: 'scaling exponent of the scan (in-process work after JSON.parse) <= 1.0',
+            ok: exponents.work <= 1,
+            detail: String(exponents.work),
+          },
+        ]
+      : []),
     ...apiCalls.map((a) => ({
       name: `API calls ${a.event}: large == small <= 12`,
       ok: a.largeAccount === a.smallAccount && a.smallAccount <= 12,
@@ -252,9 +384,31 @@ function printTables(result: Record<string, unknown>, targets: Target[]): void {
   table('Bundles (minified bytes)', result.bundles as Record<string, unknown>[]);
   const cold = result.coldStart as { nodeBaselineMs: number; rules: Record<string, unknown>[] };
   table(`Cold start (median ms; node baseline ${cold.nodeBaselineMs} ms)`, cold.rules);
-  table('Sweep', result.sweep as Record<string, unknown>[]);
+  const scans = result.scans as ScanRow[];
+  table(
+    'Accounts',
+    scans.map(({ phases: _p, phasesPeakRssMb: _r, endToEnd: _e, ...counts }) => counts),
+  );
+  table(
+    'Scan phases (median ms of fresh processes; "index" is the lookup tables shared by the rules)',
+    scans.map((row) => ({
+      scale: row.scale,
+      ...row.phases,
+      workMs: round(scanWorkMs(row)),
+      peakRssMb: row.phasesPeakRssMb,
+    })),
+  );
+  table(
+    'End to end: efsguard scan --snapshot FILE --format json vs JSON.parse of FILE (paired child processes)',
+    scans.map((row) => ({ ...row.endToEnd })),
+  );
+  const exponents = result.scalingExponents as { endToEnd: number; work: number };
   out.push(
-    `\nScaling exponent (evaluateMs, scale 1 -> ${SCALES[SCALES.length - 1]}): ${result.scalingExponent}`,
+    `\nScaling exponent, scale ${SCALES[0]} -> ${SCALES[SCALES.length - 1]}: end-to-end wall ${exponents.endToEnd}, in-process work ${exponents.work}`,
+  );
+  table(
+    `Scheduled sweep (real handler, SDK loaders against a loopback endpoint, --max-old-space-size=${SWEEP_HEAP_MB})`,
+    result.sweeps as Record<string, unknown>[],
   );
   table('API calls per change event', result.apiCallsPerEvent as Record<string, unknown>[]);
   table(
@@ -270,19 +424,19 @@ function printTables(result: Record<string, unknown>, targets: Target[]): void {
 
 async function main(): Promise<void> {
   mkdirSync(WORK, { recursive: true });
-  const bundles = measureBundles();
-  const coldStart = await measureColdStart();
-  const sweep = measureSweeps();
-  const first = sweep[0];
-  const last = sweep[sweep.length - 1];
-  const scalingExponent =
-    first && last && last.scale !== first.scale
-      ? round(Math.log(last.evaluateMs / first.evaluateMs) / Math.log(last.scale / first.scale), 3)
-      : Number.NaN;
-  log('API calls per change event');
-  const apiCallsPerEvent = await measureApiCallsPerEvent();
-  log('table rendering');
-  const tableRender = measureTableRender(quick ? [2_500, 5_000, 10_000] : [5_000, 10_000, 20_000]);
+  const bundles = wanted('bundles') || wanted('cold') ? measureBundles() : [];
+  const coldStart = wanted('cold') ? await measureColdStart() : { nodeBaselineMs: Number.NaN, rules: [] };
+  const scans = wanted('scan') ? measureScans() : [];
+  const sweeps = wanted('sweep') ? await measureSweeps() : [];
+  const scalingExponents = {
+    endToEnd: exponent(scans, (row) => row.endToEnd.scanWallMs),
+    work: exponent(scans, scanWorkMs),
+  };
+  const apiCallsPerEvent = wanted('api') ? await measureApiCallsPerEvent() : [];
+  if (wanted('table')) log('table rendering');
+  const tableRender = wanted('table')
+    ? measureTableRender(quick ? [2_500, 5_000, 10_000] : [5_000, 10_000, 20_000])
+    : [];
   const firstTable = tableRender[0];
   const lastTable = tableRender[tableRender.length - 1];
   const tableExponent =
@@ -292,13 +446,31 @@ async function main(): Promise<void> {
           3,
         )
       : Number.NaN;
-  const result = { bundles, coldStart, sweep, scalingExponent, apiCallsPerEvent, tableRender, tableExponent };
-  const targets = checkTargets(bundles, coldStart, sweep, scalingExponent, apiCallsPerEvent);
-  targets.push({
-    name: 'table rendering exponent (every row) <= 1.15',
-    ok: tableExponent <= 1.15,
-    detail: String(tableExponent),
-  });
+  const result = {
+    bundles,
+    coldStart,
+    scans,
+    scalingExponents,
+    sweeps,
+    apiCallsPerEvent,
+    tableRender,
+    tableExponent,
+  };
+  const targets = checkTargets(bundles, coldStart, scans, scalingExponents, apiCallsPerEvent);
+  for (const sweep of sweeps) {
+    targets.push({
+      name: `sweep ${sweep.rule} at scale ${sweep.scale} completes with the heap capped at ${SWEEP_HEAP_MB} MB`,
+      ok: sweep.ok,
+      detail: sweep.ok ? `${sweep.wallMs} ms, peak RSS ${sweep.peakRssMb} MB` : String(sweep.error),
+    });
+  }
+  if (wanted('table')) {
+    targets.push({
+      name: 'table rendering exponent (every row) <= 1.15',
+      ok: tableExponent <= 1.15,
+      detail: String(tableExponent),
+    });
+  }
   if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else printTables(result, targets);
   const missed = targets.filter((target) => !target.ok);

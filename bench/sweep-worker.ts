@@ -1,29 +1,89 @@
-// One sweep measurement in a fresh process, so that peak RSS belongs to this scale alone.
-// Usage: node --import tsx bench/sweep-worker.ts <snapshot.json>
-// Prints one JSON line: { parseMs, loadMs, evaluateMs, peakRssMb, evaluations }.
-import { readFileSync } from 'node:fs';
+// One scheduled sweep of one rule, in a fresh process whose heap is capped like a Lambda function's: the
+// real rule handler with its default ports (SDK clients, loaders, batches, sink) against the loopback
+// endpoint of bench/fake-endpoint.ts.
+// Usage: node --max-old-space-size=400 --import tsx bench/sweep-worker.ts <port> <rule-id> [whole-region]
+// Prints one JSON line: { ok, wallMs, peakRssMb, heapLimitMb, posted, batches, sweepHeapUsedMb, error? }.
+// "whole-region" loads the region in one batch, as sweeps did before batches, for comparison.
+
 import { performance } from 'node:perf_hooks';
-import { normaliseSnapshot } from '../aws/normalise';
-import type { Snapshot } from '../aws/snapshot';
-import { ALL } from '../core/model';
-import { RULES } from '../core/rules/index';
+import { getHeapStatistics } from 'node:v8';
+import type { MetricUnit } from '@aws-lambda-powertools/metrics/types';
+import { loadRegion } from '../aws/load-region';
+import { getRule } from '../core/rules/index';
+import { createRuleHandler, type LoggerPort, type MetricsPort } from '../handlers/factory';
+import { fakeContext } from '../test/helpers/lambda';
 
-const file = process.argv[2];
-if (!file) throw new Error('usage: sweep-worker <snapshot.json>');
-const text = readFileSync(file, 'utf8');
+const [port, ruleId, mode] = process.argv.slice(2);
+if (!port || !ruleId) throw new Error('usage: sweep-worker <port> <rule-id> [whole-region]');
+const ACCOUNT = '111122223333';
+const REGION = 'eu-west-1';
+const endpoint = `http://127.0.0.1:${port}`;
+process.env.AWS_ACCESS_KEY_ID = 'bench';
+process.env.AWS_SECRET_ACCESS_KEY = 'bench';
+process.env.AWS_REGION = REGION;
 
-let start = performance.now();
-const snapshot = JSON.parse(text) as Snapshot;
-const parseMs = performance.now() - start;
+const metrics: Record<string, number> = {};
+const metricsPort: MetricsPort = {
+  addMetric: (name: string, _unit: MetricUnit, value: number) => {
+    metrics[name] = value;
+  },
+  singleMetric: () => ({ addDimension: () => {}, addMetric: () => {} }),
+};
+const silent: LoggerPort = {
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  debug: () => {},
+  appendKeys: () => {},
+};
 
-start = performance.now();
-const topology = normaliseSnapshot(snapshot);
-const loadMs = performance.now() - start;
+const rule = getRule(ruleId);
+const handler = createRuleHandler(
+  rule,
+  {
+    logger: silent,
+    metrics: metricsPort,
+    ...(mode === 'whole-region'
+      ? {
+          loadRegion: (clients, context) =>
+            loadRegion(clients, { accountId: context.accountId, parts: context.parts }),
+        }
+      : {}),
+  },
+  { endpoint },
+);
+const time = '2026-01-01T00:00:00.000Z';
+const event = {
+  invokingEvent: JSON.stringify({
+    awsAccountId: ACCOUNT,
+    messageType: 'ScheduledNotification',
+    notificationCreationTime: time,
+  }),
+  ruleParameters: '{}',
+  resultToken: 'bench-token',
+  eventLeftScope: false,
+  configRuleName: rule.id,
+  configRuleArn: `arn:aws:config:${REGION}:${ACCOUNT}:config-rule/config-rule-bench`,
+  accountId: ACCOUNT,
+};
 
-start = performance.now();
-let evaluations = 0;
-for (const rule of RULES) evaluations += rule.evaluate(topology, ALL).length;
-const evaluateMs = performance.now() - start;
-
-const peakRssMb = process.resourceUsage().maxRSS / 1024;
-process.stdout.write(`${JSON.stringify({ parseMs, loadMs, evaluateMs, peakRssMb, evaluations })}\n`);
+const start = performance.now();
+const report = (extra: Record<string, unknown>) => {
+  process.stdout.write(
+    `${JSON.stringify({
+      wallMs: performance.now() - start,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      heapLimitMb: getHeapStatistics().heap_size_limit / 2 ** 20,
+      batches: metrics.SweepBatches,
+      sweepHeapUsedMb: metrics.SweepHeapUsedMB,
+      ...extra,
+    })}\n`,
+  );
+};
+handler(
+  event,
+  fakeContext(() => 900_000, ACCOUNT, REGION),
+).then(
+  (result) => report({ ok: true, posted: result.evaluations.length }),
+  (error: Error) => report({ ok: false, error: `${error.name}: ${error.message}` }),
+);

@@ -1,5 +1,5 @@
-// Fan-out: which resources' verdicts a change to some seed resources can alter, per rule (DESIGN.md
-// §1). A rule evaluated with scope 'seeds' reports exactly the fan-out of its seeds; the handler can
+// Fan-out: which resources' verdicts a change to some seed resources can alter, per rule
+// (docs/architecture.md#nfs-paths-and-the-fan-out-graph). A rule evaluated with scope 'seeds' reports exactly the fan-out of its seeds; the handler can
 // call the same helper to know what a trigger reaches.
 //
 // efs-mount-target-nfs-ingress (SecurityGroup, FileSystem):

@@ -321,7 +321,7 @@ export interface AppliedWaiver {
 /**
  * Which resources a rule reports on. 'all' is a scheduled sweep of the whole topology. 'seeds' is a
  * change: the rule reports the seeds and every resource whose verdict a change to them can alter
- * (the fan-out of DESIGN.md §1), and only those.
+ * (the fan-out of docs/architecture.md#nfs-paths-and-the-fan-out-graph), and only those.
  */
 export type Scope =
   | { readonly kind: 'all' }

@@ -3,6 +3,8 @@
 //   -> PutEvaluations (the sink) [-> stale-result cleanup on scheduled sweeps].
 // Loaders, clients, credentials, logger, metrics and the clock are injected ports with production
 // defaults, so tests and `efsguard invoke` replace any of them.
+
+import { getHeapStatistics } from 'node:v8';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -48,6 +50,7 @@ import { loadRegion as defaultLoadRegion } from '../aws/load-region';
 import { normaliseSnapshot as defaultNormaliseSnapshot } from '../aws/normalise';
 import type { Snapshot } from '../aws/snapshot';
 import { findStaleResults, listReportedResources } from '../aws/stale-results';
+import { sweepNetworkInBatches } from '../aws/sweep-batches';
 import {
   createSsmWaiverReader,
   type ReadWaiverText,
@@ -95,6 +98,28 @@ export class DeadlineExceededError extends EfsguardError {
   }
 }
 
+/**
+ * A scheduled sweep would outgrow the function's memory: checked between batches of VPCs, well before
+ * the heap limit, so that the function says so instead of dying of heap exhaustion. What was evaluated
+ * so far has been posted.
+ */
+export class SweepMemoryError extends EfsguardError {
+  override readonly name = 'SweepMemoryError';
+  constructor(
+    readonly stage: string,
+    readonly usedBytes: number,
+    readonly limitBytes: number,
+    readonly posted: number,
+  ) {
+    super(
+      `the scheduled sweep ran short of memory ${stage}: ${Math.round(usedBytes / 2 ** 20)} MB of the ${Math.round(limitBytes / 2 ** 20)} MB heap in use, ${posted} evaluation(s) posted; raise the function's memorySize`,
+    );
+  }
+}
+
+/** Share of the heap limit above which a sweep stops (SweepMemoryError) rather than risk being killed. */
+export const HEAP_LIMIT_FRACTION = 0.85;
+
 /** The sweep was posted, but the previous results could not be read to clear stale ones. */
 export class StaleResultsError extends EfsguardError {
   override readonly name = 'StaleResultsError';
@@ -138,6 +163,18 @@ export type LoadNeighbourhood = (
 
 export type LoadRegion = (clients: AwsClients, context: LoadContext) => Promise<Snapshot>;
 
+/**
+ * A scheduled sweep's load, in batches: `visit` gets each batch's snapshot and is awaited before the
+ * next batch is read. The default reads the network rules' part one batch of connected VPCs at a time
+ * (aws/sweep-batches.ts) and every other part in one batch; a `loadRegion` override alone makes it one
+ * batch of that loader's snapshot.
+ */
+export type SweepRegion = (
+  clients: AwsClients,
+  context: LoadContext,
+  visit: (snapshot: Snapshot) => Promise<void>,
+) => Promise<void>;
+
 /** The slice of Powertools Metrics the handler uses; a no-op or collecting fake fits it too. */
 export interface MetricsPort {
   addMetric(name: string, unit: MetricUnitType, value: number): unknown;
@@ -154,7 +191,10 @@ export interface RuleHandlerPorts {
   createClients(region: string, credentials?: () => Promise<RoleCredentials>): HandlerClients;
   loadNeighbourhood: LoadNeighbourhood;
   loadRegion: LoadRegion;
+  sweepRegion: SweepRegion;
   normaliseSnapshot(snapshot: Snapshot): Topology;
+  /** The V8 heap in use and its limit (node:v8 getHeapStatistics), checked between sweep batches. */
+  heapUsage(): { usedBytes: number; limitBytes: number };
   credentials: CredentialCache;
   logger: LoggerPort;
   metrics: MetricsPort;
@@ -207,8 +247,8 @@ export interface FailureReport {
 /**
  * Failures that the same event would hit again: a malformed event, parameter or waiver document, an event for another
  * account, a member account whose execution role is missing or refuses this function (STS answers
- * AccessDenied for both), a denied call, a result token Config no longer accepts, and a deadline the
- * evaluation already ran into. Everything else (throttling past the SDK's retries, 5xx, unreachable
+ * AccessDenied for both), a denied call, a result token Config no longer accepts, a deadline the
+ * evaluation already ran into, and a sweep that outgrew its memory. Everything else (throttling past the SDK's retries, 5xx, unreachable
  * endpoints, evaluations Config kept rejecting) may pass on a later attempt and is thrown, so Lambda
  * retries it a bounded number of times and then sends it to the on-failure destination.
  */
@@ -221,7 +261,8 @@ export function isDeterministicFailure(error: unknown): boolean {
     error instanceof AccountMismatchError ||
     error instanceof AccessDeniedError ||
     error instanceof InvalidResultTokenError ||
-    error instanceof DeadlineExceededError
+    error instanceof DeadlineExceededError ||
+    error instanceof SweepMemoryError
   );
 }
 
@@ -258,6 +299,21 @@ export function createDefaultPorts(options: ClientOptions = {}): RuleHandlerPort
     loadNeighbourhood: (clients, seeds, context) => defaultLoadNeighbourhood(clients, seeds, context),
     loadRegion: (clients, context) =>
       defaultLoadRegion(clients, { accountId: context.accountId, parts: context.parts }),
+    sweepRegion: async (clients, context, visit) => {
+      if (context.parts.length > 0 && context.parts.every((part) => part === 'network')) {
+        await sweepNetworkInBatches(
+          clients,
+          { accountId: context.accountId, region: context.region },
+          (snapshot) => visit(snapshot),
+        );
+      } else {
+        await visit(await defaultLoadRegion(clients, { accountId: context.accountId, parts: context.parts }));
+      }
+    },
+    heapUsage: () => {
+      const heap = getHeapStatistics();
+      return { usedBytes: heap.used_heap_size, limitBytes: heap.heap_size_limit };
+    },
     normaliseSnapshot: defaultNormaliseSnapshot,
     credentials: createCredentialCache({
       ...(process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {}),
@@ -296,6 +352,11 @@ export function createRuleHandler(
   clientOptions: ClientOptions = {},
 ): RuleHandler {
   const ports: RuleHandlerPorts = { ...createDefaultPorts(clientOptions), ...overrides };
+  if (overrides.loadRegion && !overrides.sweepRegion) {
+    // An injected whole-region loader (tests, `efsguard invoke`) is the sweep's one batch.
+    const loadRegion = overrides.loadRegion;
+    ports.sweepRegion = async (clients, context, visit) => visit(await loadRegion(clients, context));
+  }
   const { logger, metrics } = ports;
   const apiCalls = { count: 0 };
   const handler = middy<ConfigRuleEvent, RuleHandlerResult, Error, Context>().handler((event, context) => {
@@ -364,21 +425,13 @@ async function handleEvent(
     });
     posted = sink.posted;
 
-    // The loaded snapshot, kept for the ARNs and tags that waivers may match on.
-    const loaded: Snapshot[] = [];
-    const observed: RuleHandlerPorts = {
-      ...ports,
-      normaliseSnapshot: (snapshot) => {
-        loaded.push(snapshot);
-        return ports.normaliseSnapshot(snapshot);
-      },
-    };
-    let evaluations =
-      trigger.kind === 'scheduled'
-        ? await evaluateRegion(rule, observed, clients, trigger, deadline)
-        : await evaluateResource(rule, observed, clients, trigger, deadline);
-    if (waivers && waiverSplit.settings) {
-      const snapshot = loaded[loaded.length - 1];
+    // Waivers apply to each batch before it is posted (a sweep posts batch by batch, as it goes); what
+    // they match on (ARNs, tags) comes from the recorded SDK output of that batch or change.
+    let waivedCount = 0;
+    const expired = new Set<number>();
+    const refusedUnresolved: string[] = [];
+    const prepare = (evaluations: Evaluation[], snapshot: Snapshot | undefined): Evaluation[] => {
+      if (!waivers || !waiverSplit.settings) return evaluations;
       const result = applyWaivers(
         waivers.waivers,
         [
@@ -391,19 +444,29 @@ async function handleEvent(
         ],
         { today: todayUtc(new Date(ports.now())), allowTagSelectors: waiverSplit.settings.allowTagSelectors },
       );
-      evaluations = [...(result.scopes[0] ?? [])];
-      const waived = evaluations.filter((evaluation) => evaluation.waived).length;
-      metrics.addMetric('Waived', MetricUnit.Count, waived);
+      const applied = [...(result.scopes[0] ?? [])];
+      waivedCount += applied.filter((evaluation) => evaluation.waived).length;
+      for (const report of result.reports) {
+        if (report.status === 'expired') expired.add(report.index);
+        for (const match of report.refused)
+          refusedUnresolved.push(`${report.index}:${match.evaluation.resourceId}`);
+      }
+      return applied;
+    };
+    const evaluations =
+      trigger.kind === 'scheduled'
+        ? await evaluateRegion(rule, ports, clients, trigger, deadline, sink, prepare)
+        : await evaluateResource(rule, ports, clients, trigger, deadline, prepare);
+    if (trigger.kind !== 'scheduled') await sink.post(evaluations);
+    if (waivers && waiverSplit.settings) {
+      metrics.addMetric('Waived', MetricUnit.Count, waivedCount);
       logger.info('waivers applied', {
         parameter: waiverSplit.settings.parameterName,
-        waived,
-        expired: result.reports.filter((report) => report.status === 'expired').map((report) => report.index),
-        refusedUnresolved: result.reports.flatMap((report) =>
-          report.refused.map((match) => `${report.index}:${match.evaluation.resourceId}`),
-        ),
+        waived: waivedCount,
+        expired: [...expired].sort((a, b) => a - b),
+        refusedUnresolved,
       });
     }
-    await sink.post(evaluations);
 
     if (trigger.kind === 'scheduled') {
       deadline.check('listing previous results for stale-result cleanup', sink.posted.length);
@@ -517,6 +580,7 @@ async function evaluateResource(
   clients: HandlerClients,
   trigger: ResourceTrigger,
   deadline: Deadline,
+  prepare: Prepare,
 ): Promise<Evaluation[]> {
   const seed: ResourceRef = {
     resourceType: trigger.resourceType as ResourceType,
@@ -548,10 +612,13 @@ async function evaluateResource(
     'loading the neighbourhood',
   );
   const topology = ports.normaliseSnapshot(snapshot);
-  const evaluations = withoutVanishedFormerSeeds(
-    rule.evaluate(topology, { kind: 'seeds', seeds: [seed, ...former] }, trigger.ruleParameters),
-    topology,
-    former,
+  const evaluations = prepare(
+    withoutVanishedFormerSeeds(
+      rule.evaluate(topology, { kind: 'seeds', seeds: [seed, ...former] }, trigger.ruleParameters),
+      topology,
+      former,
+    ),
+    snapshot,
   );
   if (trigger.kind === 'change') return evaluations;
 
@@ -601,24 +668,58 @@ function withoutVanishedFormerSeeds(
   );
 }
 
+/**
+ * The scheduled sweep: each batch of the region is normalised, judged, posted and released before the
+ * next is read, and the heap is checked against its limit between batches (SweepMemoryError, with the
+ * SweepHeapUsedMB metric, rather than death by heap exhaustion). Returns every evaluation, for the
+ * stale-result cleanup.
+ */
+/** What happens to a batch's (or a change's) evaluations before they are posted: waivers apply. */
+type Prepare = (evaluations: Evaluation[], snapshot: Snapshot | undefined) => Evaluation[];
+
 async function evaluateRegion(
   rule: Rule,
   ports: RuleHandlerPorts,
   clients: HandlerClients,
   trigger: Trigger,
   deadline: Deadline,
+  sink: { post(evaluations: readonly Evaluation[]): Promise<void>; readonly posted: readonly unknown[] },
+  prepare: Prepare,
 ): Promise<Evaluation[]> {
-  const snapshot = await deadline.race(
+  let all: Evaluation[] = [];
+  let batches = 0;
+  let peakUsed = 0;
+  const checkHeap = (stage: string): void => {
+    const { usedBytes, limitBytes } = ports.heapUsage();
+    peakUsed = Math.max(peakUsed, usedBytes);
+    if (usedBytes > HEAP_LIMIT_FRACTION * limitBytes) {
+      ports.metrics.addMetric('SweepHeapUsedMB', MetricUnit.Megabytes, Math.round(usedBytes / 2 ** 20));
+      ports.metrics.addMetric('SweepMemoryExceeded', MetricUnit.Count, 1);
+      throw new SweepMemoryError(stage, usedBytes, limitBytes, sink.posted.length);
+    }
+  };
+  await deadline.race(
     () =>
-      ports.loadRegion(clients.aws, {
-        accountId: trigger.accountId,
-        region: trigger.awsRegion,
-        parts: rule.requires,
-      }),
-    'loading the region',
+      ports.sweepRegion(
+        clients.aws,
+        { accountId: trigger.accountId, region: trigger.awsRegion, parts: rule.requires },
+        async (snapshot) => {
+          batches += 1;
+          checkHeap(`after loading batch ${batches} of the region`);
+          const evaluations = prepare(
+            rule.evaluate(ports.normaliseSnapshot(snapshot), { kind: 'all' }, trigger.ruleParameters),
+            snapshot,
+          );
+          await sink.post(evaluations);
+          all = all.length === 0 ? evaluations : all.concat(evaluations);
+          checkHeap(`after evaluating batch ${batches} of the region`);
+        },
+      ),
+    'sweeping the region',
   );
-  const topology = ports.normaliseSnapshot(snapshot);
-  return rule.evaluate(topology, { kind: 'all' }, trigger.ruleParameters);
+  ports.metrics.addMetric('SweepBatches', MetricUnit.Count, batches);
+  ports.metrics.addMetric('SweepHeapUsedMB', MetricUnit.Megabytes, Math.round(peakUsed / 2 ** 20));
+  return all;
 }
 
 async function findStale(

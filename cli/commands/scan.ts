@@ -21,9 +21,10 @@ import {
 } from '../context';
 import { EXIT_INTERNAL, EXIT_TARGETS_FAILED, EXIT_USAGE, UsageError } from '../errors';
 import { isSnapshotSetFile, readParamsFile, readSnapshotFile } from '../input-files';
+import { writeJsonReport } from '../json-report';
 import { addMultiAccountOptions, isMultiTarget, type MultiAccountOptions } from '../multi-account';
 import { scanTargets } from '../multi-scan';
-import { buildReport, DEFAULT_MAX_ROWS, formatTables, shouldColour, summarise } from '../output';
+import { DEFAULT_MAX_ROWS, formatTables, shouldColour, summarise } from '../output';
 import {
   addWaiverOptions,
   applyCliWaivers,
@@ -161,7 +162,7 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
   if (isMultiTarget(options) || (options.snapshot && (await isSnapshotSetFile(options.snapshot))))
     return scanTargets(context, options, rules, params, waivers);
 
-  const snapshot = await loadSnapshot(context, options, partsRequiredBy(rules));
+  let snapshot: Snapshot | undefined = await loadSnapshot(context, options, partsRequiredBy(rules));
   // A snapshot file may lack parts (`snapshot --no-iam`, or recorded by a narrower tool): a rule that
   // needs a missing part must not report on what was never loaded.
   const available = snapshotParts(snapshot);
@@ -185,24 +186,29 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
   }
 
   const topology = normaliseFrom(snapshot, options.snapshot);
+  // What waivers match on (tags, ARNs) comes from the recorded SDK output, read before it is let go.
+  const describe = waivers ? resourceFactsFromSnapshot(snapshot) : undefined;
+  // The recorded SDK output is no longer needed: let it go before the rules and the report allocate.
+  snapshot = undefined;
   let evaluations: Evaluation[] = rules.flatMap((rule) =>
     rule.evaluate(topology, ALL, params[rule.id] ?? {}),
   );
-  const waived = waivers
-    ? applyCliWaivers(
-        context,
-        waivers,
-        [
-          {
-            accountId: topology.accountId,
-            region: topology.region,
-            evaluations,
-            describe: resourceFactsFromSnapshot(snapshot),
-          },
-        ],
-        options,
-      )
-    : undefined;
+  const waived =
+    waivers && describe
+      ? applyCliWaivers(
+          context,
+          waivers,
+          [
+            {
+              accountId: topology.accountId,
+              region: topology.region,
+              evaluations,
+              describe,
+            },
+          ],
+          options,
+        )
+      : undefined;
   if (waived && options.waivers) {
     evaluations = [...(waived.scopes[0] ?? [])];
     warnAboutWaivers(context, waived.reports, options.waivers);
@@ -210,9 +216,12 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
   const summary = summarise(evaluations, rules, topology.accountId, topology.region);
 
   if (options.format === 'json') {
-    const report = buildReport(evaluations, summary);
-    const withWaivers = waived ? { ...report, waivers: waiverReportJson(waived.reports) } : report;
-    io.stdout.write(`${JSON.stringify(withWaivers, null, 2)}\n`);
+    writeJsonReport(
+      (chunk) => io.stdout.write(chunk),
+      evaluations,
+      summary,
+      waived ? { waivers: waiverReportJson(waived.reports) } : {},
+    );
   } else {
     io.stdout.write(
       formatTables(evaluations, rules, summary, {

@@ -40,7 +40,7 @@ export interface AclCheck {
   readonly ports: PortRange;
 }
 
-/** The four checks of DESIGN.md §2 for one pair, given both subnets' ACLs (either may be missing). */
+/** The four checks of docs/rules-network.md#efs-nfs-network-acl for one pair, given both subnets' ACLs (either may be missing). */
 export function checksOfPair(
   pair: NfsPair,
   clientAcl: NetworkAcl | undefined,

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
-import { DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeNetworkInterfacesCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { EFSClient } from '@aws-sdk/client-efs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
@@ -169,6 +169,9 @@ describe('deployed handlers under asynchronous invocation', () => {
   it('throws a transient 5xx, so Lambda retries it and then sends it to the on-failure destination', async () => {
     ec2.onAnyCommand().resolves({});
     efs.onAnyCommand().resolves({});
+    // One VPC: the sweep reads the network interfaces of each batch of VPCs, and a region without any
+    // has none to read.
+    ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-1', OwnerId: ACCOUNT_ID }] });
     ec2.on(DescribeNetworkInterfacesCommand).rejects(
       Object.assign(new Error('An internal error has occurred'), {
         name: 'InternalError',

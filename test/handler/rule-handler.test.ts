@@ -11,6 +11,7 @@ import {
 import {
   DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeVpcsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { EFSClient } from '@aws-sdk/client-efs';
@@ -33,6 +34,7 @@ import {
   type MetricsPort,
   type RuleHandlerPorts,
   StaleResultsError,
+  SweepMemoryError,
 } from '../../handlers/factory';
 import { editInvokingEvent, itemOf, loadEvent, retarget } from '../helpers/events';
 import { fakeContext } from '../helpers/lambda';
@@ -311,6 +313,53 @@ describe('scheduled notifications', () => {
     expect(config).toHaveReceivedCommandTimes(PutEvaluationsCommand, 1);
   });
 
+  it('sweeps batch by batch: each batch is judged and posted before the next is loaded', async () => {
+    const region = regionSnapshot();
+    const [first, second] = [0, 1].map((half) => ({
+      ...region,
+      securityGroups: region.securityGroups.filter((_, i) => i % 2 === half),
+      fileSystems: half === 0 ? region.fileSystems : [],
+    }));
+    const order: string[] = [];
+    config.on(PutEvaluationsCommand).callsFake(() => {
+      order.push('post');
+      return { FailedEvaluations: [] };
+    });
+    const sweepRegion = jest.fn(async (_c: unknown, _ctx: unknown, visit: (s: Snapshot) => Promise<void>) => {
+      for (const batch of [first, second] as Snapshot[]) {
+        order.push('load');
+        await visit(batch);
+      }
+    });
+    const { handler, metrics } = setup({ sweepRegion });
+    const result = await handler(loadEvent(`${INGRESS}/scheduled.json`), fakeContext());
+    expect(order).toEqual(['load', 'post', 'load', 'post']);
+    const ids = result.evaluations.map((evaluation) => evaluation.resourceId).sort();
+    expect(ids).toEqual(['fs-good', 'fs-open', 'sg-client', 'sg-mt', 'sg-open']);
+    expect(metrics.recorded).toContainEqual(expect.objectContaining({ name: 'SweepBatches', value: 2 }));
+  });
+
+  it('stops with SweepMemoryError and a metric when the heap nears its limit between batches', async () => {
+    const region = regionSnapshot();
+    const heap = { usedBytes: 100 * 2 ** 20, limitBytes: 400 * 2 ** 20 };
+    const sweepRegion = async (_c: unknown, _ctx: unknown, visit: (s: Snapshot) => Promise<void>) => {
+      heap.usedBytes = 100 * 2 ** 20;
+      await visit(region);
+      heap.usedBytes = 380 * 2 ** 20; // the next batch would not fit
+      await visit(region);
+    };
+    const { handler, metrics } = setup({ sweepRegion, heapUsage: () => ({ ...heap }) });
+    const failure = handler(loadEvent(`${INGRESS}/scheduled.json`), fakeContext());
+    await expect(failure).rejects.toThrow(SweepMemoryError);
+    await expect(handler(loadEvent(`${INGRESS}/scheduled.json`), fakeContext())).rejects.toThrow(
+      /380 MB of the 400 MB heap in use, 5 evaluation\(s\) posted; raise the function's memorySize/,
+    );
+    expect(metrics.recorded).toContainEqual(expect.objectContaining({ name: 'SweepHeapUsedMB', value: 380 }));
+    expect(metrics.recorded).toContainEqual(
+      expect.objectContaining({ name: 'SweepMemoryExceeded', value: 1 }),
+    );
+  });
+
   it('skips the stale cleanup with a warning in test mode when it cannot list results (moto)', async () => {
     config.on(GetComplianceDetailsByConfigRuleCommand).rejects(new Error('not implemented'));
     const { handler } = setup();
@@ -549,6 +598,9 @@ describe('fault matrix', () => {
   it('fails on a 5xx from a Describe call, nothing posted', async () => {
     ec2.onAnyCommand().resolves({});
     efs.onAnyCommand().resolves({});
+    // One VPC: the sweep reads the network interfaces of each batch of VPCs, and a region without
+    // any has none to read.
+    ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-1', OwnerId: '123456789012' }] });
     ec2.on(DescribeNetworkInterfacesCommand).rejects(
       Object.assign(new Error('An internal error has occurred'), {
         name: 'InternalError',

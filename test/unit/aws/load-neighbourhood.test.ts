@@ -58,7 +58,7 @@ const FS = 'AWS::EFS::FileSystem';
 const ACL = 'AWS::EC2::NetworkAcl';
 const ALL_SUBNETS = 'subnet-id=subnet-0appa,subnet-0appb,subnet-0dataa,subnet-0datab,subnet-0datac';
 
-/** The typical events of issue 7's apiCallsPerEvent, and the exact calls each sends. */
+/** The typical events of the benchmark's API calls per change event (README, Performance), and the exact calls each sends. */
 const EVENTS: readonly { event: string; seed: ResourceRef; calls: string[] }[] = [
   {
     event: 'mount-target group change',

@@ -246,8 +246,8 @@ describe('a load for one part cannot answer for another', () => {
 });
 
 /**
- * The calls each rule's function makes per event type, in the typical account (issue 7's
- * apiCallsPerEvent): the network rules' events are asserted command by command in
+ * The calls each rule's function makes per event type, in the typical account (the
+ * benchmark's API calls per change event): the network rules' events are asserted command by command in
  * load-neighbourhood.test.ts; here, the totals of every rule, and the other rules' exact calls.
  */
 describe('calls per event, per rule', () => {

@@ -1,4 +1,4 @@
-// core/ must stay pure (DESIGN.md §1): no SDK, middy, Lambda, Node built-ins, process or clock.
+// core/ must stay pure (docs/architecture.md#layers-a-pure-core-behind-thin-adapters): no SDK, middy, Lambda, Node built-ins, process or clock.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 

@@ -10,7 +10,7 @@ import { getRule, RULE_IDS, RULES } from '../../../../core/rules';
 const RULES_DIR = join(__dirname, '..', '..', '..', '..', 'core', 'rules');
 
 describe('the rule registry', () => {
-  it('holds the six rules of DESIGN.md in a fixed order, each id once', () => {
+  it('holds the six rules of the README rule table in a fixed order, each id once', () => {
     expect(RULE_IDS).toEqual([
       'efs-mount-target-nfs-ingress',
       'efs-client-nfs-egress',

@@ -1,0 +1,45 @@
+// The phases of `efsguard scan --snapshot FILE --format json`, timed one by one in a fresh process, so
+// the next hot spot is visible. It runs the same functions, in the same order, as cli/commands/scan.ts
+// (the end-to-end wall and peak RSS come from the real CLI; see bench/end-to-end.ts).
+// Usage: node --import tsx bench/scan-phases-worker.ts <snapshot.json> <report-out.json>
+// Prints one JSON line: { phases: { name: ms }, peakRssMb, evaluations }.
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { normaliseSnapshot } from '../aws/normalise';
+import { parseSnapshot } from '../aws/snapshot-schema';
+import { writeJsonReport } from '../cli/json-report';
+import { summarise } from '../cli/output';
+import { ALL, type Evaluation } from '../core/model';
+import { RULES } from '../core/rules/index';
+import { indexTopology } from '../core/topology-index';
+
+const [file, out] = process.argv.slice(2);
+if (!file || !out) throw new Error('usage: scan-phases-worker <snapshot.json> <report-out.json>');
+
+const phases: Record<string, number> = {};
+const time = <T>(name: string, fn: () => T): T => {
+  const start = performance.now();
+  const result = fn();
+  phases[name] = (phases[name] ?? 0) + performance.now() - start;
+  return result;
+};
+
+const text = time('read', () => readFileSync(file, 'utf8'));
+const value = time('parse', () => JSON.parse(text) as unknown);
+const snapshot = time('validate', () => parseSnapshot(value, file));
+const topology = time('normalise', () => normaliseSnapshot(snapshot));
+// Shared lookup tables, built by whichever rule runs first: timed on their own so no rule carries them.
+time('index', () => indexTopology(topology));
+let evaluations: Evaluation[] = [];
+for (const rule of RULES) {
+  evaluations = evaluations.concat(time(rule.id, () => rule.evaluate(topology, ALL, {})));
+}
+time('output', () => {
+  const summary = summarise(evaluations, RULES, topology.accountId, topology.region);
+  const fd = openSync(out, 'w');
+  writeJsonReport((chunk) => writeSync(fd, chunk), evaluations, summary);
+  closeSync(fd);
+});
+
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+process.stdout.write(`${JSON.stringify({ phases, peakRssMb, evaluations: evaluations.length })}\n`);

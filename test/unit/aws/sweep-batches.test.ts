@@ -1,0 +1,136 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { EFSClient } from '@aws-sdk/client-efs';
+import { normaliseSnapshot } from '../../../aws/normalise';
+import type { Snapshot } from '../../../aws/snapshot';
+import { planVpcBatches, sweepNetworkInBatches } from '../../../aws/sweep-batches';
+import { ALL, type Evaluation } from '../../../core/model';
+import { getRule } from '../../../core/rules';
+import {
+  addIpv6Resources,
+  addUnrelatedVpcs,
+  buildRichAccount,
+  FakeAccount,
+  fromGroup,
+  nfs,
+} from '../../helpers/fake-account';
+import { type FakeAws, installFakeAws } from '../../helpers/fake-aws';
+
+const NETWORK_RULES = ['efs-mount-target-nfs-ingress', 'efs-client-nfs-egress', 'efs-nfs-network-acl'];
+
+describe('planVpcBatches', () => {
+  const groups = new Map([
+    ['sg-a', 'vpc-a'],
+    ['sg-b', 'vpc-b'],
+    ['sg-c', 'vpc-c'],
+    ['sg-d', 'vpc-d'],
+    ['sg-d2', 'vpc-d'],
+  ]);
+
+  it('keeps VPCs linked by a group reference, in either direction, in one batch', () => {
+    const batches = planVpcBatches(
+      ['vpc-a', 'vpc-b', 'vpc-c', 'vpc-d'],
+      groups,
+      [
+        { vpcId: 'vpc-c', groupId: 'sg-a' }, // c references a: c and a together
+        { vpcId: 'vpc-b', groupId: 'sg-b' }, // within one VPC: links nothing
+        { vpcId: 'vpc-b', groupId: 'sg-elsewhere' }, // a group outside the listing links nothing
+      ],
+      1,
+    );
+    expect(batches.map((batch) => batch.vpcIds)).toEqual([['vpc-a', 'vpc-c'], ['vpc-d'], ['vpc-b']]);
+    expect(batches.map((batch) => batch.securityGroups)).toEqual([2, 2, 1]);
+  });
+
+  it('packs whole connected groups up to the budget, and a VPC without groups still gets a batch', () => {
+    const batches = planVpcBatches(['vpc-a', 'vpc-b', 'vpc-c', 'vpc-d', 'vpc-empty'], groups, [], 3);
+    expect(batches.flatMap((batch) => batch.vpcIds).sort()).toEqual([
+      'vpc-a',
+      'vpc-b',
+      'vpc-c',
+      'vpc-d',
+      'vpc-empty',
+    ]);
+    for (const batch of batches) expect(batch.securityGroups).toBeLessThanOrEqual(3);
+    expect(batches).toHaveLength(2);
+  });
+
+  it('gives a connected group larger than the budget a batch of its own', () => {
+    // vpc-b and vpc-c are not in the VPC listing but hold groups: they are swept too.
+    const batches = planVpcBatches(['vpc-a', 'vpc-d'], groups, [{ vpcId: 'vpc-a', groupId: 'sg-d' }], 1);
+    expect(batches).toEqual([
+      { vpcIds: ['vpc-a', 'vpc-d'], securityGroups: 3 },
+      { vpcIds: ['vpc-b'], securityGroups: 1 },
+      { vpcIds: ['vpc-c'], securityGroups: 1 },
+    ]);
+  });
+});
+
+describe('sweepNetworkInBatches', () => {
+  /** The rich account, IPv6 included, three unrelated VPCs, and one of them admitting a client group of vpc-0a. */
+  function account(): Snapshot {
+    const snapshot = addUnrelatedVpcs(addIpv6Resources(buildRichAccount()), 3).snapshot();
+    const peered = snapshot.securityGroups.find((group) => group.GroupId === 'sg-10001mt');
+    const client = snapshot.securityGroups.find((group) => group.VpcId === 'vpc-0a')?.GroupId as string;
+    peered?.IpPermissions?.push(nfs(fromGroup(client)));
+    return snapshot;
+  }
+
+  const snapshot = account();
+  const clients = {
+    ec2: new EC2Client({ region: 'eu-west-1' }),
+    efs: new EFSClient({ region: 'eu-west-1' }),
+  };
+  let fake: FakeAws;
+  beforeAll(() => {
+    fake = installFakeAws(snapshot, { pageSize: 2 });
+  });
+  afterAll(() => fake.restore());
+
+  const key = (ruleId: string, evaluation: Evaluation) =>
+    `${ruleId}|${evaluation.resourceType}|${evaluation.resourceId}`;
+
+  it('judges every resource exactly once, as the whole-region load does, one batch at a time', async () => {
+    const whole = normaliseSnapshot(snapshot);
+    const expected = new Map<string, Evaluation>();
+    for (const ruleId of NETWORK_RULES) {
+      for (const evaluation of getRule(ruleId).evaluate(whole, ALL))
+        expected.set(key(ruleId, evaluation), evaluation);
+    }
+
+    const got = new Map<string, Evaluation>();
+    const batches: string[][] = [];
+    await sweepNetworkInBatches(
+      clients,
+      { accountId: snapshot.accountId, region: snapshot.region, maxGroupsPerBatch: 1 },
+      async (batch) => {
+        batches.push(batch.vpcs.map((vpc) => vpc.VpcId as string));
+        const topology = normaliseSnapshot(batch);
+        for (const ruleId of NETWORK_RULES) {
+          for (const evaluation of getRule(ruleId).evaluate(topology, ALL)) {
+            expect(got.has(key(ruleId, evaluation))).toBe(false);
+            got.set(key(ruleId, evaluation), evaluation);
+          }
+        }
+      },
+    );
+    // Several batches; the VPC whose group admits a client group of vpc-0a is judged with vpc-0a.
+    expect(batches.length).toBeGreaterThan(2);
+    expect(batches.find((vpcIds) => vpcIds.includes('vpc-0a'))).toContain('vpc-10001');
+    expect(new Map([...got].sort())).toEqual(new Map([...expected].sort()));
+  });
+
+  it('hands file systems without mount targets to the first batch, even in a region without VPCs', async () => {
+    const empty = new FakeAccount().fileSystem('fs-0lonely').snapshot();
+    fake.restore();
+    fake = installFakeAws(empty);
+    const seen: string[][] = [];
+    await sweepNetworkInBatches(
+      clients,
+      { accountId: empty.accountId, region: empty.region },
+      async (batch) => {
+        seen.push(batch.fileSystems.map((fs) => fs.FileSystemId as string));
+      },
+    );
+    expect(seen).toEqual([['fs-0lonely']]);
+  });
+});
