@@ -18,12 +18,15 @@ import {
 import { UsageError } from '../errors';
 import { readParamsFile, readSnapshotFile } from '../input-files';
 import { buildReport, formatTables, shouldColour, summarise } from '../output';
+import { OUTPUT_FORMATS, type OutputFormat, parseDocsUrl, writeScanOutput } from '../report-output';
 
 interface ScanOptions extends AwsCliOptions {
   readonly rules?: string[];
   readonly params?: string;
   readonly snapshot?: string;
-  readonly format: 'table' | 'json';
+  readonly format: OutputFormat;
+  readonly output?: string;
+  readonly docsUrl?: string;
   readonly all?: boolean;
   readonly exitCode: number;
   readonly progress?: boolean;
@@ -125,6 +128,12 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
   );
   const summary = summarise(evaluations, rules, topology.accountId, topology.region);
 
+  if (
+    await writeScanOutput(context, options, { evaluations, rules, summary, topology, parameters: params })
+  ) {
+    if (summary.byComplianceType.NON_COMPLIANT > 0) context.exitCode = options.exitCode;
+    return;
+  }
   if (options.format === 'json') {
     io.stdout.write(`${JSON.stringify(buildReport(evaluations, summary), null, 2)}\n`);
   } else {
@@ -149,7 +158,13 @@ export const registerScanCommand: RegisterCommand = (program: Command, context: 
     )
     .option('--params <file>', 'JSON file of rule parameters, keyed by rule id')
     .option('--snapshot <file>', 'evaluate a snapshot file (efsguard snapshot) instead of calling AWS')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(new Option('--format <format>', 'output format').choices([...OUTPUT_FORMATS]).default('table'))
+    .option('--output <file>', 'write the report to this file instead of stdout')
+    .addOption(
+      new Option('--docs-url <url>', 'base URL of the docs folder for rule links in reports').argParser(
+        parseDocsUrl,
+      ),
+    )
     .option('--all', 'table format: also show NOT_APPLICABLE verdicts')
     .addOption(
       new Option('--exit-code <n>', 'exit with n when anything is NON_COMPLIANT')
