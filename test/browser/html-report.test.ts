@@ -9,7 +9,8 @@ import type { ScanReport } from '../../cli/output';
 import { run } from '../../cli/run';
 import { DEMO_SNAPSHOT, ROOT } from '../helpers/report-input';
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium package; .ci/run installs it when missing. */
+const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = [
   '--headless',
   '--no-sandbox',
