@@ -18,6 +18,8 @@ const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 
 const COMPLIANCE_RANK: Record<ComplianceType, number> = { NON_COMPLIANT: 0, COMPLIANT: 1, NOT_APPLICABLE: 2 };
 /** Rows of blocked paths listed under a picture before "and N more". */
 const PROBLEM_LIST_LIMIT = 200;
+/** Up to this many, the list is shown open; more fold into a <details> element. */
+const PROBLEM_LIST_OPEN = 20;
 
 const CSS = `
 :root { --red:#c62828; --green:#2e7d32; --orange:#e65100; --grey:#78909c; --ink:#1c2430; --muted:#5f6b7a; --line:#d9dee5; }
@@ -222,9 +224,15 @@ function problemList(view: FileSystemView): string {
   const more =
     items.length > PROBLEM_LIST_LIMIT ? `<li>… and ${items.length - PROBLEM_LIST_LIMIT} more</li>` : '';
   const summary = `${view.mountTargets.length} mount target(s), ${view.clients.length} client(s), ${allowed} allowed and ${view.paths.length - allowed} blocked path(s), ${view.sources.filter((s) => s.status === 'exposing').length} exposing source(s)`;
-  return `<p class="muted fs-stats">${esc(summary)}</p>${
-    items.length ? `<ul class="problems">${items.slice(0, PROBLEM_LIST_LIMIT).join('')}${more}</ul>` : ''
-  }`;
+  const list = `<ul class="problems">${items.slice(0, PROBLEM_LIST_LIMIT).join('')}${more}</ul>`;
+  // A long list folds away, so that the next file system's picture stays in reach.
+  const problems =
+    items.length === 0
+      ? ''
+      : items.length <= PROBLEM_LIST_OPEN
+        ? list
+        : `<details><summary>${items.length} blocked or exposing paths</summary>${list}</details>`;
+  return `<p class="muted fs-stats">${esc(summary)}</p>${problems}`;
 }
 
 function picturesSection(input: ReportInput): string {

@@ -5,13 +5,7 @@
 import type { MountTarget, NetworkInterface, Topology } from '../core/model';
 import { cidrContainsCidr, isWorldOpen } from '../core/net/cidr';
 import { evaluateAclTcp } from '../core/net/network-acl';
-import {
-  buildNfsGraph,
-  listNfsPairs,
-  matchClientEgressToMountTarget,
-  type NfsPair,
-  sharedAddressFamilies,
-} from '../core/net/nfs-paths';
+import { buildNfsGraph, listNfsPairs, type NfsPair, sharedAddressFamilies } from '../core/net/nfs-paths';
 import { coversNfs } from '../core/net/protocol';
 import { describePeer } from '../core/net/security-groups';
 import { RULE_ID as EGRESS_RULE } from '../core/rules/efs-client-nfs-egress';
@@ -125,8 +119,9 @@ export function buildFileSystemViews(
         reasons: [`${EGRESS_RULE}: no common address family (IPv4/IPv6) with ${mt.mountTargetId}`],
       };
     }
-    const egress = matchClientEgressToMountTarget(index, client, mt);
-    if (!egress.allowed) {
+    // listNfsPairs holds exactly the admitted pairs whose egress allows NFS over a shared family.
+    const pair = pairs.get(`${client.networkInterfaceId}|${mt.mountTargetId}`);
+    if (!pair) {
       return {
         ...base,
         status: 'blocked',
@@ -135,8 +130,7 @@ export function buildFileSystemViews(
         ],
       };
     }
-    const pair = pairs.get(`${client.networkInterfaceId}|${mt.mountTargetId}`);
-    const acl = pair ? blockedByAcl(pair) : [];
+    const acl = blockedByAcl(pair);
     return acl.length > 0
       ? { ...base, status: 'blocked', reasons: acl }
       : { ...base, status: 'allowed', reasons: [] };
