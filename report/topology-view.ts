@@ -4,7 +4,7 @@
 // Every answer comes from core (nfs-paths, the ACL rule's checks, CIDR math): this file only collects.
 import type { MountTarget, NetworkInterface, Topology } from '../core/model';
 import { cidrContainsCidr, isWorldOpen } from '../core/net/cidr';
-import { evaluateAclTcp } from '../core/net/network-acl';
+import { type AclDecision, evaluateAclTcp } from '../core/net/network-acl';
 import { buildNfsGraph, listNfsPairs, type NfsPair, sharedAddressFamilies } from '../core/net/nfs-paths';
 import { coversNfs } from '../core/net/protocol';
 import { describePeer } from '../core/net/security-groups';
@@ -93,13 +93,20 @@ export function buildFileSystemViews(
     pairs.set(`${pair.client.networkInterfaceId}|${pair.mountTarget.mountTargetId}`, pair);
   }
 
+  const decisions = new Map<string, AclDecision>();
   const blockedByAcl = (pair: NfsPair): string[] => {
     if (pair.client.subnetId === pair.mountTarget.subnetId) return [];
     const clientAcl = index.networkAclBySubnet.get(pair.client.subnetId);
     const mtAcl = index.networkAclBySubnet.get(pair.mountTarget.subnetId);
     const reasons: string[] = [];
     for (const check of checksOfPair(pair, clientAcl, mtAcl, aclParams.clientPortRange)) {
-      const decision = evaluateAclTcp(check.acl, check.direction, check.peerAddress, check.ports);
+      // Many pairs share an ACL, a direction and a peer address: decide each combination once.
+      const key = `${check.acl.networkAclId}|${check.direction}|${check.peerAddress}|${check.ports.from}-${check.ports.to}`;
+      let decision = decisions.get(key);
+      if (!decision) {
+        decision = evaluateAclTcp(check.acl, check.direction, check.peerAddress, check.ports);
+        decisions.set(key, decision);
+      }
       if (decision.allowed) continue;
       const flow = check.ports.from === 2049 && check.ports.to === 2049 ? 'NFS' : 'the replies';
       const way = check.direction === 'egress' ? 'outbound' : 'inbound';
