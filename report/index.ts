@@ -4,16 +4,18 @@ import { formatAsff } from './asff';
 import { formatCsv } from './csv';
 import { formatHtml } from './html';
 import type { ReportInput } from './input';
+import { formatOcsf } from './ocsf';
 import { formatSarif } from './sarif';
 
 export type { ReportInput } from './input';
 
-export const REPORT_FORMATS = ['sarif', 'asff', 'csv', 'html'] as const;
+export const REPORT_FORMATS = ['sarif', 'asff', 'ocsf', 'csv', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 const RENDERERS: Readonly<Record<ReportFormat, (input: ReportInput) => string>> = {
   sarif: formatSarif,
   asff: formatAsff,
+  ocsf: formatOcsf,
   csv: formatCsv,
   html: formatHtml,
 };
