@@ -38,6 +38,8 @@ import {
 } from '../aws/load-neighbourhood';
 import { loadRegion as defaultLoadRegion } from '../aws/load-region';
 import { normaliseSnapshot as defaultNormaliseSnapshot } from '../aws/normalise';
+import { loadSecurityHubPort } from '../aws/securityhub-loader';
+import type { SecurityHubPort } from '../aws/securityhub-sink';
 import type { Snapshot } from '../aws/snapshot';
 import { findStaleResults, listReportedResources } from '../aws/stale-results';
 import { EfsguardError } from '../core/errors';
@@ -151,6 +153,8 @@ export interface RuleHandlerPorts {
   putBackoffMs: number;
   sleep(ms: number): Promise<void>;
   now(): number;
+  /** The optional Security Hub sink (deploy option securityHub; EFSGUARD_SECURITY_HUB=true). */
+  securityHub?: SecurityHubPort;
 }
 
 /** Options for the default ports (endpoint for moto/LocalStack, retry tuning). */
@@ -189,7 +193,12 @@ export function createDefaultClientFactory(options: ClientOptions = {}): RuleHan
 
 export function createDefaultPorts(options: ClientOptions = {}): RuleHandlerPorts {
   const margin = Number(process.env.EFSGUARD_SAFETY_MARGIN_MS);
+  const securityHub = loadSecurityHubPort(
+    process.env,
+    options.endpoint ? { endpoint: options.endpoint } : {},
+  );
   return {
+    ...(securityHub ? { securityHub } : {}),
     createClients: createDefaultClientFactory(options),
     loadNeighbourhood: (clients, seeds, context) => defaultLoadNeighbourhood(clients, seeds, context),
     loadRegion: (clients, context) =>
@@ -290,6 +299,18 @@ async function handleEvent(
       await sink.post(stale);
     }
 
+    // Test invocations only preview (TestMode): nothing goes to Security Hub either.
+    if (ports.securityHub && !trigger.testMode) {
+      const hub = await ports.securityHub.forward({
+        rule,
+        accountId: trigger.accountId,
+        region: trigger.awsRegion,
+        evaluations: sink.posted as readonly Evaluation[],
+        now: ports.now(),
+        configClient: clients.config,
+      });
+      logger.info('findings imported into Security Hub', { imported: hub.imported });
+    }
     countEvaluations(metrics, sink.posted);
     metrics.addMetric('ApiCalls', MetricUnit.Count, apiCalls.count);
     logger.info('evaluations posted', {

@@ -7,6 +7,7 @@
 
 const { readFileSync, existsSync } = require('node:fs');
 const { join } = require('node:path');
+const securityHub = require('./security-hub.cjs');
 
 const ROOT = join(__dirname, '..', '..');
 const MANIFEST_PATH = join(ROOT, 'dist', 'deploy', 'manifest.json');
@@ -165,6 +166,7 @@ async function readSettings(resolveVariable) {
     automaticRemediation,
     iamRegion,
     notificationEmail: await param(resolveVariable, 'notificationEmail'),
+    ...(await securityHub.securityHubSettings(resolveVariable, mode, DeploymentConfigError)),
     service: String(await resolveVariable('self:service')),
     stage: String(await resolveVariable('sls:stage')),
   };
@@ -248,6 +250,7 @@ function buildFunctions({ manifest, settings }) {
       package: { patterns: ['!**', `dist/handlers/${rule.id}/index.js`] },
       environment: { EFSGUARD_RULE_ID: rule.id },
     };
+    securityHub.applySecurityHubToFunction(functions[rule.id], rule.id, settings);
   }
   return functions;
 }
@@ -307,6 +310,7 @@ function functionRole(rule, settings) {
       },
       Policies: [
         { PolicyName: 'efsguard-rule', PolicyDocument: { Version: '2012-10-17', Statement: statements } },
+        ...securityHub.securityHubPolicies(settings),
       ],
     },
   };
