@@ -2,15 +2,7 @@
 // Policy forbids every network fetch), so it opens offline and can be attached to a ticket.
 import type { ComplianceType } from '../core/model';
 import type { Severity } from '../core/rules/types';
-import {
-  COMPLIANCE_ORDER,
-  findingHash,
-  type ReportInput,
-  ruleDocPath,
-  ruleDocUrl,
-  ruleLookup,
-  SEVERITIES,
-} from './input';
+import { COMPLIANCE_ORDER, findingHash, type ReportInput, ruleDocUrl, ruleLookup, SEVERITIES } from './input';
 import { escapeXml as esc, fileSystemSvg } from './svg';
 import { buildFileSystemViews, type FileSystemView } from './topology-view';
 
@@ -258,7 +250,7 @@ ${body}</section>`;
 export function formatHtml(input: ReportInput): string {
   const docs = input.docsBaseUrl
     ? `<a href="${esc(input.docsBaseUrl)}">efsguard docs</a>`
-    : `docs: ${esc(ruleDocPath('efs-mount-target-nfs-ingress').split('#')[0] ?? '')}`;
+    : 'rule docs: docs/rules-network.md and docs/rules-data-plane.md in the efsguard package';
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -57,8 +57,7 @@ function securityHubPolicies(settings) {
             Effect: 'Allow',
             Action: 'securityhub:BatchImportFindings',
             Resource: {
-              'Fn::Sub':
-                'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:product/${AWS::AccountId}/default',
+              'Fn::Sub': `arn:\${AWS::Partition}:securityhub:\${AWS::Region}:\${AWS::AccountId}:product/\${AWS::AccountId}/default`,
             },
           },
         ],

@@ -97,8 +97,7 @@ describe('Security Hub deployment option', () => {
         Effect: 'Allow',
         Action: 'securityhub:BatchImportFindings',
         Resource: {
-          'Fn::Sub':
-            'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:product/${AWS::AccountId}/default',
+          'Fn::Sub': `arn:\${AWS::Partition}:securityhub:\${AWS::Region}:\${AWS::AccountId}:product/\${AWS::AccountId}/default`,
         },
       },
     ]);
