@@ -48,6 +48,8 @@ import {
 } from '../aws/load-neighbourhood';
 import { loadRegion as defaultLoadRegion } from '../aws/load-region';
 import { normaliseSnapshot as defaultNormaliseSnapshot } from '../aws/normalise';
+import { loadSecurityHubPort } from '../aws/securityhub-loader';
+import type { SecurityHubPort } from '../aws/securityhub-sink';
 import type { Snapshot } from '../aws/snapshot';
 import { findStaleResults, listReportedResources } from '../aws/stale-results';
 import { sweepNetworkInBatches } from '../aws/sweep-batches';
@@ -216,6 +218,8 @@ export interface RuleHandlerPorts {
   deterministicFailures: 'throw' | 'report';
   /** Reads the waiver document named by the waiversParameter rule parameter, with the function's own role. */
   readWaivers: ReadWaiverText;
+  /** The optional Security Hub sink (deploy option securityHub; EFSGUARD_SECURITY_HUB=true). */
+  securityHub?: SecurityHubPort;
 }
 
 /** Options for the default ports (endpoint for moto/LocalStack, retry tuning). */
@@ -294,7 +298,12 @@ export function createDefaultClientFactory(options: ClientOptions = {}): RuleHan
 
 export function createDefaultPorts(options: ClientOptions = {}): RuleHandlerPorts {
   const margin = Number(process.env.EFSGUARD_SAFETY_MARGIN_MS);
+  const securityHub = loadSecurityHubPort(
+    process.env,
+    options.endpoint ? { endpoint: options.endpoint } : {},
+  );
   return {
+    ...(securityHub ? { securityHub } : {}),
     createClients: createDefaultClientFactory(options),
     loadNeighbourhood: (clients, seeds, context) => defaultLoadNeighbourhood(clients, seeds, context),
     loadRegion: (clients, context) =>
@@ -474,6 +483,18 @@ async function handleEvent(
       await sink.post(stale);
     }
 
+    // Test invocations only preview (TestMode): nothing goes to Security Hub either.
+    if (ports.securityHub && !trigger.testMode) {
+      const hub = await ports.securityHub.forward({
+        rule,
+        accountId: trigger.accountId,
+        region: trigger.awsRegion,
+        evaluations: sink.posted as readonly Evaluation[],
+        now: ports.now(),
+        configClient: clients.config,
+      });
+      logger.info('findings imported into Security Hub', { imported: hub.imported });
+    }
     countEvaluations(metrics, sink.posted);
     metrics.addMetric('ApiCalls', MetricUnit.Count, apiCalls.count);
     logger.info('evaluations posted', {

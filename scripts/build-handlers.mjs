@@ -120,6 +120,32 @@ async function bundleHandler(ruleId) {
   return { ruleId, file: relative(ROOT, outfile), bytes };
 }
 
+/**
+ * The optional Security Hub sink, bundled apart beside each handler (aws/securityhub-loader.ts requires
+ * it only when the deployment turns Security Hub on), so that the handlers stay within their budget.
+ */
+async function bundleSecurityHubSink(ruleId) {
+  const outfile = join(HANDLERS_OUT_DIR, ruleId, 'securityhub.js');
+  const result = await build({
+    entryPoints: [join(ROOT, 'aws', 'securityhub-sink.ts')],
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: TARGET,
+    format: 'cjs',
+    mainFields: ['module', 'main'],
+    sourcemap: false,
+    legalComments: 'none',
+    metafile: true,
+    plugins: [pureSdkSchemas],
+    logLevel: 'warning',
+  });
+  const bytes =
+    result.metafile.outputs[relative(process.cwd(), outfile)]?.bytes ?? (await stat(outfile)).size;
+  return { ruleId, file: relative(ROOT, outfile), bytes };
+}
+
 /** Builds every registered rule's handler; fails naming every rule whose handler file is missing. */
 export async function buildHandlers({ log = console.log } = {}) {
   const model = await loadDeploymentModel();
@@ -134,7 +160,8 @@ export async function buildHandlers({ log = console.log } = {}) {
   }
   await rm(HANDLERS_OUT_DIR, { recursive: true, force: true });
   const bundles = await Promise.all(model.rules.map((rule) => bundleHandler(rule.id)));
-  const oversized = bundles.filter((bundle) => bundle.bytes > MAX_BUNDLE_BYTES);
+  const sidecars = await Promise.all(model.rules.map((rule) => bundleSecurityHubSink(rule.id)));
+  const oversized = [...bundles, ...sidecars].filter((bundle) => bundle.bytes > MAX_BUNDLE_BYTES);
   if (oversized.length > 0) {
     throw new BuildHandlersError(
       `bundles over ${MAX_BUNDLE_BYTES} bytes: ${oversized.map((b) => `${b.file} (${b.bytes})`).join(', ')}`,
@@ -144,10 +171,11 @@ export async function buildHandlers({ log = console.log } = {}) {
   const manifest = {
     ...model,
     bundles,
+    securityHubBundles: sidecars,
     budget: { maxBytes: MAX_BUNDLE_BYTES },
   };
   await writeFile(MANIFEST_PATH, `${JSON.stringify(manifest, null, 2)}\n`);
-  for (const bundle of bundles)
+  for (const bundle of [...bundles, ...sidecars])
     log(`${bundle.file.padEnd(56)} ${(bundle.bytes / 1024).toFixed(1).padStart(7)} KiB`);
   return manifest;
 }

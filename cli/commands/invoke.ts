@@ -1,13 +1,15 @@
 // `efsguard invoke`: runs a rule's real Lambda handler locally on a Config event file, with a fake
 // Lambda context, and prints exactly what the handler sent with PutEvaluations.
+import { writeFile } from 'node:fs/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import type { Context } from 'aws-lambda';
 import Table from 'cli-table3';
 import { type Command, Option } from 'commander';
 import { createConfigServiceClient, destroyAwsClients } from '../../aws/clients';
-import type { ConfigRuleEvent } from '../../aws/config-event';
+import { type ConfigRuleEvent, parseConfigEvent } from '../../aws/config-event';
 import type { PostedEvaluation } from '../../aws/evaluation-sink';
+import type { Evaluation } from '../../core/model';
 import type { Rule } from '../../core/rules/types';
 import {
   createRuleHandler,
@@ -15,6 +17,8 @@ import {
   type MetricsPort,
   SERVICE_NAME,
 } from '../../handlers/factory';
+import { version } from '../../package.json';
+import { renderReport } from '../../report';
 import {
   type CliContext,
   checkProfileExists,
@@ -24,6 +28,10 @@ import {
 } from '../context';
 import { UsageError } from '../errors';
 import { readText } from '../input-files';
+import { defaultDocsBaseUrl, parseDocsUrl } from '../report-output';
+
+/** The report formats that make sense for what one handler posted (HTML needs the whole topology). */
+const INVOKE_REPORT_FORMATS = ['sarif', 'asff', 'ocsf', 'csv'] as const;
 
 /** The fake context's timeout: Lambda's maximum, so local runs are not cut short. */
 const LOCAL_TIMEOUT_MS = 900_000;
@@ -34,7 +42,9 @@ interface InvokeOptions {
   readonly endpointUrl?: string;
   readonly profile?: string;
   readonly region?: string;
-  readonly format: 'json' | 'table';
+  readonly format: 'json' | 'table' | (typeof INVOKE_REPORT_FORMATS)[number];
+  readonly output?: string;
+  readonly docsUrl?: string;
   readonly timeout: string;
 }
 
@@ -92,6 +102,15 @@ function fakeLambdaContext(rule: Rule, event: ConfigRuleEvent, started: number, 
     fail,
     succeed: fail,
   };
+}
+
+async function writeReportFile(path: string, text: string): Promise<void> {
+  try {
+    await writeFile(path, text, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot write --output ${path}: ${code ?? String(error)}`, { cause: error });
+  }
 }
 
 function formatTable(evaluations: readonly PostedEvaluation[]): string {
@@ -154,7 +173,24 @@ async function invoke(context: CliContext, options: InvokeOptions): Promise<void
   try {
     const result = await handler(event, fakeLambdaContext(rule, event, started, Date.now));
     const evaluations = result.evaluations;
-    if (options.format === 'json') {
+    if (options.format !== 'json' && options.format !== 'table') {
+      // The event names the account and region the verdicts are about.
+      const trigger = parseConfigEvent(event, {
+        ruleId: rule.id,
+        ...(env.AWS_REGION ? { defaultRegion: env.AWS_REGION } : {}),
+      });
+      const text = renderReport(options.format, {
+        accountId: trigger.accountId,
+        region: trigger.awsRegion,
+        evaluations: evaluations as readonly Evaluation[],
+        rules: [rule],
+        generatedAt: new Date(started).toISOString(),
+        toolVersion: version,
+        docsBaseUrl: options.docsUrl ?? defaultDocsBaseUrl(),
+      });
+      if (options.output === undefined) context.io.stdout.write(text);
+      else await writeReportFile(options.output, text);
+    } else if (options.format === 'json') {
       context.io.stdout.write(`${JSON.stringify({ evaluations }, null, 2)}\n`);
     } else {
       context.io.stdout.write(formatTable(evaluations));
@@ -188,12 +224,22 @@ export const registerInvokeCommand: RegisterCommand = (program: Command, context
       '--region <region>',
       "the function's own region, used where the event names none (default: AWS_REGION, as in Lambda)",
     )
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['table', 'json', ...INVOKE_REPORT_FORMATS])
+        .default('table'),
+    )
+    .option('--output <file>', 'report formats: write the report to this file instead of stdout')
     .addOption(
       new Option(
         '--timeout <duration>',
         'give up after this long, e.g. 90s, 15m (exit 2 naming the call still waiting)',
       ).default(DEFAULT_TIMEOUT),
+    )
+    .addOption(
+      new Option('--docs-url <url>', 'base URL of the docs folder for rule links in reports').argParser(
+        parseDocsUrl,
+      ),
     )
     .action(async (options: InvokeOptions) => {
       await withDeadline(context, options.timeout, () => invoke(context, options));

@@ -25,6 +25,7 @@ import { writeJsonReport } from '../json-report';
 import { addMultiAccountOptions, isMultiTarget, type MultiAccountOptions } from '../multi-account';
 import { scanTargets } from '../multi-scan';
 import { DEFAULT_MAX_ROWS, formatTables, shouldColour, summarise } from '../output';
+import { OUTPUT_FORMATS, type OutputFormat, parseDocsUrl, writeScanOutput } from '../report-output';
 import {
   addWaiverOptions,
   applyCliWaivers,
@@ -39,7 +40,9 @@ interface ScanOptions extends AwsCliOptions, WaiverCliOptions, MultiAccountOptio
   readonly rules?: string[];
   readonly params?: string;
   readonly snapshot?: string;
-  readonly format: 'table' | 'json';
+  readonly format: OutputFormat;
+  readonly output?: string;
+  readonly docsUrl?: string;
   readonly all?: boolean;
   readonly maxRows?: number;
   readonly exitCode: number;
@@ -159,8 +162,14 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
   checkParameters(context.rules, rules, params, options.params ?? '--params');
   const waivers = options.waivers ? await readWaiversFile(context, options.waivers, options) : undefined;
   // Several account-regions: --accounts/--regions, or a multi-account snapshot (cli/multi-scan.ts).
-  if (isMultiTarget(options) || (options.snapshot && (await isSnapshotSetFile(options.snapshot))))
-    return scanTargets(context, options, rules, params, waivers);
+  if (isMultiTarget(options) || (options.snapshot && (await isSnapshotSetFile(options.snapshot)))) {
+    const { format } = options;
+    if (format !== 'table' && format !== 'json')
+      throw new UsageError(
+        `--format ${format} is not available for several account-regions yet; use json or table`,
+      );
+    return scanTargets(context, { ...options, format }, rules, params, waivers);
+  }
 
   let snapshot: Snapshot | undefined = await loadSnapshot(context, options, partsRequiredBy(rules));
   // A snapshot file may lack parts (`snapshot --no-iam`, or recorded by a narrower tool): a rule that
@@ -215,6 +224,12 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
   }
   const summary = summarise(evaluations, rules, topology.accountId, topology.region);
 
+  if (
+    await writeScanOutput(context, options, { evaluations, rules, summary, topology, parameters: params })
+  ) {
+    if (summary.byComplianceType.NON_COMPLIANT > 0) context.exitCode = options.exitCode;
+    return;
+  }
   if (options.format === 'json') {
     writeJsonReport(
       (chunk) => io.stdout.write(chunk),
@@ -250,7 +265,13 @@ export const registerScanCommand: RegisterCommand = (program: Command, context: 
     )
     .option('--params <file>', 'JSON file of rule parameters, keyed by rule id')
     .option('--snapshot <file>', 'evaluate a snapshot file (efsguard snapshot) instead of calling AWS')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(new Option('--format <format>', 'output format').choices([...OUTPUT_FORMATS]).default('table'))
+    .option('--output <file>', 'write the report to this file instead of stdout')
+    .addOption(
+      new Option('--docs-url <url>', 'base URL of the docs folder for rule links in reports').argParser(
+        parseDocsUrl,
+      ),
+    )
     .option('--all', 'table format: also show NOT_APPLICABLE verdicts')
     .addOption(
       new Option(

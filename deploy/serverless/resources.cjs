@@ -13,6 +13,7 @@ const {
   LONGEST_REGION_LENGTH,
 } = require('./regions.cjs');
 const { MAX_INPUT_PARAMETERS } = require('./limits.cjs');
+const securityHub = require('./security-hub.cjs');
 
 const ROOT = join(__dirname, '..', '..');
 const MANIFEST_PATH = join(ROOT, 'dist', 'deploy', 'manifest.json');
@@ -251,6 +252,7 @@ async function readSettings(resolveVariable) {
     automaticRemediation,
     iamRegion,
     notificationEmail: await param(resolveVariable, 'notificationEmail'),
+    ...(await securityHub.securityHubSettings(resolveVariable, mode, DeploymentConfigError)),
     service: String(await resolveVariable('self:service')),
     stage: String(await resolveVariable('sls:stage')),
   };
@@ -354,6 +356,7 @@ function buildFunctions({ manifest, settings }) {
       role: { 'Fn::Sub': `\${${roleLogicalId(rule.id)}.Arn}` },
       package: { patterns: ['!**', `dist/handlers/${rule.id}/index.js`] },
     };
+    securityHub.applySecurityHubToFunction(functions[rule.id], rule.id, settings);
   }
   return functions;
 }
@@ -438,6 +441,7 @@ function functionRole(rule, settings) {
       },
       Policies: [
         { PolicyName: 'efsguard-rule', PolicyDocument: { Version: '2012-10-17', Statement: statements } },
+        ...securityHub.securityHubPolicies(settings),
       ],
     },
   };

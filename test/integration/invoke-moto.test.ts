@@ -1,7 +1,7 @@
 // `efsguard invoke` against a real moto server: the account is built through the AWS API, the sample
 // TESTMODE events of events/ are pointed at its resources, and the posted verdicts (what the handler
 // sent with PutEvaluations, which moto accepts in test mode) are asserted, fan-out included.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteSecurityGroupCommand } from '@aws-sdk/client-ec2';
@@ -199,5 +199,50 @@ describe('efsguard invoke against moto (TESTMODE)', () => {
       [ids.fsOpen as string]: 'NON_COMPLIANT',
     });
     expect(evaluations.some((e) => e.resourceId === ids.sgDoomed)).toBe(false);
+  });
+
+  it('writes what the handler posted as ASFF and SARIF (--format, --output), for the event account and region', async () => {
+    const event = loadEvent(`${INGRESS}/testmode-scheduled.json`);
+    const posted = await invoke(event);
+    const file = join(workDir, 'invoke.asff.json');
+    const file2 = join(workDir, 'invoke.sarif');
+    let stderr = '';
+    const io = {
+      stdout: { write: () => true },
+      stderr: { write: (chunk: string) => (stderr += chunk) },
+      env: {},
+    };
+    const eventFile = join(workDir, 'scheduled.json');
+    writeFileSync(eventFile, JSON.stringify(event));
+    for (const [format, out] of [
+      ['asff', file],
+      ['sarif', file2],
+    ] as const) {
+      const code = await run(
+        [
+          'invoke',
+          '--event',
+          eventFile,
+          '--endpoint-url',
+          moto.endpoint,
+          '--format',
+          format,
+          '--output',
+          out,
+        ],
+        io,
+      );
+      expect([code, stderr]).toEqual([0, '']);
+    }
+    const findings = JSON.parse(readFileSync(file, 'utf8')) as {
+      AwsAccountId: string;
+      Resources: { Region: string }[];
+    }[];
+    expect(findings).toHaveLength(posted.length);
+    expect(findings[0]?.AwsAccountId).toBe(event.accountId);
+    const sarif = JSON.parse(readFileSync(file2, 'utf8')) as { runs: { results: unknown[] }[] };
+    expect(sarif.runs[0]?.results).toHaveLength(
+      posted.filter((e) => e.complianceType === 'NON_COMPLIANT').length,
+    );
   });
 });

@@ -1,8 +1,10 @@
-// core/ must stay pure (docs/architecture.md#layers-a-pure-core-behind-thin-adapters): no SDK, middy, Lambda, Node built-ins, process or clock.
+// core/ and report/ must stay pure (docs/architecture.md#layers-a-pure-core-behind-thin-adapters): no SDK,
+// middy, Lambda, Node built-ins, process or clock.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const CORE = join(__dirname, '../../../core');
+const REPORT = join(__dirname, '../../../report');
 
 function listTs(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
@@ -37,6 +39,15 @@ describe('core purity', () => {
     const hits = FORBIDDEN.filter(([, pattern]) => pattern.test(source)).map(([name]) => name);
     expect(hits).toEqual([]);
   });
+  const reportFiles = listTs(REPORT);
+  it.each(reportFiles.map((file) => [relative(REPORT, file), file]))(
+    'report/%s imports nothing impure',
+    (_name, file) => {
+      const source = stripComments(readFileSync(file, 'utf8'));
+      const hits = FORBIDDEN.filter(([, pattern]) => pattern.test(source)).map(([name]) => name);
+      expect(hits).toEqual([]);
+    },
+  );
   it('detects a violation (the scanner itself works)', () => {
     const sample = "import { EC2Client } from '@aws-sdk/client-ec2';\nconst now = Date.now();";
     expect(FORBIDDEN.filter(([, pattern]) => pattern.test(sample)).map(([name]) => name)).toEqual([

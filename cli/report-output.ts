@@ -1,0 +1,103 @@
+// Writing a scan's verdicts in the report formats (report/), to stdout or to --output FILE.
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Evaluation, Topology } from '../core/model';
+import type { Rule } from '../core/rules/types';
+import { version } from '../package.json';
+import { type ReportFormat, renderReport } from '../report';
+import type { CliContext } from './context';
+import { UsageError } from './errors';
+import { buildReport, formatTables, type ScanSummary, shouldColour } from './output';
+
+export const OUTPUT_FORMATS = ['table', 'json', 'sarif', 'asff', 'ocsf', 'csv', 'html'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export interface ReportOptions {
+  readonly format: OutputFormat;
+  readonly output?: string;
+  readonly docsUrl?: string;
+  readonly all?: boolean;
+}
+
+export interface ScanResult {
+  readonly evaluations: readonly Evaluation[];
+  readonly rules: readonly Rule[];
+  readonly summary: ScanSummary;
+  readonly topology?: Topology;
+  readonly parameters?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
+/**
+ * The docs folder that ships beside the CLI (dist/cli.js and cli/ both sit one level below the package
+ * root), as a file URL, so report links open the docs of the very version that wrote the report.
+ */
+export function defaultDocsBaseUrl(): string {
+  return pathToFileURL(resolve(__dirname, '..', 'docs')).href.replace(/\/?$/, '/');
+}
+
+/** Checks --docs-url: an absolute http(s) or file URL; the result ends in '/'. */
+export function parseDocsUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--docs-url is not an absolute URL: ${value}`);
+  }
+  if (!['http:', 'https:', 'file:'].includes(url.protocol))
+    throw new UsageError(`--docs-url must be http://, https:// or file://, got ${value}`);
+  return url.href.endsWith('/') ? url.href : `${url.href}/`;
+}
+
+/** The report text in `format`. */
+export function renderScanOutput(context: CliContext, options: ReportOptions, result: ScanResult): string {
+  const { summary } = result;
+  if (options.format === 'json')
+    return `${JSON.stringify(buildReport(result.evaluations, summary), null, 2)}\n`;
+  if (options.format === 'table') {
+    const toTerminal = options.output === undefined;
+    return formatTables(result.evaluations, result.rules, summary, {
+      colour: toTerminal && shouldColour(context.io.stdout, context.io.env),
+      showNotApplicable: Boolean(options.all),
+      ...(toTerminal && context.io.stdout.columns ? { columns: context.io.stdout.columns } : {}),
+    });
+  }
+  return renderReport(options.format as ReportFormat, {
+    accountId: summary.accountId,
+    region: summary.region,
+    evaluations: result.evaluations,
+    rules: result.rules,
+    generatedAt: context.now().toISOString(),
+    toolVersion: version,
+    docsBaseUrl: options.docsUrl ?? defaultDocsBaseUrl(),
+    ...(result.topology ? { topology: result.topology } : {}),
+    ...(result.parameters ? { parameters: result.parameters } : {}),
+  });
+}
+
+/**
+ * Writes the report unless it is the table or JSON on stdout, which the command prints itself.
+ * Returns whether it wrote it.
+ */
+export async function writeScanOutput(
+  context: CliContext,
+  options: ReportOptions,
+  result: ScanResult,
+): Promise<boolean> {
+  if (options.output === undefined && (options.format === 'table' || options.format === 'json')) return false;
+  const text = renderScanOutput(context, options, result);
+  if (options.output === undefined) {
+    context.io.stdout.write(text);
+    return true;
+  }
+  try {
+    await writeFile(options.output, text, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot write --output ${options.output}: ${code ?? String(error)}`, {
+      cause: error,
+    });
+  }
+  context.io.stderr.write(`efsguard: wrote ${options.format} report to ${options.output}\n`);
+  return true;
+}

@@ -1,0 +1,163 @@
+// What every report format is made from, and the facts they share: stable finding ids, ARNs, docs
+// links and severities. report/ is pure like core/: no Node built-ins, no process, no clock. The
+// caller passes the time and the docs location in, so the same input always gives the same text.
+import { sha256 } from '@noble/hashes/sha2';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
+import type { ComplianceType, Evaluation, ResourceType, Topology } from '../core/model';
+import type { RuleMetadata, Severity } from '../core/rules/types';
+
+export interface ReportInput {
+  readonly accountId: string;
+  readonly region: string;
+  /** The verdicts, in the order the rules gave them. */
+  readonly evaluations: readonly Evaluation[];
+  /** The rules that ran, in registry order. */
+  readonly rules: readonly RuleMetadata[];
+  /** When the evaluation ran, ISO 8601 with a time zone (e.g. 2026-11-30T11:00:00.000Z). */
+  readonly generatedAt: string;
+  /** efsguard's version. */
+  readonly toolVersion: string;
+  /**
+   * Absolute URL of efsguard's docs folder, ending in '/': rule links are `${docsBaseUrl}rules-network.md#<rule>`.
+   * Absent: no links, and the docs page is named in text instead.
+   */
+  readonly docsBaseUrl?: string;
+  /** The evaluated topology (the HTML picture needs it; ARNs of EFS and IAM resources come from it). */
+  readonly topology?: Topology;
+  /** The rules' parameters as given (the HTML picture uses efs-nfs-network-acl's clientPortRange). */
+  readonly parameters?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
+/** The docs page of each rule; the rule id is the heading, so it is also the anchor. */
+const RULE_DOC_PAGES: Readonly<Record<string, string>> = {
+  'efs-mount-target-nfs-ingress': 'rules-network.md',
+  'efs-client-nfs-egress': 'rules-network.md',
+  'efs-nfs-network-acl': 'rules-network.md',
+  'efs-file-system-policy': 'rules-data-plane.md',
+  'efs-access-point-posix-identity': 'rules-data-plane.md',
+  'efs-api-least-privilege': 'rules-data-plane.md',
+};
+
+/** The rule's docs page and anchor relative to the docs folder, e.g. rules-network.md#efs-nfs-network-acl. */
+export function ruleDocPath(ruleId: string): string {
+  return `${RULE_DOC_PAGES[ruleId] ?? 'README.md'}#${ruleId}`;
+}
+
+/** The absolute link to the rule's docs, when the input says where the docs are. */
+export function ruleDocUrl(input: Pick<ReportInput, 'docsBaseUrl'>, ruleId: string): string | undefined {
+  return input.docsBaseUrl ? `${input.docsBaseUrl}${ruleDocPath(ruleId)}` : undefined;
+}
+
+/** The AWS partition of a region: aws, aws-cn or aws-us-gov. */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+/**
+ * The finding's stable identity: the same account, region, rule, resource type and resource id give
+ * the same 32 hex digits on every run, whatever the verdict, time or annotation.
+ */
+export function findingHash(
+  input: Pick<ReportInput, 'accountId' | 'region'>,
+  evaluation: Pick<Evaluation, 'rule' | 'resourceType' | 'resourceId'>,
+): string {
+  const key = [
+    'efsguard-finding-v1',
+    input.accountId,
+    input.region,
+    evaluation.rule,
+    evaluation.resourceType,
+    evaluation.resourceId,
+  ].join('\n');
+  return bytesToHex(sha256(utf8ToBytes(key))).slice(0, 32);
+}
+
+/** The stable id as a UUID-shaped string (version nibble 5, RFC 4122 variant), for SARIF and OCSF. */
+export function findingUuid(hash: string): string {
+  const variant = ((Number.parseInt(hash.charAt(16), 16) & 0x3) | 0x8).toString(16);
+  return [
+    hash.slice(0, 8),
+    hash.slice(8, 12),
+    `5${hash.slice(13, 16)}`,
+    `${variant}${hash.slice(17, 20)}`,
+    hash.slice(20, 32),
+  ].join('-');
+}
+
+/**
+ * The resource's ARN. EC2 ARNs follow the documented format; EFS and IAM ARNs come from the topology
+ * when it holds the resource (IAM resource ids are not names, so an IAM ARN cannot be built without it).
+ */
+export function resourceArn(
+  input: Pick<ReportInput, 'accountId' | 'region' | 'topology'>,
+  resourceType: ResourceType,
+  resourceId: string,
+): string | undefined {
+  const partition = partitionOf(input.region);
+  const ec2 = (kind: string) =>
+    `arn:${partition}:ec2:${input.region}:${input.accountId}:${kind}/${resourceId}`;
+  const topology = input.topology;
+  switch (resourceType) {
+    case 'AWS::EC2::SecurityGroup':
+      return ec2('security-group');
+    case 'AWS::EC2::NetworkInterface':
+      return ec2('network-interface');
+    case 'AWS::EC2::NetworkAcl':
+      return ec2('network-acl');
+    case 'AWS::EFS::FileSystem':
+      return (
+        topology?.fileSystems.find((fs) => fs.fileSystemId === resourceId)?.fileSystemArn ??
+        `arn:${partition}:elasticfilesystem:${input.region}:${input.accountId}:file-system/${resourceId}`
+      );
+    case 'AWS::EFS::AccessPoint':
+      return (
+        topology?.accessPoints.find((ap) => ap.accessPointId === resourceId)?.accessPointArn ??
+        `arn:${partition}:elasticfilesystem:${input.region}:${input.accountId}:access-point/${resourceId}`
+      );
+    case 'AWS::IAM::Policy':
+      return topology?.iam?.policies.find((policy) => policy.policyId === resourceId)?.arn;
+    case 'AWS::IAM::Role':
+    case 'AWS::IAM::User':
+    case 'AWS::IAM::Group':
+      return topology?.iam?.principals.find((principal) => principal.id === resourceId)?.arn;
+  }
+}
+
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+
+/** Rule metadata by id; a verdict of a rule not in the list gets a placeholder (never a crash). */
+export function ruleLookup(rules: readonly RuleMetadata[]): (ruleId: string) => RuleMetadata {
+  const byId = new Map(rules.map((rule) => [rule.id, rule]));
+  return (ruleId) =>
+    byId.get(ruleId) ?? {
+      id: ruleId,
+      title: ruleId,
+      description: ruleId,
+      resourceTypes: [],
+      triggerResourceTypes: [],
+      triggers: [],
+      requires: [],
+      severity: 'medium',
+      risk: '',
+      remediation: '',
+      parameters: [],
+    };
+}
+
+export const COMPLIANCE_ORDER: readonly ComplianceType[] = ['NON_COMPLIANT', 'COMPLIANT', 'NOT_APPLICABLE'];
+
+/**
+ * Cuts text to at most `max` UTF-16 units (as JavaScript and the AWS APIs count), ending in '…' when
+ * cut, never splitting a surrogate pair (ASFF and OCSF fields have length limits).
+ */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let out = '';
+  for (const char of text) {
+    if (out.length + char.length > max - 1) break;
+    out += char;
+  }
+  return `${out}…`;
+}
