@@ -95,6 +95,20 @@ export async function loadDeploymentModel({ selection = process.env[DEPLOY_RULES
   };
 }
 
+/**
+ * Lambda bundles take their credentials from the environment only (scripts/lambda-credential-provider.mjs
+ * says why); the SDK's clients and @aws-sdk/credential-providers both reach the default chain through
+ * @aws-sdk/credential-provider-node.
+ */
+const lambdaCredentials = {
+  name: 'lambda-credentials',
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
+      path: join(ROOT, 'scripts', 'lambda-credential-provider.mjs'),
+    }));
+  },
+};
+
 async function bundleHandler(ruleId) {
   const entry = join(ROOT, 'handlers', `${ruleId}.ts`);
   const outfile = join(HANDLERS_OUT_DIR, ruleId, 'index.js');
@@ -112,7 +126,7 @@ async function bundleHandler(ruleId) {
     sourcemap: false,
     legalComments: 'none',
     metafile: true,
-    plugins: [pureSdkSchemas],
+    plugins: [pureSdkSchemas, lambdaCredentials],
     logLevel: 'warning',
   });
   const bytes =
@@ -138,7 +152,7 @@ async function bundleSecurityHubSink(ruleId) {
     sourcemap: false,
     legalComments: 'none',
     metafile: true,
-    plugins: [pureSdkSchemas],
+    plugins: [pureSdkSchemas, lambdaCredentials],
     logLevel: 'warning',
   });
   const bytes =

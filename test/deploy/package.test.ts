@@ -234,6 +234,16 @@ describe('npm run package (offline, no credentials)', () => {
     }
   }, 300_000);
 
+  it('bundles only the environment credential provider: in Lambda the role credentials are in the environment', () => {
+    for (const rule of RULES) {
+      const text = readFileSync(join(ROOT, 'dist', 'handlers', rule.id, 'index.js'), 'utf8');
+      expect(text).toContain('AWS_SECRET_ACCESS_KEY');
+      // The default chain's other links (SSO, shared config files, process, web identity) are left out.
+      expect(text).not.toContain('defaultProvider::fromSSO');
+      expect(text).not.toContain('defaultProvider::fromIni');
+    }
+  });
+
   it('reports a malformed event once, by its typed name kept through minification', async () => {
     const bundle = join(ROOT, 'dist', 'handlers', 'efs-client-nfs-egress', 'index.js');
     const probe = await run(process.execPath, [

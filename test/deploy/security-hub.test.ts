@@ -81,7 +81,7 @@ async function generate(params: Record<string, string>) {
 describe('Security Hub deployment option', () => {
   it('is off by default: no environment switch, no sidecar in the zip, no Security Hub permission', async () => {
     const { fn, policies } = await generate({});
-    expect(fn.environment.EFSGUARD_SECURITY_HUB).toBeUndefined();
+    expect(fn.environment?.EFSGUARD_SECURITY_HUB).toBeUndefined();
     expect(fn.package.patterns).toEqual(['!**', `dist/handlers/${RULE.id}/index.js`]);
     expect(policies.map((p) => p.PolicyName)).toEqual(['efsguard-rule']);
   });
