@@ -1,8 +1,17 @@
 // CSV: one row per verdict under a header, quoted as RFC 4180 says (csv-stringify does the quoting:
 // fields with a comma, a double quote or a line break are enclosed in double quotes, with inner
-// double quotes doubled; records end in CRLF).
+// double quotes doubled; records end in CRLF). compliance_type is the state the JSON report shows:
+// WAIVED for a waived finding, whose annotation column holds the finding and waiver_* columns the waiver.
 import { stringify } from 'csv-stringify/sync';
-import { findingHash, type ReportInput, resourceArn, ruleDocUrl, ruleLookup } from './input';
+import {
+  findingHash,
+  findingText,
+  type ReportInput,
+  reportState,
+  resourceArn,
+  ruleDocUrl,
+  ruleLookup,
+} from './input';
 
 export const CSV_COLUMNS = [
   'id',
@@ -18,6 +27,9 @@ export const CSV_COLUMNS = [
   'rule_title',
   'docs',
   'evaluated_at',
+  'waiver_owner',
+  'waiver_expires',
+  'waiver_reason',
 ] as const;
 
 export function formatCsv(input: ReportInput): string {
@@ -30,14 +42,17 @@ export function formatCsv(input: ReportInput): string {
       input.region,
       evaluation.rule,
       rule.severity,
-      evaluation.complianceType,
+      reportState(evaluation),
       evaluation.resourceType,
       evaluation.resourceId,
       resourceArn(input, evaluation.resourceType, evaluation.resourceId) ?? '',
-      evaluation.annotation ?? '',
+      findingText(evaluation) ?? '',
       rule.title,
       ruleDocUrl(input, evaluation.rule) ?? '',
       input.generatedAt,
+      evaluation.waived?.owner ?? '',
+      evaluation.waived?.expires ?? '',
+      evaluation.waived?.reason ?? '',
     ];
   });
   return stringify([[...CSV_COLUMNS], ...rows], { record_delimiter: 'windows' });
