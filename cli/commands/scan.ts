@@ -225,7 +225,14 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
   const summary = summarise(evaluations, rules, topology.accountId, topology.region);
 
   if (
-    await writeScanOutput(context, options, { evaluations, rules, summary, topology, parameters: params })
+    await writeScanOutput(context, options, {
+      evaluations,
+      rules,
+      summary,
+      topology,
+      parameters: params,
+      ...(waived ? { jsonExtra: { waivers: waiverReportJson(waived.reports) } } : {}),
+    })
   ) {
     if (summary.byComplianceType.NON_COMPLIANT > 0) context.exitCode = options.exitCode;
     return;
