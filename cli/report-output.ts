@@ -92,10 +92,19 @@ export async function writeScanOutput(
   result: ScanResult,
 ): Promise<boolean> {
   if (options.output === undefined && (options.format === 'table' || options.format === 'json')) return false;
-  const text = renderScanOutput(context, options, result);
+  await emitReport(context, options, renderScanOutput(context, options, result));
+  return true;
+}
+
+/** Writes report text to --output FILE (saying so on stderr), or to stdout without --output. */
+export async function emitReport(
+  context: CliContext,
+  options: Pick<ReportOptions, 'format' | 'output'>,
+  text: string,
+): Promise<void> {
   if (options.output === undefined) {
     context.io.stdout.write(text);
-    return true;
+    return;
   }
   try {
     await writeFile(options.output, text, 'utf8');
@@ -106,5 +115,4 @@ export async function writeScanOutput(
     });
   }
   context.io.stderr.write(`efsguard: wrote ${options.format} report to ${options.output}\n`);
-  return true;
 }

@@ -32,9 +32,10 @@ export const CSV_COLUMNS = [
   'waiver_reason',
 ] as const;
 
-export function formatCsv(input: ReportInput): string {
+/** The data rows of one account-region, without the header. */
+function csvRows(input: ReportInput): string[][] {
   const lookup = ruleLookup(input.rules);
-  const rows = input.evaluations.map((evaluation) => {
+  return input.evaluations.map((evaluation) => {
     const rule = lookup(evaluation.rule);
     return [
       findingHash(input, evaluation),
@@ -55,5 +56,9 @@ export function formatCsv(input: ReportInput): string {
       evaluation.waived?.reason ?? '',
     ];
   });
-  return stringify([[...CSV_COLUMNS], ...rows], { record_delimiter: 'windows' });
+}
+
+/** One header, then the rows of each account-region in turn. */
+export function formatCsv(...inputs: readonly ReportInput[]): string {
+  return stringify([[...CSV_COLUMNS], ...inputs.flatMap(csvRows)], { record_delimiter: 'windows' });
 }
