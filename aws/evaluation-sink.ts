@@ -8,7 +8,7 @@ import {
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
 import { EfsguardError } from '../core/errors';
-import type { ComplianceType, Evaluation, ResourceType } from '../core/model';
+import type { AppliedWaiver, ComplianceType, Evaluation, ResourceType } from '../core/model';
 import { awsErrorName, translateAwsError } from './errors';
 
 /** "Evaluations: Array Members: Maximum number of 100 items." */
@@ -24,6 +24,8 @@ export interface PostedEvaluation {
   readonly resourceId: string;
   readonly complianceType: ComplianceType;
   readonly annotation?: string;
+  /** Kept (not sent to Config) so the Security Hub sink shows a waived finding as suppressed, not passed. */
+  readonly waived?: AppliedWaiver;
 }
 
 /** Config rejected some evaluations even after retries. */
@@ -180,6 +182,7 @@ function toPosted(evaluation: Evaluation): PostedEvaluation {
     resourceId: evaluation.resourceId,
     complianceType: evaluation.complianceType,
     ...(annotation === undefined ? {} : { annotation }),
+    ...(evaluation.waived ? { waived: evaluation.waived } : {}),
   };
 }
 

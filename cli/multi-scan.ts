@@ -3,9 +3,12 @@
 // account-region that failed to load is a failure row, never a COMPLIANT verdict, and sets exit code 4.
 import Table from 'cli-table3';
 import { createColors } from 'picocolors';
+import { normaliseSnapshot } from '../aws/normalise';
 import type { Evaluation } from '../core/model';
 import { partsRequiredBy, type Rule } from '../core/rules/types';
 import type { WaiverDocument, WaiverReport } from '../core/waivers';
+import { version } from '../package.json';
+import { type MultiTargetFormat, renderMultiReport } from '../report';
 import type { CliContext } from './context';
 import { EXIT_TARGETS_FAILED } from './errors';
 import {
@@ -17,6 +20,7 @@ import {
   shouldColour,
   summarise,
 } from './output';
+import { defaultDocsBaseUrl, emitReport } from './report-output';
 import {
   type EvaluatedTarget,
   evaluateTargets,
@@ -38,9 +42,11 @@ import {
 /** Exit code when at least one account-region could not be loaded (docs/cli.md, Exit codes). */
 
 export interface MultiScanOptions extends TargetOptions, WaiverCliOptions {
-  readonly format: 'table' | 'json';
+  readonly format: 'table' | 'json' | MultiTargetFormat;
   readonly all?: boolean;
   readonly exitCode: number;
+  readonly output?: string;
+  readonly docsUrl?: string;
 }
 
 export interface MultiScanReport {
@@ -103,8 +109,33 @@ export async function scanTargets(
     summarise(target.evaluations, rules, target.accountId, target.region),
   );
   const totals = sum(summaries);
+  const { format } = options;
 
-  if (options.format === 'json') {
+  if (format !== 'json' && format !== 'table') {
+    // One ReportInput per account-region, so each finding carries its own account, region and ARN.
+    const generatedAt = context.now().toISOString();
+    const inputs = evaluated.map((target, index) => ({
+      accountId: target.accountId,
+      region: target.region,
+      evaluations: target.evaluations,
+      rules,
+      generatedAt,
+      toolVersion: version,
+      docsBaseUrl: options.docsUrl ?? defaultDocsBaseUrl(),
+      topology: normaliseSnapshot((loaded[index] as LoadedTarget).snapshot),
+      parameters: params,
+    }));
+    // The formats have no place for an account-region that was not scanned: say so on stderr (exit code 4).
+    for (const failure of failures)
+      io.stderr.write(
+        `efsguard: ${failure.accountId} ${failure.region} could not be scanned (nothing judged there): ${failure.error}\n`,
+      );
+    await emitReport(
+      context,
+      { format, ...(options.output ? { output: options.output } : {}) },
+      renderMultiReport(format, inputs),
+    );
+  } else if (options.format === 'json') {
     const report: MultiScanReport = {
       evaluations: evaluated.flatMap((target) =>
         target.evaluations.map((evaluation: Evaluation) => ({
@@ -126,7 +157,11 @@ export async function scanTargets(
       },
       ...(reports ? { waivers: waiverReportJson(reports) } : {}),
     };
-    io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    await emitReport(
+      context,
+      { format: 'json', ...(options.output ? { output: options.output } : {}) },
+      `${JSON.stringify(report, null, 2)}\n`,
+    );
   } else {
     const colour = shouldColour(io.stdout, io.env);
     const c = createColors(colour);

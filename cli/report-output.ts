@@ -8,7 +8,8 @@ import { version } from '../package.json';
 import { type ReportFormat, renderReport } from '../report';
 import type { CliContext } from './context';
 import { UsageError } from './errors';
-import { buildReport, formatTables, type ScanSummary, shouldColour } from './output';
+import { writeJsonReport } from './json-report';
+import { formatTables, type ScanSummary, shouldColour } from './output';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'sarif', 'asff', 'ocsf', 'csv', 'html'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -26,6 +27,8 @@ export interface ScanResult {
   readonly summary: ScanSummary;
   readonly topology?: Topology;
   readonly parameters?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Further top-level members of the JSON report after the summary (scan --waivers adds `waivers`). */
+  readonly jsonExtra?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -52,8 +55,12 @@ export function parseDocsUrl(value: string): string {
 /** The report text in `format`. */
 export function renderScanOutput(context: CliContext, options: ReportOptions, result: ScanResult): string {
   const { summary } = result;
-  if (options.format === 'json')
-    return `${JSON.stringify(buildReport(result.evaluations, summary), null, 2)}\n`;
+  if (options.format === 'json') {
+    // The very text scan prints on stdout (cli/json-report.ts), extra members included.
+    const chunks: string[] = [];
+    writeJsonReport((chunk) => chunks.push(chunk), result.evaluations, summary, result.jsonExtra);
+    return chunks.join('');
+  }
   if (options.format === 'table') {
     const toTerminal = options.output === undefined;
     return formatTables(result.evaluations, result.rules, summary, {
@@ -85,10 +92,19 @@ export async function writeScanOutput(
   result: ScanResult,
 ): Promise<boolean> {
   if (options.output === undefined && (options.format === 'table' || options.format === 'json')) return false;
-  const text = renderScanOutput(context, options, result);
+  await emitReport(context, options, renderScanOutput(context, options, result));
+  return true;
+}
+
+/** Writes report text to --output FILE (saying so on stderr), or to stdout without --output. */
+export async function emitReport(
+  context: CliContext,
+  options: Pick<ReportOptions, 'format' | 'output'>,
+  text: string,
+): Promise<void> {
   if (options.output === undefined) {
     context.io.stdout.write(text);
-    return true;
+    return;
   }
   try {
     await writeFile(options.output, text, 'utf8');
@@ -99,5 +115,4 @@ export async function writeScanOutput(
     });
   }
   context.io.stderr.write(`efsguard: wrote ${options.format} report to ${options.output}\n`);
-  return true;
 }

@@ -9,12 +9,14 @@ import type { Severity } from '../core/rules/types';
 import {
   clip,
   findingHash,
+  findingText,
   partitionOf,
   type ReportInput,
   resourceArn,
   ruleDocPath,
   ruleDocUrl,
   ruleLookup,
+  waiverJustification,
 } from './input';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
@@ -72,7 +74,7 @@ export interface AsffFinding {
   readonly Compliance: { readonly Status: AsffComplianceStatus };
   readonly Remediation: { readonly Recommendation: { readonly Text: string; readonly Url?: string } };
   readonly RecordState: 'ACTIVE' | 'ARCHIVED';
-  readonly Workflow: { readonly Status: 'NEW' | 'RESOLVED' };
+  readonly Workflow: { readonly Status: 'NEW' | 'RESOLVED' | 'SUPPRESSED' };
   readonly ProductFields: Readonly<Record<string, string>>;
 }
 
@@ -93,19 +95,23 @@ export function asffFindingId(
  * One finding per evaluation. Workflow and RecordState follow Security Hub's own controls: a FAILED
  * finding is NEW, a PASSED one RESOLVED, and a NOT_APPLICABLE one (deleted, or out of scope) is
  * ARCHIVED. Security Hub resets a RESOLVED workflow to NEW itself when a finding turns FAILED again or
- * comes back from ARCHIVED (API Reference, Workflow).
+ * comes back from ARCHIVED (API Reference, Workflow). A waived verdict stays the finding it was: FAILED,
+ * with the rule's severity and the rule's own text, and its workflow SUPPRESSED (the waiver in
+ * ProductFields), so it is never hidden or shown as PASSED.
  */
 export function toAsffFindings(input: ReportInput): AsffFinding[] {
   const lookup = ruleLookup(input.rules);
   const partition = partitionOf(input.region);
   return input.evaluations.map((evaluation) => {
     const rule = lookup(evaluation.rule);
-    const status = ASFF_COMPLIANCE[evaluation.complianceType];
+    const waived = evaluation.waived;
+    const status = waived ? 'FAILED' : ASFF_COMPLIANCE[evaluation.complianceType];
+    const text = findingText(evaluation);
     const arn = resourceArn(input, evaluation.resourceType, evaluation.resourceId);
     const url = ruleDocUrl(input, evaluation.rule);
     const description =
-      evaluation.annotation ??
-      (evaluation.complianceType === 'COMPLIANT'
+      text ??
+      (status === 'PASSED'
         ? `${evaluation.resourceId} complies: ${rule.title}.`
         : `${evaluation.resourceId}: ${rule.title}.`);
     const asffType = ASFF_RESOURCE_TYPES[evaluation.resourceType] ?? 'Other';
@@ -149,12 +155,20 @@ export function toAsffFindings(input: ReportInput): AsffFinding[] {
         },
       },
       RecordState: evaluation.complianceType === 'NOT_APPLICABLE' ? 'ARCHIVED' : 'ACTIVE',
-      Workflow: { Status: status === 'FAILED' ? 'NEW' : 'RESOLVED' },
+      Workflow: { Status: waived ? 'SUPPRESSED' : status === 'FAILED' ? 'NEW' : 'RESOLVED' },
       ProductFields: {
         'efsguard/Rule': evaluation.rule,
         'efsguard/ComplianceType': evaluation.complianceType,
         'efsguard/ConfigResourceType': evaluation.resourceType,
         'efsguard/ResourceId': evaluation.resourceId,
+        ...(waived
+          ? {
+              'efsguard/State': 'WAIVED',
+              'efsguard/Waiver': clip(waiverJustification(waived), 2048),
+              'efsguard/WaiverOwner': clip(waived.owner, 2048),
+              'efsguard/WaiverExpires': waived.expires,
+            }
+          : {}),
       },
     };
   });

@@ -1,8 +1,17 @@
 // CSV: one row per verdict under a header, quoted as RFC 4180 says (csv-stringify does the quoting:
 // fields with a comma, a double quote or a line break are enclosed in double quotes, with inner
-// double quotes doubled; records end in CRLF).
+// double quotes doubled; records end in CRLF). compliance_type is the state the JSON report shows:
+// WAIVED for a waived finding, whose annotation column holds the finding and waiver_* columns the waiver.
 import { stringify } from 'csv-stringify/sync';
-import { findingHash, type ReportInput, resourceArn, ruleDocUrl, ruleLookup } from './input';
+import {
+  findingHash,
+  findingText,
+  type ReportInput,
+  reportState,
+  resourceArn,
+  ruleDocUrl,
+  ruleLookup,
+} from './input';
 
 export const CSV_COLUMNS = [
   'id',
@@ -18,11 +27,15 @@ export const CSV_COLUMNS = [
   'rule_title',
   'docs',
   'evaluated_at',
+  'waiver_owner',
+  'waiver_expires',
+  'waiver_reason',
 ] as const;
 
-export function formatCsv(input: ReportInput): string {
+/** The data rows of one account-region, without the header. */
+function csvRows(input: ReportInput): string[][] {
   const lookup = ruleLookup(input.rules);
-  const rows = input.evaluations.map((evaluation) => {
+  return input.evaluations.map((evaluation) => {
     const rule = lookup(evaluation.rule);
     return [
       findingHash(input, evaluation),
@@ -30,15 +43,22 @@ export function formatCsv(input: ReportInput): string {
       input.region,
       evaluation.rule,
       rule.severity,
-      evaluation.complianceType,
+      reportState(evaluation),
       evaluation.resourceType,
       evaluation.resourceId,
       resourceArn(input, evaluation.resourceType, evaluation.resourceId) ?? '',
-      evaluation.annotation ?? '',
+      findingText(evaluation) ?? '',
       rule.title,
       ruleDocUrl(input, evaluation.rule) ?? '',
       input.generatedAt,
+      evaluation.waived?.owner ?? '',
+      evaluation.waived?.expires ?? '',
+      evaluation.waived?.reason ?? '',
     ];
   });
-  return stringify([[...CSV_COLUMNS], ...rows], { record_delimiter: 'windows' });
+}
+
+/** One header, then the rows of each account-region in turn. */
+export function formatCsv(...inputs: readonly ReportInput[]): string {
+  return stringify([[...CSV_COLUMNS], ...inputs.flatMap(csvRows)], { record_delimiter: 'windows' });
 }

@@ -1,13 +1,28 @@
 // The HTML report: one self-contained file (inline CSS, inline script, inline SVG; a Content Security
 // Policy forbids every network fetch), so it opens offline and can be attached to a ticket.
-import type { ComplianceType } from '../core/model';
 import type { Severity } from '../core/rules/types';
-import { COMPLIANCE_ORDER, findingHash, type ReportInput, ruleDocUrl, ruleLookup, SEVERITIES } from './input';
+import {
+  findingHash,
+  findingText,
+  type ReportInput,
+  type ReportState,
+  reportState,
+  ruleDocUrl,
+  ruleLookup,
+  SEVERITIES,
+  STATE_ORDER,
+  waiverJustification,
+} from './input';
 import { escapeXml as esc, fileSystemSvg } from './svg';
 import { buildFileSystemViews, type FileSystemView } from './topology-view';
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
-const COMPLIANCE_RANK: Record<ComplianceType, number> = { NON_COMPLIANT: 0, COMPLIANT: 1, NOT_APPLICABLE: 2 };
+const COMPLIANCE_RANK: Record<ReportState, number> = {
+  NON_COMPLIANT: 0,
+  WAIVED: 1,
+  COMPLIANT: 2,
+  NOT_APPLICABLE: 3,
+};
 /** Rows of blocked paths listed under a picture before "and N more". */
 const PROBLEM_LIST_LIMIT = 200;
 /** Up to this many, the list is shown open; more fold into a <details> element. */
@@ -29,7 +44,7 @@ h3 { font-size: 15px; margin: 0 0 8px; }
 .cards { display: flex; gap: 12px; flex-wrap: wrap; margin-bottom: 12px; }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: 8px 14px; min-width: 150px; }
 .card b { display: block; font-size: 20px; }
-.card.NON_COMPLIANT b { color: var(--red); } .card.COMPLIANT b { color: var(--green); } .card.NOT_APPLICABLE b { color: var(--muted); }
+.card.NON_COMPLIANT b { color: var(--red); } .card.WAIVED b { color: var(--orange); } .card.COMPLIANT b { color: var(--green); } .card.NOT_APPLICABLE b { color: var(--muted); }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: #eef1f5; font-weight: 600; }
@@ -37,8 +52,9 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 #verdicts th { cursor: pointer; user-select: none; white-space: nowrap; }
 #verdicts th[aria-sort="ascending"]::after { content: " ▲"; } #verdicts th[aria-sort="descending"]::after { content: " ▼"; }
 #verdicts td.annotation { max-width: 640px; overflow-wrap: anywhere; }
+#verdicts .waiver { display: block; color: var(--orange); }
 #verdicts td.id { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; color: var(--muted); }
-.pill { font-weight: 600; } .pill.NON_COMPLIANT { color: var(--red); } .pill.COMPLIANT { color: var(--green); } .pill.NOT_APPLICABLE { color: var(--muted); }
+.pill { font-weight: 600; } .pill.NON_COMPLIANT { color: var(--red); } .pill.WAIVED { color: var(--orange); } .pill.COMPLIANT { color: var(--green); } .pill.NOT_APPLICABLE { color: var(--muted); }
 .sev-critical, .sev-high { color: var(--red); } .sev-medium { color: var(--orange); } .sev-low { color: var(--muted); }
 .filters { display: flex; gap: 8px; flex-wrap: wrap; align-items: center; margin-bottom: 8px; }
 .filters input, .filters select { font: inherit; padding: 4px 6px; }
@@ -125,34 +141,35 @@ function summarySection(input: ReportInput): string {
     input.evaluations.filter(filter).length;
   const cards = [
     `<div class="card" id="count-total"><span>Verdicts</span><b data-count="${input.evaluations.length}">${input.evaluations.length}</b></div>`,
-    ...COMPLIANCE_ORDER.map((type) => {
-      const n = count((e) => e.complianceType === type);
+    ...STATE_ORDER.map((type) => {
+      const n = count((e) => reportState(e) === type);
       return `<div class="card ${type}" id="count-${type}"><span>${type}</span><b data-count="${n}">${n}</b></div>`;
     }),
   ].join('');
   const byRule = ruleIds
     .map((id) => {
       const rule = lookup(id);
-      const cells = COMPLIANCE_ORDER.map((type) => {
-        const n = count((e) => e.rule === id && e.complianceType === type);
+      const cells = STATE_ORDER.map((type) => {
+        const n = count((e) => e.rule === id && reportState(e) === type);
         return `<td class="n" data-rule="${esc(id)}" data-compliance="${type}">${n}</td>`;
       }).join('');
       return `<tr><td>${ruleLink(input, id)}<div class="muted">${esc(rule.title)}</div></td><td class="sev-${rule.severity}">${rule.severity}</td>${cells}</tr>`;
     })
     .join('');
   const bySeverity = SEVERITIES.map((severity) => {
-    const cells = COMPLIANCE_ORDER.map((type) => {
-      const n = count((e) => lookup(e.rule).severity === severity && e.complianceType === type);
+    const cells = STATE_ORDER.map((type) => {
+      const n = count((e) => lookup(e.rule).severity === severity && reportState(e) === type);
       return `<td class="n" data-severity="${severity}" data-compliance="${type}">${n}</td>`;
     }).join('');
     return `<tr><td class="sev-${severity}">${severity}</td>${cells}</tr>`;
   }).join('');
-  const names: Record<ComplianceType, string> = {
+  const names: Record<ReportState, string> = {
     NON_COMPLIANT: 'Non-compliant',
+    WAIVED: 'Waived',
     COMPLIANT: 'Compliant',
     NOT_APPLICABLE: 'Not applicable',
   };
-  const head = COMPLIANCE_ORDER.map((type) => `<th class="n">${names[type]}</th>`).join('');
+  const head = STATE_ORDER.map((type) => `<th class="n">${names[type]}</th>`).join('');
   return `<section id="summary"><h2>Summary</h2><div class="cards">${cards}</div>
 <div class="summary-grid"><div><h3>By rule</h3><table id="summary-by-rule"><thead><tr><th>Rule</th><th>Severity</th>${head}</tr></thead><tbody>${byRule}</tbody></table>
 </div><div><h3>By severity</h3><table id="summary-by-severity"><thead><tr><th>Severity</th>${head}</tr></thead><tbody>${bySeverity}</tbody></table></div></div></section>`;
@@ -160,22 +177,21 @@ function summarySection(input: ReportInput): string {
 
 function verdictsSection(input: ReportInput): string {
   const lookup = ruleLookup(input.rules);
-  // NON_COMPLIANT first, then COMPLIANT, then NOT_APPLICABLE; the rules' own order within each.
+  // NON_COMPLIANT first, then WAIVED, COMPLIANT, NOT_APPLICABLE; the rules' own order within each.
   const rows = input.evaluations
-    .map((evaluation, index) => ({ evaluation, index }))
-    .sort(
-      (a, b) =>
-        COMPLIANCE_RANK[a.evaluation.complianceType] - COMPLIANCE_RANK[b.evaluation.complianceType] ||
-        a.index - b.index,
-    )
-    .map(({ evaluation }) => {
+    .map((evaluation, index) => ({ evaluation, index, state: reportState(evaluation) }))
+    .sort((a, b) => COMPLIANCE_RANK[a.state] - COMPLIANCE_RANK[b.state] || a.index - b.index)
+    .map(({ evaluation, state }) => {
       const rule = lookup(evaluation.rule);
+      const waiver = evaluation.waived
+        ? `<span class="waiver">${esc(waiverJustification(evaluation.waived))}</span>`
+        : '';
       return (
-        `<tr data-compliance="${evaluation.complianceType}" data-rule="${esc(evaluation.rule)}" data-severity="${rule.severity}">` +
-        `<td data-key="${COMPLIANCE_RANK[evaluation.complianceType]}"><span class="pill ${evaluation.complianceType}">${evaluation.complianceType}</span></td>` +
+        `<tr data-compliance="${state}" data-rule="${esc(evaluation.rule)}" data-severity="${rule.severity}">` +
+        `<td data-key="${COMPLIANCE_RANK[state]}"><span class="pill ${state}">${state}</span></td>` +
         `<td data-key="${SEVERITY_RANK[rule.severity]}" class="sev-${rule.severity}">${rule.severity}</td>` +
         `<td>${esc(evaluation.rule)}</td><td>${esc(evaluation.resourceType)}</td><td>${esc(evaluation.resourceId)}</td>` +
-        `<td class="annotation">${esc(evaluation.annotation ?? '')}</td><td class="id">${findingHash(input, evaluation)}</td></tr>`
+        `<td class="annotation">${waiver}${esc(findingText(evaluation) ?? '')}</td><td class="id">${findingHash(input, evaluation)}</td></tr>`
       );
     })
     .join('\n');
@@ -187,7 +203,7 @@ function verdictsSection(input: ReportInput): string {
   return `<section id="verdicts-section"><h2>Verdicts</h2>
 <div class="filters">
 <input id="filter-text" type="search" placeholder="Filter: resource, annotation, …" aria-label="Filter verdicts by text">
-<select id="filter-compliance" aria-label="Compliance"><option value="">All compliance types</option>${options(COMPLIANCE_ORDER)}</select>
+<select id="filter-compliance" aria-label="Compliance"><option value="">All states</option>${options(STATE_ORDER)}</select>
 <select id="filter-rule" aria-label="Rule"><option value="">All rules</option>${options(ruleIds)}</select>
 <select id="filter-severity" aria-label="Severity"><option value="">All severities</option>${options(SEVERITIES)}</select>
 <span class="muted"><span id="shown-count">${input.evaluations.length}</span> of ${input.evaluations.length} shown; click a column to sort</span>

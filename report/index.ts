@@ -1,11 +1,11 @@
 // The report formats: each a pure function from the evaluations (and, for HTML, the topology) to text.
 
-import { formatAsff } from './asff';
+import { formatAsff, toAsffFindings } from './asff';
 import { formatCsv } from './csv';
 import { formatHtml } from './html';
 import type { ReportInput } from './input';
-import { formatOcsf } from './ocsf';
-import { formatSarif } from './sarif';
+import { formatOcsf, toOcsfFindings } from './ocsf';
+import { formatSarif, SARIF_SCHEMA_URI, SARIF_VERSION, toSarif } from './sarif';
 
 export type { ReportInput } from './input';
 
@@ -22,4 +22,32 @@ const RENDERERS: Readonly<Record<ReportFormat, (input: ReportInput) => string>> 
 
 export function renderReport(format: ReportFormat, input: ReportInput): string {
   return RENDERERS[format](input);
+}
+
+/** The formats that can hold several account-regions in one file (HTML shows one account-region). */
+export const MULTI_TARGET_FORMATS = ['sarif', 'asff', 'ocsf', 'csv'] as const;
+export type MultiTargetFormat = (typeof MULTI_TARGET_FORMATS)[number];
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+/**
+ * The report of several account-regions, each input one of them with its own account and region:
+ * SARIF one run per account-region (each with its own automationDetails id), ASFF and OCSF one array
+ * of every finding, CSV one header and every row.
+ */
+export function renderMultiReport(format: MultiTargetFormat, inputs: readonly ReportInput[]): string {
+  switch (format) {
+    case 'sarif':
+      return json({
+        $schema: SARIF_SCHEMA_URI,
+        version: SARIF_VERSION,
+        runs: inputs.flatMap((input) => (toSarif(input) as { runs: unknown[] }).runs),
+      });
+    case 'asff':
+      return json(inputs.flatMap(toAsffFindings));
+    case 'ocsf':
+      return json(inputs.flatMap(toOcsfFindings));
+    case 'csv':
+      return formatCsv(...inputs);
+  }
 }

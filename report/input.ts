@@ -3,7 +3,7 @@
 // caller passes the time and the docs location in, so the same input always gives the same text.
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
-import type { ComplianceType, Evaluation, ResourceType, Topology } from '../core/model';
+import type { AppliedWaiver, ComplianceType, Evaluation, ResourceType, Topology } from '../core/model';
 import type { RuleMetadata, Severity } from '../core/rules/types';
 
 export interface ReportInput {
@@ -160,4 +160,27 @@ export function clip(text: string, max: number): string {
     out += char;
   }
   return `${out}…`;
+}
+
+/**
+ * What a report shows for a verdict: Config's compliance type, or WAIVED for a NON_COMPLIANT verdict a
+ * waiver turned COMPLIANT (Config receives COMPLIANT; no report hides that it was a finding).
+ */
+export type ReportState = ComplianceType | 'WAIVED';
+
+/** Findings first, then waived findings, as the CLI table orders them. */
+export const STATE_ORDER: readonly ReportState[] = ['NON_COMPLIANT', 'WAIVED', 'COMPLIANT', 'NOT_APPLICABLE'];
+
+export function reportState(evaluation: Pick<Evaluation, 'complianceType' | 'waived'>): ReportState {
+  return evaluation.waived ? 'WAIVED' : evaluation.complianceType;
+}
+
+/** The rule's own text for the verdict: for a waived one the finding it waived, not the waiver note. */
+export function findingText(evaluation: Pick<Evaluation, 'annotation' | 'waived'>): string | undefined {
+  return evaluation.waived ? evaluation.waived.finding : evaluation.annotation;
+}
+
+/** `Waived until 2027-01-31 by team-storage: legacy NFS clients`: why the finding is suppressed. */
+export function waiverJustification(waived: Pick<AppliedWaiver, 'expires' | 'owner' | 'reason'>): string {
+  return `Waived until ${waived.expires} by ${waived.owner}: ${waived.reason}`;
 }

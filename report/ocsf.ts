@@ -6,12 +6,14 @@ import type { ComplianceType } from '../core/model';
 import type { Severity } from '../core/rules/types';
 import {
   findingHash,
+  findingText,
   findingUuid,
   partitionOf,
   type ReportInput,
   resourceArn,
   ruleDocUrl,
   ruleLookup,
+  waiverJustification,
 } from './input';
 
 export const OCSF_VERSION = '1.3.0';
@@ -42,6 +44,12 @@ const STATUS: Readonly<Record<ComplianceType, { id: number; name: string }>> = {
   NOT_APPLICABLE: { id: 4, name: 'Resolved' },
 };
 
+/**
+ * A waived verdict: finding status 3 Suppressed (OCSF 1.3.0 Finding status_id), compliance Fail, the
+ * rule's severity, and the rule's own text; the waiver goes in status_detail.
+ */
+const SUPPRESSED = { id: 3, name: 'Suppressed' } as const;
+
 export type OcsfFinding = Record<string, unknown>;
 
 /**
@@ -71,8 +79,13 @@ export function toOcsfFindings(input: ReportInput): OcsfFinding[] {
   const time = epochMillis(input.generatedAt);
   return input.evaluations.map((evaluation) => {
     const rule = lookup(evaluation.rule);
-    const severityId = evaluation.complianceType === 'NON_COMPLIANT' ? SEVERITY_ID[rule.severity] : 1;
-    const activity = ACTIVITY[evaluation.complianceType];
+    const waived = evaluation.waived;
+    // Config's verdict for a waived one is COMPLIANT; the finding it waived is NON_COMPLIANT.
+    const verdict: ComplianceType = waived ? 'NON_COMPLIANT' : evaluation.complianceType;
+    const text = findingText(evaluation);
+    const status = waived ? SUPPRESSED : STATUS[verdict];
+    const severityId = verdict === 'NON_COMPLIANT' ? SEVERITY_ID[rule.severity] : 1;
+    const activity = ACTIVITY[verdict];
     const arn = resourceArn(input, evaluation.resourceType, evaluation.resourceId);
     const url = ruleDocUrl(input, evaluation.rule);
     const hash = findingHash(input, evaluation);
@@ -88,9 +101,10 @@ export function toOcsfFindings(input: ReportInput): OcsfFinding[] {
       severity_id: severityId,
       severity: SEVERITY_NAME[severityId],
       time,
-      status_id: STATUS[evaluation.complianceType].id,
-      status: STATUS[evaluation.complianceType].name,
-      message: evaluation.annotation ?? rule.title,
+      status_id: status.id,
+      status: status.name,
+      ...(waived ? { status_detail: waiverJustification(waived) } : {}),
+      message: text ?? rule.title,
       metadata: {
         version: OCSF_VERSION,
         product: { name: 'efsguard', vendor_name: 'efsguard', version: input.toolVersion },
@@ -99,16 +113,16 @@ export function toOcsfFindings(input: ReportInput): OcsfFinding[] {
       finding_info: {
         uid: hash,
         title: rule.title,
-        desc: evaluation.annotation ?? rule.description,
+        desc: text ?? rule.description,
         types: [evaluation.rule],
         ...(url ? { src_url: url } : {}),
       },
       compliance: {
         standards: ['efsguard'],
         control: evaluation.rule,
-        status_id: COMPLIANCE_STATUS[evaluation.complianceType].id,
-        status: COMPLIANCE_STATUS[evaluation.complianceType].name,
-        status_detail: evaluation.complianceType,
+        status_id: COMPLIANCE_STATUS[verdict].id,
+        status: COMPLIANCE_STATUS[verdict].name,
+        status_detail: waived ? 'WAIVED' : verdict,
       },
       remediation: {
         desc: rule.remediation || rule.title,
@@ -129,7 +143,19 @@ export function toOcsfFindings(input: ReportInput): OcsfFinding[] {
         region: input.region,
         account: { uid: input.accountId, type_id: 10, type: 'AWS Account' },
       },
-      unmapped: { rule_severity: rule.severity },
+      unmapped: {
+        rule_severity: rule.severity,
+        ...(waived
+          ? {
+              waiver: {
+                index: waived.index,
+                owner: waived.owner,
+                reason: waived.reason,
+                expires: waived.expires,
+              },
+            }
+          : {}),
+      },
     };
   });
 }

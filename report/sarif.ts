@@ -1,14 +1,17 @@
 // SARIF 2.1.0 (OASIS): one run of the tool efsguard, every rule in tool.driver.rules, one result per
-// NON_COMPLIANT verdict, located by a logical location naming the AWS resource (there is no source file).
+// NON_COMPLIANT or waived verdict (the waived ones with a suppression), located by a logical location
+// naming the AWS resource (there is no source file).
 import type { Severity } from '../core/rules/types';
 import {
   findingHash,
+  findingText,
   findingUuid,
   type ReportInput,
   resourceArn,
   ruleDocPath,
   ruleDocUrl,
   ruleLookup,
+  waiverJustification,
 } from './input';
 
 export const SARIF_VERSION = '2.1.0';
@@ -77,17 +80,19 @@ export function toSarif(input: ReportInput): Record<string, unknown> {
     };
   });
   const results = input.evaluations
-    .filter((evaluation) => evaluation.complianceType === 'NON_COMPLIANT')
+    // A waived verdict stays a result, marked as suppressed (SARIF 2.1.0 §3.35): never dropped.
+    .filter((evaluation) => evaluation.complianceType === 'NON_COMPLIANT' || evaluation.waived)
     .map((evaluation) => {
       const rule = lookup(evaluation.rule);
       const hash = findingHash(input, evaluation);
       const arn = resourceArn(input, evaluation.resourceType, evaluation.resourceId);
+      const text = findingText(evaluation);
       return {
         ruleId: evaluation.rule,
         ruleIndex: ruleIds.indexOf(evaluation.rule),
         kind: 'fail',
         level: SARIF_LEVEL[rule.severity],
-        message: { text: evaluation.annotation ?? `${evaluation.resourceId}: ${rule.title} is not met.` },
+        message: { text: text ?? `${evaluation.resourceId}: ${rule.title} is not met.` },
         locations: [
           {
             logicalLocations: [
@@ -107,6 +112,22 @@ export function toSarif(input: ReportInput): Record<string, unknown> {
         ],
         correlationGuid: findingUuid(hash),
         partialFingerprints: { 'efsguardFinding/v1': hash },
+        ...(evaluation.waived
+          ? {
+              suppressions: [
+                {
+                  kind: 'external',
+                  status: 'accepted',
+                  justification: waiverJustification(evaluation.waived),
+                  properties: {
+                    owner: evaluation.waived.owner,
+                    expires: evaluation.waived.expires,
+                    waiverIndex: evaluation.waived.index,
+                  },
+                },
+              ],
+            }
+          : {}),
       };
     });
   return {

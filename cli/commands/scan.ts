@@ -164,9 +164,9 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
   // Several account-regions: --accounts/--regions, or a multi-account snapshot (cli/multi-scan.ts).
   if (isMultiTarget(options) || (options.snapshot && (await isSnapshotSetFile(options.snapshot)))) {
     const { format } = options;
-    if (format !== 'table' && format !== 'json')
+    if (format === 'html')
       throw new UsageError(
-        `--format ${format} is not available for several account-regions yet; use json or table`,
+        '--format html shows one account-region: for several, use sarif, asff, ocsf, csv, json or table, or scan each account-region (--region, or a single-account snapshot) on its own',
       );
     return scanTargets(context, { ...options, format }, rules, params, waivers);
   }
@@ -225,7 +225,14 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
   const summary = summarise(evaluations, rules, topology.accountId, topology.region);
 
   if (
-    await writeScanOutput(context, options, { evaluations, rules, summary, topology, parameters: params })
+    await writeScanOutput(context, options, {
+      evaluations,
+      rules,
+      summary,
+      topology,
+      parameters: params,
+      ...(waived ? { jsonExtra: { waivers: waiverReportJson(waived.reports) } } : {}),
+    })
   ) {
     if (summary.byComplianceType.NON_COMPLIANT > 0) context.exitCode = options.exitCode;
     return;

@@ -9,8 +9,10 @@ import {
   GetComplianceDetailsByConfigRuleCommand,
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
+import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import { createSecurityHubPort } from '../../aws/securityhub-sink';
 import { emptySnapshot, type SnapshotFileSystem } from '../../aws/snapshot';
 import { createSsmWaiverReader } from '../../aws/waiver-source';
 import { efsFileSystemPolicy } from '../../core/rules/efs-file-system-policy';
@@ -159,6 +161,52 @@ describe('waivers in the Lambda rules', () => {
     });
     expect(requests).toHaveLength(1);
     expect(JSON.parse(requests[0]?.body ?? '{}')).toEqual({ Name: PARAMETER, WithDecryption: true });
+  });
+
+  it('sends a waived finding to Security Hub as FAILED and SUPPRESSED with its finding, never as PASSED', async () => {
+    const hub = mockClient(SecurityHubClient);
+    hub.on(BatchImportFindingsCommand).callsFake((input: { Findings: unknown[] }) => ({
+      SuccessCount: input.Findings.length,
+      FailedCount: 0,
+      FailedFindings: [],
+    }));
+    try {
+      const handler = createRuleHandler(efsFileSystemPolicy, {
+        logger: new Logger({ logLevel: 'SILENT' }),
+        metrics: NO_METRICS,
+        sleep: async () => {},
+        now: () => NOW,
+        readWaivers: createSsmWaiverReader({
+          region: REGION,
+          fetch: ssmAnswering(JSON.stringify(WAIVERS)),
+          env: {},
+          now: () => NOW,
+        }),
+        securityHub: createSecurityHubPort({
+          sleep: async () => {},
+          createClient: (region) => new SecurityHubClient({ region }),
+        }),
+      });
+      await handler(scheduledEvent({ waiversParameter: PARAMETER }), fakeContext());
+      const findings = hub
+        .commandCalls(BatchImportFindingsCommand)
+        .flatMap((call) => call.args[0].input.Findings ?? []);
+      const waived = findings.find(
+        (finding) => finding.ProductFields?.['efsguard/ResourceId'] === 'fs-waived',
+      );
+      expect(waived).toMatchObject({
+        Compliance: { Status: 'FAILED' },
+        Workflow: { Status: 'SUPPRESSED' },
+        Description: expect.stringMatching(/^No file system policy/),
+        ProductFields: { 'efsguard/Waiver': 'Waived until 2027-03-31 by team-hpc: scratch data only' },
+      });
+      const expired = findings.find(
+        (finding) => finding.ProductFields?.['efsguard/ResourceId'] === 'fs-expired',
+      );
+      expect(expired).toMatchObject({ Compliance: { Status: 'FAILED' }, Workflow: { Status: 'NEW' } });
+    } finally {
+      hub.restore();
+    }
   });
 
   it('applies tag waivers when allowTagWaivers is true', async () => {

@@ -5,6 +5,7 @@ import { normaliseSnapshot } from '../../aws/normalise';
 import { parseSnapshotText } from '../../aws/snapshot-schema';
 import { ALL, type Evaluation } from '../../core/model';
 import { RULES } from '../../core/rules';
+import { waivedAnnotation } from '../../core/waivers';
 import type { ReportInput } from '../../report';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -76,3 +77,24 @@ export function edgeCaseInput(overrides: Partial<ReportInput> = {}): ReportInput
 }
 
 export const EMPTY_INPUT = (): ReportInput => edgeCaseInput({ evaluations: [] });
+
+export const WAIVED_FINDING = 'sg-0waived000000000 admits NFS (TCP 2049) from 0.0.0.0/0';
+export const WAIVER = {
+  index: 2,
+  owner: 'team-storage',
+  reason: 'legacy NFS clients, "until" migration',
+  expires: '2027-01-31',
+} as const;
+
+/** The edge cases plus one NON_COMPLIANT verdict a waiver turned COMPLIANT, as core/waivers.ts does. */
+export function waivedInput(overrides: Partial<ReportInput> = {}): ReportInput {
+  const waived: Evaluation = {
+    rule: 'efs-mount-target-nfs-ingress',
+    resourceType: 'AWS::EC2::SecurityGroup',
+    resourceId: 'sg-0waived000000000',
+    complianceType: 'COMPLIANT',
+    annotation: waivedAnnotation(WAIVER, WAIVED_FINDING),
+    waived: { ...WAIVER, finding: WAIVED_FINDING },
+  };
+  return edgeCaseInput({ evaluations: [...edgeCaseInput().evaluations, waived], ...overrides });
+}

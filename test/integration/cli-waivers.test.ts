@@ -1,7 +1,7 @@
 // Waivers in the CLI, on the demo snapshot: `scan --waivers` shows a waived finding as WAIVED (table and
 // JSON, never hidden) and does not count it for --exit-code; `efsguard waivers` lists every waiver with
 // its status and what it suppresses; bad files are rejected naming the entry and the field.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ScanReport } from '../../cli/output';
@@ -54,6 +54,22 @@ waivers:
 
 describe('efsguard scan --waivers', () => {
   const waivers = file('waivers.yaml', WAIVERS_YAML);
+
+  it('writes the same JSON to --output as on stdout, the waivers list included', async () => {
+    const args = ['scan', '--snapshot', SNAPSHOT, '--waivers', waivers, '--format', 'json'];
+    const printed = await runCli(args);
+    const output = join(dir, 'report.json');
+    const written = await runCli([...args, '--output', output]);
+    expect(written.code).toBe(printed.code);
+    expect(written.stdout).toBe('');
+    const text = readFileSync(output, 'utf8');
+    expect(JSON.parse(text).waivers.map((waiver: { status: string }) => waiver.status)).toEqual([
+      'active',
+      'unused',
+      'expired',
+    ]);
+    expect(text).toBe(printed.stdout);
+  });
 
   it('shows a waived finding as WAIVED in JSON, with its finding and waiver, and counts it apart', async () => {
     const result = await runCli(['scan', '--snapshot', SNAPSHOT, '--waivers', waivers, '--format', 'json']);

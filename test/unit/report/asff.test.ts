@@ -10,6 +10,8 @@ import {
   EMPTY_INPUT,
   edgeCaseInput,
   LONG_ANNOTATION,
+  WAIVED_FINDING,
+  waivedInput,
 } from '../../helpers/report-input';
 
 const ajv = new Ajv({ allErrors: true });
@@ -101,5 +103,32 @@ describe('ASFF report', () => {
     const [finding] = toAsffFindings(long);
     expect(finding?.Description).toHaveLength(1024);
     expectValid(finding ? [finding] : []);
+  });
+
+  it('shows a waived finding as FAILED with workflow SUPPRESSED and the original finding, within the field rules', () => {
+    const findings = toAsffFindings(waivedInput());
+    expectValid(findings);
+    const waived = findings[4];
+    expect(waived).toMatchObject({
+      Compliance: { Status: 'FAILED' },
+      Workflow: { Status: 'SUPPRESSED' },
+      RecordState: 'ACTIVE',
+      Severity: { Label: 'HIGH' },
+      Description: WAIVED_FINDING,
+      ProductFields: {
+        'efsguard/State': 'WAIVED',
+        'efsguard/Waiver': 'Waived until 2027-01-31 by team-storage: legacy NFS clients, "until" migration',
+        'efsguard/WaiverOwner': 'team-storage',
+        'efsguard/WaiverExpires': '2027-01-31',
+      },
+    });
+    // Only the waived one is suppressed.
+    expect(findings.map((f) => f.Workflow.Status)).toEqual([
+      'NEW',
+      'RESOLVED',
+      'RESOLVED',
+      'NEW',
+      'SUPPRESSED',
+    ]);
   });
 });

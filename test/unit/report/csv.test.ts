@@ -2,7 +2,14 @@
 import { parse } from 'csv-parse/sync';
 import { CSV_COLUMNS, formatCsv } from '../../../report/csv';
 import { findingHash } from '../../../report/input';
-import { demoReportInput, EMPTY_INPUT, edgeCaseInput, LONG_ANNOTATION } from '../../helpers/report-input';
+import {
+  demoReportInput,
+  EMPTY_INPUT,
+  edgeCaseInput,
+  LONG_ANNOTATION,
+  WAIVED_FINDING,
+  waivedInput,
+} from '../../helpers/report-input';
 
 function rows(text: string): string[][] {
   return parse(text, { relax_quotes: false, record_delimiter: '\r\n' }) as string[][];
@@ -50,5 +57,21 @@ describe('CSV report', () => {
 
   it('is just the header when there are no verdicts', () => {
     expect(formatCsv(EMPTY_INPUT())).toBe(`${CSV_COLUMNS.join(',')}\r\n`);
+  });
+
+  it('says WAIVED for a waived finding, with its finding and the waiver owner, expiry and reason', () => {
+    const body = rows(formatCsv(waivedInput())).slice(1);
+    expect(body).toHaveLength(5);
+    const at = (name: (typeof CSV_COLUMNS)[number]) => CSV_COLUMNS.indexOf(name);
+    const waived = body[4] ?? [];
+    expect(waived[at('compliance_type')]).toBe('WAIVED');
+    expect(waived[at('annotation')]).toBe(WAIVED_FINDING);
+    expect([waived[at('waiver_owner')], waived[at('waiver_expires')], waived[at('waiver_reason')]]).toEqual([
+      'team-storage',
+      '2027-01-31',
+      'legacy NFS clients, "until" migration',
+    ]);
+    expect(body[0]?.slice(at('waiver_owner'))).toEqual(['', '', '']);
+    expect(body.every((row) => row.length === CSV_COLUMNS.length)).toBe(true);
   });
 });

@@ -11,7 +11,14 @@ import {
   tcp,
   topology,
 } from '../../fixtures/topology-builder';
-import { demoReportInput, EMPTY_INPUT, edgeCaseInput, LONG_ANNOTATION } from '../../helpers/report-input';
+import {
+  demoReportInput,
+  EMPTY_INPUT,
+  edgeCaseInput,
+  LONG_ANNOTATION,
+  WAIVED_FINDING,
+  waivedInput,
+} from '../../helpers/report-input';
 
 const count = (text: string, pattern: RegExp) => (text.match(pattern) ?? []).length;
 
@@ -124,5 +131,27 @@ describe('HTML report', () => {
     expect(svg).toContain('efs-mount-target-nfs-ingress: sg-mt admits NFS from 0.0.0.0/0 (world-open)');
     // Bounded: well under a megabyte, whatever the client count.
     expect(svg.length).toBeLessThan(400_000);
+  });
+
+  it('shows a waived finding as WAIVED in the counts, the table and the filter, never as COMPLIANT', () => {
+    const html = formatHtml(waivedInput());
+    expect(html).toContain(
+      '<div class="card WAIVED" id="count-WAIVED"><span>WAIVED</span><b data-count="1">1</b></div>',
+    );
+    expect(html).toContain(
+      '<div class="card COMPLIANT" id="count-COMPLIANT"><span>COMPLIANT</span><b data-count="1">1</b></div>',
+    );
+    expect(html).toContain(
+      '<td class="n" data-rule="efs-mount-target-nfs-ingress" data-compliance="WAIVED">1</td>',
+    );
+    expect(html).toContain('<td class="n" data-severity="high" data-compliance="WAIVED">1</td>');
+    expect(html).toContain('<option value="WAIVED">WAIVED</option>');
+    const row = /<tr data-compliance="WAIVED"[^\n]*<\/tr>/.exec(html)?.[0] ?? '';
+    expect(row).toContain('sg-0waived000000000');
+    expect(row).toContain(
+      'Waived until 2027-01-31 by team-storage: legacy NFS clients, &quot;until&quot; migration',
+    );
+    expect(row).toContain(WAIVED_FINDING);
+    expect(count(html, /<tr data-compliance="COMPLIANT"/g)).toBe(1);
   });
 });

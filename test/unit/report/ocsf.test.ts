@@ -9,6 +9,8 @@ import {
   edgeCaseInput,
   GENERATED_AT,
   LONG_ANNOTATION,
+  WAIVED_FINDING,
+  waivedInput,
 } from '../../helpers/report-input';
 
 const ajv = new Ajv({ allErrors: true });
@@ -80,5 +82,22 @@ describe('OCSF report', () => {
       expect(epochMillis(iso)).toBe(Date.parse(iso));
     }
     expect(() => epochMillis('yesterday')).toThrow('not an ISO 8601 time');
+  });
+
+  it('shows a waived finding as status Suppressed (3) with compliance Fail and the original finding', () => {
+    const findings = toOcsfFindings(waivedInput());
+    expectValid(findings);
+    const waived = findings[4] as Record<string, unknown>;
+    expect(waived).toMatchObject({
+      activity_id: 1,
+      severity_id: 4,
+      status_id: 3,
+      status: 'Suppressed',
+      status_detail: 'Waived until 2027-01-31 by team-storage: legacy NFS clients, "until" migration',
+      message: WAIVED_FINDING,
+      finding_info: { desc: WAIVED_FINDING },
+      compliance: { status_id: 3, status: 'Fail', status_detail: 'WAIVED' },
+    });
+    expect(findings.filter((f) => f.status_id === 3)).toHaveLength(1);
   });
 });

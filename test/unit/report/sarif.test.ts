@@ -12,6 +12,8 @@ import {
   EMPTY_INPUT,
   edgeCaseInput,
   LONG_ANNOTATION,
+  WAIVED_FINDING,
+  waivedInput,
 } from '../../helpers/report-input';
 
 // unicodeRegExp off: the schema's language pattern has a stray ']' that only non-Unicode regular expressions accept.
@@ -32,6 +34,7 @@ interface SarifLog {
       message: { text: string };
       correlationGuid: string;
       partialFingerprints: Record<string, string>;
+      suppressions?: Record<string, unknown>[];
       locations: {
         logicalLocations: {
           name: string;
@@ -136,5 +139,30 @@ describe('SARIF report', () => {
     ]);
     expect(results[0]?.message.text).toBe(LONG_ANNOTATION);
     expect(results[1]?.locations[0]?.logicalLocations[0]?.name).toBe('AROAEXAMPLE,ÜNICODE');
+  });
+
+  it('keeps a waived finding as a result with an accepted external suppression, and still validates', () => {
+    const input = waivedInput();
+    const log = toSarif(input) as unknown as SarifLog;
+    expectValid(log);
+    const results = log.runs[0]?.results ?? [];
+    // Two NON_COMPLIANT verdicts and the waived one: none is dropped.
+    expect(results).toHaveLength(3);
+    const waived = results.find(
+      (result) => result.locations[0]?.logicalLocations[0]?.name === 'sg-0waived000000000',
+    );
+    expect(waived).toMatchObject({
+      ruleId: 'efs-mount-target-nfs-ingress',
+      level: 'error',
+      message: { text: WAIVED_FINDING },
+      suppressions: [
+        {
+          kind: 'external',
+          status: 'accepted',
+          justification: 'Waived until 2027-01-31 by team-storage: legacy NFS clients, "until" migration',
+        },
+      ],
+    });
+    expect(results.filter((result) => result.suppressions)).toHaveLength(1);
   });
 });
