@@ -1,80 +1,7 @@
 // The generator behind serverless.yml (deploy/serverless/resources.cjs), on a small manifest: stage
 // parameters are validated with errors that name them, and they shape the generated resources.
 import { createRequire } from 'node:module';
-
-const requireCjs = createRequire(__filename);
-const { internals } = requireCjs('../../deploy/serverless/resources.cjs') as {
-  internals: {
-    readSettings(resolveVariable: (name: string) => Promise<unknown>): Promise<Settings>;
-    validateManifestRules(manifest: Manifest, settings: Settings): void;
-    buildResources(input: { manifest: Manifest; settings: Settings }): {
-      Parameters: Record<string, { Default: string }>;
-      Conditions: Record<string, unknown>;
-      Resources: Record<
-        string,
-        { Type: string; Properties: Record<string, unknown>; DependsOn?: string[]; Condition?: string }
-      >;
-    };
-  };
-};
-
-type Settings = Record<string, unknown>;
-interface Manifest {
-  rules: unknown[];
-  metrics: { namespace: string; service: string };
-}
-
-const RULE = {
-  id: 'efs-mount-target-nfs-ingress',
-  title: 'EFS mount targets admit NFS only from intended clients',
-  resourceTypes: ['AWS::EC2::SecurityGroup', 'AWS::EFS::FileSystem'],
-  triggerResourceTypes: ['AWS::EC2::SecurityGroup', 'AWS::EFS::FileSystem'],
-  triggers: ['configurationChange', 'periodic'],
-  parameters: [
-    { name: 'allowedCidrs', default: '' },
-    { name: 'allowUnusedIngress', default: 'false' },
-  ],
-  readActions: ['ec2:DescribeSecurityGroups'],
-  functionActions: {
-    account: [
-      'config:GetComplianceDetailsByConfigRule',
-      'config:PutEvaluations',
-      'ec2:DescribeSecurityGroups',
-    ],
-    organization: [
-      'config:GetComplianceDetailsByConfigRule',
-      'config:PutEvaluations',
-      'ec2:DescribeSecurityGroups',
-      'sts:AssumeRole',
-    ],
-  },
-};
-const MANIFEST: Manifest = { rules: [RULE], metrics: { namespace: 'efsguard', service: 'efsguard' } };
-
-const DEFAULT_PARAMS: Record<string, string> = {
-  mode: 'account',
-  maximumExecutionFrequency: 'TwentyFour_Hours',
-  ruleParameters: '{}',
-  executionRoleName: 'efsguard-execution',
-  excludedAccounts: '',
-  orgSourceAccounts: '',
-  organizationId: '',
-  remediation: 'auto',
-  automaticRemediation: 'false',
-  notificationEmail: '',
-  memorySize: '512',
-};
-
-function resolverFor(params: Record<string, string>) {
-  const { region = 'us-east-1', stage = 'dev', ...rest } = params;
-  const all: Record<string, string> = {
-    ...Object.fromEntries(Object.entries({ ...DEFAULT_PARAMS, ...rest }).map(([k, v]) => [`param:${k}`, v])),
-    'self:service': 'efsguard',
-    'self:provider.region': region,
-    'sls:stage': stage,
-  };
-  return async (name: string) => all[name];
-}
+import { internals, MANIFEST, type Manifest, RULE, resolverFor } from '../helpers/deploy-generator';
 
 /** A rule that reads IAM (global resources), as scripts/build-handlers.mjs writes it in the manifest. */
 const IAM_RULE = {
@@ -289,6 +216,8 @@ describe('deploy/serverless/resources.cjs', () => {
     });
   });
 });
+
+const requireCjs = createRequire(__filename);
 
 describe('deploy/serverless/limits.cjs', () => {
   const { checkTemplateLimits } = requireCjs('../../deploy/serverless/limits.cjs') as {

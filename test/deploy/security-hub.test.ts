@@ -1,81 +1,18 @@
 // The Security Hub deployment option (deploy/serverless/security-hub.cjs) through the generator:
 // off by default, on it adds the environment, the sidecar bundle and one least-privilege statement.
-import { createRequire } from 'node:module';
-
-const requireCjs = createRequire(__filename);
-type Settings = Record<string, unknown>;
-interface Fn {
-  environment: Record<string, string>;
-  package: { patterns: string[] };
-}
-const { internals } = requireCjs('../../deploy/serverless/resources.cjs') as {
-  internals: {
-    readSettings(resolveVariable: (name: string) => Promise<unknown>): Promise<Settings>;
-    buildFunctions(input: { manifest: unknown; settings: Settings }): Record<string, Fn>;
-    buildResources(input: { manifest: unknown; settings: Settings }): {
-      Resources: Record<
-        string,
-        {
-          Type: string;
-          Properties: { Policies?: { PolicyName: string; PolicyDocument: { Statement: unknown[] } }[] };
-        }
-      >;
-    };
-  };
-};
-
-const RULE = {
-  id: 'efs-mount-target-nfs-ingress',
-  title: 'EFS mount targets admit NFS only from intended clients',
-  resourceTypes: ['AWS::EC2::SecurityGroup'],
-  triggerResourceTypes: ['AWS::EC2::SecurityGroup'],
-  triggers: ['configurationChange', 'periodic'],
-  parameters: [],
-  requires: ['network'],
-  readActions: ['ec2:DescribeSecurityGroups'],
-  functionActions: {
-    account: [
-      'config:GetComplianceDetailsByConfigRule',
-      'config:PutEvaluations',
-      'ec2:DescribeSecurityGroups',
-    ],
-    organization: [
-      'config:GetComplianceDetailsByConfigRule',
-      'config:PutEvaluations',
-      'ec2:DescribeSecurityGroups',
-      'sts:AssumeRole',
-    ],
-  },
-};
-const MANIFEST = { rules: [RULE], metrics: { namespace: 'efsguard', service: 'efsguard' } };
-
-function resolverFor(params: Record<string, string>) {
-  const all: Record<string, string> = {
-    'param:mode': 'account',
-    'param:maximumExecutionFrequency': 'TwentyFour_Hours',
-    'param:ruleParameters': '{}',
-    'param:executionRoleName': 'efsguard-execution',
-    'param:excludedAccounts': '',
-    'param:orgSourceAccounts': '',
-    'param:automaticRemediation': 'false',
-    'param:notificationEmail': '',
-    'param:memorySize': '512',
-    ...Object.fromEntries(Object.entries(params).map(([k, v]) => [`param:${k}`, v])),
-    'self:service': 'efsguard',
-    'sls:stage': 'dev',
-  };
-  return async (name: string) => all[name];
-}
+import { type GeneratedFunction, internals, MANIFEST, RULE, resolverFor } from '../helpers/deploy-generator';
 
 async function generate(params: Record<string, string>) {
   const settings = await internals.readSettings(resolverFor(params));
   const functions = internals.buildFunctions({ manifest: MANIFEST, settings });
+  const policiesOf = (properties: Record<string, unknown>) =>
+    (properties.Policies ?? []) as { PolicyName: string; PolicyDocument: { Statement: unknown[] } }[];
   const role = Object.values(internals.buildResources({ manifest: MANIFEST, settings }).Resources).find(
     (resource) =>
       resource.Type === 'AWS::IAM::Role' &&
-      resource.Properties.Policies?.some((p) => p.PolicyName === 'efsguard-rule'),
+      policiesOf(resource.Properties).some((p) => p.PolicyName === 'efsguard-rule'),
   );
-  return { fn: functions[RULE.id] as Fn, policies: role?.Properties.Policies ?? [] };
+  return { fn: functions[RULE.id] as GeneratedFunction, policies: role ? policiesOf(role.Properties) : [] };
 }
 
 describe('Security Hub deployment option', () => {
@@ -88,7 +25,7 @@ describe('Security Hub deployment option', () => {
 
   it('turns the sink on with BatchImportFindings on the account default product ARN only', async () => {
     const { fn, policies } = await generate({ securityHub: 'true' });
-    expect(fn.environment.EFSGUARD_SECURITY_HUB).toBe('true');
+    expect(fn.environment?.EFSGUARD_SECURITY_HUB).toBe('true');
     expect(fn.package.patterns).toContain(`dist/handlers/${RULE.id}/securityhub.js`);
     const hub = policies.find((p) => p.PolicyName === 'efsguard-security-hub');
     expect(hub?.PolicyDocument.Statement).toEqual([
