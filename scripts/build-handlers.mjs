@@ -109,9 +109,12 @@ const lambdaCredentials = {
   },
 };
 
-async function bundleHandler(ruleId) {
-  const entry = join(ROOT, 'handlers', `${ruleId}.ts`);
-  const outfile = join(HANDLERS_OUT_DIR, ruleId, 'index.js');
+/**
+ * One Lambda bundle: minified CommonJS (esbuild tree-shakes the ES module inputs all the same, Lambda
+ * loads it as is, and `osls invoke local` can require() it, which it cannot do with .mjs), with the
+ * SDK's schemas marked pure and the environment-only credential provider. Returns its size.
+ */
+async function bundle(entry, outfile, ruleId) {
   const result = await build({
     entryPoints: [entry],
     outfile,
@@ -119,8 +122,6 @@ async function bundleHandler(ruleId) {
     minify: true,
     platform: 'node',
     target: TARGET,
-    // CommonJS output: esbuild tree-shakes the ES module inputs all the same, Lambda loads it as is,
-    // and `osls invoke local` can require() it (it cannot load .mjs).
     format: 'cjs',
     mainFields: ['module', 'main'],
     sourcemap: false,
@@ -134,30 +135,20 @@ async function bundleHandler(ruleId) {
   return { ruleId, file: relative(ROOT, outfile), bytes };
 }
 
+function bundleHandler(ruleId) {
+  return bundle(join(ROOT, 'handlers', `${ruleId}.ts`), join(HANDLERS_OUT_DIR, ruleId, 'index.js'), ruleId);
+}
+
 /**
  * The optional Security Hub sink, bundled apart beside each handler (aws/securityhub-loader.ts requires
  * it only when the deployment turns Security Hub on), so that the handlers stay within their budget.
  */
-async function bundleSecurityHubSink(ruleId) {
-  const outfile = join(HANDLERS_OUT_DIR, ruleId, 'securityhub.js');
-  const result = await build({
-    entryPoints: [join(ROOT, 'aws', 'securityhub-sink.ts')],
-    outfile,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: TARGET,
-    format: 'cjs',
-    mainFields: ['module', 'main'],
-    sourcemap: false,
-    legalComments: 'none',
-    metafile: true,
-    plugins: [pureSdkSchemas, lambdaCredentials],
-    logLevel: 'warning',
-  });
-  const bytes =
-    result.metafile.outputs[relative(process.cwd(), outfile)]?.bytes ?? (await stat(outfile)).size;
-  return { ruleId, file: relative(ROOT, outfile), bytes };
+function bundleSecurityHubSink(ruleId) {
+  return bundle(
+    join(ROOT, 'aws', 'securityhub-sink.ts'),
+    join(HANDLERS_OUT_DIR, ruleId, 'securityhub.js'),
+    ruleId,
+  );
 }
 
 /** Builds every registered rule's handler; fails naming every rule whose handler file is missing. */
