@@ -1,6 +1,7 @@
 // The one normaliser: recorded SDK output (a Snapshot, live or from a file) -> the core Topology.
 // Everything optional or polymorphic in the SDK's shapes is settled here, once, so that core never
 // sees an absent port, a protocol string or an unflattened permission.
+
 import type {
   IpPermission,
   NetworkAcl as SdkNetworkAcl,
@@ -17,6 +18,7 @@ import type {
   RoleDetail,
   UserDetail,
 } from '@aws-sdk/client-iam';
+import { arnFromId } from '../core/arn';
 import type {
   AccessPoint,
   FileSystem,
@@ -75,23 +77,6 @@ function within<T>(resource: string, fn: () => T): T {
 export interface SnapshotContext {
   readonly accountId: string;
   readonly region: string;
-}
-
-/** The ARN partition of a region (AWS General Reference, "Amazon Resource Names (ARNs)"). */
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  return 'aws';
-}
-
-/**
- * An EFS resource's ARN as EFS forms it, `arn:aws:elasticfilesystem:<region>:<account>:file-system/fs-…`
- * or `…:access-point/fsap-…` (Service Authorization Reference, "Resource types defined by Amazon EFS").
- */
-function efsArn(context: SnapshotContext, ownerId: string, kind: string, id: string): string {
-  return `arn:${partitionOf(context.region)}:elasticfilesystem:${context.region}:${ownerId}:${kind}/${id}`;
 }
 
 const byKey =
@@ -364,7 +349,8 @@ export function normaliseFileSystem(fs: SnapshotFileSystem, context?: SnapshotCo
   const ownerId = required(fs.OwnerId, name, 'OwnerId');
   // FileSystemArn is optional in the EFS API (FileSystemDescription); old recordings lack it.
   const fileSystemArn =
-    fs.FileSystemArn || (context ? efsArn(context, ownerId, 'file-system', fileSystemId) : undefined);
+    fs.FileSystemArn ||
+    (context ? arnFromId(context.region, ownerId, 'AWS::EFS::FileSystem', fileSystemId) : undefined);
   return {
     fileSystemId,
     fileSystemArn: required(fileSystemArn, name, 'FileSystemArn'),
@@ -427,7 +413,8 @@ export function normaliseAccessPoint(ap: AccessPointDescription, context?: Snaps
   const ownerId = required(ap.OwnerId, name, 'OwnerId');
   // AccessPointArn is optional in the EFS API (AccessPointDescription); old recordings lack it.
   const accessPointArn =
-    ap.AccessPointArn || (context ? efsArn(context, ownerId, 'access-point', accessPointId) : undefined);
+    ap.AccessPointArn ||
+    (context ? arnFromId(context.region, ownerId, 'AWS::EFS::AccessPoint', accessPointId) : undefined);
   return {
     accessPointId,
     accessPointArn: required(accessPointArn, name, 'AccessPointArn'),

@@ -1,9 +1,9 @@
 // The adapter side of waivers (core/waivers.ts): reading a waiver document (YAML or JSON, from a file
 // or an SSM parameter), today's date from a real clock, and each resource's ARN and tags from a
 // recorded snapshot, so that ARN and tag waivers can match.
+import { arnFromId } from '../core/arn';
 import type { ResourceRef } from '../core/model';
 import {
-  ARN_RESOURCE_PATHS,
   InvalidWaiversError,
   parseWaiverDocument,
   type ResourceFacts,
@@ -53,13 +53,6 @@ export function parseWaiverJson(text: string, source: string, options: ReadWaive
   return validateWaivers(value, source, options);
 }
 
-/** The partition of a region: aws-cn for China, aws-us-gov for GovCloud, else aws. */
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}
-
 interface Tag {
   Key?: string | undefined;
   Value?: string | undefined;
@@ -106,13 +99,10 @@ export function resourceFactsFromSnapshot(
   for (const user of iam?.UserDetailList ?? []) put('AWS::IAM::User', user.UserId, user.Arn, user.Tags);
   for (const group of iam?.GroupDetailList ?? []) put('AWS::IAM::Group', group.GroupId, group.Arn, undefined);
 
-  const partition = partitionOf(snapshot.region);
   return (ref) => {
     const known = facts.get(`${ref.resourceType}|${ref.resourceId}`);
     if (known?.arn) return known;
-    const path = ARN_RESOURCE_PATHS[ref.resourceType];
-    if (!path) return known;
-    const arn = `arn:${partition}:${path[0]}:${snapshot.region}:${snapshot.accountId}:${path[1]}/${ref.resourceId}`;
-    return { ...known, arn };
+    const arn = arnFromId(snapshot.region, snapshot.accountId, ref.resourceType, ref.resourceId);
+    return arn ? { ...known, arn } : known;
   };
 }

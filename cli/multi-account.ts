@@ -18,7 +18,7 @@ import { mapWithConcurrency } from '../aws/describe';
 import { loadRegion } from '../aws/load-region';
 import { listActiveAccounts, listEnabledRegions } from '../aws/organizations';
 import type { Snapshot } from '../aws/snapshot';
-import { partitionOf } from '../aws/waivers';
+import { partitionOf } from '../core/arn';
 import type { TopologyPart } from '../core/model';
 import type { AwsCliOptions, CliContext, OutputStream } from './context';
 import { createClientsFromOptions } from './context';

@@ -11,7 +11,7 @@ import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import { truncateAnnotation } from './annotation';
 import { EfsguardError } from './errors';
-import type { AppliedWaiver, Evaluation, ResourceRef, ResourceType } from './model';
+import type { AppliedWaiver, Evaluation, ResourceRef } from './model';
 
 /** The default and the usual maximum lifetime of a waiver, in days from today. */
 export const DEFAULT_MAX_WAIVER_DAYS = 365;
@@ -358,12 +358,3 @@ function waive(evaluation: Evaluation, index: number, waiver: Waiver): Evaluatio
     waived: applied,
   };
 }
-
-/** Resource types whose ARN the adapter builds from the id (EC2 and EFS); IAM ARNs come from the load. */
-export const ARN_RESOURCE_PATHS: Readonly<Partial<Record<ResourceType, readonly [string, string]>>> = {
-  'AWS::EC2::SecurityGroup': ['ec2', 'security-group'],
-  'AWS::EC2::NetworkInterface': ['ec2', 'network-interface'],
-  'AWS::EC2::NetworkAcl': ['ec2', 'network-acl'],
-  'AWS::EFS::FileSystem': ['elasticfilesystem', 'file-system'],
-  'AWS::EFS::AccessPoint': ['elasticfilesystem', 'access-point'],
-};

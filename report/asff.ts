@@ -4,13 +4,13 @@
 // both give a finding the same Id.
 // Required attributes: https://docs.aws.amazon.com/securityhub/latest/userguide/asff-required-attributes.html
 // Resource types: https://docs.aws.amazon.com/securityhub/latest/userguide/asff-resources.html
+import { partitionOf } from '../core/arn';
 import type { ComplianceType, Evaluation, ResourceType } from '../core/model';
 import type { Severity } from '../core/rules/types';
 import {
   clip,
   findingHash,
   findingText,
-  partitionOf,
   type ReportInput,
   resourceArn,
   ruleDocPath,

@@ -3,7 +3,15 @@
 // caller passes the time and the docs location in, so the same input always gives the same text.
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
-import type { AppliedWaiver, ComplianceType, Evaluation, ResourceType, Topology } from '../core/model';
+import { arnFromId } from '../core/arn';
+import type {
+  AppliedWaiver,
+  ComplianceType,
+  Evaluation,
+  IamPrincipalKind,
+  ResourceType,
+  Topology,
+} from '../core/model';
 import type { RuleMetadata, Severity } from '../core/rules/types';
 
 export interface ReportInput {
@@ -48,13 +56,6 @@ export function ruleDocUrl(input: Pick<ReportInput, 'docsBaseUrl'>, ruleId: stri
   return input.docsBaseUrl ? `${input.docsBaseUrl}${ruleDocPath(ruleId)}` : undefined;
 }
 
-/** The AWS partition of a region: aws, aws-cn or aws-us-gov. */
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}
-
 /**
  * The finding's stable identity: the same account, region, rule, resource type and resource id give
  * the same 32 hex digits on every run, whatever the verdict, time or annotation.
@@ -90,39 +91,43 @@ export function findingUuid(hash: string): string {
  * The resource's ARN. EC2 ARNs follow the documented format; EFS and IAM ARNs come from the topology
  * when it holds the resource (IAM resource ids are not names, so an IAM ARN cannot be built without it).
  */
+const PRINCIPAL_TYPES: Readonly<Record<IamPrincipalKind, ResourceType>> = {
+  role: 'AWS::IAM::Role',
+  user: 'AWS::IAM::User',
+  group: 'AWS::IAM::Group',
+};
+
+/** The ARNs a loaded topology holds, by resource type and id: built once per topology, not per finding. */
+const loadedArns = new WeakMap<Topology, Map<string, string>>();
+
+function loadedArnsOf(topology: Topology): Map<string, string> {
+  let arns = loadedArns.get(topology);
+  if (!arns) {
+    arns = new Map();
+    for (const fs of topology.fileSystems)
+      arns.set(`AWS::EFS::FileSystem|${fs.fileSystemId}`, fs.fileSystemArn);
+    for (const ap of topology.accessPoints)
+      arns.set(`AWS::EFS::AccessPoint|${ap.accessPointId}`, ap.accessPointArn);
+    for (const policy of topology.iam?.policies ?? [])
+      arns.set(`AWS::IAM::Policy|${policy.policyId}`, policy.arn);
+    for (const principal of topology.iam?.principals ?? [])
+      arns.set(`${PRINCIPAL_TYPES[principal.kind]}|${principal.id}`, principal.arn);
+    loadedArns.set(topology, arns);
+  }
+  return arns;
+}
+
+/**
+ * The resource's ARN: as loaded when the topology holds it, else built from the id for EC2 and EFS
+ * resources (core/arn.ts); IAM ARNs exist only as loaded.
+ */
 export function resourceArn(
   input: Pick<ReportInput, 'accountId' | 'region' | 'topology'>,
   resourceType: ResourceType,
   resourceId: string,
 ): string | undefined {
-  const partition = partitionOf(input.region);
-  const ec2 = (kind: string) =>
-    `arn:${partition}:ec2:${input.region}:${input.accountId}:${kind}/${resourceId}`;
-  const topology = input.topology;
-  switch (resourceType) {
-    case 'AWS::EC2::SecurityGroup':
-      return ec2('security-group');
-    case 'AWS::EC2::NetworkInterface':
-      return ec2('network-interface');
-    case 'AWS::EC2::NetworkAcl':
-      return ec2('network-acl');
-    case 'AWS::EFS::FileSystem':
-      return (
-        topology?.fileSystems.find((fs) => fs.fileSystemId === resourceId)?.fileSystemArn ??
-        `arn:${partition}:elasticfilesystem:${input.region}:${input.accountId}:file-system/${resourceId}`
-      );
-    case 'AWS::EFS::AccessPoint':
-      return (
-        topology?.accessPoints.find((ap) => ap.accessPointId === resourceId)?.accessPointArn ??
-        `arn:${partition}:elasticfilesystem:${input.region}:${input.accountId}:access-point/${resourceId}`
-      );
-    case 'AWS::IAM::Policy':
-      return topology?.iam?.policies.find((policy) => policy.policyId === resourceId)?.arn;
-    case 'AWS::IAM::Role':
-    case 'AWS::IAM::User':
-    case 'AWS::IAM::Group':
-      return topology?.iam?.principals.find((principal) => principal.id === resourceId)?.arn;
-  }
+  const loaded = input.topology && loadedArnsOf(input.topology).get(`${resourceType}|${resourceId}`);
+  return loaded ?? arnFromId(input.region, input.accountId, resourceType, resourceId);
 }
 
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];

@@ -2,13 +2,13 @@
 // the class OCSF gives to configuration and compliance checks. Required attributes of the class at
 // that version: activity_id, category_uid, class_uid, compliance (standards), finding_info (uid),
 // metadata (product, version), severity_id, time, type_uid; `cloud` names the AWS account and region.
+import { partitionOf } from '../core/arn';
 import type { ComplianceType } from '../core/model';
 import type { Severity } from '../core/rules/types';
 import {
   findingHash,
   findingText,
   findingUuid,
-  partitionOf,
   type ReportInput,
   resourceArn,
   ruleDocUrl,

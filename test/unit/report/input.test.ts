@@ -1,8 +1,9 @@
 // Facts every format shares: docs anchors that exist, ARNs, and stable ids.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { partitionOf } from '../../../core/arn';
 import { RULES } from '../../../core/rules';
-import { clip, findingHash, findingUuid, partitionOf, resourceArn, ruleDocPath } from '../../../report/input';
+import { clip, findingHash, findingUuid, resourceArn, ruleDocPath } from '../../../report/input';
 import { demoReportInput, ROOT } from '../../helpers/report-input';
 
 describe('report input helpers', () => {
@@ -25,6 +26,7 @@ describe('report input helpers', () => {
     expect(resourceArn({ ...input, topology: undefined }, 'AWS::IAM::Role', role?.id ?? '')).toBeUndefined();
     expect(partitionOf('cn-north-1')).toBe('aws-cn');
     expect(partitionOf('us-gov-west-1')).toBe('aws-us-gov');
+    expect(partitionOf('us-iso-east-1')).toBe('aws-iso');
   });
 
   it('derives a UUID-shaped id from the hash, deterministically', () => {
