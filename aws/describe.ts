@@ -2,7 +2,6 @@
 // every page's items (SDK paginators; a NextToken loop where the SDK has none) and translates a
 // failure into a typed error naming the IAM action: a failed call fails the load, never half of it.
 
-import { isDeepStrictEqual } from 'node:util';
 // Every paginator runs through guardPages, which stops at a page token the endpoint repeats.
 import {
   type EC2Client,
@@ -34,10 +33,10 @@ import {
   paginateDescribeMountTargets,
 } from '@aws-sdk/client-efs';
 import { type IAMClient, paginateGetAccountAuthorizationDetails } from '@aws-sdk/client-iam';
-import { EfsguardError } from '../core/errors';
 import { awsErrorName, callAws } from './errors';
 import { guardPages } from './pagination';
 import type { IamSnapshot } from './snapshot';
+import { UniqueById } from './unique-by-id';
 
 /** An EC2 Describe filter: values are ORed, filters ANDed (EC2 API Reference, "Filter"). */
 export interface Ec2Filter {
@@ -96,53 +95,6 @@ export async function mapWithConcurrency<T, R>(
   };
   await Promise.all(Array.from({ length: Math.min(Math.max(limit, 1), items.length) }, worker));
   return results;
-}
-
-/** A listing returned one resource id twice with different contents: which copy is current is unknown. */
-export class ConflictingDuplicateError extends EfsguardError {
-  override readonly name = 'ConflictingDuplicateError';
-  constructor(
-    readonly action: string,
-    readonly id: string,
-  ) {
-    super(
-      `${action} returned ${id} twice with different contents (it changed while being listed); ` +
-        'efsguard cannot tell which is current, so the load fails: run it again',
-    );
-  }
-}
-
-/**
- * The one rule for a resource id that a listing returns more than once (pages that overlap while the
- * account changes, or several filter chunks matching the same item): identical copies are merged into
- * one; copies that differ fail the load (ConflictingDuplicateError), since keeping either could hide
- * the one that matters. Items without an id are kept as they are.
- */
-export class UniqueById<T> {
-  private readonly seen = new Map<string, T>();
-  readonly items: T[] = [];
-
-  constructor(
-    private readonly action: string,
-    private readonly idOf: (item: T) => string | undefined,
-  ) {}
-
-  add(item: T): void {
-    const id = this.idOf(item);
-    if (id !== undefined) {
-      const earlier = this.seen.get(id);
-      if (earlier !== undefined) {
-        if (!isDeepStrictEqual(earlier, item)) throw new ConflictingDuplicateError(this.action, id);
-        return;
-      }
-      this.seen.set(id, item);
-    }
-    this.items.push(item);
-  }
-
-  addAll(items: Iterable<T>): void {
-    for (const item of items) this.add(item);
-  }
 }
 
 /** Runs one paginated EC2 Describe for every filter set and merges the items, deduplicated by id. */

@@ -723,7 +723,7 @@ async function runRound(
   const list = (set: Set<string>) => [...set].sort();
   const tasks: Promise<void>[] = [];
   // Across rounds, the first description of a resource is kept: the plan of every later round was
-  // built on it (within one call, aws/describe.ts UniqueById merges identical copies and refuses
+  // built on it (within one call, aws/unique-by-id.ts UniqueById merges identical copies and refuses
   // differing ones).
   const keepFirst = <T>(map: Map<string, T>, id: string | undefined, item: T) => {
     if (id && !map.has(id)) map.set(id, item);
