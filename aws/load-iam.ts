@@ -1,5 +1,5 @@
 // IAM loading for efs-api-least-privilege. Both loads return the Snapshot's `iam` field in the shapes of
-// GetAccountAuthorizationDetails, so the one normaliser (aws/normalise.ts normaliseIam) serves both:
+// GetAccountAuthorizationDetails, so the one normaliser (aws/normalise-iam.ts normaliseIam) serves both:
 // - the sweep (scheduled notifications, `efsguard scan`): GetAccountAuthorizationDetails, paginated;
 // - the neighbourhood of one changed IAM resource (Config change events): a handful of Get/List calls.
 //

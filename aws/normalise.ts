@@ -11,21 +11,10 @@ import type {
   Vpc as SdkVpc,
 } from '@aws-sdk/client-ec2';
 import type { AccessPointDescription } from '@aws-sdk/client-efs';
-import type {
-  GroupDetail,
-  ManagedPolicyDetail,
-  PolicyDetail,
-  RoleDetail,
-  UserDetail,
-} from '@aws-sdk/client-iam';
 import { arnFromId } from '../core/arn';
 import type {
   AccessPoint,
   FileSystem,
-  IamInlinePolicy,
-  IamManagedPolicy,
-  IamPrincipal,
-  IamState,
   MalformedRule,
   ManagedPrefixList,
   MountTarget,
@@ -39,50 +28,17 @@ import type {
   Topology,
   Vpc,
 } from '../core/model';
-import { isValidCidr, parseAddress } from '../core/net/cidr';
+import { isValidCidr } from '../core/net/cidr';
 import { normalisePorts, normaliseProtocol } from '../core/net/protocol';
 import { SnapshotError } from './errors';
-import type { IamSnapshot, Snapshot, SnapshotFileSystem, SnapshotPrefixList } from './snapshot';
+import { byKey, checkAddress, required, within } from './normalise-fields';
+import { normaliseIam } from './normalise-iam';
+import type { Snapshot, SnapshotFileSystem, SnapshotPrefixList } from './snapshot';
 
-/** Throws a SnapshotError naming the resource when a required field is absent or empty. */
-function required<T>(value: T | undefined | null, resource: string, field: string): T {
-  if (value === undefined || value === null || value === '') {
-    throw new SnapshotError(`${resource}: missing ${field}`);
-  }
-  return value;
-}
-
-/** Throws a SnapshotError naming the resource and field when `address` is not an IP address. */
-function checkAddress(address: string, resource: string, field: string): void {
-  try {
-    parseAddress(address);
-  } catch {
-    throw new SnapshotError(`${resource}: ${field} ${JSON.stringify(address)} is not a valid IP address`);
-  }
-}
-
-/** Runs `fn`, prefixing any error's message with the resource it concerns. */
-function within<T>(resource: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof SnapshotError) throw error;
-    throw new SnapshotError(`${resource}: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
-  }
-}
-
-/** The account and region a snapshot was recorded in: they fill fields AWS leaves optional. */
 export interface SnapshotContext {
   readonly accountId: string;
   readonly region: string;
 }
-
-const byKey =
-  <T>(key: (item: T) => string) =>
-  (a: T, b: T): number =>
-    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 // States in which a VPC or subnet CIDR block is in use (EC2 API Reference, VpcCidrBlockState).
 const ASSOCIATED = 'associated';
@@ -433,101 +389,6 @@ export function normaliseAccessPoint(ap: AccessPointDescription, context?: Snaps
     // With no RootDirectory the access point exposes the file system's root.
     rootDirectory: ap.RootDirectory?.Path || '/',
   };
-}
-
-// ---- IAM ----
-
-const AWS_MANAGED_POLICY_ARN = /^arn:aws[a-z-]*:iam::aws:policy\//;
-
-/**
- * GetAccountAuthorizationDetails returns policy documents URL-encoded (RFC 3986), as the IAM API
- * Reference notes for PolicyVersion.Document. Text that is already JSON is kept as is, and a JSON
- * object (the AWS CLI and boto3 decode documents before printing them) is turned back into text.
- */
-export function decodePolicyDocument(document: unknown, resource: string): string {
-  if (typeof document === 'object' && document !== null && !Array.isArray(document)) {
-    return JSON.stringify(document);
-  }
-  if (typeof document !== 'string') {
-    throw new SnapshotError(`${resource}: policy document must be JSON text or a JSON object`);
-  }
-  if (document.trimStart().startsWith('{')) return document;
-  try {
-    return decodeURIComponent(document);
-  } catch (error) {
-    throw new SnapshotError(`${resource}: policy document is neither JSON nor URL-encoded JSON`, {
-      cause: error,
-    });
-  }
-}
-
-function normaliseManagedPolicy(policy: ManagedPolicyDetail): IamManagedPolicy | undefined {
-  const arn = required(policy.Arn, 'IAM policy', 'Arn');
-  if (AWS_MANAGED_POLICY_ARN.test(arn)) return undefined;
-  const name = `IAM policy ${arn}`;
-  const versions = policy.PolicyVersionList ?? [];
-  const version =
-    versions.find((candidate) => candidate.IsDefaultVersion) ??
-    versions.find((candidate) => candidate.VersionId === policy.DefaultVersionId);
-  const document = required(version?.Document, name, 'default version Document');
-  return {
-    policyId: required(policy.PolicyId, name, 'PolicyId'),
-    arn,
-    policyName: required(policy.PolicyName, name, 'PolicyName'),
-    document: decodePolicyDocument(document, name),
-  };
-}
-
-function normaliseInlinePolicies(list: PolicyDetail[] | undefined, resource: string): IamInlinePolicy[] {
-  return (list ?? []).map((policy, index) => {
-    const policyName = required(policy.PolicyName, resource, `inline policy [${index}] PolicyName`);
-    return {
-      policyName,
-      document: decodePolicyDocument(
-        required(policy.PolicyDocument, resource, `inline policy ${policyName} PolicyDocument`),
-        `${resource} inline policy ${policyName}`,
-      ),
-    };
-  });
-}
-
-function normalisePrincipal(
-  kind: IamPrincipal['kind'],
-  detail: RoleDetail | UserDetail | GroupDetail,
-  id: string | undefined,
-  principalName: string | undefined,
-  inline: PolicyDetail[] | undefined,
-): IamPrincipal {
-  const label = `IAM ${kind} ${principalName ?? id ?? '(unnamed)'}`;
-  return {
-    kind,
-    id: required(id, label, `${kind === 'role' ? 'RoleId' : kind === 'user' ? 'UserId' : 'GroupId'}`),
-    arn: required(detail.Arn, label, 'Arn'),
-    name: required(principalName, label, 'name'),
-    inlinePolicies: normaliseInlinePolicies(inline, label),
-    attachedPolicyArns: (detail.AttachedManagedPolicies ?? [])
-      .map((attached) => attached.PolicyArn)
-      .filter((arn): arn is string => Boolean(arn)),
-  };
-}
-
-export function normaliseIam(iam: IamSnapshot): IamState {
-  const policies = (iam.Policies ?? [])
-    .map(normaliseManagedPolicy)
-    .filter((policy): policy is IamManagedPolicy => policy !== undefined)
-    .sort(byKey((policy) => policy.arn));
-  const principals: IamPrincipal[] = [
-    ...(iam.RoleDetailList ?? []).map((role) =>
-      normalisePrincipal('role', role, role.RoleId, role.RoleName, role.RolePolicyList),
-    ),
-    ...(iam.UserDetailList ?? []).map((user) =>
-      normalisePrincipal('user', user, user.UserId, user.UserName, user.UserPolicyList),
-    ),
-    ...(iam.GroupDetailList ?? []).map((group) =>
-      normalisePrincipal('group', group, group.GroupId, group.GroupName, group.GroupPolicyList),
-    ),
-  ];
-  return { policies, principals };
 }
 
 /** Recorded SDK output -> the core Topology. Throws SnapshotError naming the malformed resource. */

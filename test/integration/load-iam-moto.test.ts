@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { type AwsClients, createAwsClients, destroyAwsClients } from '../../aws/clients';
 import { loadIamNeighbourhood, loadIamSweep } from '../../aws/load-iam';
-import { normaliseIam } from '../../aws/normalise';
+import { normaliseIam } from '../../aws/normalise-iam';
 import type { IamSnapshot } from '../../aws/snapshot';
 import type { Evaluation, Scope, Topology } from '../../core/model';
 import { efsApiLeastPrivilege } from '../../core/rules/efs-api-least-privilege';

@@ -19,7 +19,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { AccessDeniedError } from '../../../aws/errors';
 import { isIamResourceType, loadIamNeighbourhood, loadIamSweep } from '../../../aws/load-iam';
-import { normaliseIam } from '../../../aws/normalise';
+import { normaliseIam } from '../../../aws/normalise-iam';
 import type { IamSnapshot } from '../../../aws/snapshot';
 import type { Evaluation, Scope, Topology } from '../../../core/model';
 import { efsApiLeastPrivilege } from '../../../core/rules/efs-api-least-privilege';
