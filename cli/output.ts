@@ -3,18 +3,9 @@ import Table from 'cli-table3';
 import { createColors } from 'picocolors';
 import type { ComplianceType, Evaluation } from '../core/model';
 import type { Rule } from '../core/rules/types';
+import { type ReportState, reportState, STATE_ORDER } from '../report/input';
 
 export const COMPLIANCE_TYPES: readonly ComplianceType[] = ['NON_COMPLIANT', 'COMPLIANT', 'NOT_APPLICABLE'];
-
-/**
- * What the CLI shows: Config's compliance type, or WAIVED for a NON_COMPLIANT verdict a waiver turned
- * COMPLIANT (Config receives COMPLIANT; the CLI never hides that it was a finding).
- */
-export type ReportState = ComplianceType | 'WAIVED';
-
-export function stateOf(evaluation: Evaluation): ReportState {
-  return evaluation.waived ? 'WAIVED' : evaluation.complianceType;
-}
 
 export type ComplianceCounts = Record<ReportState, number>;
 
@@ -54,7 +45,7 @@ export function summarise(
   const byRule: Record<string, ComplianceCounts> = {};
   for (const rule of rules) byRule[rule.id] = zeroCounts();
   for (const evaluation of evaluations) {
-    const state = stateOf(evaluation);
+    const state = reportState(evaluation);
     byComplianceType[state] += 1;
     byRule[evaluation.rule] ??= zeroCounts();
     (byRule[evaluation.rule] as ComplianceCounts)[state] += 1;
@@ -85,7 +76,7 @@ export function reportEvaluation(evaluation: Evaluation): ScanReport['evaluation
     rule: evaluation.rule,
     resourceType: evaluation.resourceType,
     resourceId: evaluation.resourceId,
-    complianceType: stateOf(evaluation),
+    complianceType: reportState(evaluation),
     ...(annotation ? { annotation } : {}),
     ...(waived
       ? {
@@ -110,9 +101,6 @@ export interface TableOptions {
   /** Rows shown per rule (NON_COMPLIANT first); 0 shows every row. Default DEFAULT_MAX_ROWS. */
   readonly maxRows?: number;
 }
-
-/** The order the table shows verdicts in: findings first, then waived findings. */
-const REPORT_STATES: readonly ReportState[] = ['NON_COMPLIANT', 'WAIVED', 'COMPLIANT', 'NOT_APPLICABLE'];
 
 /** Rows shown per rule unless --max-rows says otherwise: a screenful or two of findings, not 40,000. */
 export const DEFAULT_MAX_ROWS = 200;
@@ -178,11 +166,11 @@ export function formatTables(
     byRule.set(rule.id, { NON_COMPLIANT: [], WAIVED: [], COMPLIANT: [], NOT_APPLICABLE: [] });
   for (const evaluation of evaluations) {
     if (!options.showNotApplicable && evaluation.complianceType === 'NOT_APPLICABLE') continue;
-    byRule.get(evaluation.rule)?.[stateOf(evaluation)].push(evaluation);
+    byRule.get(evaluation.rule)?.[reportState(evaluation)].push(evaluation);
   }
   for (const rule of rules) {
     const groups = byRule.get(rule.id) as Record<ReportState, Evaluation[]>;
-    const shown = REPORT_STATES.flatMap((state) => groups[state]);
+    const shown = STATE_ORDER.flatMap((state) => groups[state]);
     const counts = summary.byRule[rule.id];
     lines.push(`${c.bold(rule.id)}  ${rule.title}`);
     lines.push(
@@ -197,7 +185,7 @@ export function formatTables(
     }
     const kept = maxRows > 0 ? shown.slice(0, maxRows) : shown;
     const rows: Row[] = kept.map((evaluation) => [
-      paint[stateOf(evaluation)](stateOf(evaluation)),
+      paint[reportState(evaluation)](reportState(evaluation)),
       evaluation.resourceType,
       evaluation.resourceId,
       evaluation.annotation ?? '',
@@ -206,7 +194,7 @@ export function formatTables(
     const widthOf = (pick: (evaluation: Evaluation) => string, title: string) =>
       Math.max(title.length, ...kept.map((evaluation) => pick(evaluation).length)) + 2;
     const colWidths = [
-      widthOf((evaluation) => stateOf(evaluation), 'Compliance'),
+      widthOf((evaluation) => reportState(evaluation), 'Compliance'),
       widthOf((evaluation) => evaluation.resourceType, 'Resource type'),
       widthOf((evaluation) => evaluation.resourceId, 'Resource'),
       annotationWidth,
@@ -214,8 +202,8 @@ export function formatTables(
     const head = ['Compliance', 'Resource type', 'Resource', 'Annotation'].map((title) => c.bold(title));
     lines.push(renderTable(head, rows, colWidths));
     if (kept.length < shown.length) {
-      const left = REPORT_STATES.map((type) => {
-        const hiddenOfType = groups[type].length - kept.filter((e) => stateOf(e) === type).length;
+      const left = STATE_ORDER.map((type) => {
+        const hiddenOfType = groups[type].length - kept.filter((e) => reportState(e) === type).length;
         return hiddenOfType > 0 ? `${hiddenOfType} ${type}` : '';
       }).filter(Boolean);
       lines.push(
@@ -247,7 +235,7 @@ function formatRuleSummary(
   const title = 'Summary by rule';
   const width = Math.max(title.length, ...rules.map((rule) => rule.id.length));
   // The WAIVED column only when a waiver applied, so a run without waivers reads as before.
-  const states = summary.byComplianceType.WAIVED > 0 ? REPORT_STATES : COMPLIANCE_TYPES;
+  const states = summary.byComplianceType.WAIVED > 0 ? STATE_ORDER : COMPLIANCE_TYPES;
   const lines = [bold(`${title.padEnd(width)}  ${states.join('  ')}`)];
   for (const rule of rules) {
     const counts = summary.byRule[rule.id];

@@ -1,5 +1,5 @@
 // Evaluation helpers shared by every rule: annotation length, construction and stable order.
-import type { ComplianceType, Evaluation, ResourceRef } from './model';
+import type { AppliedWaiver, ComplianceType, Evaluation, ResourceRef } from './model';
 
 /** PutEvaluations accepts annotations of 1-256 characters. */
 export const MAX_ANNOTATION_LENGTH = 256;
@@ -84,4 +84,12 @@ function compareText(a: string, b: string): number {
 /** Plural helper for annotation text. */
 export function listIds(ids: Iterable<string>): string {
   return [...ids].join(', ');
+}
+
+/**
+ * `Waived until 2027-01-31 by team-storage: legacy NFS clients outside the VPC`: why a finding is
+ * waived, as Config's annotation starts and as every report states it (core/waivers.ts).
+ */
+export function waiverHeadline(waiver: Pick<AppliedWaiver, 'expires' | 'owner' | 'reason'>): string {
+  return `Waived until ${waiver.expires} by ${waiver.owner}: ${waiver.reason}`;
 }

@@ -9,7 +9,7 @@
 // expiry date. A run that failed produced no verdict, so there is nothing a waiver could turn.
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
-import { truncateAnnotation } from './annotation';
+import { truncateAnnotation, waiverHeadline } from './annotation';
 import { EfsguardError } from './errors';
 import type { AppliedWaiver, Evaluation, ResourceRef } from './model';
 
@@ -244,12 +244,12 @@ export interface WaiverResult {
   readonly reports: readonly WaiverReport[];
 }
 
-/** `Waived until 2027-01-31 by team-storage: legacy NFS clients outside the VPC`, then the finding. */
+/** The annotation Config receives for a waived finding: the headline, then the finding, within 256 characters. */
 export function waivedAnnotation(
   waiver: Pick<Waiver, 'expires' | 'owner' | 'reason'>,
   finding?: string,
 ): string {
-  const head = `Waived until ${waiver.expires} by ${waiver.owner}: ${waiver.reason}`;
+  const head = waiverHeadline(waiver);
   return truncateAnnotation(finding ? `${head} | ${finding}` : head);
 }
 

@@ -4,6 +4,8 @@
 // both give a finding the same Id.
 // Required attributes: https://docs.aws.amazon.com/securityhub/latest/userguide/asff-required-attributes.html
 // Resource types: https://docs.aws.amazon.com/securityhub/latest/userguide/asff-resources.html
+
+import { waiverHeadline } from '../core/annotation';
 import { partitionOf } from '../core/arn';
 import type { ComplianceType, Evaluation, ResourceType } from '../core/model';
 import type { Severity } from '../core/rules/types';
@@ -16,7 +18,6 @@ import {
   ruleDocPath,
   ruleDocUrl,
   ruleLookup,
-  waiverJustification,
 } from './input';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
@@ -164,7 +165,7 @@ export function toAsffFindings(input: ReportInput): AsffFinding[] {
         ...(waived
           ? {
               'efsguard/State': 'WAIVED',
-              'efsguard/Waiver': clip(waiverJustification(waived), 2048),
+              'efsguard/Waiver': clip(waiverHeadline(waived), 2048),
               'efsguard/WaiverOwner': clip(waived.owner, 2048),
               'efsguard/WaiverExpires': waived.expires,
             }

@@ -1,5 +1,7 @@
 // The HTML report: one self-contained file (inline CSS, inline script, inline SVG; a Content Security
 // Policy forbids every network fetch), so it opens offline and can be attached to a ticket.
+
+import { waiverHeadline } from '../core/annotation';
 import type { Severity } from '../core/rules/types';
 import {
   findingHash,
@@ -11,7 +13,6 @@ import {
   ruleLookup,
   SEVERITIES,
   STATE_ORDER,
-  waiverJustification,
 } from './input';
 import { escapeXml as esc, fileSystemSvg } from './svg';
 import { buildFileSystemViews, type FileSystemView } from './topology-view';
@@ -184,7 +185,7 @@ function verdictsSection(input: ReportInput): string {
     .map(({ evaluation, state }) => {
       const rule = lookup(evaluation.rule);
       const waiver = evaluation.waived
-        ? `<span class="waiver">${esc(waiverJustification(evaluation.waived))}</span>`
+        ? `<span class="waiver">${esc(waiverHeadline(evaluation.waived))}</span>`
         : '';
       return (
         `<tr data-compliance="${state}" data-rule="${esc(evaluation.rule)}" data-severity="${rule.severity}">` +

@@ -4,14 +4,7 @@
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 import { arnFromId } from '../core/arn';
-import type {
-  AppliedWaiver,
-  ComplianceType,
-  Evaluation,
-  IamPrincipalKind,
-  ResourceType,
-  Topology,
-} from '../core/model';
+import type { ComplianceType, Evaluation, IamPrincipalKind, ResourceType, Topology } from '../core/model';
 import type { RuleMetadata, Severity } from '../core/rules/types';
 
 export interface ReportInput {
@@ -183,9 +176,4 @@ export function reportState(evaluation: Pick<Evaluation, 'complianceType' | 'wai
 /** The rule's own text for the verdict: for a waived one the finding it waived, not the waiver note. */
 export function findingText(evaluation: Pick<Evaluation, 'annotation' | 'waived'>): string | undefined {
   return evaluation.waived ? evaluation.waived.finding : evaluation.annotation;
-}
-
-/** `Waived until 2027-01-31 by team-storage: legacy NFS clients`: why the finding is suppressed. */
-export function waiverJustification(waived: Pick<AppliedWaiver, 'expires' | 'owner' | 'reason'>): string {
-  return `Waived until ${waived.expires} by ${waived.owner}: ${waived.reason}`;
 }

@@ -2,6 +2,8 @@
 // the class OCSF gives to configuration and compliance checks. Required attributes of the class at
 // that version: activity_id, category_uid, class_uid, compliance (standards), finding_info (uid),
 // metadata (product, version), severity_id, time, type_uid; `cloud` names the AWS account and region.
+
+import { waiverHeadline } from '../core/annotation';
 import { partitionOf } from '../core/arn';
 import type { ComplianceType } from '../core/model';
 import type { Severity } from '../core/rules/types';
@@ -13,7 +15,6 @@ import {
   resourceArn,
   ruleDocUrl,
   ruleLookup,
-  waiverJustification,
 } from './input';
 
 export const OCSF_VERSION = '1.3.0';
@@ -103,7 +104,7 @@ export function toOcsfFindings(input: ReportInput): OcsfFinding[] {
       time,
       status_id: status.id,
       status: status.name,
-      ...(waived ? { status_detail: waiverJustification(waived) } : {}),
+      ...(waived ? { status_detail: waiverHeadline(waived) } : {}),
       message: text ?? rule.title,
       metadata: {
         version: OCSF_VERSION,

@@ -1,6 +1,8 @@
 // SARIF 2.1.0 (OASIS): one run of the tool efsguard, every rule in tool.driver.rules, one result per
 // NON_COMPLIANT or waived verdict (the waived ones with a suppression), located by a logical location
 // naming the AWS resource (there is no source file).
+
+import { waiverHeadline } from '../core/annotation';
 import type { Severity } from '../core/rules/types';
 import {
   findingHash,
@@ -11,7 +13,6 @@ import {
   ruleDocPath,
   ruleDocUrl,
   ruleLookup,
-  waiverJustification,
 } from './input';
 
 export const SARIF_VERSION = '2.1.0';
@@ -118,7 +119,7 @@ export function toSarif(input: ReportInput): Record<string, unknown> {
                 {
                   kind: 'external',
                   status: 'accepted',
-                  justification: waiverJustification(evaluation.waived),
+                  justification: waiverHeadline(evaluation.waived),
                   properties: {
                     owner: evaluation.waived.owner,
                     expires: evaluation.waived.expires,
