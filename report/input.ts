@@ -144,8 +144,6 @@ export function ruleLookup(rules: readonly RuleMetadata[]): (ruleId: string) => 
     };
 }
 
-export const COMPLIANCE_ORDER: readonly ComplianceType[] = ['NON_COMPLIANT', 'COMPLIANT', 'NOT_APPLICABLE'];
-
 /**
  * Cuts text to at most `max` UTF-16 units (as JavaScript and the AWS APIs count), ending in '…' when
  * cut, never splitting a surrogate pair (ASFF and OCSF fields have length limits).
