@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { ScanReport } from '../../cli/output';
-import { run } from '../../cli/run';
+import { runCli as runCliWith } from '../helpers/cli';
 import { DEMO_SNAPSHOT, ROOT } from '../helpers/report-input';
 
 /** Debian's chromium package; .ci/run installs it when missing. */
@@ -23,13 +23,7 @@ const FLAGS = [
 ];
 
 async function runCli(argv: string[]): Promise<string> {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(argv, {
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
-    env: {},
-  });
+  const { code, stdout, stderr } = await runCliWith(argv);
   if (code !== 0) throw new Error(`efsguard ${argv.join(' ')} exited ${code}: ${stderr}`);
   return stdout;
 }

@@ -16,27 +16,12 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type AwsClientOptions, createAwsClients } from '../../aws/clients';
 import type { ScanReport } from '../../cli/output';
-import { run } from '../../cli/run';
 import { RULES } from '../../core/rules';
+import { runCli } from '../helpers/cli';
 
 const execFileAsync = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'efsguard-errors-'));
-
-async function runCli(argv: string[], deps = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(
-    argv,
-    {
-      stdout: { write: (chunk: string) => (stdout += chunk) },
-      stderr: { write: (chunk: string) => (stderr += chunk) },
-      env: {},
-    },
-    deps,
-  );
-  return { code, stdout, stderr };
-}
 
 function file(name: string, content: string): string {
   const path = join(dir, name);

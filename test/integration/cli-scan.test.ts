@@ -8,8 +8,8 @@ import { promisify } from 'node:util';
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { type AwsClients, createAwsClients, destroyAwsClients } from '../../aws/clients';
 import type { ScanReport } from '../../cli/output';
-import { run } from '../../cli/run';
 import { AccountBuilder, nfsFrom } from '../helpers/build-account';
+import { runCli } from '../helpers/cli';
 import { MOTO_ACCOUNT_ID, type MotoServer, startMoto } from '../helpers/moto';
 
 const execFileAsync = promisify(execFile);
@@ -21,17 +21,6 @@ const ids: Record<string, string> = {};
 let report: ScanReport;
 let live: ScanReport;
 const workDir = mkdtempSync(join(tmpdir(), 'efsguard-cli-'));
-
-async function runCli(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(argv, {
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
 
 function verdict(rule: string, resourceId: string) {
   const found = report.evaluations.filter((e) => e.rule === rule && e.resourceId === resourceId);

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ScanReport } from '../../cli/output';
-import { run } from '../../cli/run';
+import { runCli as runCliWith } from '../helpers/cli';
 
 const SNAPSHOT = join(__dirname, '../../demo/demo-snapshot.json');
 const dir = mkdtempSync(join(tmpdir(), 'efsguard-waivers-'));
@@ -18,20 +18,7 @@ function file(name: string, content: string): string {
   return path;
 }
 
-async function runCli(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(
-    argv,
-    {
-      stdout: { write: (chunk: string) => (stdout += chunk) },
-      stderr: { write: (chunk: string) => (stderr += chunk) },
-      env: {},
-    },
-    { now: () => NOW },
-  );
-  return { code, stdout, stderr };
-}
+const runCli = (argv: string[]) => runCliWith(argv, { now: () => NOW });
 
 const WAIVERS_YAML = `# accepted risks
 waivers:

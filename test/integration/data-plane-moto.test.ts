@@ -24,9 +24,9 @@ import { type AwsClients, createAwsClients, destroyAwsClients } from '../../aws/
 import type { ConfigRuleEvent } from '../../aws/config-event';
 import type { PostedEvaluation } from '../../aws/evaluation-sink';
 import type { ScanReport } from '../../cli/output';
-import { run } from '../../cli/run';
 import { ANONYMOUS_POLICY, TLS_ONLY_POLICY } from '../fixtures/data-plane-policies';
 import { AccountBuilder } from '../helpers/build-account';
+import { runCli } from '../helpers/cli';
 import { editInvokingEvent, itemOf, loadEvent, retarget } from '../helpers/events';
 import { MOTO_ACCOUNT_ID, MOTO_REGION, type MotoServer, startMoto } from '../helpers/moto';
 
@@ -77,17 +77,6 @@ let moto: MotoServer;
 let clients: AwsClients;
 const ids: Record<string, string> = {};
 const workDir = mkdtempSync(join(tmpdir(), 'efsguard-data-plane-'));
-
-async function runCli(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(argv, {
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
 
 async function scan(rules: string[]): Promise<ScanReport> {
   const result = await runCli([

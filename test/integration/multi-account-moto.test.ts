@@ -27,8 +27,8 @@ import {
   destroyAwsClients,
 } from '../../aws/clients';
 import type { MultiScanReport } from '../../cli/multi-scan';
-import { run } from '../../cli/run';
 import { AccountBuilder, nfsFrom } from '../helpers/build-account';
+import { runCli as runCliWith } from '../helpers/cli';
 import { MOTO_ACCOUNT_ID, type MotoServer, startMoto } from '../helpers/moto';
 
 const ROLE = 'efsguard-execution';
@@ -105,20 +105,8 @@ function createClientsRefusingMissingRole(options: AwsClientOptions): AwsClients
   return clients;
 }
 
-async function runCli(argv: string[], tty = false) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(
-    argv,
-    {
-      stdout: { write: (chunk: string) => (stdout += chunk) },
-      stderr: { write: (chunk: string) => (stderr += chunk), isTTY: tty },
-      env: {},
-    },
-    { createClients: createClientsRefusingMissingRole },
-  );
-  return { code, stdout, stderr };
-}
+const runCli = (argv: string[], tty = false) =>
+  runCliWith(argv, { createClients: createClientsRefusingMissingRole }, { stderrIsTTY: tty });
 
 beforeAll(async () => {
   moto = await startMoto();

@@ -2,23 +2,10 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../../cli/run';
+import { runCli as runCliWith } from '../../helpers/cli';
 import { DEMO_SNAPSHOT } from '../../helpers/report-input';
 
-async function runCli(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(
-    argv,
-    {
-      stdout: { write: (chunk: string) => (stdout += chunk) },
-      stderr: { write: (chunk: string) => (stderr += chunk) },
-      env: {},
-    },
-    { now: () => new Date('2026-11-30T10:00:00.000Z') },
-  );
-  return { code, stdout, stderr };
-}
+const runCli = (argv: string[]) => runCliWith(argv, { now: () => new Date('2026-11-30T10:00:00.000Z') });
 
 const dir = mkdtempSync(join(tmpdir(), 'efsguard-report-'));
 

@@ -8,8 +8,8 @@ import sarifSchema from '@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.jso
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { SNAPSHOT_SET_FORMAT, type SnapshotSet } from '../../../aws/snapshot-set';
-import { run } from '../../../cli/run';
 import { CSV_COLUMNS } from '../../../report/csv';
+import { runCli as runCliWith } from '../../helpers/cli';
 import { DEMO_SNAPSHOT } from '../../helpers/report-input';
 
 const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
@@ -36,20 +36,7 @@ function snapshotSet(): string {
   return path;
 }
 
-async function runCli(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(
-    argv,
-    {
-      stdout: { write: (chunk: string) => (stdout += chunk) },
-      stderr: { write: (chunk: string) => (stderr += chunk) },
-      env: {},
-    },
-    { now: () => new Date('2026-11-30T10:00:00.000Z') },
-  );
-  return { code, stdout, stderr };
-}
+const runCli = (argv: string[]) => runCliWith(argv, { now: () => new Date('2026-11-30T10:00:00.000Z') });
 
 describe('scan --format <report> over several account-regions', () => {
   const set = snapshotSet();
