@@ -65,13 +65,3 @@ export function parseSnapshotSet(value: unknown, source = 'snapshot'): SnapshotS
     failures: result.data.failures.map(({ accountId, region, error }) => ({ accountId, region, error })),
   };
 }
-
-export function parseSnapshotSetText(text: string, source = 'snapshot'): SnapshotSet {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new SnapshotError(`${source}: not valid JSON (${(error as Error).message})`, { cause: error });
-  }
-  return parseSnapshotSet(value, source);
-}

@@ -2,8 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { SnapshotError } from '../aws/errors';
 import type { Snapshot } from '../aws/snapshot';
-import { parseSnapshotText } from '../aws/snapshot-schema';
-import { isSnapshotSet, parseSnapshotSetText, type SnapshotSet } from '../aws/snapshot-set';
+import { parseSnapshot } from '../aws/snapshot-schema';
+import { isSnapshotSet, parseSnapshotSet, type SnapshotSet } from '../aws/snapshot-set';
 import { UsageError } from './errors';
 
 /**
@@ -48,22 +48,49 @@ export async function readText(
   }
 }
 
+/**
+ * Snapshot files already parsed by isSnapshotSetFile, handed to the next read of the same path and
+ * then forgotten: deciding which reader a file needs must not parse a 140 MB file twice, and nothing
+ * may keep the parsed file alive once the scan has normalised it.
+ */
+const parsedSnapshots = new Map<string, unknown>();
+
+/** A snapshot file's JSON value (taken from parsedSnapshots when isSnapshotSetFile just parsed it). */
+async function readSnapshotJson(path: string): Promise<unknown> {
+  if (parsedSnapshots.has(path)) {
+    const value = parsedSnapshots.get(path);
+    parsedSnapshots.delete(path);
+    return value;
+  }
+  const text = await readText(path, 'snapshot', SnapshotError);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new SnapshotError(`${path}: not valid JSON (${(error as Error).message})`, { cause: error });
+  }
+}
+
 /** Reads and validates a snapshot file (docs/cli.md, Snapshots). */
 export async function readSnapshotFile(path: string): Promise<Snapshot> {
-  return parseSnapshotText(await readText(path, 'snapshot', SnapshotError), path);
+  return parseSnapshot(await readSnapshotJson(path), path);
 }
 
 /** Reads a snapshot file that may hold several account-regions (a single-account file is a set of one). */
 export async function readSnapshotSetFile(path: string): Promise<SnapshotSet> {
-  return parseSnapshotSetText(await readText(path, 'snapshot', SnapshotError), path);
+  return parseSnapshotSet(await readSnapshotJson(path), path);
 }
 
-/** True when the file is a multi-account snapshot (format efsguard-snapshot/2); false for anything else. */
+/**
+ * True when the file is a multi-account snapshot (format efsguard-snapshot/2); false for anything else.
+ * The parsed file waits for the read that follows.
+ */
 export async function isSnapshotSetFile(path: string): Promise<boolean> {
   try {
-    return isSnapshotSet(JSON.parse(await readText(path, 'snapshot', SnapshotError)));
+    const value = await readSnapshotJson(path);
+    parsedSnapshots.set(path, value);
+    return isSnapshotSet(value);
   } catch {
-    return false; // unreadable or not JSON: the single-snapshot reader reports it
+    return false; // unreadable or not JSON: the reader that follows reports it
   }
 }
 
