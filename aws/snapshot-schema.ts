@@ -2,7 +2,7 @@
 // fields efsguard reads and lets every other SDK field through, so that a snapshot recorded by a newer
 // SDK still loads. A failure names the path of the bad field, e.g. securityGroups[2].IpPermissions[0].IpProtocol.
 import { z } from 'zod';
-import { TOPOLOGY_PARTS, type TopologyPart } from '../core/model';
+import { TOPOLOGY_PARTS } from '../core/model';
 import { SnapshotError } from './errors';
 import { compileFastCheck } from './schema-check';
 import { SNAPSHOT_FORMAT, type Snapshot } from './snapshot';
@@ -206,7 +206,7 @@ export const snapshotSchema = z.looseObject({
   accountId: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
   region: id,
   capturedAt: optionalString,
-  parts: z.array(z.enum(TOPOLOGY_PARTS as [TopologyPart, ...TopologyPart[]])).optional(),
+  parts: z.array(z.enum(TOPOLOGY_PARTS)).optional(),
   vpcs: z.array(vpc),
   subnets: z.array(subnet),
   securityGroups: z.array(securityGroup),
