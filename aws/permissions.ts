@@ -2,7 +2,7 @@
 // generated roles, the member-account execution role (the member template, deploy/serverless/member-template.cjs) and the tests
 // that check both are derived from this file, and so is the test that the loaders call nothing else.
 // A rule's reads follow from the topology parts it declares (`requires`, core/rules/types.ts): the
-// loaders read exactly those parts (aws/load-region.ts, aws/load-neighbourhood.ts), so PART_READ_ACTIONS
+// loaders read exactly those parts (aws/load-region.ts, aws/neighbourhood/), so PART_READ_ACTIONS
 // is the one place that says which actions reading a part takes.
 // Describe*/Get*/List* calls of EC2, EFS and IAM do not support resource-level permissions, so their
 // statements use Resource "*" (Service Authorization Reference: Amazon EC2, Amazon EFS, IAM).

@@ -41,12 +41,12 @@ import {
   type PostedEvaluation,
 } from '../aws/evaluation-sink';
 import { isIamResourceType } from '../aws/load-iam';
+import { loadRegion as defaultLoadRegion } from '../aws/load-region';
 import {
   loadNeighbourhood as defaultLoadNeighbourhood,
   type NeighbourhoodSeed,
   SEED_PARTS,
-} from '../aws/load-neighbourhood';
-import { loadRegion as defaultLoadRegion } from '../aws/load-region';
+} from '../aws/neighbourhood';
 import { normaliseSnapshot as defaultNormaliseSnapshot } from '../aws/normalise';
 import { loadSecurityHubPort } from '../aws/securityhub-loader';
 import type { SecurityHubPort } from '../aws/securityhub-sink';

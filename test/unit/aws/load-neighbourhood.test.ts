@@ -4,7 +4,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EFSClient } from '@aws-sdk/client-efs';
 import { AccessDeniedError, AwsCallError } from '../../../aws/errors';
-import { loadNeighbourhood, UnsupportedSeedError } from '../../../aws/load-neighbourhood';
+import { loadNeighbourhood, UnsupportedSeedError } from '../../../aws/neighbourhood';
 import { normaliseSnapshot } from '../../../aws/normalise';
 import type { Snapshot } from '../../../aws/snapshot';
 import type { ResourceRef, TopologyPart } from '../../../core/model';

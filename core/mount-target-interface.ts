@@ -1,7 +1,7 @@
 // Recognising the network interface of an EFS mount target before DescribeMountTargets confirms it.
 // The description only says which file system to ask about: DescribeMountTargets is authoritative, so a
 // forged description never makes an interface a mount target.
-import type { NetworkInterface } from '@aws-sdk/client-ec2';
+import type { NetworkInterface } from './model';
 
 /**
  * EFS creates each mount target's interface with the description
@@ -16,8 +16,8 @@ export interface MountTargetClaim {
 }
 
 /** The file system and mount target an interface's description names, if it has EFS's form. */
-export function parseMountTargetDescription(description: string | undefined): MountTargetClaim | undefined {
-  const match = MOUNT_TARGET_DESCRIPTION.exec(description ?? '');
+export function parseMountTargetDescription(description: string): MountTargetClaim | undefined {
+  const match = MOUNT_TARGET_DESCRIPTION.exec(description);
   if (!match?.[1] || !match[2]) return undefined;
   return { fileSystemId: match[1], mountTargetId: match[2] };
 }
@@ -28,10 +28,10 @@ export function parseMountTargetDescription(description: string | undefined): Mo
  * listing of every file system's mount targets can tell.
  */
 export function isUnnamedEfsInterface(eni: NetworkInterface): boolean {
-  if (parseMountTargetDescription(eni.Description)) return false;
+  if (parseMountTargetDescription(eni.description)) return false;
   // 'efs' is not in the EC2 API's documented InterfaceType values; it is taken as a hint only, since
   // DescribeMountTargets decides either way.
-  return String(eni.InterfaceType) === 'efs' || (eni.RequesterManaged === true && !eni.Description);
+  return eni.interfaceType === 'efs' || (eni.requesterManaged && !eni.description);
 }
 
 /**
@@ -41,9 +41,9 @@ export function isUnnamedEfsInterface(eni: NetworkInterface): boolean {
  */
 export function isUnlabelledInterface(eni: NetworkInterface): boolean {
   return (
-    (eni.InterfaceType === undefined || eni.InterfaceType === 'interface') &&
-    eni.RequesterManaged !== true &&
-    !eni.Description &&
-    !eni.Attachment?.InstanceId
+    eni.interfaceType === 'interface' &&
+    !eni.requesterManaged &&
+    !eni.description &&
+    eni.attachedInstanceId === undefined
   );
 }
