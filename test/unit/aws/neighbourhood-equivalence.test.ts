@@ -10,7 +10,16 @@ import { normaliseSnapshot } from '../../../aws/normalise';
 import type { Snapshot } from '../../../aws/snapshot';
 import { ALL, type Evaluation, type ResourceRef, type Topology } from '../../../core/model';
 import { getRule } from '../../../core/rules';
-import { addIpv6Resources, buildRichAccount, FakeAccount, fromGroup, nfs } from '../../helpers/fake-account';
+import {
+  addIpv6Resources,
+  allTraffic,
+  buildRichAccount,
+  FakeAccount,
+  fromCidr,
+  fromGroup,
+  fromPrefixList,
+  nfs,
+} from '../../helpers/fake-account';
 import { type FakeAws, installFakeAws } from '../../helpers/fake-aws';
 
 const NETWORK_RULES = ['efs-mount-target-nfs-ingress', 'efs-client-nfs-egress', 'efs-nfs-network-acl'];
@@ -146,6 +155,65 @@ describeEquivalence(
 describeEquivalence(
   'rich account with IPv6-only and dual-stack resources (moto-shaped mount-target interfaces)',
   () => addIpv6Resources(buildRichAccount('moto'), 'moto').snapshot(),
+  true,
+);
+/**
+ * Rules whose NFS coverage, group references and sources the planner reads only through core
+ * (core/neighbourhood.ts over normalised groups): port shorthands (a tcp rule with one port given, or
+ * -1/-1), protocol numbers, udp 2049 and another protocol from a group, a cross-account reference to a
+ * group id that also exists here, a malformed CIDR in an NFS rule, an outbound-only reference to a
+ * client group, egress through prefix lists, and interfaces that are never NFS clients (an RDS
+ * interface, an efa-only interface without addresses) carrying client groups.
+ */
+function addRuleShorthands(account: FakeAccount, style: 'aws' | 'moto'): FakeAccount {
+  const group = (groupId: string, ...rest: object[]) => ({
+    UserIdGroupPairs: [{ GroupId: groupId }],
+    ...Object.assign({}, ...rest),
+  });
+  return account
+    .group('sg-0mt7', 'vpc-0a', {
+      ingress: [
+        { IpProtocol: 'tcp', FromPort: 1000, ...group('sg-0c3') },
+        { IpProtocol: 'tcp', ToPort: 3000, ...group('sg-0c4') },
+        { IpProtocol: '6', FromPort: -1, ToPort: -1, ...group('sg-0c8') },
+        { IpProtocol: 'udp', FromPort: 2049, ToPort: 2049, ...group('sg-0c2') },
+        { IpProtocol: '47', ...group('sg-0web') },
+        nfs(fromGroup('sg-0c1', '999999999999')),
+        { IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, IpRanges: [{ CidrIp: '10.0.0.0/33' }] },
+        { IpProtocol: 'TCP', FromPort: 2000, ToPort: 2100, ...fromPrefixList('pl-0bb') },
+      ],
+      egress: [nfs(fromGroup('sg-0c9'))],
+    })
+    .group('sg-0mt8', 'vpc-0a', {
+      ingress: [allTraffic(fromGroup('sg-0c9')), { IpProtocol: '-1', IpRanges: [{ CidrIp: '10.0.0.0/8' }] }],
+    })
+    .group('sg-0c8', 'vpc-0a', { egress: [{ IpProtocol: '6', ...fromPrefixList('pl-0aa') }] })
+    .group('sg-0c9', 'vpc-0a', { egress: [{ IpProtocol: 'tcp', ToPort: 2049, ...fromCidr('10.0.0.0/16') }] })
+    .fileSystem('fs-0007')
+    .mountTarget('fs-0007', 'fsmt-0007a', 'subnet-0datab', ['sg-0mt7'], style)
+    .mountTarget('fs-0007', 'fsmt-0007b', 'subnet-0dataa', ['sg-0mt7', 'sg-0mt8'], style)
+    .eni('eni-0c8a', 'subnet-0appa', ['sg-0c8'])
+    .eni('eni-0c9a', 'subnet-0far', ['sg-0c9'])
+    .eni('eni-0rds', 'subnet-0appb', ['sg-0c8', 'sg-0c9'], {
+      RequesterManaged: true,
+      RequesterId: 'amazon-rds',
+      Description: 'RDSNetworkInterface',
+      Attachment: undefined,
+    })
+    .eni('eni-0efa', 'subnet-0appa', ['sg-0c9'], {
+      InterfaceType: 'efa-only',
+      PrivateIpAddress: undefined,
+      PrivateIpAddresses: [],
+    });
+}
+describeEquivalence(
+  'rich account with rule shorthands, cross-account and malformed sources, non-client interfaces',
+  () => addRuleShorthands(buildRichAccount('aws'), 'aws').snapshot(),
+  false,
+);
+describeEquivalence(
+  'rich account with rule shorthands (moto-shaped mount-target interfaces)',
+  () => addRuleShorthands(buildRichAccount('moto'), 'moto').snapshot(),
   true,
 );
 describeEquivalence(
