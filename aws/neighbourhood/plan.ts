@@ -2,16 +2,15 @@
 // what a change can reach is a question core answers over what was read so far (core/neighbourhood.ts);
 // this file only turns the answers into lookups, in stages (docs/neighbourhood.md, "The pipeline"):
 // the first stage with work is sent, carrying the same kinds' later values.
+
+import { inboundGroupReferences, judgedAgainstVpcCidrs, prefixListIdsOf } from '../../core/group-references';
 import {
   admittingMountTargets,
   directReach,
-  inboundGroupReferences,
   isFileSystemInNeighbourhood,
-  judgedAgainstVpcCidrs,
   mountTargetSources,
   NeighbourhoodView,
   noUnknowns,
-  prefixListIdsOf,
   reportedIngressFileSystems,
   subnetsOfAclsOnPaths,
   type Unknowns,

@@ -1,9 +1,9 @@
 // The questions a neighbourhood load asks of what it has read so far (core/neighbourhood.ts).
+
+import { inboundGroupReferences, judgedAgainstVpcCidrs } from '../../../core/group-references';
 import type { NetworkInterface, SecurityGroup } from '../../../core/model';
 import {
   admittingMountTargets,
-  inboundGroupReferences,
-  judgedAgainstVpcCidrs,
   type MountTargetRecord,
   NeighbourhoodView,
   noUnknowns,
