@@ -6,9 +6,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { createAwsClients } from '../../aws/clients';
 import { getRule } from '../../core/rules';
-import { createRuleHandler } from '../../handlers/factory';
+import { createRuleHandler } from '../../handlers/runtime/factory';
 import { loadEvent } from '../helpers/events';
-import { fakeContext, NO_METRICS } from '../helpers/lambda';
+import { fakeContext } from '../helpers/lambda';
 
 interface FakeRequest {
   hostname: string;
@@ -108,7 +108,6 @@ it('retries a throttled Describe call and a throttled PutEvaluations, then compl
       };
     },
     logger: new Logger({ logLevel: 'SILENT' }),
-    metrics: NO_METRICS,
   });
 
   const result = await handler(loadEvent('efs-mount-target-nfs-ingress/scheduled.json'), fakeContext());
