@@ -1,5 +1,5 @@
-// `efsguard invoke`: runs a rule's real Lambda handler locally on a Config event file, with a fake
-// Lambda context, and prints exactly what the handler sent with PutEvaluations.
+// `efsguard invoke`: runs a rule's real Lambda handler locally on a Config event file, with the local
+// Lambda context (handlers/runtime/local-context.ts), and prints exactly what the handler sent with PutEvaluations.
 import { writeFile } from 'node:fs/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
