@@ -3,12 +3,12 @@ import type { Context } from 'aws-lambda';
 import { DeadlineExceededError } from './errors';
 
 /** Default safety margin before Lambda's timeout: enough to post a few hundred evaluations. */
-export const DEFAULT_SAFETY_MARGIN_MS = 10_000;
+const DEFAULT_SAFETY_MARGIN_MS = 10_000;
 /**
  * Posting goes on inside the safety margin, but a PutEvaluations batch is not started with less than
  * this left (or the margin, if smaller): Lambda would kill the call mid-flight, with no error to show.
  */
-export const MIN_POST_TIME_MS = 2_000;
+const MIN_POST_TIME_MS = 2_000;
 
 export interface Deadline {
   /** Throws DeadlineExceededError when less than the safety margin is left. */

@@ -85,6 +85,5 @@ export function isDeterministicFailure(error: unknown): boolean {
 
 /** STS's AccessDenied: the role does not exist in the member account, or its trust policy refuses us. */
 function isMissingRole(error: AssumeRoleError): boolean {
-  const cause = (error as { cause?: unknown }).cause;
-  return /^AccessDenied/.test(awsErrorName(cause));
+  return /^AccessDenied/.test(awsErrorName(error.cause));
 }

@@ -4,9 +4,9 @@
 import type { Context } from 'aws-lambda';
 
 /** Lambda's maximum timeout: local runs are not cut short unless asked to be. */
-export const LOCAL_TIMEOUT_MS = 900_000;
+const LOCAL_TIMEOUT_MS = 900_000;
 
-export interface LocalContextOptions {
+interface LocalContextOptions {
   /** The function's account. Default 000000000000, the placeholder the account check ignores. */
   readonly accountId?: string;
   /** Default `local`. */

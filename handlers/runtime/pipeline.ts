@@ -17,10 +17,10 @@ import { asDeletion, formerSeedsFor, outsideTriggerScope, withoutVanishedFormerS
 import type { Prepare, WaiverStage } from './waivers';
 
 /** Share of the heap limit above which a sweep stops (SweepMemoryError) rather than risk being killed. */
-export const HEAP_LIMIT_FRACTION = 0.85;
+const HEAP_LIMIT_FRACTION = 0.85;
 
 /** What one invocation has set up for the pipeline: its clients, time budget, sink and waivers. */
-export interface PipelineRun {
+interface PipelineRun {
   readonly clients: HandlerClients;
   readonly deadline: Deadline;
   readonly sink: EvaluationSink;

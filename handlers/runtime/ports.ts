@@ -28,20 +28,20 @@ export interface HandlerClients {
 }
 
 /** What a load needs besides the clients: the account (from the event), the region and the rule's parts. */
-export interface LoadContext {
+interface LoadContext {
   readonly accountId: string;
   readonly region: string;
   /** The rule's `requires`: the loaders read these parts and nothing else (aws/permissions.ts). */
   readonly parts: readonly TopologyPart[];
 }
 
-export type LoadNeighbourhood = (
+type LoadNeighbourhood = (
   clients: AwsClients,
   seeds: readonly NeighbourhoodSeed[],
   context: LoadContext,
 ) => Promise<Snapshot>;
 
-export type LoadRegion = (clients: AwsClients, context: LoadContext) => Promise<Snapshot>;
+type LoadRegion = (clients: AwsClients, context: LoadContext) => Promise<Snapshot>;
 
 /**
  * A scheduled sweep's load, in batches: `visit` gets each batch's snapshot and is awaited before the
@@ -49,7 +49,7 @@ export type LoadRegion = (clients: AwsClients, context: LoadContext) => Promise<
  * (aws/sweep-batches.ts) and every other part in one batch; a `loadRegion` override alone makes it one
  * batch of that loader's snapshot.
  */
-export type SweepRegion = (
+type SweepRegion = (
   clients: AwsClients,
   context: LoadContext,
   visit: (snapshot: Snapshot) => Promise<void>,
