@@ -30,11 +30,9 @@ export interface ApiCallCounter {
 
 /**
  * A typed SDK plugin that counts every request the client sends, retries included (the finalizeRequest
- * step runs once per attempt).
+ * step runs once per attempt). It reads neither input nor output, so one plugin fits every client.
  */
-function apiCallCounter<Input extends object, Output extends MetadataBearer>(
-  counter: ApiCallCounter,
-): Pluggable<Input, Output> {
+function apiCallCounter(counter: ApiCallCounter): Pluggable<object, MetadataBearer> {
   return {
     applyToStack(stack) {
       stack.add(
@@ -52,17 +50,12 @@ const INSTRUMENTED = new WeakSet<object>();
 
 /** Counts the SDK calls of these clients in `counter`, for the ApiCalls metric; each client once, however often it is reused. */
 export function countApiCalls(clients: HandlerClients, counter: ApiCallCounter): void {
-  const once = (client: object): boolean => {
-    if (INSTRUMENTED.has(client)) return false;
+  const plugin = apiCallCounter(counter);
+  for (const client of [clients.aws.ec2, clients.aws.efs, clients.aws.iam, clients.aws.sts, clients.config]) {
+    if (INSTRUMENTED.has(client)) continue;
     INSTRUMENTED.add(client);
-    return true;
-  };
-  const { ec2, efs, iam, sts } = clients.aws;
-  if (once(ec2)) ec2.middlewareStack.use(apiCallCounter(counter));
-  if (once(efs)) efs.middlewareStack.use(apiCallCounter(counter));
-  if (once(iam)) iam.middlewareStack.use(apiCallCounter(counter));
-  if (once(sts)) sts.middlewareStack.use(apiCallCounter(counter));
-  if (once(clients.config)) clients.config.middlewareStack.use(apiCallCounter(counter));
+    client.middlewareStack.use(plugin);
+  }
 }
 
 export function countByComplianceType(

@@ -14,7 +14,7 @@ import type { Deadline } from './deadline';
 import { StaleResultsError, SweepMemoryError } from './errors';
 import type { HandlerClients, RuleHandlerPorts } from './ports';
 import { asDeletion, formerSeedsFor, outsideTriggerScope, withoutVanishedFormerSeeds } from './seed-verdicts';
-import type { Prepare, WaiverStage } from './waivers';
+import type { WaiverStage } from './waivers';
 
 /** Share of the heap limit above which a sweep stops (SweepMemoryError) rather than risk being killed. */
 const HEAP_LIMIT_FRACTION = 0.85;
@@ -103,7 +103,6 @@ async function evaluateRegion(
   trigger: Trigger,
   { clients, deadline, sink, waivers }: PipelineRun,
 ): Promise<Evaluation[]> {
-  const prepare: Prepare = waivers.prepare;
   let all: Evaluation[] = [];
   let batches = 0;
   let peakUsed = 0;
@@ -124,7 +123,7 @@ async function evaluateRegion(
         async (snapshot) => {
           batches += 1;
           checkHeap(`after loading batch ${batches} of the region`);
-          const evaluations = prepare(
+          const evaluations = waivers.prepare(
             rule.evaluate(ports.normaliseSnapshot(snapshot), { kind: 'all' }, trigger.ruleParameters),
             snapshot,
           );

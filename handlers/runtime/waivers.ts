@@ -11,7 +11,7 @@ import { applyWaivers } from '../../core/waivers';
 import type { RuleHandlerPorts } from './ports';
 
 /** What happens to a batch's (or a change's) evaluations before they are posted: waivers apply. */
-export type Prepare = (evaluations: Evaluation[], snapshot: Snapshot | undefined) => Evaluation[];
+type Prepare = (evaluations: Evaluation[], snapshot: Snapshot | undefined) => Evaluation[];
 
 export interface WaiverStage {
   readonly prepare: Prepare;
