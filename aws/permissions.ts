@@ -114,7 +114,7 @@ export function readActionsFor(ruleId: string): string[] {
  * Everything a rule's function role may call besides its own log group, sorted. In account mode: its
  * reads and the evaluation actions. In organization mode only sts:AssumeRole on the member execution
  * role: organization rules always pass executionRoleName, so every read and every PutEvaluations runs
- * with the assumed role, the central and management accounts' included (handlers/factory.ts
+ * with the assumed role, the central and management accounts' included (handlers/runtime/clients.ts
  * createClientsFor), and the function's own role never uses them.
  */
 export function functionActionsFor(ruleId: string, mode: DeploymentMode): string[] {

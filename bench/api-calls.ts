@@ -2,6 +2,7 @@
 // fake the tests use) and a mocked Config, counting every call it sends, PutEvaluations included.
 // The same neighbourhood sits once in a small account and once among 100 times more unrelated
 // resources: a neighbourhood load must cost the same in both.
+import { Logger } from '@aws-lambda-powertools/logger';
 import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ConfigRuleEvent } from '../aws/config-event';
@@ -10,7 +11,8 @@ import { efsClientNfsEgress } from '../core/rules/efs-client-nfs-egress';
 import { efsMountTargetNfsIngress } from '../core/rules/efs-mount-target-nfs-ingress';
 import { efsNfsNetworkAcl } from '../core/rules/efs-nfs-network-acl';
 import type { Rule } from '../core/rules/types';
-import { createRuleHandler, type LoggerPort } from '../handlers/factory';
+import { createRuleHandler } from '../handlers/runtime/factory';
+import { localLambdaContext } from '../handlers/runtime/local-context';
 import {
   addUnrelatedVpcs,
   buildTypicalAccount,
@@ -18,7 +20,6 @@ import {
   FAKE_REGION,
 } from '../test/helpers/fake-account';
 import { installFakeAws } from '../test/helpers/fake-aws';
-import { fakeContext, NO_METRICS } from '../test/helpers/lambda';
 
 export interface ApiCallsRow {
   event: string;
@@ -94,13 +95,7 @@ function changeEvent(rule: Rule, resourceType: ResourceType, resourceId: string)
   };
 }
 
-const silentLogger: LoggerPort = {
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  debug: () => {},
-  appendKeys: () => {},
-};
+const silentLogger = new Logger({ logLevel: 'SILENT' });
 
 async function countCalls(
   account: ReturnType<typeof buildTypicalAccount>,
@@ -112,12 +107,11 @@ async function countCalls(
   try {
     const handler = createRuleHandler(change.rule, {
       logger: silentLogger,
-      metrics: NO_METRICS,
       defaultRegion: FAKE_REGION,
     });
     const result = await handler(
       changeEvent(change.rule, change.resourceType, change.resourceId),
-      fakeContext(() => 300_000, FAKE_ACCOUNT, FAKE_REGION),
+      localLambdaContext({ accountId: FAKE_ACCOUNT, region: FAKE_REGION }),
     );
     if (result.evaluations.length === 0) throw new Error(`${change.event}: the handler posted nothing`);
     return fake.count() + config.calls().length;

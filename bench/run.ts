@@ -15,6 +15,8 @@ import { measureTableRender } from './table-render';
 
 // Child processes inherit this: the SDK's one-time Node 22 notice would only add noise to stderr.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// The handlers' Powertools metrics (EMF on stdout) would mix with the tables; the sweep worker reads its own.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 const ROOT = resolve(__dirname, '..');
 const WORK = join(ROOT, '.bench');

@@ -7,11 +7,12 @@
 
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
-import type { MetricUnit } from '@aws-lambda-powertools/metrics/types';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { loadRegion } from '../aws/load-region';
 import { getRule } from '../core/rules/index';
-import { createRuleHandler, type LoggerPort, type MetricsPort } from '../handlers/factory';
-import { fakeContext } from '../test/helpers/lambda';
+import { createRuleHandler } from '../handlers/runtime/factory';
+import { localLambdaContext } from '../handlers/runtime/local-context';
+import { startEmfCapture } from '../test/helpers/emf';
 
 const [port, ruleId, mode] = process.argv.slice(2);
 if (!port || !ruleId) throw new Error('usage: sweep-worker <port> <rule-id> [whole-region]');
@@ -22,27 +23,16 @@ process.env.AWS_ACCESS_KEY_ID = 'bench';
 process.env.AWS_SECRET_ACCESS_KEY = 'bench';
 process.env.AWS_REGION = REGION;
 
-const metrics: Record<string, number> = {};
-const metricsPort: MetricsPort = {
-  addMetric: (name: string, _unit: MetricUnit, value: number) => {
-    metrics[name] = value;
-  },
-  singleMetric: () => ({ addDimension: () => {}, addMetric: () => {} }),
-};
-const silent: LoggerPort = {
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  debug: () => {},
-  appendKeys: () => {},
-};
+// The handler's own Powertools metrics, read back from its EMF (and kept off this worker's stdout).
+const emf = startEmfCapture();
+const metric = (name: string): number | undefined =>
+  emf.metrics().find((entry) => entry.name === name)?.value;
 
 const rule = getRule(ruleId);
 const handler = createRuleHandler(
   rule,
   {
-    logger: silent,
-    metrics: metricsPort,
+    logger: new Logger({ logLevel: 'SILENT' }),
     ...(mode === 'whole-region'
       ? {
           loadRegion: (clients, context) =>
@@ -69,21 +59,19 @@ const event = {
 
 const start = performance.now();
 const report = (extra: Record<string, unknown>) => {
+  emf.stop();
   process.stdout.write(
     `${JSON.stringify({
       wallMs: performance.now() - start,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
       heapLimitMb: getHeapStatistics().heap_size_limit / 2 ** 20,
-      batches: metrics.SweepBatches,
-      sweepHeapUsedMb: metrics.SweepHeapUsedMB,
+      batches: metric('SweepBatches'),
+      sweepHeapUsedMb: metric('SweepHeapUsedMB'),
       ...extra,
     })}\n`,
   );
 };
-handler(
-  event,
-  fakeContext(() => 900_000, ACCOUNT, REGION),
-).then(
+handler(event, localLambdaContext({ accountId: ACCOUNT, region: REGION })).then(
   (result) => report({ ok: true, posted: result.evaluations.length }),
   (error: Error) => report({ ok: false, error: `${error.name}: ${error.message}` }),
 );

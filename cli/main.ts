@@ -4,6 +4,9 @@ import { run } from './run';
 // The SDK warns on every run under Node 20 about its future Node 22 requirement; a CLI user cannot act
 // on it per command, so silence it through the SDK's own switch unless the user set it.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// `efsguard invoke` runs a rule's Lambda handler, whose Powertools metrics (EMF on stdout) would mix with
+// the output: off through Powertools' own switch unless the user set it (false shows them).
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 // `efsguard scan | head`: the reader may close the pipe before the report is written. Unix tools end
 // quietly there (SIGPIPE); Node ignores SIGPIPE and emits EPIPE, which unhandled is a stack trace and

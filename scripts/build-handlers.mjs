@@ -65,7 +65,7 @@ function selectRules(registered, selection) {
 export async function loadDeploymentModel({ selection = process.env[DEPLOY_RULES_ENV] } = {}) {
   const { RULES } = await tsImport(join(ROOT, 'core/rules/index.ts'), import.meta.url);
   const permissions = await tsImport(join(ROOT, 'aws/permissions.ts'), import.meta.url);
-  const factory = await tsImport(join(ROOT, 'handlers/factory.ts'), import.meta.url);
+  const instrumentation = await tsImport(join(ROOT, 'handlers/runtime/instrumentation.ts'), import.meta.url);
   if (!Array.isArray(RULES) || RULES.length === 0) {
     throw new BuildHandlersError('core/rules/index.ts registers no rules: there is nothing to deploy');
   }
@@ -91,7 +91,7 @@ export async function loadDeploymentModel({ selection = process.env[DEPLOY_RULES
     assumeRoleAction: permissions.ASSUME_ROLE_ACTION,
     logActions: [...permissions.LOG_ACTIONS],
     memberRoleActions: permissions.memberRoleActions(rules.map((rule) => rule.id)),
-    metrics: { namespace: factory.METRICS_NAMESPACE, service: factory.SERVICE_NAME },
+    metrics: { namespace: instrumentation.METRICS_NAMESPACE, service: instrumentation.SERVICE_NAME },
   };
 }
 

@@ -1,9 +1,8 @@
-// `efsguard invoke`: runs a rule's real Lambda handler locally on a Config event file, with a fake
-// Lambda context, and prints exactly what the handler sent with PutEvaluations.
+// `efsguard invoke`: runs a rule's real Lambda handler locally on a Config event file, with the local
+// Lambda context (handlers/runtime/local-context.ts), and prints exactly what the handler sent with PutEvaluations.
 import { writeFile } from 'node:fs/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
-import type { Context } from 'aws-lambda';
 import Table from 'cli-table3';
 import { type Command, Option } from 'commander';
 import { createConfigServiceClient, destroyAwsClients } from '../../aws/clients';
@@ -11,12 +10,10 @@ import { type ConfigRuleEvent, parseConfigEvent } from '../../aws/config-event';
 import type { PostedEvaluation } from '../../aws/evaluation-sink';
 import type { Evaluation } from '../../core/model';
 import type { Rule } from '../../core/rules/types';
-import {
-  createRuleHandler,
-  type HandlerClients,
-  type MetricsPort,
-  SERVICE_NAME,
-} from '../../handlers/factory';
+import { createRuleHandler } from '../../handlers/runtime/factory';
+import { SERVICE_NAME } from '../../handlers/runtime/instrumentation';
+import { localLambdaContext } from '../../handlers/runtime/local-context';
+import type { HandlerClients } from '../../handlers/runtime/ports';
 import { version } from '../../package.json';
 import { renderReport } from '../../report';
 import {
@@ -33,9 +30,6 @@ import { defaultDocsBaseUrl, parseDocsUrl } from '../report-output';
 /** The report formats that make sense for what one handler posted (HTML needs the whole topology). */
 const INVOKE_REPORT_FORMATS = ['sarif', 'asff', 'ocsf', 'csv'] as const;
 
-/** The fake context's timeout: Lambda's maximum, so local runs are not cut short. */
-const LOCAL_TIMEOUT_MS = 900_000;
-
 interface InvokeOptions {
   readonly event: string;
   readonly rule?: string;
@@ -47,11 +41,6 @@ interface InvokeOptions {
   readonly docsUrl?: string;
   readonly timeout: string;
 }
-
-const NO_METRICS: MetricsPort = {
-  addMetric: () => undefined,
-  singleMetric: () => ({ addDimension: () => undefined, addMetric: () => undefined }),
-};
 
 async function readEvent(path: string): Promise<ConfigRuleEvent> {
   const text = await readText(path, 'event', UsageError);
@@ -78,30 +67,14 @@ function selectRule(
   );
 }
 
-function fakeLambdaContext(rule: Rule, event: ConfigRuleEvent, started: number, now: () => number): Context {
-  // A local run acts in the event's account with the caller's own credentials (or executionRoleName):
-  // the fake function lives there too, so the handler's account check holds.
-  const account =
-    typeof event?.accountId === 'string' && /^\d{12}$/.test(event.accountId)
-      ? event.accountId
-      : '000000000000';
-  const fail = () => {
-    throw new Error('efsguard invoke: the handler is async and never calls done/fail/succeed');
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: `efsguard-${rule.id}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:${account}:function:efsguard-${rule.id}`,
-    memoryLimitInMB: '512',
-    awsRequestId: `local-${started}`,
-    logGroupName: `/aws/lambda/efsguard-${rule.id}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, LOCAL_TIMEOUT_MS - (now() - started)),
-    done: fail,
-    fail,
-    succeed: fail,
-  };
+/**
+ * A local run acts in the event's account with the caller's own credentials (or executionRoleName): the
+ * local function lives there too, so the handler's account check holds.
+ */
+function eventAccountOf(event: ConfigRuleEvent): string | undefined {
+  return typeof event?.accountId === 'string' && /^\d{12}$/.test(event.accountId)
+    ? event.accountId
+    : undefined;
 }
 
 async function writeReportFile(path: string, text: string): Promise<void> {
@@ -158,20 +131,24 @@ async function invoke(context: CliContext, options: InvokeOptions): Promise<void
         created.push(clients);
         return clients;
       },
-      // Logs would mix with the output: silent unless asked for (they go to stdout, as in Lambda).
+      // Logs would mix with the output: silent unless asked for (they go to stdout, as in Lambda). The
+      // metrics are Powertools' defaults, off in the CLI (cli/main.ts sets POWERTOOLS_METRICS_DISABLED).
       logger: new Logger({
         serviceName: SERVICE_NAME,
         logLevel: (env.EFSGUARD_LOG_LEVEL ?? 'SILENT') as LogLevel,
       }),
-      metrics: NO_METRICS,
       ...((options.region ?? env.AWS_REGION) ? { defaultRegion: options.region ?? env.AWS_REGION } : {}),
     },
     options.endpointUrl ? { endpoint: options.endpointUrl } : {},
   );
 
   const started = Date.now();
+  const account = eventAccountOf(event);
   try {
-    const result = await handler(event, fakeLambdaContext(rule, event, started, Date.now));
+    const result = await handler(
+      event,
+      localLambdaContext({ functionName: `efsguard-${rule.id}`, ...(account ? { accountId: account } : {}) }),
+    );
     const evaluations = result.evaluations;
     if (options.format !== 'json' && options.format !== 'table') {
       // The event names the account and region the verdicts are about.

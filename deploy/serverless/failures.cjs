@@ -9,7 +9,7 @@ const { ASYNC_INVOKE_CONFIG } = require('./functions.cjs');
 const FAILED_EVENTS_RETENTION_SECONDS = 1209600;
 
 /**
- * The handlers' Powertools metrics (EMF), as the dashboard reads them (handlers/factory.ts): namespace
+ * The handlers' Powertools metrics (EMF), as the dashboard reads them (handlers/runtime/instrumentation.ts): namespace
  * and service from METRICS_NAMESPACE and SERVICE_NAME (the manifest carries them), default dimensions
  * service and rule on every metric, and Evaluations emitted as a single metric that adds ComplianceType.
  * CloudWatch matches a metric by its whole dimension set, so every dimension is listed.

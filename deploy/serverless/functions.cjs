@@ -12,7 +12,7 @@ const {
 
 /**
  * Asynchronous invocation (Lambda Developer Guide, "Configuring error handling for asynchronous
- * invocation"): the handlers report deterministic failures instead of throwing (handlers/factory.ts,
+ * invocation"): the handlers report deterministic failures instead of throwing (handlers/runtime/errors.ts,
  * isDeterministicFailure), so what Lambda retries is transient; one retry, then the on-failure queue.
  * An event older than an hour is stale: the next trigger or sweep re-evaluates the resource anyway.
  */

@@ -415,7 +415,7 @@ describe('npm run package (offline, no credentials)', () => {
         expect(config.DestinationConfig).toEqual({
           OnFailure: { Destination: { 'Fn::GetAtt': ['FailedEventsQueue', 'Arn'] } },
         });
-        // The handlers' own Errors metric, with the dimensions it is emitted with (handlers/factory.ts).
+        // The handlers' own Errors metric, with the dimensions it is emitted with (handlers/runtime/instrumentation.ts).
         expect(alarms).toContainEqual(
           expect.objectContaining({
             Namespace: 'efsguard',
@@ -491,7 +491,7 @@ describe('npm run package (offline, no credentials)', () => {
       const perAccount = body.widgets.find((widget) =>
         widget.properties.title.startsWith('failures per account'),
       );
-      // The dimensions the handlers give the per-account Errors metric (handlers/factory.ts countFailure).
+      // The dimensions the handlers give the per-account Errors metric (handlers/runtime/instrumentation.ts countFailure).
       expect(JSON.stringify(perAccount?.properties.metrics)).toContain(
         `SEARCH('{efsguard,account,rule,service} MetricName=\\"Errors\\" service=\\"efsguard\\"', 'Sum', 300)`,
       );

@@ -18,11 +18,12 @@ import { efsAccessPointPosixIdentity } from '../../core/rules/efs-access-point-p
 import { efsApiLeastPrivilege } from '../../core/rules/efs-api-least-privilege';
 import { efsFileSystemPolicy } from '../../core/rules/efs-file-system-policy';
 import type { Rule } from '../../core/rules/types';
-import { createRuleHandler, DELETED_ANNOTATION } from '../../handlers/factory';
+import { createRuleHandler } from '../../handlers/runtime/factory';
+import { DELETED_ANNOTATION } from '../../handlers/runtime/seed-verdicts';
 import { ANONYMOUS_POLICY, TLS_ONLY_POLICY } from '../fixtures/data-plane-policies';
 import { invokingEventOf, itemOf, loadEvent, retarget } from '../helpers/events';
 import { awsError, type FakeAws, installFakeAws } from '../helpers/fake-aws';
-import { fakeContext, NO_METRICS } from '../helpers/lambda';
+import { fakeContext } from '../helpers/lambda';
 
 const ACCOUNT_ID = '123456789012';
 const REGION = 'us-east-1';
@@ -127,7 +128,6 @@ function dataPlaneSnapshot(): Snapshot {
 function handlerFor(rule: Rule) {
   return createRuleHandler(rule, {
     logger: new Logger({ logLevel: 'SILENT' }),
-    metrics: NO_METRICS,
     sleep: async () => {},
   });
 }

@@ -6,7 +6,6 @@
 import 'aws-sdk-client-mock-jest';
 import { createRequire } from 'node:module';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
 import { DescribeNetworkInterfacesCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { EFSClient } from '@aws-sdk/client-efs';
@@ -15,14 +14,10 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ConfigRuleEvent } from '../../aws/config-event';
 import { getRule } from '../../core/rules';
-import {
-  createRuleHandler,
-  isDeterministicFailure,
-  LAMBDA_PORTS,
-  type MetricsPort,
-  type RuleHandler,
-  type RuleHandlerResult,
-} from '../../handlers/factory';
+import { isDeterministicFailure } from '../../handlers/runtime/errors';
+import { createRuleHandler, LAMBDA_PORTS, type RuleHandler } from '../../handlers/runtime/factory';
+import type { RuleHandlerResult } from '../../handlers/runtime/ports';
+import { useEmfCapture } from '../helpers/emf';
 import { editInvokingEvent, loadEvent, retarget } from '../helpers/events';
 import { fakeContext } from '../helpers/lambda';
 import { ACCOUNT_ID, MEMBER_ACCOUNT_ID } from './fixtures';
@@ -39,27 +34,10 @@ const sts = mockClient(STSClient);
 const ec2 = mockClient(EC2Client);
 const efs = mockClient(EFSClient);
 
-interface Recorded {
-  name: string;
-  dimensions: Record<string, string>;
-}
-
-function recordingMetrics(): MetricsPort & { recorded: Recorded[] } {
-  const recorded: Recorded[] = [];
-  return {
-    recorded,
-    addMetric: (name) => recorded.push({ name, dimensions: {} }),
-    singleMetric() {
-      const dimensions: Record<string, string> = {};
-      return {
-        addDimension: (name: string, value: string) => {
-          dimensions[name] = value;
-        },
-        addMetric: (name: string) => recorded.push({ name, dimensions }),
-      };
-    },
-  };
-}
+// The EMF the handlers write, read back: the Errors and MissingExecutionRole counters as CloudWatch files them.
+const emf = useEmfCapture();
+/** The dimensions every handler metric carries (Powertools' service, the rule), plus `extra`. */
+const dimensions = (extra: Record<string, string> = {}) => ({ service: 'efsguard', rule: INGRESS, ...extra });
 
 /**
  * Lambda's asynchronous invocation as documented ("Asynchronous invocation", Lambda Developer Guide):
@@ -83,15 +61,14 @@ async function invokeAsynchronously(
   }
 }
 
-function deployedHandler(metrics = recordingMetrics()) {
-  // The deployed entries' ports, with the real loaders against the mocked SDK clients.
+function deployedHandler() {
+  // The deployed entries' ports (Powertools metrics included), with the real loaders against the mocked SDK clients.
   const handler = createRuleHandler(getRule(INGRESS), {
     ...LAMBDA_PORTS,
     logger: new Logger({ logLevel: 'SILENT' }),
-    metrics,
     sleep: async () => {},
   });
-  return { handler, metrics };
+  return { handler };
 }
 
 beforeEach(() => {
@@ -109,7 +86,7 @@ describe('deployed handlers under asynchronous invocation', () => {
   });
 
   it('reports invalid parameters once, without a retry, and counts them for the account', async () => {
-    const { handler, metrics } = deployedHandler();
+    const { handler } = deployedHandler();
     const event = {
       ...loadEvent(`${INGRESS}/security-group-change.json`),
       ruleParameters: '{"allowEverything":"true"}',
@@ -126,8 +103,12 @@ describe('deployed handlers under asynchronous invocation', () => {
     });
     expect(outcome.result?.evaluations).toEqual([]);
     expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
-    expect(metrics.recorded).toContainEqual({ name: 'Errors', dimensions: {} });
-    expect(metrics.recorded).toContainEqual({ name: 'Errors', dimensions: { account: ACCOUNT_ID } });
+    expect(emf.metrics()).toContainEqual(
+      expect.objectContaining({ namespace: 'efsguard', name: 'Errors', value: 1, dimensions: dimensions() }),
+    );
+    expect(emf.metrics()).toContainEqual(
+      expect.objectContaining({ name: 'Errors', value: 1, dimensions: dimensions({ account: ACCOUNT_ID }) }),
+    );
   });
 
   it('reports a member without the execution role once, naming the account in a metric', async () => {
@@ -136,7 +117,7 @@ describe('deployed handlers under asynchronous invocation', () => {
       .rejects(
         Object.assign(new Error('not authorized to perform sts:AssumeRole'), { name: 'AccessDenied' }),
       );
-    const { handler, metrics } = deployedHandler();
+    const { handler } = deployedHandler();
     const event = {
       ...retarget(loadEvent(`${INGRESS}/security-group-change.json`), 'sg-mt'),
       accountId: MEMBER_ACCOUNT_ID,
@@ -150,10 +131,13 @@ describe('deployed handlers under asynchronous invocation', () => {
       accountId: MEMBER_ACCOUNT_ID,
     });
     expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
-    expect(metrics.recorded).toContainEqual({
-      name: 'MissingExecutionRole',
-      dimensions: { account: MEMBER_ACCOUNT_ID },
-    });
+    expect(emf.metrics()).toContainEqual(
+      expect.objectContaining({
+        name: 'MissingExecutionRole',
+        value: 1,
+        dimensions: dimensions({ account: MEMBER_ACCOUNT_ID }),
+      }),
+    );
   });
 
   it('reports a malformed event once instead of replaying it', async () => {
@@ -178,7 +162,7 @@ describe('deployed handlers under asynchronous invocation', () => {
         $metadata: { httpStatusCode: 500 },
       }),
     );
-    const { handler, metrics } = deployedHandler();
+    const { handler } = deployedHandler();
     const outcome = await invokeAsynchronously(
       handler,
       loadEvent(`${INGRESS}/scheduled.json`),
@@ -190,38 +174,27 @@ describe('deployed handlers under asynchronous invocation', () => {
     expect(outcome.onFailure?.name).toBe('AwsCallError');
     expect(isDeterministicFailure(outcome.onFailure)).toBe(false);
     expect(
-      metrics.recorded.filter((metric) => metric.name === 'Errors' && !metric.dimensions.account),
+      emf.metrics().filter((metric) => metric.name === 'Errors' && !metric.dimensions.account),
     ).toHaveLength(1 + RETRIES);
   });
 });
 
 describe('cold start metric', () => {
   it('emits ColdStart once per instance, as docs/lambda.md says', async () => {
-    const written: string[] = [];
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
     // Lambda sets this; Powertools counts a cold start only for on-demand instances.
     const previous = process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
     process.env.AWS_LAMBDA_INITIALIZATION_TYPE = 'on-demand';
     try {
-      const handler = createRuleHandler(getRule(INGRESS), {
-        ...LAMBDA_PORTS,
-        logger: new Logger({ logLevel: 'SILENT' }),
-        metrics: new Metrics({ namespace: 'efsguard', serviceName: 'efsguard' }),
-        sleep: async () => {},
-      });
+      const { handler } = deployedHandler();
       const event = { ...loadEvent(`${INGRESS}/security-group-change.json`), ruleParameters: '{"nope":"1"}' };
       await handler(event, fakeContext());
       await handler(event, fakeContext());
     } finally {
-      spy.mockRestore();
       if (previous === undefined) delete process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
       else process.env.AWS_LAMBDA_INITIALIZATION_TYPE = previous;
     }
-    const coldStarts = written.filter((line) => line.includes('"ColdStart"'));
+    const coldStarts = emf.documents().filter((document) => 'ColdStart' in document);
     expect(coldStarts).toHaveLength(1);
-    expect(JSON.parse(coldStarts[0] as string)).toMatchObject({ ColdStart: 1, service: 'efsguard' });
+    expect(coldStarts[0]).toMatchObject({ ColdStart: 1, service: 'efsguard' });
   });
 });

@@ -16,11 +16,12 @@ import { efsFileSystemPolicy } from '../../core/rules/efs-file-system-policy';
 import { efsMountTargetNfsIngress } from '../../core/rules/efs-mount-target-nfs-ingress';
 import { efsNfsNetworkAcl } from '../../core/rules/efs-nfs-network-acl';
 import type { Rule } from '../../core/rules/types';
-import { createRuleHandler, type RuleHandlerResult } from '../../handlers/factory';
+import { createRuleHandler } from '../../handlers/runtime/factory';
+import type { RuleHandlerResult } from '../../handlers/runtime/ports';
 import { editInvokingEvent, loadEvent } from '../helpers/events';
 import { ALLOW_ALL_ACL, allTraffic, FakeAccount, fromCidr, fromGroup, nfs } from '../helpers/fake-account';
 import { type FakeAws, installFakeAws } from '../helpers/fake-aws';
-import { fakeContext, NO_METRICS } from '../helpers/lambda';
+import { fakeContext } from '../helpers/lambda';
 
 const ACCOUNT_ID = '123456789012';
 const REGION = 'us-east-1';
@@ -92,7 +93,6 @@ async function run(rule: Rule, event: ConfigRuleEvent, account: FakeAccount): Pr
   fake = installFakeAws(account.snapshot());
   const handler = createRuleHandler(rule, {
     logger: new Logger({ logLevel: 'SILENT' }),
-    metrics: NO_METRICS,
     sleep: async () => {},
   });
   const result: RuleHandlerResult = await handler(event, fakeContext());

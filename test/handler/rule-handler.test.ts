@@ -27,15 +27,11 @@ import { InvalidParametersError } from '../../core/errors';
 import type { Evaluation } from '../../core/model';
 import { getRule, RULES } from '../../core/rules';
 import type { Rule } from '../../core/rules/types';
-import {
-  createRuleHandler,
-  DELETED_ANNOTATION,
-  DeadlineExceededError,
-  type MetricsPort,
-  type RuleHandlerPorts,
-  StaleResultsError,
-  SweepMemoryError,
-} from '../../handlers/factory';
+import { DeadlineExceededError, StaleResultsError, SweepMemoryError } from '../../handlers/runtime/errors';
+import { createRuleHandler } from '../../handlers/runtime/factory';
+import type { RuleHandlerPorts } from '../../handlers/runtime/ports';
+import { DELETED_ANNOTATION } from '../../handlers/runtime/seed-verdicts';
+import { useEmfCapture } from '../helpers/emf';
 import { editInvokingEvent, itemOf, loadEvent, retarget } from '../helpers/events';
 import { fakeContext } from '../helpers/lambda';
 import { ACCOUNT_ID, MEMBER_ACCOUNT_ID, regionSnapshot, sliceSnapshot } from './fixtures';
@@ -50,29 +46,11 @@ const sts = mockClient(STSClient);
 const ec2 = mockClient(EC2Client);
 const efs = mockClient(EFSClient);
 
-interface RecordedMetric {
-  name: string;
-  value: number;
-  dimensions: Record<string, string>;
-}
-
-function recordingMetrics(): MetricsPort & { recorded: RecordedMetric[] } {
-  const recorded: RecordedMetric[] = [];
-  return {
-    recorded,
-    addMetric: (name, _unit, value) => recorded.push({ name, value, dimensions: {} }),
-    singleMetric() {
-      const dimensions: Record<string, string> = {};
-      return {
-        addDimension: (name: string, value: string) => {
-          dimensions[name] = value;
-        },
-        addMetric: (name: string, _unit: unknown, value: number) =>
-          recorded.push({ name, value, dimensions }),
-      };
-    },
-  };
-}
+// What the handler really emits: Powertools' EMF on stdout, read back.
+const emf = useEmfCapture();
+/** A metric with the handler's default dimensions (service, rule) and no other. */
+const metric = (name: string, value: number) =>
+  expect.objectContaining({ name, value, dimensions: { service: 'efsguard', rule: INGRESS } });
 
 function setup(
   overrides: Partial<RuleHandlerPorts> = {},
@@ -86,16 +64,14 @@ function setup(
     ),
   );
   const loadRegion = jest.fn(async (): Promise<Snapshot> => region);
-  const metrics = recordingMetrics();
   const handler = createRuleHandler(rule, {
     loadNeighbourhood,
     loadRegion,
     logger: new Logger({ logLevel: 'SILENT' }),
-    metrics,
     sleep: async () => {},
     ...overrides,
   });
-  return { handler, loadNeighbourhood, loadRegion, metrics };
+  return { handler, loadNeighbourhood, loadRegion };
 }
 
 /** The Evaluations of every PutEvaluations call, in order. */
@@ -331,12 +307,12 @@ describe('scheduled notifications', () => {
         await visit(batch);
       }
     });
-    const { handler, metrics } = setup({ sweepRegion });
+    const { handler } = setup({ sweepRegion });
     const result = await handler(loadEvent(`${INGRESS}/scheduled.json`), fakeContext());
     expect(order).toEqual(['load', 'post', 'load', 'post']);
     const ids = result.evaluations.map((evaluation) => evaluation.resourceId).sort();
     expect(ids).toEqual(['fs-good', 'fs-open', 'sg-client', 'sg-mt', 'sg-open']);
-    expect(metrics.recorded).toContainEqual(expect.objectContaining({ name: 'SweepBatches', value: 2 }));
+    expect(emf.metrics()).toContainEqual(metric('SweepBatches', 2));
   });
 
   it('stops with SweepMemoryError and a metric when the heap nears its limit between batches', async () => {
@@ -348,16 +324,14 @@ describe('scheduled notifications', () => {
       heap.usedBytes = 380 * 2 ** 20; // the next batch would not fit
       await visit(region);
     };
-    const { handler, metrics } = setup({ sweepRegion, heapUsage: () => ({ ...heap }) });
+    const { handler } = setup({ sweepRegion, heapUsage: () => ({ ...heap }) });
     const failure = handler(loadEvent(`${INGRESS}/scheduled.json`), fakeContext());
     await expect(failure).rejects.toThrow(SweepMemoryError);
     await expect(handler(loadEvent(`${INGRESS}/scheduled.json`), fakeContext())).rejects.toThrow(
       /380 MB of the 400 MB heap in use, 5 evaluation\(s\) posted; raise the function's memorySize/,
     );
-    expect(metrics.recorded).toContainEqual(expect.objectContaining({ name: 'SweepHeapUsedMB', value: 380 }));
-    expect(metrics.recorded).toContainEqual(
-      expect.objectContaining({ name: 'SweepMemoryExceeded', value: 1 }),
-    );
+    expect(emf.metrics()).toContainEqual(metric('SweepHeapUsedMB', 380));
+    expect(emf.metrics()).toContainEqual(metric('SweepMemoryExceeded', 1));
   });
 
   it('skips the stale cleanup with a warning in test mode when it cannot list results (moto)', async () => {
@@ -443,12 +417,12 @@ describe('the evaluation sink', () => {
         },
       ],
     });
-    const { handler, metrics } = setup({}, ruleReturning(1));
+    const { handler } = setup({}, ruleReturning(1));
     await expect(handler(loadEvent(`${INGRESS}/security-group-change.json`), fakeContext())).rejects.toThrow(
       FailedEvaluationsError,
     );
     expect(config).toHaveReceivedCommandTimes(PutEvaluationsCommand, 3);
-    expect(metrics.recorded).toContainEqual({ name: 'Errors', value: 1, dimensions: {} });
+    expect(emf.metrics()).toContainEqual(metric('Errors', 1));
   });
 
   it('truncates a long annotation to 256 characters with a marker', async () => {
@@ -504,7 +478,7 @@ describe('cross-account execution role', () => {
     const providers: (() => Promise<{ accessKeyId: string }>)[] = [];
     const { handler: base } = setup();
     void base;
-    const { createDefaultClientFactory } = await import('../../handlers/factory');
+    const { createDefaultClientFactory } = await import('../../handlers/runtime/clients');
     const defaults = createDefaultClientFactory();
     const { handler, loadNeighbourhood } = setup({
       createClients: (region, credentials) => {
@@ -573,7 +547,6 @@ describe('fault matrix', () => {
     // Only the rule handler's own loaders: no injected loadRegion/loadNeighbourhood.
     return createRuleHandler(getRule(INGRESS), {
       logger: new Logger({ logLevel: 'SILENT' }),
-      metrics: recordingMetrics(),
       sleep: async () => {},
     });
   }
@@ -623,7 +596,7 @@ describe('fault matrix', () => {
   });
 
   it('rejects malformed JSON in invokingEvent before any AWS call', async () => {
-    const { handler, loadNeighbourhood, metrics } = setup();
+    const { handler, loadNeighbourhood } = setup();
     const event = {
       ...loadEvent(`${INGRESS}/security-group-change.json`),
       invokingEvent: '{"configurationItem":',
@@ -631,7 +604,7 @@ describe('fault matrix', () => {
     await expect(handler(event, fakeContext())).rejects.toThrow(InvalidEventError);
     expect(loadNeighbourhood).not.toHaveBeenCalled();
     expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
-    expect(metrics.recorded).toContainEqual({ name: 'Errors', value: 1, dimensions: {} });
+    expect(emf.metrics()).toContainEqual(metric('Errors', 1));
   });
 
   it('rejects unknown rule parameters before any AWS call', async () => {
@@ -694,19 +667,61 @@ describe('time budget', () => {
   });
 });
 
-describe('metrics', () => {
-  it('counts evaluations by ComplianceType', async () => {
-    const { handler, metrics } = setup();
+describe('metrics (the EMF Powertools writes to stdout)', () => {
+  const DIMENSIONS = { service: 'efsguard', rule: INGRESS };
+
+  it('a successful sweep: Evaluations per ComplianceType, then ApiCalls and the sweep figures in one flush', async () => {
+    const { handler } = setup({ heapUsage: () => ({ usedBytes: 100 * 2 ** 20, limitBytes: 400 * 2 ** 20 }) });
     await handler(loadEvent(`${INGRESS}/scheduled.json`), fakeContext());
-    const evaluations = metrics.recorded.filter((metric) => metric.name === 'Evaluations');
-    expect(evaluations).toEqual(
-      expect.arrayContaining([
-        { name: 'Evaluations', value: 2, dimensions: { ComplianceType: 'COMPLIANT' } },
-        { name: 'Evaluations', value: 2, dimensions: { ComplianceType: 'NON_COMPLIANT' } },
-        { name: 'Evaluations', value: 1, dimensions: { ComplianceType: 'NOT_APPLICABLE' } },
-      ]),
-    );
-    expect(metrics.recorded.some((metric) => metric.name === 'ApiCalls')).toBe(true);
+
+    const documents = emf.documents();
+    for (const document of documents) {
+      expect(document._aws.CloudWatchMetrics).toHaveLength(1);
+      expect(document._aws.CloudWatchMetrics[0]?.Namespace).toBe('efsguard');
+    }
+    const evaluations = (complianceType: string, value: number) => ({
+      namespace: 'efsguard',
+      name: 'Evaluations',
+      unit: 'Count',
+      value,
+      dimensions: { ...DIMENSIONS, ComplianceType: complianceType },
+    });
+    const flushed = (name: string, unit: string, value: number) => ({
+      namespace: 'efsguard',
+      name,
+      unit,
+      value,
+      dimensions: DIMENSIONS,
+    });
+    // One document per Evaluations count (single metrics, published at once), then the invocation's flush.
+    expect(documents).toHaveLength(4);
+    expect(emf.metrics()).toEqual([
+      evaluations('COMPLIANT', 2),
+      evaluations('NON_COMPLIANT', 2),
+      evaluations('NOT_APPLICABLE', 1),
+      // The mocked clients answer before the SDK's middleware stack: no call reaches the counter.
+      flushed('SweepBatches', 'Count', 1),
+      flushed('SweepHeapUsedMB', 'Megabytes', 100),
+      flushed('ApiCalls', 'Count', 0),
+    ]);
+  });
+
+  it('a failure: Errors with the default dimensions and again per account, ApiCalls, no Evaluations', async () => {
+    const { handler } = setup();
+    const event = { ...loadEvent(`${INGRESS}/security-group-change.json`), ruleParameters: '{"nope":"1"}' };
+    await expect(handler(event, fakeContext())).rejects.toThrow(InvalidParametersError);
+
+    expect(emf.metrics()).toEqual([
+      {
+        namespace: 'efsguard',
+        name: 'Errors',
+        unit: 'Count',
+        value: 1,
+        dimensions: { ...DIMENSIONS, account: ACCOUNT_ID },
+      },
+      { namespace: 'efsguard', name: 'Errors', unit: 'Count', value: 1, dimensions: DIMENSIONS },
+      { namespace: 'efsguard', name: 'ApiCalls', unit: 'Count', value: 0, dimensions: DIMENSIONS },
+    ]);
   });
 });
 
@@ -819,7 +834,7 @@ describe('handler files', () => {
 
 describe('default clients', () => {
   it('gives the Config client the retries of the Describe clients (PutEvaluations is throttled too)', async () => {
-    const { createDefaultClientFactory } = await import('../../handlers/factory');
+    const { createDefaultClientFactory } = await import('../../handlers/runtime/clients');
     const { DEFAULT_MAX_ATTEMPTS } = await import('../../aws/clients');
     const clients = createDefaultClientFactory()('eu-west-1');
     expect(await clients.config.config.maxAttempts()).toBe(DEFAULT_MAX_ATTEMPTS);

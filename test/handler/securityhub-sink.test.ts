@@ -15,7 +15,7 @@ import {
 } from '../../aws/securityhub-sink';
 import type { Evaluation } from '../../core/model';
 import { getRule } from '../../core/rules';
-import { createRuleHandler } from '../../handlers/factory';
+import { createRuleHandler } from '../../handlers/runtime/factory';
 import { asffFindingId, toAsffFindings } from '../../report/asff';
 import { loadEvent, retarget } from '../helpers/events';
 import { fakeContext } from '../helpers/lambda';
@@ -54,10 +54,6 @@ function handlerWithSecurityHub() {
       ),
     loadRegion: async () => region,
     logger: new Logger({ logLevel: 'SILENT' }),
-    metrics: {
-      addMetric: () => undefined,
-      singleMetric: () => ({ addDimension: () => undefined, addMetric: () => undefined }),
-    },
     sleep: async () => {},
     now: () => NOW,
     securityHub: createSecurityHubPort({

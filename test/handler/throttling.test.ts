@@ -1,14 +1,16 @@
 // Throttling goes through the SDK's real retry middleware (aws-sdk-client-mock would bypass it), so
 // these clients get a fake HTTP handler instead: the first DescribeSecurityGroups and the first
-// PutEvaluations are throttled, and the handler must still complete.
+// PutEvaluations are throttled, and the handler must still complete. The same real stack feeds the
+// ApiCalls metric, which counts every attempt.
 import { Readable } from 'node:stream';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { createAwsClients } from '../../aws/clients';
 import { getRule } from '../../core/rules';
-import { createRuleHandler } from '../../handlers/factory';
+import { createRuleHandler } from '../../handlers/runtime/factory';
+import { useEmfCapture } from '../helpers/emf';
 import { loadEvent } from '../helpers/events';
-import { fakeContext, NO_METRICS } from '../helpers/lambda';
+import { fakeContext } from '../helpers/lambda';
 
 interface FakeRequest {
   hostname: string;
@@ -88,6 +90,8 @@ function fakeAws() {
   return { seen, requestHandler: { handle } };
 }
 
+const emf = useEmfCapture();
+
 it('retries a throttled Describe call and a throttled PutEvaluations, then completes', async () => {
   const { seen, requestHandler } = fakeAws();
   const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
@@ -108,7 +112,6 @@ it('retries a throttled Describe call and a throttled PutEvaluations, then compl
       };
     },
     logger: new Logger({ logLevel: 'SILENT' }),
-    metrics: NO_METRICS,
   });
 
   const result = await handler(loadEvent('efs-mount-target-nfs-ingress/scheduled.json'), fakeContext());
@@ -119,4 +122,9 @@ it('retries a throttled Describe call and a throttled PutEvaluations, then compl
   expect(result.evaluations).toEqual([
     expect.objectContaining({ resourceId: 'sg-old', complianceType: 'NOT_APPLICABLE' }),
   ]);
+  // Every request that reached the HTTP handler, the two throttled attempts included.
+  expect(emf.metrics()).toContainEqual(
+    expect.objectContaining({ name: 'ApiCalls', unit: 'Count', value: seen.length }),
+  );
+  expect(seen.length).toBeGreaterThan(4);
 });

@@ -16,10 +16,10 @@ import { createSecurityHubPort } from '../../aws/securityhub-sink';
 import { emptySnapshot, type SnapshotFileSystem } from '../../aws/snapshot';
 import { createSsmWaiverReader } from '../../aws/waiver-source';
 import { efsFileSystemPolicy } from '../../core/rules/efs-file-system-policy';
-import { createRuleHandler } from '../../handlers/factory';
+import { createRuleHandler } from '../../handlers/runtime/factory';
 import { loadEvent } from '../helpers/events';
 import { type FakeAws, installFakeAws } from '../helpers/fake-aws';
-import { fakeContext, NO_METRICS } from '../helpers/lambda';
+import { fakeContext } from '../helpers/lambda';
 
 const ACCOUNT_ID = '123456789012';
 const REGION = 'us-east-1';
@@ -95,7 +95,6 @@ function ssmAnswering(value: string | { status: number; body: unknown }) {
 function handlerWith(fetch: typeof globalThis.fetch) {
   return createRuleHandler(efsFileSystemPolicy, {
     logger: new Logger({ logLevel: 'SILENT' }),
-    metrics: NO_METRICS,
     sleep: async () => {},
     now: () => NOW,
     readWaivers: createSsmWaiverReader({ region: REGION, fetch, env: {}, now: () => NOW }),
@@ -173,7 +172,6 @@ describe('waivers in the Lambda rules', () => {
     try {
       const handler = createRuleHandler(efsFileSystemPolicy, {
         logger: new Logger({ logLevel: 'SILENT' }),
-        metrics: NO_METRICS,
         sleep: async () => {},
         now: () => NOW,
         readWaivers: createSsmWaiverReader({
@@ -263,7 +261,6 @@ describe('waivers in the Lambda rules', () => {
     const bad = { waivers: [{ ...WAIVERS.waivers[0], expires: '2031-01-01' }] };
     const handler = createRuleHandler(efsFileSystemPolicy, {
       logger: new Logger({ logLevel: 'SILENT' }),
-      metrics: NO_METRICS,
       sleep: async () => {},
       now: () => NOW,
       readWaivers: createSsmWaiverReader({
