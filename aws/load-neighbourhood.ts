@@ -54,7 +54,7 @@ import {
   getManagedPrefixListEntries,
   mapWithConcurrency,
 } from './describe';
-import { awsErrorName, callAws } from './errors';
+import { callAws, isNotFound } from './errors';
 import { type IamSeed, isIamResourceType, loadIamNeighbourhood } from './load-iam';
 import { orderParts } from './load-region';
 import {
@@ -206,10 +206,6 @@ function prefixListsOf(permissions: readonly IpPermission[] | undefined): string
       .map((list) => list.PrefixListId)
       .filter((id): id is string => Boolean(id)),
   );
-}
-
-function isNotFound(error: unknown, codes: readonly string[]): boolean {
-  return codes.includes(awsErrorName((error as { cause?: unknown })?.cause ?? error));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -34,12 +34,7 @@ import {
   roleArnFor,
 } from '../aws/credentials';
 import { AccessDeniedError, awsErrorName } from '../aws/errors';
-import {
-  createEvaluationSink,
-  InvalidResultTokenError,
-  notApplicable,
-  type PostedEvaluation,
-} from '../aws/evaluation-sink';
+import { createEvaluationSink, InvalidResultTokenError, type PostedEvaluation } from '../aws/evaluation-sink';
 import { isIamResourceType } from '../aws/load-iam';
 import {
   loadNeighbourhood as defaultLoadNeighbourhood,
@@ -61,17 +56,17 @@ import {
 } from '../aws/waiver-source';
 import { resourceFactsFromSnapshot, todayUtc } from '../aws/waivers';
 import { EfsguardError, InvalidParametersError } from '../core/errors';
-import { resourceExists } from '../core/fan-out';
 import type {
   ComplianceType,
   Evaluation,
   ResourceRef,
   ResourceType,
+  Seed,
   Topology,
   TopologyPart,
 } from '../core/model';
-import type { Rule } from '../core/rules/types';
-import { indexTopology } from '../core/topology-index';
+import { deletedEvaluation } from '../core/rules/define';
+import type { Evaluator, Rule } from '../core/rules/types';
 import { applyWaivers, InvalidWaiversError } from '../core/waivers';
 
 /** Default safety margin before Lambda's timeout: enough to post a few hundred evaluations. */
@@ -84,7 +79,7 @@ export const MIN_POST_TIME_MS = 2_000;
 export const METRICS_NAMESPACE = 'efsguard';
 export const SERVICE_NAME = 'efsguard';
 
-export const DELETED_ANNOTATION = 'The resource was deleted or left the rule scope.';
+export { DELETED_ANNOTATION } from '../core/rules/define';
 
 /** The invocation would outlive the Lambda timeout; what was evaluated has been posted. */
 export class DeadlineExceededError extends EfsguardError {
@@ -412,8 +407,9 @@ async function handleEvent(
         ? {}
         : { resourceType: trigger.resourceType, resourceId: trigger.resourceId }),
     });
-    // Unknown or malformed parameters fail here, before any AWS call: nothing is posted.
-    rule.parseParameters(trigger.ruleParameters);
+    // Parsed once, here: unknown or malformed parameters fail before any AWS call (nothing is posted),
+    // and every batch of a sweep evaluates with the same parsed parameters.
+    const evaluate = rule.withParameters(trigger.ruleParameters);
     // Read with the function's own role before any member-account call: an unreadable or invalid
     // document fails the invocation rather than post findings it would have waived.
     const waivers = waiverSplit.settings
@@ -464,8 +460,8 @@ async function handleEvent(
     };
     const evaluations =
       trigger.kind === 'scheduled'
-        ? await evaluateRegion(rule, ports, clients, trigger, deadline, sink, prepare)
-        : await evaluateResource(rule, ports, clients, trigger, deadline, prepare);
+        ? await evaluateRegion(rule, evaluate, ports, clients, trigger, deadline, sink, prepare)
+        : await evaluateResource(rule, evaluate, ports, clients, trigger, deadline, prepare);
     if (trigger.kind !== 'scheduled') await sink.post(evaluations);
     if (waivers && waiverSplit.settings) {
       metrics.addMetric('Waived', MetricUnit.Count, waivedCount);
@@ -597,6 +593,7 @@ async function createClientsFor(
 /** A change or deletion: the neighbourhood of the resource, evaluated with a seeds scope. */
 async function evaluateResource(
   rule: Rule,
+  evaluate: Evaluator,
   ports: RuleHandlerPorts,
   clients: HandlerClients,
   trigger: ResourceTrigger,
@@ -612,7 +609,7 @@ async function evaluateResource(
     // Outside the rule's trigger scope: the rule cannot judge it. Config only sends such an item when
     // the deployed scope is wider than the rule's; answer NOT_APPLICABLE if the rule owns the type.
     ports.logger.info('resource type outside the rule scope', { reportable });
-    return reportable ? [notApplicable(rule.id, seed.resourceType, seed.resourceId, DELETED_ANNOTATION)] : [];
+    return reportable ? [deletedEvaluation(rule.id, seed)] : [];
   }
 
   const context = { accountId: trigger.accountId, region: trigger.awsRegion, parts: rule.requires };
@@ -632,26 +629,15 @@ async function evaluateResource(
     () => ports.loadNeighbourhood(clients.aws, [loadSeed, ...former], context),
     'loading the neighbourhood',
   );
-  const topology = ports.normaliseSnapshot(snapshot);
-  const evaluations = prepare(
-    withoutVanishedFormerSeeds(
-      rule.evaluate(topology, { kind: 'seeds', seeds: [seed, ...former] }, trigger.ruleParameters),
-      topology,
-      former,
-    ),
-    snapshot,
-  );
-  if (trigger.kind === 'change') return evaluations;
-
-  // Deleted (or left scope, or no longer recorded): the resource itself is NOT_APPLICABLE, its
-  // neighbours get fresh verdicts. The loader cannot find a deleted resource, so the fan-out is what
-  // can still be reached from its id (see docs/lambda.md, "Deleted resources").
-  const isSeed = (evaluation: Evaluation) =>
-    evaluation.resourceType === seed.resourceType && evaluation.resourceId === seed.resourceId;
-  const neighbours = evaluations.filter((evaluation) => !isSeed(evaluation));
-  return reportable
-    ? [notApplicable(rule.id, seed.resourceType, seed.resourceId, DELETED_ANNOTATION), ...neighbours]
-    : neighbours;
+  // The scope says what the event knows: a deleted seed (or one that left scope, or is no longer
+  // recorded) is NOT_APPLICABLE and its neighbours get fresh verdicts (docs/lambda.md, "Deleted
+  // resources"); a former reference is only a hint, reported while it exists and never as deleted (its
+  // own deletion event does that).
+  const seeds: Seed[] = [
+    trigger.kind === 'deleted' ? { ...seed, deleted: true } : seed,
+    ...former.map((ref) => ({ ...ref, hint: true })),
+  ];
+  return prepare(evaluate(ports.normaliseSnapshot(snapshot), { kind: 'seeds', seeds }), snapshot);
 }
 
 /**
@@ -669,27 +655,6 @@ function formerSeedsFor(rule: Rule, trigger: ResourceTrigger, seed: ResourceRef)
 }
 
 /**
- * Drops the verdicts of former references that no longer exist. The core answers NOT_APPLICABLE for a
- * missing seed of its own types, right for the resource the event names, but a group the diff merely
- * mentions and that was deleted since gets that from its own deletion event, not from this one.
- */
-function withoutVanishedFormerSeeds(
-  evaluations: Evaluation[],
-  topology: Topology,
-  former: readonly ResourceRef[],
-): Evaluation[] {
-  if (former.length === 0) return evaluations;
-  const index = indexTopology(topology);
-  const vanished = new Set(
-    former.filter((ref) => !resourceExists(index, ref)).map((ref) => `${ref.resourceType}|${ref.resourceId}`),
-  );
-  if (vanished.size === 0) return evaluations;
-  return evaluations.filter(
-    (evaluation) => !vanished.has(`${evaluation.resourceType}|${evaluation.resourceId}`),
-  );
-}
-
-/**
  * The scheduled sweep: each batch of the region is normalised, judged, posted and released before the
  * next is read, and the heap is checked against its limit between batches (SweepMemoryError, with the
  * SweepHeapUsedMB metric, rather than death by heap exhaustion). Returns every evaluation, for the
@@ -700,6 +665,7 @@ type Prepare = (evaluations: Evaluation[], snapshot: Snapshot | undefined) => Ev
 
 async function evaluateRegion(
   rule: Rule,
+  evaluate: Evaluator,
   ports: RuleHandlerPorts,
   clients: HandlerClients,
   trigger: Trigger,
@@ -727,10 +693,7 @@ async function evaluateRegion(
         async (snapshot) => {
           batches += 1;
           checkHeap(`after loading batch ${batches} of the region`);
-          const evaluations = prepare(
-            rule.evaluate(ports.normaliseSnapshot(snapshot), { kind: 'all' }, trigger.ruleParameters),
-            snapshot,
-          );
+          const evaluations = prepare(evaluate(ports.normaliseSnapshot(snapshot), { kind: 'all' }), snapshot);
           await sink.post(evaluations);
           all = all.length === 0 ? evaluations : all.concat(evaluations);
           checkHeap(`after evaluating batch ${batches} of the region`);

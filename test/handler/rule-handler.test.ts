@@ -373,7 +373,7 @@ describe('the evaluation sink', () => {
     const base = getRule(INGRESS);
     return {
       ...base,
-      evaluate: (): Evaluation[] =>
+      withParameters: () => (): Evaluation[] =>
         Array.from({ length: count }, (_, i) => ({
           rule: INGRESS,
           resourceType: 'AWS::EC2::SecurityGroup',
@@ -454,7 +454,7 @@ describe('the evaluation sink', () => {
   it('truncates a long annotation to 256 characters with a marker', async () => {
     const rule = {
       ...getRule(INGRESS),
-      evaluate: (): Evaluation[] => [
+      withParameters: () => (): Evaluation[] => [
         {
           rule: INGRESS,
           resourceType: 'AWS::EC2::SecurityGroup',
@@ -743,7 +743,8 @@ describe('IAM triggers', () => {
 
   it('a managed policy change passes the policy ARN, which GetPolicy needs', async () => {
     const evaluate = jest.fn((): Evaluation[] => []);
-    const { handler, loadNeighbourhood } = setup({}, { ...getRule(IAM_RULE), evaluate });
+    const withParameters = jest.fn(() => evaluate);
+    const { handler, loadNeighbourhood } = setup({}, { ...getRule(IAM_RULE), withParameters });
     await handler(loadEvent(`${IAM_RULE}/policy-change.json`), fakeContext());
     expect(loadNeighbourhood).toHaveBeenCalledWith(
       expect.anything(),
@@ -755,11 +756,11 @@ describe('IAM triggers', () => {
       ],
       expect.objectContaining({ parts: ['iam'] }),
     );
-    expect(evaluate).toHaveBeenCalledWith(
-      expect.anything(),
-      { kind: 'seeds', seeds: [{ resourceType: 'AWS::IAM::Policy', resourceId: 'ANPAEXAMPLEEFSBROAD01' }] },
-      {},
-    );
+    expect(withParameters).toHaveBeenCalledWith({});
+    expect(evaluate).toHaveBeenCalledWith(expect.anything(), {
+      kind: 'seeds',
+      seeds: [{ resourceType: 'AWS::IAM::Policy', resourceId: 'ANPAEXAMPLEEFSBROAD01' }],
+    });
   });
 });
 
