@@ -122,11 +122,16 @@ export function defineRule<P, T extends ResourceType>(spec: RuleSpec<P, T>): Rul
     const missing = missingParts(topology, spec.requires);
     if (missing.length > 0) throw new TopologyPartMissingError(spec.id, missing);
     const lookup = lookupResources(topology, spec.id);
+    // The resources to judge, and their model objects at the same positions.
     const targets: ResourceRef[] = [];
+    const resources: unknown[] = [];
     const evaluations: Evaluation[] = [];
     if (scope.kind === 'all') {
       for (const resourceType of spec.resourceTypes) {
-        for (const resourceId of lookup(resourceType).keys()) targets.push({ resourceType, resourceId });
+        for (const [resourceId, resource] of lookup(resourceType)) {
+          targets.push({ resourceType, resourceId });
+          resources.push(resource);
+        }
       }
     } else {
       const seen = new Set<string>();
@@ -143,22 +148,24 @@ export function defineRule<P, T extends ResourceType>(spec: RuleSpec<P, T>): Rul
         seen.add(key);
         const ref = refOf(candidate);
         const seed = seedsByKey.get(key);
+        const resource = seed?.deleted ? undefined : lookup(ref.resourceType).get(ref.resourceId);
         if (seed?.deleted) evaluations.push(deletedEvaluation(spec.id, ref));
-        else if (lookup(ref.resourceType).has(ref.resourceId)) targets.push(ref);
-        else if (!seed?.hint)
+        else if (resource !== undefined) {
+          targets.push(ref);
+          resources.push(resource);
+        } else if (!seed?.hint)
           evaluations.push(makeEvaluation(spec.id, ref, 'NOT_APPLICABLE', noLongerExists(ref)));
       }
     }
     if (targets.length > 0) {
       const judges = judge({ topology, params, targets });
-      for (const ref of targets) {
+      targets.forEach((ref, position) => {
         const type = ref.resourceType as T;
-        const resource = lookup(type).get(ref.resourceId) as ResourceOfType[T];
-        const verdict = (judges[type] as JudgeOf<T>)(resource, ref);
+        const verdict = (judges[type] as JudgeOf<T>)(resources[position] as ResourceOfType[T], ref);
         evaluations.push(
           makeEvaluation(spec.id, ref, verdict.complianceType, verdict.annotation, verdict.unresolved),
         );
-      }
+      });
     }
     return sortEvaluations(evaluations);
   };
