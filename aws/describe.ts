@@ -33,7 +33,7 @@ import {
   paginateDescribeMountTargets,
 } from '@aws-sdk/client-efs';
 import { type IAMClient, paginateGetAccountAuthorizationDetails } from '@aws-sdk/client-iam';
-import { awsErrorName, callAws } from './errors';
+import { callAws, isNotFound } from './errors';
 import { guardPages } from './pagination';
 import type { IamSnapshot } from './snapshot';
 import { UniqueById } from './unique-by-id';
@@ -202,6 +202,10 @@ export function describeNetworkAcls(ec2: EC2Client, filters?: readonly Ec2Filter
   );
 }
 
+/** EC2's codes for an ACL or prefix-list id that does not exist (it spells them with ID and with Id). */
+const ACL_NOT_FOUND = ['InvalidNetworkAclID.NotFound', 'InvalidNetworkAclId.NotFound'];
+const PREFIX_LIST_NOT_FOUND = ['InvalidPrefixListID.NotFound', 'InvalidPrefixListId.NotFound'];
+
 /**
  * DescribeNetworkAcls by id, with the NetworkAclIds parameter rather than the `network-acl-id` filter:
  * both are in the EC2 API Reference (DescribeNetworkAcls), but some endpoints (moto) lack the filter.
@@ -223,8 +227,7 @@ export async function describeNetworkAclsById(
       }
       return items;
     });
-  const isGone = (error: unknown) =>
-    /^InvalidNetworkAclI[dD]\.NotFound$/.test(awsErrorName((error as Error).cause));
+  const isGone = (error: unknown) => isNotFound(error, ACL_NOT_FOUND);
   const acls: NetworkAcl[] = [];
   for (const chunk of chunkValues(networkAclIds)) {
     try {
@@ -288,7 +291,7 @@ export async function getManagedPrefixListEntries(
   } catch (error) {
     // The list was deleted or belongs to an account that no longer shares it: the reference cannot
     // be resolved, which the rules report (fail closed) rather than the load failing.
-    if (/^InvalidPrefixListI[dD]\.NotFound$/.test(awsErrorName((error as Error).cause))) return null;
+    if (isNotFound(error, PREFIX_LIST_NOT_FOUND)) return null;
     throw error;
   }
 }
@@ -358,7 +361,7 @@ export async function describeFileSystemPolicy(efs: EFSClient, fileSystemId: str
   } catch (error) {
     // PolicyNotFound: "Returned if the default file system policy is in effect for the EFS file system
     // specified" (EFS API Reference, DescribeFileSystemPolicy): the file system has no policy of its own.
-    if (awsErrorName((error as Error).cause) === 'PolicyNotFound') return null;
+    if (isNotFound(error, ['PolicyNotFound'])) return null;
     throw error;
   }
 }

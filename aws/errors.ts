@@ -219,6 +219,17 @@ export async function callAws<T>(action: string, run: () => Promise<T>, endpoint
   }
 }
 
+/**
+ * The one test for "the resource is gone": a failed call whose AWS error code is one of `codes`, e.g.
+ * ['FileSystemNotFound'] or IAM's ['NoSuchEntity', 'NoSuchEntityException'] (the SDK names the error
+ * class and keeps the wire code). Takes the SDK's error or the typed error callAws made of it (its
+ * cause). EC2 spells some codes with ID and some with Id (InvalidNetworkAclID.NotFound): list both.
+ */
+export function isNotFound(error: unknown, codes: readonly string[]): boolean {
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  return codes.includes(awsErrorName(cause ?? error));
+}
+
 /** The error's AWS code/name, for callers that handle a specific service error (PolicyNotFound). */
 export function awsErrorName(error: unknown): string {
   const { name, code } = describeError(error);

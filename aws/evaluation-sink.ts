@@ -7,15 +7,19 @@ import {
   InvalidResultTokenException,
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
+import { truncateAnnotation } from '../core/annotation';
 import { EfsguardError } from '../core/errors';
-import type { AppliedWaiver, ComplianceType, Evaluation, ResourceType } from '../core/model';
+import {
+  type AppliedWaiver,
+  type ComplianceType,
+  compareCompliance,
+  type Evaluation,
+  refKey,
+} from '../core/model';
 import { awsErrorName, translateAwsError } from './errors';
 
 /** "Evaluations: Array Members: Maximum number of 100 items." */
 export const MAX_EVALUATIONS_PER_CALL = 100;
-/** "Annotation: Length Constraints: Minimum length of 1. Maximum length of 256." */
-export const MAX_ANNOTATION_LENGTH = 256;
-export const TRUNCATION_MARKER = '…';
 
 /** One verdict as sent to Config (the rule id kept for the CLI's output). */
 export interface PostedEvaluation {
@@ -110,12 +114,13 @@ export function createEvaluationSink(
       if (failed.length === 0) return;
       if (attempt >= retries) throw new FailedEvaluationsError(failed);
       // Retry only the entries Config reported as failed, matched by resource.
-      const failedKeys = new Set(
-        failed.map((item) => `${item.ComplianceResourceType}/${item.ComplianceResourceId}`),
-      );
-      pending = pending.filter((item) =>
-        failedKeys.has(`${item.ComplianceResourceType}/${item.ComplianceResourceId}`),
-      );
+      const keyOf = (item: ConfigEvaluation): string =>
+        refKey({
+          resourceType: item.ComplianceResourceType as Evaluation['resourceType'],
+          resourceId: item.ComplianceResourceId ?? '',
+        });
+      const failedKeys = new Set(failed.map(keyOf));
+      pending = pending.filter((item) => failedKeys.has(keyOf(item)));
       if (pending.length === 0) pending = failed;
       await sleep(backoffMs * 2 ** attempt);
     }
@@ -136,7 +141,7 @@ export function createEvaluationSink(
 }
 
 export function toConfigEvaluation(evaluation: Evaluation, orderingTimestamp: Date): ConfigEvaluation {
-  const annotation = truncateAnnotation(evaluation.annotation);
+  const annotation = postedAnnotation(evaluation.annotation);
   return {
     ComplianceResourceType: evaluation.resourceType,
     ComplianceResourceId: evaluation.resourceId,
@@ -146,18 +151,14 @@ export function toConfigEvaluation(evaluation: Evaluation, orderingTimestamp: Da
   };
 }
 
-/** Cuts to 256 characters with a trailing marker; undefined for an absent or blank annotation. */
-export function truncateAnnotation(annotation: string | undefined): string | undefined {
+/**
+ * The annotation as Config takes it: within core's one limit (core/annotation.ts truncateAnnotation),
+ * and absent rather than blank (Config rejects an empty annotation).
+ */
+function postedAnnotation(annotation: string | undefined): string | undefined {
   if (annotation === undefined || annotation.trim() === '') return undefined;
-  if (annotation.length <= MAX_ANNOTATION_LENGTH) return annotation;
-  let cut = MAX_ANNOTATION_LENGTH - TRUNCATION_MARKER.length;
-  // Do not split a UTF-16 surrogate pair.
-  const code = annotation.charCodeAt(cut - 1);
-  if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
-  return annotation.slice(0, cut) + TRUNCATION_MARKER;
+  return truncateAnnotation(annotation);
 }
-
-const SEVERITY: Record<ComplianceType, number> = { NON_COMPLIANT: 2, COMPLIANT: 1, NOT_APPLICABLE: 0 };
 
 /**
  * One verdict per resource per call. Should two verdicts for a resource meet, the stricter wins
@@ -166,16 +167,16 @@ const SEVERITY: Record<ComplianceType, number> = { NON_COMPLIANT: 2, COMPLIANT: 
 export function deduplicate(evaluations: readonly Evaluation[]): Evaluation[] {
   const byKey = new Map<string, Evaluation>();
   for (const evaluation of evaluations) {
-    const key = `${evaluation.resourceType}/${evaluation.resourceId}`;
+    const key = refKey(evaluation);
     const seen = byKey.get(key);
-    if (!seen || SEVERITY[evaluation.complianceType] > SEVERITY[seen.complianceType])
+    if (!seen || compareCompliance(evaluation.complianceType, seen.complianceType) < 0)
       byKey.set(key, evaluation);
   }
   return [...byKey.values()];
 }
 
 function toPosted(evaluation: Evaluation): PostedEvaluation {
-  const annotation = truncateAnnotation(evaluation.annotation);
+  const annotation = postedAnnotation(evaluation.annotation);
   return {
     rule: evaluation.rule,
     resourceType: evaluation.resourceType,
@@ -183,21 +184,5 @@ function toPosted(evaluation: Evaluation): PostedEvaluation {
     complianceType: evaluation.complianceType,
     ...(annotation === undefined ? {} : { annotation }),
     ...(evaluation.waived ? { waived: evaluation.waived } : {}),
-  };
-}
-
-/** A NOT_APPLICABLE verdict, e.g. for a deleted resource or a stale result. */
-export function notApplicable(
-  rule: string,
-  resourceType: string,
-  resourceId: string,
-  annotation?: string,
-): Evaluation {
-  return {
-    rule,
-    resourceType: resourceType as ResourceType,
-    resourceId,
-    complianceType: 'NOT_APPLICABLE',
-    ...(annotation ? { annotation } : {}),
   };
 }

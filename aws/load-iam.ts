@@ -37,7 +37,7 @@ import {
 } from '@aws-sdk/client-iam';
 import type { ResourceType } from '../core/model';
 import { DEFAULT_CONCURRENCY, getAccountAuthorizationDetails, mapWithConcurrency } from './describe';
-import { awsErrorName, callAws } from './errors';
+import { callAws, isNotFound } from './errors';
 import { guardPages } from './pagination';
 import type { IamSnapshot } from './snapshot';
 
@@ -104,14 +104,14 @@ export async function loadIamSweep(iam: IAMClient, options: IamLoadOptions = {})
  * IAM's NoSuchEntity ("The request was rejected because it referenced a resource entity that does not
  * exist", IAM API Reference): the SDK names the error NoSuchEntityException and keeps the wire code.
  */
-const NO_SUCH_ENTITY = new Set(['NoSuchEntity', 'NoSuchEntityException']);
+const NO_SUCH_ENTITY = ['NoSuchEntity', 'NoSuchEntityException'];
 
 /** Runs one IAM call; NoSuchEntity becomes undefined: the entity was deleted. */
 async function unlessDeleted<T>(action: string, run: () => Promise<T>): Promise<T | undefined> {
   try {
     return await callAws(action, run);
   } catch (error) {
-    if (NO_SUCH_ENTITY.has(awsErrorName((error as Error).cause))) return undefined;
+    if (isNotFound(error, NO_SUCH_ENTITY)) return undefined;
     throw error;
   }
 }

@@ -24,7 +24,7 @@ import {
   getManagedPrefixListEntries,
   mapWithConcurrency,
 } from './describe';
-import { awsErrorName } from './errors';
+import { isNotFound } from './errors';
 import { loadIamSweep } from './load-iam';
 import { emptySnapshot, type Snapshot, type SnapshotFileSystem, type SnapshotPrefixList } from './snapshot';
 
@@ -140,9 +140,11 @@ async function describeGroupsUnlessTransient(
   try {
     return await describeMountTargetSecurityGroups(efs, mt.MountTargetId as string);
   } catch (error) {
-    const code = awsErrorName((error as Error).cause);
-    if (code === 'MountTargetNotFound') return undefined;
-    if (code === 'IncorrectMountTargetState' && TRANSIENT_MOUNT_TARGET_STATES.has(mt.LifeCycleState ?? ''))
+    if (isNotFound(error, ['MountTargetNotFound'])) return undefined;
+    if (
+      isNotFound(error, ['IncorrectMountTargetState']) &&
+      TRANSIENT_MOUNT_TARGET_STATES.has(mt.LifeCycleState ?? '')
+    )
       return undefined;
     throw error;
   }

@@ -5,7 +5,7 @@
 // group of another scanned account finds that group. Each resource is seen once (deduplicated by id)
 // and each verdict is credited to the account that owns the resource (its OwnerId).
 // IAM is per account and is never merged.
-import type { ResourceRef } from '../core/model';
+import { type ResourceRef, type ResourceType, refKey } from '../core/model';
 import { emptySnapshot, type Snapshot, snapshotParts } from './snapshot';
 
 export interface MergedRegion {
@@ -51,9 +51,16 @@ export function mergeRegionSnapshots(snapshots: readonly Snapshot[]): MergedRegi
   });
 
   const owners = new Map<string, string>();
-  const note = (type: string, id: string | undefined, owner: string | undefined, loadedBy: string) => {
-    if (!id || owners.has(`${type}|${id}`)) return;
-    owners.set(`${type}|${id}`, owner && scanned.has(owner) ? owner : loadedBy);
+  const note = (
+    resourceType: ResourceType,
+    resourceId: string | undefined,
+    owner: string | undefined,
+    loadedBy: string,
+  ) => {
+    if (!resourceId) return;
+    const key = refKey({ resourceType, resourceId });
+    if (owners.has(key)) return;
+    owners.set(key, owner && scanned.has(owner) ? owner : loadedBy);
   };
   for (const snapshot of snapshots) {
     const by = snapshot.accountId;
@@ -65,5 +72,5 @@ export function mergeRegionSnapshots(snapshots: readonly Snapshot[]): MergedRegi
     for (const fs of snapshot.fileSystems) note('AWS::EFS::FileSystem', fs.FileSystemId, fs.OwnerId, by);
     for (const ap of snapshot.accessPoints) note('AWS::EFS::AccessPoint', ap.AccessPointId, ap.OwnerId, by);
   }
-  return { snapshot: merged, accountOf: (ref) => owners.get(`${ref.resourceType}|${ref.resourceId}`) };
+  return { snapshot: merged, accountOf: (ref) => owners.get(refKey(ref)) };
 }

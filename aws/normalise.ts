@@ -33,7 +33,7 @@ import { normalisePorts, normaliseProtocol } from '../core/net/protocol';
 import { SnapshotError } from './errors';
 import { byKey, checkAddress, required, within } from './normalise-fields';
 import { normaliseIam } from './normalise-iam';
-import type { Snapshot, SnapshotFileSystem, SnapshotPrefixList } from './snapshot';
+import { type Snapshot, type SnapshotFileSystem, type SnapshotPrefixList, snapshotParts } from './snapshot';
 
 export interface SnapshotContext {
   readonly accountId: string;
@@ -405,7 +405,7 @@ export function normaliseSnapshot(snapshot: Snapshot): Topology {
   return {
     accountId: required(snapshot.accountId, 'snapshot', 'accountId'),
     region: required(snapshot.region, 'snapshot', 'region'),
-    ...(snapshot.parts ? { parts: [...snapshot.parts] } : {}),
+    parts: snapshotParts(snapshot),
     vpcs: snapshot.vpcs.map((vpc) => normaliseVpc(vpc, context)).sort(byKey((vpc) => vpc.vpcId)),
     subnets,
     securityGroups: snapshot.securityGroups.map(normaliseSecurityGroup).sort(byKey((group) => group.groupId)),

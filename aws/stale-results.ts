@@ -7,9 +7,9 @@ import {
   type ConfigServiceClient,
   GetComplianceDetailsByConfigRuleCommand,
 } from '@aws-sdk/client-config-service';
-import type { Evaluation, ResourceRef, ResourceType } from '../core/model';
+import { makeEvaluation } from '../core/annotation';
+import { type Evaluation, type ResourceRef, type ResourceType, refKey } from '../core/model';
 import { callAws } from './errors';
-import { notApplicable } from './evaluation-sink';
 import { createTokenGuard } from './pagination';
 
 /** "Limit: Valid Range: Minimum value of 0. Maximum value of 100." */
@@ -57,12 +57,12 @@ export function findStaleResults(
   reported: readonly ResourceRef[],
   sweep: readonly Evaluation[],
 ): Evaluation[] {
-  const seen = new Set(sweep.map((evaluation) => `${evaluation.resourceType}/${evaluation.resourceId}`));
+  const seen = new Set(sweep.map(refKey));
   const stale = new Map<string, Evaluation>();
   for (const ref of reported) {
-    const key = `${ref.resourceType}/${ref.resourceId}`;
+    const key = refKey(ref);
     if (!seen.has(key) && !stale.has(key)) {
-      stale.set(key, notApplicable(ruleId, ref.resourceType, ref.resourceId, STALE_ANNOTATION));
+      stale.set(key, makeEvaluation(ruleId, ref, 'NOT_APPLICABLE', STALE_ANNOTATION));
     }
   }
   return [...stale.values()];

@@ -2,7 +2,7 @@
 // or an SSM parameter), today's date from a real clock, and each resource's ARN and tags from a
 // recorded snapshot, so that ARN and tag waivers can match.
 import { arnFromId } from '../core/arn';
-import type { ResourceRef } from '../core/model';
+import { type ResourceRef, type ResourceType, refKey } from '../core/model';
 import {
   InvalidWaiversError,
   parseWaiverDocument,
@@ -75,14 +75,17 @@ export function resourceFactsFromSnapshot(
 ): (ref: ResourceRef) => ResourceFacts | undefined {
   const facts = new Map<string, ResourceFacts>();
   const put = (
-    type: string,
-    id: string | undefined,
+    resourceType: ResourceType,
+    resourceId: string | undefined,
     arn: string | undefined,
     tags: readonly Tag[] | undefined,
   ) => {
-    if (!id) return;
+    if (!resourceId) return;
     const map = tagMap(tags);
-    facts.set(`${type}|${id}`, { ...(arn ? { arn } : {}), ...(map ? { tags: map } : {}) });
+    facts.set(refKey({ resourceType, resourceId }), {
+      ...(arn ? { arn } : {}),
+      ...(map ? { tags: map } : {}),
+    });
   };
   for (const group of snapshot.securityGroups)
     put('AWS::EC2::SecurityGroup', group.GroupId, group.SecurityGroupArn, group.Tags);
@@ -100,7 +103,7 @@ export function resourceFactsFromSnapshot(
   for (const group of iam?.GroupDetailList ?? []) put('AWS::IAM::Group', group.GroupId, group.Arn, undefined);
 
   return (ref) => {
-    const known = facts.get(`${ref.resourceType}|${ref.resourceId}`);
+    const known = facts.get(refKey(ref));
     if (known?.arn) return known;
     const arn = arnFromId(snapshot.region, snapshot.accountId, ref.resourceType, ref.resourceId);
     return arn ? { ...known, arn } : known;

@@ -1,11 +1,9 @@
 // The scan report: one JSON object for machines, grouped tables for people.
 import Table from 'cli-table3';
 import { createColors } from 'picocolors';
-import type { ComplianceType, Evaluation } from '../core/model';
+import { COMPLIANCE_TYPES, type Evaluation } from '../core/model';
 import type { Rule } from '../core/rules/types';
 import { type ReportState, reportState, STATE_ORDER } from '../report/input';
-
-export const COMPLIANCE_TYPES: readonly ComplianceType[] = ['NON_COMPLIANT', 'COMPLIANT', 'NOT_APPLICABLE'];
 
 export type ComplianceCounts = Record<ReportState, number>;
 

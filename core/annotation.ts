@@ -1,14 +1,25 @@
 // Evaluation helpers shared by every rule: annotation length, construction and stable order.
 import type { AppliedWaiver, ComplianceType, Evaluation, ResourceRef } from './model';
 
-/** PutEvaluations accepts annotations of 1-256 characters. */
+/**
+ * PutEvaluations accepts annotations of 1-256 characters ("Annotation: Length Constraints: Minimum
+ * length of 1. Maximum length of 256.", AWS Config API Reference, Evaluation). The one limit: the rules,
+ * the waiver notes and the sink (aws/evaluation-sink.ts) all cut with truncateAnnotation.
+ */
 export const MAX_ANNOTATION_LENGTH = 256;
 const ELLIPSIS = '…';
 
-/** Cuts `text` to at most 256 characters, ending in '…' when cut. */
+/**
+ * Cuts `text` to at most 256 UTF-16 code units, ending in '…' when cut: trailing spaces before the
+ * marker are dropped, and a surrogate pair (an emoji, say) is never split, which would post half a
+ * character.
+ */
 export function truncateAnnotation(text: string): string {
   if (text.length <= MAX_ANNOTATION_LENGTH) return text;
-  return `${text.slice(0, MAX_ANNOTATION_LENGTH - ELLIPSIS.length).trimEnd()}${ELLIPSIS}`;
+  let cut = MAX_ANNOTATION_LENGTH - ELLIPSIS.length;
+  const last = text.charCodeAt(cut - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut -= 1;
+  return `${text.slice(0, cut).trimEnd()}${ELLIPSIS}`;
 }
 
 /** Room kept for the advice before findings are dropped in its favour. */

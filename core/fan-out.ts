@@ -20,7 +20,7 @@
 // A seed of the rule's own resource types that is missing from the topology (deleted) is reported
 // NOT_APPLICABLE. A pair that a change removed is not found from current state; the periodic sweep
 // marks its ACLs NOT_APPLICABLE.
-import type { MountTarget, ResourceRef, ResourceType, Scope, Topology } from './model';
+import type { MountTarget, ResourceRef, ResourceType, Topology } from './model';
 import { buildNfsGraph, listNfsPairs } from './net/nfs-paths';
 import { indexTopology, isMountTargetInterface, type TopologyIndex } from './topology-index';
 
@@ -164,70 +164,4 @@ export function fanOutSeeds(
   seeds: readonly ResourceRef[],
 ): ResourceRef[] | undefined {
   return FAN_OUTS[ruleId]?.(topology, seeds);
-}
-
-/** Does the topology hold this resource? */
-export function resourceExists(index: TopologyIndex, ref: ResourceRef): boolean {
-  switch (ref.resourceType) {
-    case SG:
-      return index.groupsById.has(ref.resourceId);
-    case ENI:
-      return index.interfacesById.has(ref.resourceId);
-    case FS:
-      return index.fileSystemsById.has(ref.resourceId);
-    case ACL:
-      return index.networkAclsById.has(ref.resourceId);
-    default:
-      return false;
-  }
-}
-
-function allOfType(index: TopologyIndex, resourceType: ResourceType): ResourceRef[] {
-  // The index's maps hold each id once, in topology order.
-  const byId: ReadonlyMap<string, unknown> | undefined =
-    resourceType === SG
-      ? index.groupsById
-      : resourceType === ENI
-        ? index.interfacesById
-        : resourceType === FS
-          ? index.fileSystemsById
-          : resourceType === ACL
-            ? index.networkAclsById
-            : undefined;
-  const refs: ResourceRef[] = [];
-  for (const resourceId of byId?.keys() ?? []) refs.push({ resourceType, resourceId });
-  return refs;
-}
-
-export interface ResolvedScope {
-  /** Resources to evaluate, each once, all present in the topology. */
-  readonly present: readonly ResourceRef[];
-  /** Seeds of the rule's resource types that the topology no longer holds: NOT_APPLICABLE. */
-  readonly deleted: readonly ResourceRef[];
-}
-
-/** Turns a Scope into the resources a rule must report, each exactly once. */
-export function resolveScope(
-  topology: Topology,
-  scope: Scope,
-  resourceTypes: readonly ResourceType[],
-  fanOut: FanOut,
-): ResolvedScope {
-  const index = indexTopology(topology);
-  if (scope.kind === 'all') {
-    return { present: resourceTypes.flatMap((type) => allOfType(index, type)), deleted: [] };
-  }
-  const present: ResourceRef[] = [];
-  const deleted: ResourceRef[] = [];
-  const seen = new Set<string>();
-  const own = scope.seeds.filter((seed) => resourceTypes.includes(seed.resourceType));
-  for (const ref of [...own, ...fanOut(topology, scope.seeds)]) {
-    if (!resourceTypes.includes(ref.resourceType)) continue;
-    const key = `${ref.resourceType}|${ref.resourceId}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    if (resourceExists(index, ref)) present.push(ref);
-    else deleted.push(ref);
-  }
-  return { present, deleted };
 }

@@ -335,6 +335,13 @@ export interface IamPrincipal {
   readonly attachedPolicyArns: readonly string[];
 }
 
+/** Config's resource type of each kind of IAM principal. */
+export const IAM_PRINCIPAL_TYPES = {
+  role: 'AWS::IAM::Role',
+  user: 'AWS::IAM::User',
+  group: 'AWS::IAM::Group',
+} as const satisfies Record<IamPrincipalKind, string>;
+
 export interface IamState {
   /** Customer-managed policies only; AWS-managed policies are out of scope. */
   readonly policies: readonly IamManagedPolicy[];
@@ -357,10 +364,11 @@ export interface Topology {
   readonly accountId: string;
   readonly region: string;
   /**
-   * The parts that were loaded. Absent means every part (a full snapshot). A rule refuses a topology
-   * that lacks a part it requires: an unloaded part must never read as "nothing there".
+   * The parts that were loaded. A rule refuses a topology that lacks a part it requires: an unloaded
+   * part must never read as "nothing there". Always present: the normaliser fills it for a snapshot
+   * recorded before parts existed (aws/snapshot.ts snapshotParts).
    */
-  readonly parts?: readonly TopologyPart[];
+  readonly parts: readonly TopologyPart[];
   readonly vpcs: readonly Vpc[];
   readonly subnets: readonly Subnet[];
   readonly securityGroups: readonly SecurityGroup[];
@@ -378,18 +386,8 @@ export interface Topology {
 
 // ---- Evaluations ----
 
-export type ResourceType =
-  | 'AWS::EC2::SecurityGroup'
-  | 'AWS::EC2::NetworkInterface'
-  | 'AWS::EC2::NetworkAcl'
-  | 'AWS::EFS::FileSystem'
-  | 'AWS::EFS::AccessPoint'
-  | 'AWS::IAM::Policy'
-  | 'AWS::IAM::Role'
-  | 'AWS::IAM::User'
-  | 'AWS::IAM::Group';
-
-export const RESOURCE_TYPES: readonly ResourceType[] = [
+/** The resource types efsguard reports on or is triggered by: Config's names. */
+export const RESOURCE_TYPES = [
   'AWS::EC2::SecurityGroup',
   'AWS::EC2::NetworkInterface',
   'AWS::EC2::NetworkAcl',
@@ -399,9 +397,25 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   'AWS::IAM::Role',
   'AWS::IAM::User',
   'AWS::IAM::Group',
-];
+] as const;
+export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
-export type ComplianceType = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
+/**
+ * Config's compliance types, the strictest first: the one order every sink, summary and report uses
+ * (two verdicts for one resource resolve to the stricter one; tables list findings first).
+ */
+export const COMPLIANCE_TYPES = ['NON_COMPLIANT', 'COMPLIANT', 'NOT_APPLICABLE'] as const;
+export type ComplianceType = (typeof COMPLIANCE_TYPES)[number];
+
+/** Orders compliance types strictest first (a negative number when `a` is stricter than `b`). */
+export function compareCompliance(a: ComplianceType, b: ComplianceType): number {
+  return COMPLIANCE_TYPES.indexOf(a) - COMPLIANCE_TYPES.indexOf(b);
+}
+
+/** The one key format for a resource in maps and sets: `AWS::EC2::SecurityGroup|sg-…`. */
+export function refKey(ref: ResourceRef): string {
+  return `${ref.resourceType}|${ref.resourceId}`;
+}
 
 export interface ResourceRef {
   readonly resourceType: ResourceType;
@@ -436,12 +450,23 @@ export interface AppliedWaiver {
 }
 
 /**
+ * A resource a change starts from. The handler says what it knows about it, so that the rule, not the
+ * handler, decides what to report (core/rules/define.ts):
+ * - `deleted`: the change event says the resource was deleted (or left the rule's scope). The rule
+ *   reports it NOT_APPLICABLE, whatever the topology still shows, and judges what it reached.
+ * - `hint`: only a lead to other resources (a reference the change removed). The rule reports it if it
+ *   still exists, and says nothing about it if not: its own deletion event does that.
+ */
+export interface Seed extends ResourceRef {
+  readonly deleted?: boolean;
+  readonly hint?: boolean;
+}
+
+/**
  * Which resources a rule reports on. 'all' is a scheduled sweep of the whole topology. 'seeds' is a
  * change: the rule reports the seeds and every resource whose verdict a change to them can alter
  * (the fan-out of docs/architecture.md#nfs-paths-and-the-fan-out-graph), and only those.
  */
-export type Scope =
-  | { readonly kind: 'all' }
-  | { readonly kind: 'seeds'; readonly seeds: readonly ResourceRef[] };
+export type Scope = { readonly kind: 'all' } | { readonly kind: 'seeds'; readonly seeds: readonly Seed[] };
 
 export const ALL: Scope = { kind: 'all' };

@@ -2,8 +2,13 @@
 // templates and the CLI may send JSON values, so each parser accepts both. Absent, null or empty values
 // take the default; unknown keys are an error naming the key and the known keys.
 //
-// Each parameter is a small coercion with its own message, so the parsers are plain functions: a
-// parser returns the value or throws ParameterValueError, and parseRuleParameters turns that into
+// Each parameter is one ParameterSpec: its parser, its default (written as a user types it) and its
+// description together. The rule parses the default text for an absent value, the deployment writes the
+// same text into InputParameters (the build's manifest carries it), and the docs test checks the rule
+// pages' tables against it, so no default is written twice.
+//
+// Each parser is a small coercion with its own message, so the parsers are plain functions: a parser
+// returns the value or throws ParameterValueError, and parseRuleParameters turns that into
 // InvalidParametersError naming the rule and the key. (A schema library adds nothing here but weight in
 // every Lambda bundle.)
 import { InvalidParametersError } from './errors';
@@ -26,10 +31,24 @@ function isAbsent(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
+/** One rule parameter: how to parse it, its default and what it means, in one place. */
+export interface ParameterSpec<T> {
+  /** The default as a user would type it in InputParameters ('' for none): an absent value parses as this. */
+  readonly default: string;
+  readonly description: string;
+  readonly parse: ParamParser<T>;
+}
+
+export function parameter<T>(
+  parse: ParamParser<T>,
+  doc: { readonly description: string; readonly default?: string },
+): ParameterSpec<T> {
+  return { parse, description: doc.description, default: doc.default ?? '' };
+}
+
 /** 'true'/'false' in any case, or a JSON boolean. */
-export function booleanParam(defaultValue: boolean): ParamParser<boolean> {
+export function booleanParam(): ParamParser<boolean> {
   return (value) => {
-    if (isAbsent(value)) return defaultValue;
     if (typeof value === 'boolean') return value;
     if (typeof value === 'string') {
       const text = value.trim().toLowerCase();
@@ -123,9 +142,8 @@ export function groupListParam(): ParamParser<GroupSelector[]> {
 }
 
 /** An inclusive port range '32768-60999' (or a single port), each 0-65535, from <= to. */
-export function portRangeParam(defaultValue: PortRange): ParamParser<PortRange> {
+export function portRangeParam(): ParamParser<PortRange> {
   return (value) => {
-    if (isAbsent(value)) return defaultValue;
     const text =
       typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : undefined;
     const match = text === undefined ? null : /^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$/.exec(text);
@@ -138,24 +156,24 @@ export function portRangeParam(defaultValue: PortRange): ParamParser<PortRange> 
   };
 }
 
-export type ParamShape = Record<string, ParamParser<unknown>>;
-export type ParsedParams<S extends ParamShape> = { [K in keyof S]: ReturnType<S[K]> };
+/** A rule's parameters, one spec per key. */
+export type ParameterSpecs<P> = { readonly [K in keyof P]: ParameterSpec<P[K]> };
 
 /**
- * Validates raw ruleParameters against `shape`. Throws InvalidParametersError naming the first bad
- * or unknown key.
+ * Validates raw ruleParameters against the specs: an absent (or null, or blank) value is the spec's
+ * default text, parsed like any other. Throws InvalidParametersError naming the first bad or unknown key.
  */
-export function parseRuleParameters<S extends ParamShape>(
+export function parseRuleParameters<P>(
   ruleId: string,
-  shape: S,
+  specs: ParameterSpecs<P>,
   raw: Readonly<Record<string, unknown>>,
-): ParsedParams<S> {
+): P {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new InvalidParametersError(ruleId, '(parameters)', 'expected a JSON object of parameters');
   }
-  const known = Object.keys(shape);
+  const known = Object.keys(specs);
   for (const key of Object.keys(raw)) {
-    if (!Object.hasOwn(shape, key)) {
+    if (!Object.hasOwn(specs, key)) {
       throw new InvalidParametersError(
         ruleId,
         key,
@@ -165,13 +183,14 @@ export function parseRuleParameters<S extends ParamShape>(
   }
   const parsed: Record<string, unknown> = {};
   for (const key of known) {
-    const parse = shape[key] as ParamParser<unknown>;
+    const spec = specs[key as keyof P] as ParameterSpec<unknown>;
+    const value = isAbsent(raw[key]) ? spec.default : raw[key];
     try {
-      parsed[key] = parse(raw[key]);
+      parsed[key] = spec.parse(value);
     } catch (error) {
       if (!(error instanceof ParameterValueError)) throw error;
       throw new InvalidParametersError(ruleId, key, error.message);
     }
   }
-  return parsed as ParsedParams<S>;
+  return parsed as P;
 }

@@ -18,12 +18,10 @@ import { escapeXml as esc, fileSystemSvg } from './svg';
 import { buildFileSystemViews, type FileSystemView } from './topology-view';
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
-const COMPLIANCE_RANK: Record<ReportState, number> = {
-  NON_COMPLIANT: 0,
-  WAIVED: 1,
-  COMPLIANT: 2,
-  NOT_APPLICABLE: 3,
-};
+const COMPLIANCE_RANK = Object.fromEntries(STATE_ORDER.map((state, rank) => [state, rank])) as Record<
+  ReportState,
+  number
+>;
 /** Rows of blocked paths listed under a picture before "and N more". */
 const PROBLEM_LIST_LIMIT = 200;
 /** Up to this many, the list is shown open; more fold into a <details> element. */

@@ -4,7 +4,15 @@
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 import { arnFromId } from '../core/arn';
-import type { ComplianceType, Evaluation, IamPrincipalKind, ResourceType, Topology } from '../core/model';
+import {
+  COMPLIANCE_TYPES,
+  type ComplianceType,
+  type Evaluation,
+  IAM_PRINCIPAL_TYPES,
+  type ResourceType,
+  refKey,
+  type Topology,
+} from '../core/model';
 import type { RuleMetadata, Severity } from '../core/rules/types';
 
 export interface ReportInput {
@@ -84,27 +92,22 @@ export function findingUuid(hash: string): string {
  * The resource's ARN. EC2 ARNs follow the documented format; EFS and IAM ARNs come from the topology
  * when it holds the resource (IAM resource ids are not names, so an IAM ARN cannot be built without it).
  */
-const PRINCIPAL_TYPES: Readonly<Record<IamPrincipalKind, ResourceType>> = {
-  role: 'AWS::IAM::Role',
-  user: 'AWS::IAM::User',
-  group: 'AWS::IAM::Group',
-};
-
 /** The ARNs a loaded topology holds, by resource type and id: built once per topology, not per finding. */
 const loadedArns = new WeakMap<Topology, Map<string, string>>();
 
 function loadedArnsOf(topology: Topology): Map<string, string> {
   let arns = loadedArns.get(topology);
   if (!arns) {
-    arns = new Map();
-    for (const fs of topology.fileSystems)
-      arns.set(`AWS::EFS::FileSystem|${fs.fileSystemId}`, fs.fileSystemArn);
-    for (const ap of topology.accessPoints)
-      arns.set(`AWS::EFS::AccessPoint|${ap.accessPointId}`, ap.accessPointArn);
-    for (const policy of topology.iam?.policies ?? [])
-      arns.set(`AWS::IAM::Policy|${policy.policyId}`, policy.arn);
+    const byRef = new Map<string, string>();
+    arns = byRef;
+    const set = (resourceType: ResourceType, resourceId: string, arn: string): void => {
+      byRef.set(refKey({ resourceType, resourceId }), arn);
+    };
+    for (const fs of topology.fileSystems) set('AWS::EFS::FileSystem', fs.fileSystemId, fs.fileSystemArn);
+    for (const ap of topology.accessPoints) set('AWS::EFS::AccessPoint', ap.accessPointId, ap.accessPointArn);
+    for (const policy of topology.iam?.policies ?? []) set('AWS::IAM::Policy', policy.policyId, policy.arn);
     for (const principal of topology.iam?.principals ?? [])
-      arns.set(`${PRINCIPAL_TYPES[principal.kind]}|${principal.id}`, principal.arn);
+      set(IAM_PRINCIPAL_TYPES[principal.kind], principal.id, principal.arn);
     loadedArns.set(topology, arns);
   }
   return arns;
@@ -119,7 +122,7 @@ export function resourceArn(
   resourceType: ResourceType,
   resourceId: string,
 ): string | undefined {
-  const loaded = input.topology && loadedArnsOf(input.topology).get(`${resourceType}|${resourceId}`);
+  const loaded = input.topology && loadedArnsOf(input.topology).get(refKey({ resourceType, resourceId }));
   return loaded ?? arnFromId(input.region, input.accountId, resourceType, resourceId);
 }
 
@@ -164,8 +167,12 @@ export function clip(text: string, max: number): string {
  */
 export type ReportState = ComplianceType | 'WAIVED';
 
-/** Findings first, then waived findings, as the CLI table orders them. */
-export const STATE_ORDER: readonly ReportState[] = ['NON_COMPLIANT', 'WAIVED', 'COMPLIANT', 'NOT_APPLICABLE'];
+/** Config's order (core/model.ts COMPLIANCE_TYPES) with waived findings right after the findings. */
+export const STATE_ORDER: readonly ReportState[] = [
+  COMPLIANCE_TYPES[0],
+  'WAIVED',
+  ...COMPLIANCE_TYPES.slice(1),
+];
 
 export function reportState(evaluation: Pick<Evaluation, 'complianceType' | 'waived'>): ReportState {
   return evaluation.waived ? 'WAIVED' : evaluation.complianceType;

@@ -81,7 +81,7 @@ export function buildFileSystemViews(
   topology: Topology,
   parameters: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {},
 ): FileSystemView[] {
-  if (topology.parts && !topology.parts.includes('network')) return [];
+  if (!topology.parts.includes('network')) return [];
   const index = indexTopology(topology);
   const graph = buildNfsGraph(topology);
   const aclParams = efsNfsNetworkAcl.parseParameters(parameters[ACL_RULE] ?? {}) as NetworkAclParameters;

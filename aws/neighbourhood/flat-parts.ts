@@ -11,11 +11,11 @@ import {
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { EfsguardError } from '../../core/errors';
 import { describeFileSystemPolicy, describeFileSystems, mapWithConcurrency } from '../describe';
-import { callAws } from '../errors';
+import { callAws, isNotFound } from '../errors';
 import { type IamSeed, isIamResourceType, loadIamNeighbourhood } from '../load-iam';
 import { guardPages } from '../pagination';
 import type { Snapshot } from '../snapshot';
-import { FILE_SYSTEM_GONE, isNotFound } from './rounds';
+import { FILE_SYSTEM_GONE } from './rounds';
 import type { NeighbourhoodSeed } from './state';
 
 /**

@@ -17,12 +17,8 @@ import {
   getManagedPrefixListEntries,
   mapWithConcurrency,
 } from '../describe';
-import { awsErrorName } from '../errors';
+import { isNotFound } from '../errors';
 import { BATCHED, type NeighbourhoodState, PER_RESOURCE, type Work } from './state';
-
-export function isNotFound(error: unknown, codes: readonly string[]): boolean {
-  return codes.includes(awsErrorName((error as { cause?: unknown })?.cause ?? error));
-}
 
 export const FILE_SYSTEM_GONE = ['FileSystemNotFound'];
 

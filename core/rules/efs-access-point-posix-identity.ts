@@ -3,10 +3,10 @@
 // request made through the access point. The operating system user and group override any identity
 // information provided by the NFS client" (CreateAccessPoint, Amazon EFS API reference). Without a POSIX
 // user the client's asserted uid is used; with root directory '/' the whole file system is exposed.
-import { composeAnnotation, makeEvaluation, sortEvaluations } from '../annotation';
-import type { AccessPoint, Evaluation, Scope, Topology } from '../model';
-import { listParam, parseRuleParameters } from '../params';
-import { defineRule } from './types';
+import { composeAnnotation } from '../annotation';
+import type { AccessPoint } from '../model';
+import { listParam, parameter } from '../params';
+import { compliant, defineRule, nonCompliant, type Verdict } from './define';
 
 export const RULE_ID = 'efs-access-point-posix-identity';
 
@@ -48,12 +48,6 @@ export function matchesDirectory(pattern: DirectoryPattern, directory: string): 
   const prefix = pattern.path === '/' ? '/' : `${pattern.path}/`;
   return directory.startsWith(prefix) && directory.length > prefix.length;
 }
-
-const PARAMETERS = {
-  approvedUids: listParam(parsePosixId),
-  approvedGids: listParam(parsePosixId),
-  approvedDirectories: listParam(parseDirectory),
-};
 
 export interface AccessPointParameters {
   readonly approvedUids: readonly number[];
@@ -104,47 +98,14 @@ export function findAccessPointIssues(accessPoint: AccessPoint, params: AccessPo
 
 const ADVICE = 'Recreate it with a non-root POSIX user and an application directory.';
 
-function evaluateAccessPoint(accessPoint: AccessPoint, params: AccessPointParameters): Evaluation {
-  const ref = { resourceType: AP, resourceId: accessPoint.accessPointId };
+function judgeAccessPoint(accessPoint: AccessPoint, params: AccessPointParameters): Verdict {
   const findings = findAccessPointIssues(accessPoint, params);
   return findings.length
-    ? makeEvaluation(
-        RULE_ID,
-        ref,
-        'NON_COMPLIANT',
-        composeAnnotation([`Access point ${findings.join('; ')}`], ADVICE),
-      )
-    : makeEvaluation(RULE_ID, ref, 'COMPLIANT');
+    ? nonCompliant(composeAnnotation([`Access point ${findings.join('; ')}`], ADVICE))
+    : compliant();
 }
 
-export function evaluateAccessPoints(
-  topology: Topology,
-  scope: Scope,
-  params: AccessPointParameters,
-): Evaluation[] {
-  const byId = new Map(topology.accessPoints.map((ap) => [ap.accessPointId, ap]));
-  const ids =
-    scope.kind === 'all'
-      ? [...byId.keys()]
-      : scope.seeds.filter((seed) => seed.resourceType === AP).map((seed) => seed.resourceId);
-  const evaluations: Evaluation[] = [];
-  for (const id of new Set(ids)) {
-    const accessPoint = byId.get(id);
-    evaluations.push(
-      accessPoint
-        ? evaluateAccessPoint(accessPoint, params)
-        : makeEvaluation(
-            RULE_ID,
-            { resourceType: AP, resourceId: id },
-            'NOT_APPLICABLE',
-            'The access point no longer exists.',
-          ),
-    );
-  }
-  return sortEvaluations(evaluations);
-}
-
-export const efsAccessPointPosixIdentity = defineRule<AccessPointParameters>({
+export const efsAccessPointPosixIdentity = defineRule({
   id: RULE_ID,
   title: 'EFS access points enforce a non-root POSIX user and a root directory other than /',
   description:
@@ -166,26 +127,19 @@ export const efsAccessPointPosixIdentity = defineRule<AccessPointParameters>({
     'RootDirectory (e.g. /apps/<name>, with CreationInfo owner and permissions), move clients to it (mount ' +
     'option accesspoint=fsap-…), then delete the old one. Require access points in the file system policy with ' +
     'the elasticfilesystem:AccessPointArn condition.',
-  parameters: [
-    {
-      name: 'approvedUids',
+  parameters: {
+    approvedUids: parameter(listParam(parsePosixId), {
       description:
         'Comma-separated uids an access point may enforce. Empty: any uid except 0. List 0 to approve root.',
-      default: '',
-    },
-    {
-      name: 'approvedGids',
+    }),
+    approvedGids: parameter(listParam(parsePosixId), {
       description:
         'Comma-separated gids an access point may enforce (primary and secondary). Empty: any gid except 0. List 0 to approve it.',
-      default: '',
-    },
-    {
-      name: 'approvedDirectories',
+    }),
+    approvedDirectories: parameter(listParam(parseDirectory), {
       description:
         "Comma-separated root directories: exact paths such as /apps/web, or '/apps/*' for any directory below /apps. Empty: any but '/'.",
-      default: '',
-    },
-  ],
-  parseParameters: (raw) => parseRuleParameters(RULE_ID, PARAMETERS, raw),
-  evaluate: evaluateAccessPoints,
+    }),
+  },
+  judge: ({ params }) => ({ [AP]: (accessPoint) => judgeAccessPoint(accessPoint, params) }),
 });

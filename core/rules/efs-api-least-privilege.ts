@@ -2,12 +2,11 @@
 // every resource. The EFS API creates, deletes and reconfigures file systems, mount targets (and their
 // security groups), file-system policies, access points and replication; granting it on "*" lets the
 // holder undo every data-plane control the other rules check.
-import { composeAnnotation, makeEvaluation, sortEvaluations } from '../annotation';
+import { composeAnnotation } from '../annotation';
 import {
   type CoverageQuery,
   coversEveryEfsResource,
   describeStatement,
-  IamStateNotLoadedError,
   isAllWildcard,
   type PolicyDocument,
   PolicyParseError,
@@ -15,18 +14,9 @@ import {
   parsePolicyDocument,
   statementCoversAction,
 } from '../iam';
-import type {
-  Evaluation,
-  IamManagedPolicy,
-  IamPrincipal,
-  IamState,
-  ResourceRef,
-  ResourceType,
-  Scope,
-  Topology,
-} from '../model';
-import { parseRuleParameters, stringListParam } from '../params';
-import { defineRule } from './types';
+import type { IamManagedPolicy, IamPrincipal, IamState } from '../model';
+import { parameter, stringListParam } from '../params';
+import { compliant, defineRule, nonCompliant, type Verdict } from './define';
 
 export const RULE_ID = 'efs-api-least-privilege';
 
@@ -211,56 +201,32 @@ function judgeDocument(
   }
 }
 
-const PRINCIPAL_TYPES: Record<IamPrincipal['kind'], ResourceType> = {
-  role: 'AWS::IAM::Role',
-  user: 'AWS::IAM::User',
-  group: 'AWS::IAM::Group',
-};
-const RESOURCE_TYPES: readonly ResourceType[] = [
-  'AWS::IAM::Policy',
-  'AWS::IAM::Role',
-  'AWS::IAM::User',
-  'AWS::IAM::Group',
-];
-
 export interface ApiLeastPrivilegeParameters {
   /** Names or ARNs, compared case-insensitively (IAM names are unique regardless of case). */
   readonly exemptPrincipals: readonly string[];
 }
-
-const PARAMETERS = { exemptPrincipals: stringListParam() };
 
 function isExempt(principal: IamPrincipal, params: ApiLeastPrivilegeParameters): boolean {
   const names = new Set([principal.name.toLowerCase(), principal.arn.toLowerCase()]);
   return params.exemptPrincipals.some((entry) => names.has(entry.toLowerCase()));
 }
 
-function verdict(ref: ResourceRef, findings: string[], unreadable: string[]): Evaluation {
-  if (findings.length === 0 && unreadable.length === 0) return makeEvaluation(RULE_ID, ref, 'COMPLIANT');
+function verdict(findings: string[], unreadable: string[]): Verdict {
+  if (findings.length === 0 && unreadable.length === 0) return compliant();
   // An unreadable document is never COMPLIANT: it may hold the very grant this rule looks for.
-  return makeEvaluation(
-    RULE_ID,
-    ref,
-    'NON_COMPLIANT',
+  return nonCompliant(
     composeAnnotation([...findings, ...unreadable], findings.length ? ADVICE : ''),
     unreadable.length > 0,
   );
 }
 
-function evaluatePrincipal(
+function judgePrincipal(
   principal: IamPrincipal,
   params: ApiLeastPrivilegeParameters,
   judge: JudgeText,
-): Evaluation {
-  const ref: ResourceRef = { resourceType: PRINCIPAL_TYPES[principal.kind], resourceId: principal.id };
-  if (isExempt(principal, params)) {
-    return makeEvaluation(
-      RULE_ID,
-      ref,
-      'COMPLIANT',
-      `Exempt: ${principal.name} is listed in exemptPrincipals.`,
-    );
-  }
+): Verdict {
+  if (isExempt(principal, params))
+    return compliant(`Exempt: ${principal.name} is listed in exemptPrincipals.`);
   const findings: string[] = [];
   const unreadable: string[] = [];
   for (const policy of [...principal.inlinePolicies].sort((a, b) => (a.policyName < b.policyName ? -1 : 1))) {
@@ -268,57 +234,36 @@ function evaluatePrincipal(
     findings.push(...result.findings);
     if (result.unreadable) unreadable.push(result.unreadable);
   }
-  return verdict(ref, findings, unreadable);
+  return verdict(findings, unreadable);
 }
 
 /**
- * Lookups over the IAM state, built once per evaluation: a sweep judges every policy and principal, so
- * scanning the lists per resource would be quadratic in the size of the account.
+ * The principals each managed policy (by ARN) is attached to, built once per evaluation: a sweep judges
+ * every policy, so scanning the principals per policy would be quadratic in the size of the account.
  */
-interface IamIndex {
-  readonly policiesById: ReadonlyMap<string, IamManagedPolicy>;
-  /** Keyed by `${resourceType}|${id}`. */
-  readonly principalsByRef: ReadonlyMap<string, IamPrincipal>;
-  /** The principals each managed policy (by ARN) is attached to. */
-  readonly holdersByArn: ReadonlyMap<string, readonly IamPrincipal[]>;
-}
-
-function indexIam(iam: IamState): IamIndex {
-  const policiesById = new Map<string, IamManagedPolicy>();
-  for (const policy of iam.policies)
-    if (!policiesById.has(policy.policyId)) policiesById.set(policy.policyId, policy);
-  const principalsByRef = new Map<string, IamPrincipal>();
-  const holdersByArn = new Map<string, IamPrincipal[]>();
+function holdersByArn(iam: IamState): ReadonlyMap<string, readonly IamPrincipal[]> {
+  const holders = new Map<string, IamPrincipal[]>();
   for (const principal of iam.principals) {
-    const key = `${PRINCIPAL_TYPES[principal.kind]}|${principal.id}`;
-    if (!principalsByRef.has(key)) principalsByRef.set(key, principal);
     for (const arn of new Set(principal.attachedPolicyArns)) {
-      const holders = holdersByArn.get(arn);
-      if (holders) holders.push(principal);
-      else holdersByArn.set(arn, [principal]);
+      const list = holders.get(arn);
+      if (list) list.push(principal);
+      else holders.set(arn, [principal]);
     }
   }
-  return { policiesById, principalsByRef, holdersByArn };
+  return holders;
 }
 
-function evaluateManagedPolicy(
-  iam: IamIndex,
-  policyId: string,
+function judgeManagedPolicy(
+  policy: IamManagedPolicy,
+  holders: readonly IamPrincipal[],
   params: ApiLeastPrivilegeParameters,
   judge: JudgeText,
-): Evaluation {
-  const ref: ResourceRef = { resourceType: 'AWS::IAM::Policy', resourceId: policyId };
-  const policy = iam.policiesById.get(policyId);
-  if (!policy) return makeEvaluation(RULE_ID, ref, 'NOT_APPLICABLE', 'The policy no longer exists.');
+): Verdict {
   const result = judgeDocument(judge, `policy ${policy.policyName}`, policy.document);
   if (result.findings.length && !result.unreadable) {
     // A managed policy attached only to exempt principals is theirs: break-glass roles hold it by design.
-    const holders = iam.holdersByArn.get(policy.arn) ?? [];
     if (holders.length && holders.every((holder) => isExempt(holder, params))) {
-      return makeEvaluation(
-        RULE_ID,
-        ref,
-        'COMPLIANT',
+      return compliant(
         `Exempt: attached only to exempt principals (${holders
           .map((h) => h.name)
           .sort()
@@ -326,52 +271,10 @@ function evaluateManagedPolicy(
       );
     }
   }
-  return verdict(ref, result.findings, result.unreadable ? [result.unreadable] : []);
+  return verdict(result.findings, result.unreadable ? [result.unreadable] : []);
 }
 
-export function evaluateApiLeastPrivilege(
-  topology: Topology,
-  scope: Scope,
-  params: ApiLeastPrivilegeParameters,
-): Evaluation[] {
-  const iam = topology.iam;
-  if (!iam) {
-    // Without IAM state nothing can be judged; for a sweep that must not look like "all compliant".
-    if (scope.kind === 'all' || scope.seeds.some((seed) => RESOURCE_TYPES.includes(seed.resourceType))) {
-      throw new IamStateNotLoadedError(RULE_ID);
-    }
-    return [];
-  }
-  const refs: ResourceRef[] =
-    scope.kind === 'all'
-      ? [
-          ...iam.policies.map((p) => ({ resourceType: 'AWS::IAM::Policy' as const, resourceId: p.policyId })),
-          ...iam.principals.map((p) => ({ resourceType: PRINCIPAL_TYPES[p.kind], resourceId: p.id })),
-        ]
-      : scope.seeds.filter((seed) => RESOURCE_TYPES.includes(seed.resourceType));
-  const index = indexIam(iam);
-  const judge = createJudge();
-  const seen = new Set<string>();
-  const evaluations: Evaluation[] = [];
-  for (const ref of refs) {
-    const key = `${ref.resourceType}|${ref.resourceId}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    if (ref.resourceType === 'AWS::IAM::Policy') {
-      evaluations.push(evaluateManagedPolicy(index, ref.resourceId, params, judge));
-      continue;
-    }
-    const principal = index.principalsByRef.get(key);
-    evaluations.push(
-      principal
-        ? evaluatePrincipal(principal, params, judge)
-        : makeEvaluation(RULE_ID, ref, 'NOT_APPLICABLE', 'The resource no longer exists.'),
-    );
-  }
-  return sortEvaluations(evaluations);
-}
-
-export const efsApiLeastPrivilege = defineRule<ApiLeastPrivilegeParameters>({
+export const efsApiLeastPrivilege = defineRule({
   id: RULE_ID,
   title: 'IAM policies allow EFS control-plane writes only on named or tagged resources',
   description:
@@ -381,8 +284,8 @@ export const efsApiLeastPrivilege = defineRule<ApiLeastPrivilegeParameters>({
     'resource ("*" or a pattern matching every file system), once the document\'s own Deny statements are taken ' +
     'away. AWS-managed policies are out of scope. AWS Config ' +
     'records IAM resources in one region only: deploy this rule there.',
-  resourceTypes: RESOURCE_TYPES,
-  triggerResourceTypes: RESOURCE_TYPES,
+  resourceTypes: ['AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'],
+  triggerResourceTypes: ['AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'],
   triggers: ['configurationChange', 'periodic'],
   requires: ['iam'],
   severity: 'medium',
@@ -393,14 +296,23 @@ export const efsApiLeastPrivilege = defineRule<ApiLeastPrivilegeParameters>({
     'Name the file systems and access points in Resource (arn:aws:elasticfilesystem:<region>:<account>:' +
     'file-system/fs-…), or scope by tag with aws:ResourceTag / aws:RequestTag conditions. Keep broad EFS ' +
     'administration on a few break-glass roles and list them in exemptPrincipals.',
-  parameters: [
-    {
-      name: 'exemptPrincipals',
+  parameters: {
+    exemptPrincipals: parameter(stringListParam(), {
       description:
         'Comma-separated names or ARNs of roles, users or groups allowed broad EFS administration (break-glass).',
-      default: '',
-    },
-  ],
-  parseParameters: (raw) => parseRuleParameters(RULE_ID, PARAMETERS, raw),
-  evaluate: evaluateApiLeastPrivilege,
+    }),
+  },
+  // Without IAM state nothing can be judged: core/rules/resources.ts throws IamStateNotLoadedError.
+  judge: ({ topology, params }) => {
+    const judge = createJudge();
+    const holders = holdersByArn(topology.iam ?? { policies: [], principals: [] });
+    const principal = (resource: IamPrincipal): Verdict => judgePrincipal(resource, params, judge);
+    return {
+      'AWS::IAM::Policy': (policy) =>
+        judgeManagedPolicy(policy, holders.get(policy.arn) ?? [], params, judge),
+      'AWS::IAM::Role': principal,
+      'AWS::IAM::User': principal,
+      'AWS::IAM::Group': principal,
+    };
+  },
 });

@@ -1,7 +1,7 @@
 // efs-client-nfs-egress: intended clients can send NFS to their mount targets.
-import { composeAnnotation, isUnresolvedFinding, makeEvaluation, sortEvaluations } from '../annotation';
-import { fanOutEgress, type ResolvedScope, resolveScope } from '../fan-out';
-import type { Evaluation, MountTarget, NetworkInterface, ResourceType, Topology } from '../model';
+import { composeAnnotation, isUnresolvedFinding } from '../annotation';
+import { fanOutEgress } from '../fan-out';
+import type { MountTarget, NetworkInterface, Topology } from '../model';
 import { isWorldOpen } from '../net/cidr';
 import {
   buildNfsGraph,
@@ -11,15 +11,11 @@ import {
   sharedAddressFamilies,
 } from '../net/nfs-paths';
 import { coversNfs } from '../net/protocol';
-import { booleanParam, parseRuleParameters } from '../params';
+import { booleanParam, parameter } from '../params';
 import { isMountTargetInterface, nonClientReason } from '../topology-index';
-import { defineRule } from './types';
+import { compliant, defineRule, nonCompliant, notApplicable, type Verdict } from './define';
 
 export const RULE_ID = 'efs-client-nfs-egress';
-
-const RESOURCE_TYPES: readonly ResourceType[] = ['AWS::EC2::NetworkInterface'];
-
-const PARAMETERS = { requireScopedEgress: booleanParam(false) };
 
 export interface EgressParameters {
   readonly requireScopedEgress: boolean;
@@ -152,60 +148,26 @@ function describeNoSharedFamily(client: NetworkInterface, fsId: string, mountTar
   return `no common address family with ${fsId}: the client is ${clientStack} and ${parts.join(', ')}`;
 }
 
-export function evaluateEgress(
-  topology: Topology,
-  refs: ResolvedScope,
-  params: EgressParameters,
-): Evaluation[] {
+/** The judge of client interfaces, over one NFS graph of the topology. */
+function judgeEgress(topology: Topology, params: EgressParameters): (client: NetworkInterface) => Verdict {
   const graph = buildNfsGraph(topology);
   const { index } = graph;
-  const evaluations: Evaluation[] = [];
-  for (const ref of refs.present) {
-    const client = index.interfacesById.get(ref.resourceId);
-    if (!client) continue;
-    if (isMountTargetInterface(index, client)) {
-      evaluations.push(
-        makeEvaluation(RULE_ID, ref, 'NOT_APPLICABLE', 'An EFS mount target interface, not a client.'),
-      );
-      continue;
-    }
+  return (client) => {
+    if (isMountTargetInterface(index, client))
+      return notApplicable('An EFS mount target interface, not a client.');
     const notClient = nonClientReason(client);
-    if (notClient !== undefined) {
-      evaluations.push(makeEvaluation(RULE_ID, ref, 'NOT_APPLICABLE', notClient));
-      continue;
-    }
-    if (!graph.admittedBy.has(client.networkInterfaceId)) {
-      evaluations.push(
-        makeEvaluation(
-          RULE_ID,
-          ref,
-          'NOT_APPLICABLE',
-          'Not an NFS client: no mount-target security group admits its groups.',
-        ),
-      );
-      continue;
-    }
+    if (notClient !== undefined) return notApplicable(notClient);
+    if (!graph.admittedBy.has(client.networkInterfaceId))
+      return notApplicable('Not an NFS client: no mount-target security group admits its groups.');
     const { findings, cause } = findEgressIssues(graph, client, params);
     const advice = cause === 'egress' ? ADVICE : cause === 'family' ? FAMILY_ADVICE : SCOPE_ADVICE;
-    evaluations.push(
-      findings.length
-        ? makeEvaluation(
-            RULE_ID,
-            ref,
-            'NON_COMPLIANT',
-            composeAnnotation(findings, advice),
-            findings.some(isUnresolvedFinding),
-          )
-        : makeEvaluation(RULE_ID, ref, 'COMPLIANT'),
-    );
-  }
-  for (const ref of refs.deleted) {
-    evaluations.push(makeEvaluation(RULE_ID, ref, 'NOT_APPLICABLE', 'The resource no longer exists.'));
-  }
-  return sortEvaluations(evaluations);
+    return findings.length
+      ? nonCompliant(composeAnnotation(findings, advice), findings.some(isUnresolvedFinding))
+      : compliant();
+  };
 }
 
-export const efsClientNfsEgress = defineRule<EgressParameters>({
+export const efsClientNfsEgress = defineRule({
   id: RULE_ID,
   title: 'EFS clients can send NFS to the mount targets that admit them',
   description:
@@ -213,7 +175,7 @@ export const efsClientNfsEgress = defineRule<EgressParameters>({
     "the client's security groups' outbound rules must allow TCP 2049 to at least one mount target of each file " +
     'system that admits it. Otherwise mounts hang or fail, often only after someone tightens the default ' +
     'allow-all outbound rule. Optionally flags outbound NFS open to the whole internet.',
-  resourceTypes: RESOURCE_TYPES,
+  resourceTypes: ['AWS::EC2::NetworkInterface'],
   triggerResourceTypes: ['AWS::EC2::NetworkInterface', 'AWS::EC2::SecurityGroup', 'AWS::EFS::FileSystem'],
   triggers: ['configurationChange', 'periodic'],
   requires: ['network'],
@@ -224,14 +186,12 @@ export const efsClientNfsEgress = defineRule<EgressParameters>({
   remediation:
     "Add an outbound rule allowing TCP 2049 to the mount targets' security group to one of the client's security " +
     'groups (security groups are stateful: no inbound rule is needed for the replies).',
-  parameters: [
-    {
-      name: 'requireScopedEgress',
+  parameters: {
+    requireScopedEgress: parameter(booleanParam(), {
       description: 'true to also flag outbound NFS (or all traffic) open to 0.0.0.0/0 or ::/0.',
       default: 'false',
-    },
-  ],
-  parseParameters: (raw) => parseRuleParameters(RULE_ID, PARAMETERS, raw),
-  evaluate: (topology, scope, params) =>
-    evaluateEgress(topology, resolveScope(topology, scope, RESOURCE_TYPES, fanOutEgress), params),
+    }),
+  },
+  fanOut: fanOutEgress,
+  judge: ({ topology, params }) => ({ 'AWS::EC2::NetworkInterface': judgeEgress(topology, params) }),
 });

@@ -2,7 +2,7 @@
 // NFS trusts the uid a client asserts. With no file-system policy, EFS applies its default policy, which
 // "grants full access to any anonymous client that can connect to the file system using a mount target"
 // ("Using IAM to control access to file systems", Amazon EFS User Guide): read-write, as root.
-import { composeAnnotation, MAX_ANNOTATION_LENGTH, makeEvaluation, sortEvaluations } from '../annotation';
+import { composeAnnotation, MAX_ANNOTATION_LENGTH } from '../annotation';
 import {
   createRequestContext,
   describeStatement,
@@ -18,9 +18,9 @@ import {
   statementCoversAction,
   statementCoversResource,
 } from '../iam';
-import type { Evaluation, FileSystem, ResourceRef, Scope, Topology } from '../model';
-import { booleanParam, parseRuleParameters } from '../params';
-import { defineRule } from './types';
+import type { FileSystem } from '../model';
+import { booleanParam, parameter } from '../params';
+import { compliant, defineRule, nonCompliant, type Verdict } from './define';
 
 export const RULE_ID = 'efs-file-system-policy';
 
@@ -33,12 +33,6 @@ export const CLIENT_ROOT_ACCESS = 'elasticfilesystem:ClientRootAccess';
 export const CLIENT_ACTIONS = [CLIENT_MOUNT, CLIENT_WRITE, CLIENT_ROOT_ACCESS] as const;
 
 const SECURE_TRANSPORT_KEY = 'aws:securetransport';
-
-const PARAMETERS = {
-  requireSecureTransport: booleanParam(true),
-  allowAnonymousAccess: booleanParam(false),
-  allowRootAccess: booleanParam(false),
-};
 
 export interface FileSystemPolicyParameters {
   readonly requireSecureTransport: boolean;
@@ -224,27 +218,17 @@ function createPolicyParser(): ParsePolicy {
   };
 }
 
-function evaluateFileSystem(
+function judgeFileSystem(
   fileSystem: FileSystem,
   params: FileSystemPolicyParameters,
   parsePolicy: ParsePolicy,
-): Evaluation {
-  const ref: ResourceRef = { resourceType: FS, resourceId: fileSystem.fileSystemId };
+): Verdict {
   if (fileSystem.policy === null) {
     // The default policy grants every client action to everyone and denies nothing.
     const relaxedAll =
       !params.requireSecureTransport && params.allowAnonymousAccess && params.allowRootAccess;
-    if (relaxedAll)
-      return makeEvaluation(
-        RULE_ID,
-        ref,
-        'COMPLIANT',
-        'No file system policy; every check is relaxed by the rule parameters.',
-      );
-    return makeEvaluation(
-      RULE_ID,
-      ref,
-      'NON_COMPLIANT',
+    if (relaxedAll) return compliant('No file system policy; every check is relaxed by the rule parameters.');
+    return nonCompliant(
       `${NO_POLICY}. Add a policy that denies clients without TLS and grants client actions to named roles or access points.`,
     );
   }
@@ -254,49 +238,13 @@ function evaluateFileSystem(
   } catch (error) {
     if (!(error instanceof PolicyParseError)) throw error;
     // Never COMPLIANT for a policy we cannot read.
-    return makeEvaluation(
-      RULE_ID,
-      ref,
-      'NON_COMPLIANT',
-      `The file system policy cannot be parsed: ${error.message}`,
-      true,
-    );
+    return nonCompliant(`The file system policy cannot be parsed: ${error.message}`, true);
   }
   const { findings, advice } = findPolicyIssues(document, fileSystem, params);
-  return findings.length
-    ? makeEvaluation(RULE_ID, ref, 'NON_COMPLIANT', annotate(findings, advice))
-    : makeEvaluation(RULE_ID, ref, 'COMPLIANT');
+  return findings.length ? nonCompliant(annotate(findings, advice)) : compliant();
 }
 
-export function evaluateFileSystemPolicies(
-  topology: Topology,
-  scope: Scope,
-  params: FileSystemPolicyParameters,
-): Evaluation[] {
-  const byId = new Map(topology.fileSystems.map((fs) => [fs.fileSystemId, fs]));
-  const ids =
-    scope.kind === 'all'
-      ? [...byId.keys()]
-      : scope.seeds.filter((seed) => seed.resourceType === FS).map((seed) => seed.resourceId);
-  const evaluations: Evaluation[] = [];
-  const parsePolicy = createPolicyParser();
-  for (const id of new Set(ids)) {
-    const fileSystem = byId.get(id);
-    evaluations.push(
-      fileSystem
-        ? evaluateFileSystem(fileSystem, params, parsePolicy)
-        : makeEvaluation(
-            RULE_ID,
-            { resourceType: FS, resourceId: id },
-            'NOT_APPLICABLE',
-            'The file system no longer exists.',
-          ),
-    );
-  }
-  return sortEvaluations(evaluations);
-}
-
-export const efsFileSystemPolicy = defineRule<FileSystemPolicyParameters>({
+export const efsFileSystemPolicy = defineRule({
   id: RULE_ID,
   title: 'EFS file system policies require TLS and grant no anonymous or root access',
   description:
@@ -318,26 +266,25 @@ export const efsFileSystemPolicy = defineRule<FileSystemPolicyParameters>({
     'to named IAM roles or through access points (condition elasticfilesystem:AccessPointArn). Give each ' +
     'application an access point that enforces its POSIX user and root directory, and mount with the EFS mount ' +
     'helper options tls and iam.',
-  parameters: [
-    {
-      name: 'requireSecureTransport',
+  parameters: {
+    requireSecureTransport: parameter(booleanParam(), {
       description:
         'true to require a statement that denies everyone ClientMount (every mount) when aws:SecureTransport is false.',
       default: 'true',
-    },
-    {
-      name: 'allowAnonymousAccess',
+    }),
+    allowAnonymousAccess: parameter(booleanParam(), {
       description:
         'true to accept statements that grant ClientMount (and with it ClientWrite) to everyone without a narrowing condition.',
       default: 'false',
-    },
-    {
-      name: 'allowRootAccess',
+    }),
+    allowRootAccess: parameter(booleanParam(), {
       description:
         'true to accept statements that grant ClientRootAccess to everyone without a narrowing condition.',
       default: 'false',
-    },
-  ],
-  parseParameters: (raw) => parseRuleParameters(RULE_ID, PARAMETERS, raw),
-  evaluate: evaluateFileSystemPolicies,
+    }),
+  },
+  judge: ({ params }) => {
+    const parsePolicy = createPolicyParser();
+    return { [FS]: (fileSystem) => judgeFileSystem(fileSystem, params, parsePolicy) };
+  },
 });

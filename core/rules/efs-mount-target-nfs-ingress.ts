@@ -1,7 +1,7 @@
 // efs-mount-target-nfs-ingress: mount targets admit NFS only from intended clients, and nothing else.
-import { composeAnnotation, isUnresolvedFinding, makeEvaluation, sortEvaluations } from '../annotation';
-import { fanOutIngress, type ResolvedScope, resolveScope } from '../fan-out';
-import type { Evaluation, Permission, ResourceType, SecurityGroup, Topology } from '../model';
+import { composeAnnotation, isUnresolvedFinding } from '../annotation';
+import { fanOutIngress } from '../fan-out';
+import type { FileSystem, Permission, SecurityGroup, Topology } from '../model';
 import { cidrContainsCidr, cidrFamilyOf, familiesCoveredBy, isWorldOpen } from '../net/cidr';
 import { coversNfs, describeProtocolAndPorts, isExactlyNfs } from '../net/protocol';
 import { describePeer } from '../net/security-groups';
@@ -11,10 +11,10 @@ import {
   type GroupSelector,
   groupListParam,
   ParameterValueError,
-  parseRuleParameters,
+  parameter,
 } from '../params';
 import { indexTopology, type TopologyIndex } from '../topology-index';
-import { defineRule } from './types';
+import { compliant, defineRule, type Judges, nonCompliant, notApplicable } from './define';
 
 export const RULE_ID = 'efs-mount-target-nfs-ingress';
 
@@ -44,19 +44,11 @@ function parseAllowedCidrs(value: unknown): string[] {
   return cidrs;
 }
 
-const PARAMETERS = {
-  allowedCidrs: parseAllowedCidrs,
-  allowedSourceSecurityGroups: groupListParam(),
-  allowUnusedIngress: booleanParam(false),
-};
-
 export interface IngressParameters {
   readonly allowedCidrs: readonly string[];
   readonly allowedSourceSecurityGroups: readonly GroupSelector[];
   readonly allowUnusedIngress: boolean;
 }
-
-const RESOURCE_TYPES: readonly ResourceType[] = ['AWS::EC2::SecurityGroup', 'AWS::EFS::FileSystem'];
 
 const ADVICE = 'Allow only tcp 2049 from client security groups of this account; remove other inbound rules.';
 
@@ -152,11 +144,10 @@ function judgeNfsSource(
   }
 }
 
-export function evaluateIngress(
-  topology: Topology,
-  refs: ResolvedScope,
-  params: IngressParameters,
-): Evaluation[] {
+type IngressType = 'AWS::EC2::SecurityGroup' | 'AWS::EFS::FileSystem';
+
+/** The judges of mount-target groups and file systems; each group's findings are worked out once. */
+function judgeIngress(topology: Topology, params: IngressParameters): Judges<IngressType> {
   const index = indexTopology(topology);
   const groupFindings = new Map<string, string[]>();
   const findingsOf = (groupId: string): string[] | undefined => {
@@ -169,80 +160,53 @@ export function evaluateIngress(
     }
     return findings;
   };
-  const evaluations: Evaluation[] = [];
-  for (const ref of refs.present) {
-    if (ref.resourceType === 'AWS::EC2::SecurityGroup') {
-      if (!index.mountTargetsByGroup.has(ref.resourceId)) {
-        evaluations.push(
-          makeEvaluation(RULE_ID, ref, 'NOT_APPLICABLE', 'Not attached to any EFS mount target.'),
-        );
-        continue;
-      }
-      const findings = findingsOf(ref.resourceId) ?? [];
-      evaluations.push(
-        findings.length
-          ? makeEvaluation(
-              RULE_ID,
-              ref,
-              'NON_COMPLIANT',
-              composeAnnotation(findings, ADVICE),
-              findings.some(isUnresolvedFinding),
-            )
-          : makeEvaluation(RULE_ID, ref, 'COMPLIANT'),
-      );
-    } else {
-      const mountTargets = index.mountTargetsByFileSystem.get(ref.resourceId) ?? [];
-      if (mountTargets.length === 0) {
-        evaluations.push(
-          makeEvaluation(RULE_ID, ref, 'NOT_APPLICABLE', 'The file system has no mount targets.'),
-        );
-        continue;
-      }
-      const offending: string[] = [];
-      const unresolved: string[] = [];
-      // AWS requires 1-5 groups per mount target (EFS API Reference, CreateMountTarget): none means
-      // they could not be read, and no groups would admit nothing. Never COMPLIANT on that.
-      const unread = mountTargets
-        .filter((mt) => mt.securityGroupIds.length === 0)
-        .map((mt) => mt.mountTargetId);
-      const groupIds = [...new Set(mountTargets.flatMap((mt) => mt.securityGroupIds))].sort();
-      for (const groupId of groupIds) {
-        const findings = findingsOf(groupId);
-        if (findings === undefined) unresolved.push(groupId);
-        else if (findings.length) offending.push(groupId);
-      }
-      const issues = [
-        ...(offending.length
-          ? [`mount-target groups ${offending.join(', ')} admit more than NFS from intended clients`]
-          : []),
-        ...(unresolved.length ? [`mount-target groups ${unresolved.join(', ')} cannot be resolved`] : []),
-        ...(unread.length
-          ? [
-              `the security groups of ${unread.sort().join(', ')} could not be read (AWS showed none; every mount target has 1-5)`,
-            ]
-          : []),
-      ];
-      evaluations.push(
-        issues.length
-          ? makeEvaluation(
-              RULE_ID,
-              ref,
-              'NON_COMPLIANT',
-              composeAnnotation(issues, "See those groups' evaluations."),
-              unresolved.length > 0 ||
-                offending.some((groupId) => findingsOf(groupId)?.some(isUnresolvedFinding)),
-            )
-          : makeEvaluation(RULE_ID, ref, 'COMPLIANT'),
-      );
+  const judgeGroup = (group: SecurityGroup) => {
+    if (!index.mountTargetsByGroup.has(group.groupId))
+      return notApplicable('Not attached to any EFS mount target.');
+    const findings = findingsOf(group.groupId) ?? [];
+    return findings.length
+      ? nonCompliant(composeAnnotation(findings, ADVICE), findings.some(isUnresolvedFinding))
+      : compliant();
+  };
+  const judgeFileSystem = (fileSystem: FileSystem) => {
+    const mountTargets = index.mountTargetsByFileSystem.get(fileSystem.fileSystemId) ?? [];
+    if (mountTargets.length === 0) return notApplicable('The file system has no mount targets.');
+    const offending: string[] = [];
+    const unresolved: string[] = [];
+    // AWS requires 1-5 groups per mount target (EFS API Reference, CreateMountTarget): none means
+    // they could not be read, and no groups would admit nothing. Never COMPLIANT on that.
+    const unread = mountTargets
+      .filter((mt) => mt.securityGroupIds.length === 0)
+      .map((mt) => mt.mountTargetId);
+    const groupIds = [...new Set(mountTargets.flatMap((mt) => mt.securityGroupIds))].sort();
+    for (const groupId of groupIds) {
+      const findings = findingsOf(groupId);
+      if (findings === undefined) unresolved.push(groupId);
+      else if (findings.length) offending.push(groupId);
     }
-  }
-  for (const ref of refs.deleted) {
-    evaluations.push(makeEvaluation(RULE_ID, ref, 'NOT_APPLICABLE', 'The resource no longer exists.'));
-  }
-  return sortEvaluations(evaluations);
+    const issues = [
+      ...(offending.length
+        ? [`mount-target groups ${offending.join(', ')} admit more than NFS from intended clients`]
+        : []),
+      ...(unresolved.length ? [`mount-target groups ${unresolved.join(', ')} cannot be resolved`] : []),
+      ...(unread.length
+        ? [
+            `the security groups of ${unread.sort().join(', ')} could not be read (AWS showed none; every mount target has 1-5)`,
+          ]
+        : []),
+    ];
+    return issues.length
+      ? nonCompliant(
+          composeAnnotation(issues, "See those groups' evaluations."),
+          unresolved.length > 0 ||
+            offending.some((groupId) => findingsOf(groupId)?.some(isUnresolvedFinding)),
+        )
+      : compliant();
+  };
+  return { 'AWS::EC2::SecurityGroup': judgeGroup, 'AWS::EFS::FileSystem': judgeFileSystem };
 }
 
-export const efsMountTargetNfsIngress = defineRule<IngressParameters>({
+export const efsMountTargetNfsIngress = defineRule({
   id: RULE_ID,
   title: 'EFS mount targets admit NFS only from intended clients, and nothing else',
   description:
@@ -250,7 +214,7 @@ export const efsMountTargetNfsIngress = defineRule<IngressParameters>({
     'the security groups of the instances, containers or functions meant to mount the file system. A group that ' +
     'admits NFS from 0.0.0.0/0, ::/0, addresses outside the VPC, unknown prefix lists or other accounts exposes the ' +
     'file system to anyone who can reach it; any other inbound rule is unused by EFS and only widens exposure.',
-  resourceTypes: RESOURCE_TYPES,
+  resourceTypes: ['AWS::EC2::SecurityGroup', 'AWS::EFS::FileSystem'],
   triggerResourceTypes: ['AWS::EC2::SecurityGroup', 'AWS::EFS::FileSystem', 'AWS::EC2::NetworkInterface'],
   triggers: ['configurationChange', 'periodic'],
   requires: ['network'],
@@ -262,29 +226,23 @@ export const efsMountTargetNfsIngress = defineRule<IngressParameters>({
     'On each mount-target security group, keep one inbound rule per client group: TCP 2049 from that security ' +
     'group. Remove CIDR, world-open, cross-account and non-NFS inbound rules, or list the intended ones in the ' +
     'allowedCidrs / allowedSourceSecurityGroups parameters.',
-  parameters: [
-    {
-      name: 'allowedCidrs',
+  parameters: {
+    allowedCidrs: parameter(parseAllowedCidrs, {
       description:
         'CIDRs outside the VPC that may send NFS (comma-separated or JSON array), e.g. an on-premises range. ' +
         '0.0.0.0/0 and ::/0 are refused, and so are blocks that together cover every address ' +
         '(0.0.0.0/1, 128.0.0.0/1): world-open NFS is always NON_COMPLIANT.',
-      default: '',
-    },
-    {
-      name: 'allowedSourceSecurityGroups',
+    }),
+    allowedSourceSecurityGroups: parameter(groupListParam(), {
       description:
         "Groups of other accounts that may send NFS: 'sg-…' or '123456789012/sg-…', comma-separated.",
-      default: '',
-    },
-    {
-      name: 'allowUnusedIngress',
+    }),
+    allowUnusedIngress: parameter(booleanParam(), {
       description:
         'true to accept inbound rules other than TCP 2049 (all-traffic, wider ranges, other ports).',
       default: 'false',
-    },
-  ],
-  parseParameters: (raw) => parseRuleParameters(RULE_ID, PARAMETERS, raw),
-  evaluate: (topology, scope, params) =>
-    evaluateIngress(topology, resolveScope(topology, scope, RESOURCE_TYPES, fanOutIngress), params),
+    }),
+  },
+  fanOut: fanOutIngress,
+  judge: ({ topology, params }) => judgeIngress(topology, params),
 });

@@ -1,29 +1,15 @@
 // efs-nfs-network-acl: network ACLs pass NFS and its return traffic between clients and mount targets.
-import { composeAnnotation, makeEvaluation, sortEvaluations } from '../annotation';
-import { fanOutNetworkAcl, type ResolvedScope, resolveScope } from '../fan-out';
-import {
-  type Evaluation,
-  type NetworkAcl,
-  NFS_PORT,
-  type PortRange,
-  type ResourceType,
-  type Topology,
-} from '../model';
+import { composeAnnotation } from '../annotation';
+import { fanOutNetworkAcl } from '../fan-out';
+import { type NetworkAcl, NFS_PORT, type PortRange, type ResourceRef, type Topology } from '../model';
 import { type AclDecision, evaluateAclTcp } from '../net/network-acl';
 import { listNfsPairs, type NfsPair } from '../net/nfs-paths';
 import type { Direction } from '../net/security-groups';
-import { parseRuleParameters, portRangeParam } from '../params';
+import { parameter, portRangeParam } from '../params';
 import { indexTopology } from '../topology-index';
-import { defineRule } from './types';
+import { compliant, defineRule, nonCompliant, notApplicable, type Verdict } from './define';
 
 export const RULE_ID = 'efs-nfs-network-acl';
-
-const RESOURCE_TYPES: readonly ResourceType[] = ['AWS::EC2::NetworkAcl'];
-
-/** The Linux ephemeral range, used by clients mounting with `noresvport` as EFS recommends. */
-export const DEFAULT_CLIENT_PORT_RANGE: PortRange = { from: 32768, to: 60999 };
-
-const PARAMETERS = { clientPortRange: portRangeParam(DEFAULT_CLIENT_PORT_RANGE) };
 
 export interface NetworkAclParameters {
   readonly clientPortRange: PortRange;
@@ -95,13 +81,17 @@ function describeBlock(pair: NfsPair, check: AclCheck, decision: AclDecision): s
   return `${rule} denies ${flow} ${way} ${check.peerAddress}${port} for ${who}`;
 }
 
-export function evaluateNetworkAcl(
+/**
+ * The judge of ACLs: which of the targets lie on an NFS path, and which flows they block, worked out
+ * once over every NFS pair in different subnets.
+ */
+function judgeNetworkAcls(
   topology: Topology,
-  refs: ResolvedScope,
   params: NetworkAclParameters,
-): Evaluation[] {
+  targets: readonly ResourceRef[],
+): (acl: NetworkAcl) => Verdict {
   const index = indexTopology(topology);
-  const wanted = new Set(refs.present.map((ref) => ref.resourceId));
+  const wanted = new Set(targets.map((ref) => ref.resourceId));
   const onPath = new Set<string>();
   const findings = new Map<string, string[]>();
   for (const pair of listNfsPairs(topology)) {
@@ -120,53 +110,31 @@ export function evaluateNetworkAcl(
       findings.set(aclId, list);
     }
   }
-  const evaluations: Evaluation[] = [];
-  for (const ref of refs.present) {
+  return (acl) => {
+    const aclId = acl.networkAclId;
     // Entries that could not be read (a malformed CIDR) are left out of the evaluation; one of them
     // might deny a flow, so an ACL on an NFS path is never COMPLIANT with them, and one on no path says
     // so in its NOT_APPLICABLE annotation. Either way the other ACLs are still judged.
-    const unreadable = (index.networkAclsById.get(ref.resourceId)?.malformedEntries ?? []).map(
+    const unreadable = (acl.malformedEntries ?? []).map(
       (entry) => `${entry} (efsguard cannot read this entry)`,
     );
     // The unreadable entries first: the annotation (at most 256 characters) must name them.
-    const blocked = [
-      ...(onPath.has(ref.resourceId) ? unreadable : []),
-      ...(findings.get(ref.resourceId) ?? []),
-    ];
-    if (!onPath.has(ref.resourceId) && unreadable.length) {
-      evaluations.push(
-        makeEvaluation(
-          RULE_ID,
-          ref,
-          'NOT_APPLICABLE',
-          composeAnnotation(
-            ['Not on the path of any NFS client and mount target in different subnets', ...unreadable],
-            'Fix the entry: it would be judged if an NFS path crossed this ACL.',
-          ),
-        ),
-      );
-    } else if (blocked.length) {
-      evaluations.push(makeEvaluation(RULE_ID, ref, 'NON_COMPLIANT', composeAnnotation(blocked, ADVICE)));
-    } else if (onPath.has(ref.resourceId)) {
-      evaluations.push(makeEvaluation(RULE_ID, ref, 'COMPLIANT'));
-    } else {
-      evaluations.push(
-        makeEvaluation(
-          RULE_ID,
-          ref,
-          'NOT_APPLICABLE',
-          'Not on the path of any NFS client and mount target in different subnets.',
+    const blocked = [...(onPath.has(aclId) ? unreadable : []), ...(findings.get(aclId) ?? [])];
+    if (!onPath.has(aclId) && unreadable.length) {
+      return notApplicable(
+        composeAnnotation(
+          ['Not on the path of any NFS client and mount target in different subnets', ...unreadable],
+          'Fix the entry: it would be judged if an NFS path crossed this ACL.',
         ),
       );
     }
-  }
-  for (const ref of refs.deleted) {
-    evaluations.push(makeEvaluation(RULE_ID, ref, 'NOT_APPLICABLE', 'The resource no longer exists.'));
-  }
-  return sortEvaluations(evaluations);
+    if (blocked.length) return nonCompliant(composeAnnotation(blocked, ADVICE));
+    if (onPath.has(aclId)) return compliant();
+    return notApplicable('Not on the path of any NFS client and mount target in different subnets.');
+  };
 }
 
-export const efsNfsNetworkAcl = defineRule<NetworkAclParameters>({
+export const efsNfsNetworkAcl = defineRule({
   id: RULE_ID,
   title: 'Network ACLs pass NFS and its return traffic between EFS clients and mount targets',
   description:
@@ -174,7 +142,7 @@ export const efsNfsNetworkAcl = defineRule<NetworkAclParameters>({
     "both subnets' network ACLs: the client's subnet must let TCP 2049 out and the replies (to the client's ports) " +
     "in; the mount target's subnet must let TCP 2049 in and the replies out. ACLs are stateless, so a missing " +
     'return rule silently breaks mounts.',
-  resourceTypes: RESOURCE_TYPES,
+  resourceTypes: ['AWS::EC2::NetworkAcl'],
   triggerResourceTypes: [
     'AWS::EC2::NetworkAcl',
     'AWS::EC2::SecurityGroup',
@@ -189,16 +157,17 @@ export const efsNfsNetworkAcl = defineRule<NetworkAclParameters>({
     'Add ACL rules, numbered below any deny that matches: in the client subnet, outbound TCP 2049 to the mount ' +
     "target and inbound TCP on the client port range from it; in the mount target's subnet, inbound TCP 2049 from " +
     'the client and outbound TCP on the client port range to it.',
-  parameters: [
-    {
-      name: 'clientPortRange',
+  parameters: {
+    // The Linux ephemeral range, used by clients mounting with `noresvport` as EFS recommends.
+    clientPortRange: parameter(portRangeParam(), {
       description:
         'Source ports clients use for NFS: 32768-60999 for Linux with noresvport (EFS recommends it); 665-1023 for a ' +
         'plain mount without noresvport.',
       default: '32768-60999',
-    },
-  ],
-  parseParameters: (raw) => parseRuleParameters(RULE_ID, PARAMETERS, raw),
-  evaluate: (topology, scope, params) =>
-    evaluateNetworkAcl(topology, resolveScope(topology, scope, RESOURCE_TYPES, fanOutNetworkAcl), params),
+    }),
+  },
+  fanOut: fanOutNetworkAcl,
+  judge: ({ topology, params, targets }) => ({
+    'AWS::EC2::NetworkAcl': judgeNetworkAcls(topology, params, targets),
+  }),
 });

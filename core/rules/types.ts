@@ -44,20 +44,16 @@ export interface RuleMetadata {
   readonly parameters: readonly ParameterDoc[];
 }
 
-/** A rule as written: typed parameters. */
-export interface RuleDefinition<P> extends RuleMetadata {
-  /**
-   * Validates Config's ruleParameters. Values may be strings (the console sends only strings) or JSON
-   * values. Unknown keys are an error. Throws InvalidParametersError naming the key.
-   */
-  parseParameters(raw: Readonly<Record<string, unknown>>): P;
-  /** Pure: the same topology, scope and parameters always give the same evaluations, in a stable order. */
-  evaluate(topology: Topology, scope: Scope, params: P): Evaluation[];
-}
+/** A rule's evaluation with its parameters already parsed. */
+export type Evaluator = (topology: Topology, scope: Scope) => Evaluation[];
 
-/** A rule as the registry holds it: parameters stay raw until the rule validates them. */
+/** A rule as the registry holds it (core/rules/define.ts defineRule makes it): parameters stay raw until parsed. */
 export interface Rule extends RuleMetadata {
+  /** Validates Config's ruleParameters; throws InvalidParametersError naming the key. */
   parseParameters(raw: Readonly<Record<string, unknown>>): unknown;
+  /** Parses the parameters once and returns the evaluation for them: one parse per invocation, many batches. */
+  withParameters(raw?: Readonly<Record<string, unknown>>): Evaluator;
+  /** withParameters(raw), then one evaluation. Pure: the same input always gives the same, sorted, evaluations. */
   evaluate(topology: Topology, scope: Scope, rawParameters?: Readonly<Record<string, unknown>>): Evaluation[];
 }
 
@@ -73,23 +69,10 @@ export class TopologyPartMissingError extends EfsguardError {
 }
 
 export function missingParts(topology: Topology, requires: readonly TopologyPart[]): TopologyPart[] {
-  const loaded = topology.parts;
-  return loaded ? requires.filter((part) => !loaded.includes(part)) : [];
+  return requires.filter((part) => !topology.parts.includes(part));
 }
 
 /** The union of the rules' required parts, in TOPOLOGY_PARTS order: what a load for them must read. */
 export function partsRequiredBy(rules: readonly Pick<RuleMetadata, 'requires'>[]): TopologyPart[] {
   return TOPOLOGY_PARTS.filter((part) => rules.some((rule) => rule.requires.includes(part)));
-}
-
-export function defineRule<P>(definition: RuleDefinition<P>): Rule {
-  return {
-    ...definition,
-    evaluate: (topology, scope, rawParameters = {}) => {
-      const params = definition.parseParameters(rawParameters);
-      const missing = missingParts(topology, definition.requires);
-      if (missing.length > 0) throw new TopologyPartMissingError(definition.id, missing);
-      return definition.evaluate(topology, scope, params);
-    },
-  };
 }

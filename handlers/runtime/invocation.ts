@@ -53,8 +53,9 @@ export async function handleInvocation(
         ? {}
         : { resourceType: trigger.resourceType, resourceId: trigger.resourceId }),
     });
-    // Unknown or malformed parameters fail here, before any AWS call: nothing is posted.
-    rule.parseParameters(trigger.ruleParameters);
+    // Parsed once, here: unknown or malformed parameters fail before any AWS call (nothing is posted),
+    // and every batch of a sweep evaluates with the same parsed parameters.
+    const evaluate = rule.withParameters(trigger.ruleParameters);
     // Read with the function's own role before any member-account call.
     const waivers = await readWaiverStage(ports, waiverSplit.settings, trigger);
 
@@ -71,7 +72,7 @@ export async function handleInvocation(
       beforeBatch: () => deadline.checkPostTime(sink.posted.length),
     });
     posted = sink.posted;
-    await evaluateTrigger(rule, ports, trigger, { clients, deadline, sink, waivers });
+    await evaluateTrigger(rule, ports, trigger, { evaluate, clients, deadline, sink, waivers });
 
     // Test invocations only preview (TestMode): nothing goes to Security Hub either.
     if (ports.securityHub && !trigger.testMode) {

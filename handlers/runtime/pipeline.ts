@@ -8,12 +8,12 @@ import type { EvaluationSink, PostedEvaluation } from '../../aws/evaluation-sink
 import { isIamResourceType } from '../../aws/load-iam';
 import type { NeighbourhoodSeed } from '../../aws/neighbourhood';
 import { findStaleResults, listReportedResources } from '../../aws/stale-results';
-import type { Evaluation, ResourceRef, ResourceType } from '../../core/model';
-import type { Rule } from '../../core/rules/types';
+import type { Evaluation, ResourceRef, ResourceType, Seed } from '../../core/model';
+import type { Evaluator, Rule } from '../../core/rules/types';
 import type { Deadline } from './deadline';
 import { StaleResultsError, SweepMemoryError } from './errors';
 import type { HandlerClients, RuleHandlerPorts } from './ports';
-import { asDeletion, formerSeedsFor, outsideTriggerScope, withoutVanishedFormerSeeds } from './seed-verdicts';
+import { formerSeedsFor, outsideTriggerScope } from './seed-verdicts';
 import type { WaiverStage } from './waivers';
 
 /** Share of the heap limit above which a sweep stops (SweepMemoryError) rather than risk being killed. */
@@ -21,6 +21,8 @@ const HEAP_LIMIT_FRACTION = 0.85;
 
 /** What one invocation has set up for the pipeline: its clients, time budget, sink and waivers. */
 interface PipelineRun {
+  /** The rule with this invocation's parameters, parsed once. */
+  readonly evaluate: Evaluator;
   readonly clients: HandlerClients;
   readonly deadline: Deadline;
   readonly sink: EvaluationSink;
@@ -52,7 +54,7 @@ async function evaluateResource(
   rule: Rule,
   ports: RuleHandlerPorts,
   trigger: ResourceTrigger,
-  { clients, deadline, waivers }: PipelineRun,
+  { evaluate, clients, deadline, waivers }: PipelineRun,
 ): Promise<Evaluation[]> {
   const seed: ResourceRef = {
     resourceType: trigger.resourceType as ResourceType,
@@ -79,16 +81,15 @@ async function evaluateResource(
     () => ports.loadNeighbourhood(clients.aws, [loadSeed, ...former], context),
     'loading the neighbourhood',
   );
-  const topology = ports.normaliseSnapshot(snapshot);
-  const evaluations = waivers.prepare(
-    withoutVanishedFormerSeeds(
-      rule.evaluate(topology, { kind: 'seeds', seeds: [seed, ...former] }, trigger.ruleParameters),
-      topology,
-      former,
-    ),
-    snapshot,
-  );
-  return trigger.kind === 'change' ? evaluations : asDeletion(rule, seed, evaluations);
+  // The scope says what the event knows: a deleted seed (or one that left scope, or is no longer
+  // recorded) is NOT_APPLICABLE and its neighbours get fresh verdicts (docs/lambda.md, "Deleted
+  // resources"); a former reference is only a hint, reported while it exists and never as deleted (its
+  // own deletion event does that).
+  const seeds: Seed[] = [
+    trigger.kind === 'deleted' ? { ...seed, deleted: true } : seed,
+    ...former.map((ref) => ({ ...ref, hint: true as const })),
+  ];
+  return waivers.prepare(evaluate(ports.normaliseSnapshot(snapshot), { kind: 'seeds', seeds }), snapshot);
 }
 
 /**
@@ -101,7 +102,7 @@ async function evaluateRegion(
   rule: Rule,
   ports: RuleHandlerPorts,
   trigger: Trigger,
-  { clients, deadline, sink, waivers }: PipelineRun,
+  { evaluate, clients, deadline, sink, waivers }: PipelineRun,
 ): Promise<Evaluation[]> {
   let all: Evaluation[] = [];
   let batches = 0;
@@ -124,7 +125,7 @@ async function evaluateRegion(
           batches += 1;
           checkHeap(`after loading batch ${batches} of the region`);
           const evaluations = waivers.prepare(
-            rule.evaluate(ports.normaliseSnapshot(snapshot), { kind: 'all' }, trigger.ruleParameters),
+            evaluate(ports.normaliseSnapshot(snapshot), { kind: 'all' }),
             snapshot,
           );
           await sink.post(evaluations);

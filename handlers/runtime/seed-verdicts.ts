@@ -1,15 +1,12 @@
-// What the handler does to core's verdicts after the fact, for a change or a deletion: the one place
-// where it filters or relabels them. Each patch says what the seeds scope cannot yet say itself: "this
-// seed was deleted" and "this seed is only a hint: don't report it if it no longer exists".
+// The seeds a change or deletion hands to the rule, beyond the changed resource itself. What a seed is
+// (deleted, or only a hint) the scope says; core's defineRule then judges it (core/rules/define.ts).
 import type { ResourceTrigger } from '../../aws/config-event';
-import { notApplicable } from '../../aws/evaluation-sink';
 import { SEED_PARTS } from '../../aws/neighbourhood';
-import { resourceExists } from '../../core/fan-out';
-import type { Evaluation, ResourceRef, Topology } from '../../core/model';
+import type { Evaluation, ResourceRef } from '../../core/model';
+import { deletedEvaluation } from '../../core/rules/define';
 import type { Rule } from '../../core/rules/types';
-import { indexTopology } from '../../core/topology-index';
 
-export const DELETED_ANNOTATION = 'The resource was deleted or left the rule scope.';
+export { DELETED_ANNOTATION } from '../../core/rules/define';
 
 /**
  * The verdict for a resource outside the rule's trigger scope: the rule cannot judge it. Config only
@@ -17,9 +14,7 @@ export const DELETED_ANNOTATION = 'The resource was deleted or left the rule sco
  * the type, nothing otherwise.
  */
 export function outsideTriggerScope(rule: Rule, seed: ResourceRef): Evaluation[] {
-  return rule.resourceTypes.includes(seed.resourceType)
-    ? [notApplicable(rule.id, seed.resourceType, seed.resourceId, DELETED_ANNOTATION)]
-    : [];
+  return rule.resourceTypes.includes(seed.resourceType) ? [deletedEvaluation(rule.id, seed)] : [];
 }
 
 /**
@@ -36,41 +31,4 @@ export function formerSeedsFor(rule: Rule, trigger: ResourceTrigger, seed: Resou
       expandable.has(ref.resourceType) &&
       !(ref.resourceType === seed.resourceType && ref.resourceId === seed.resourceId),
   );
-}
-
-/**
- * Drops the verdicts of former references (hints) that no longer exist. The core answers
- * NOT_APPLICABLE for a missing seed of its own types, right for the resource the event names, but a
- * group the diff merely mentions and that was deleted since gets that from its own deletion event,
- * not from this one.
- */
-export function withoutVanishedFormerSeeds(
-  evaluations: Evaluation[],
-  topology: Topology,
-  former: readonly ResourceRef[],
-): Evaluation[] {
-  if (former.length === 0) return evaluations;
-  const index = indexTopology(topology);
-  const vanished = new Set(
-    former.filter((ref) => !resourceExists(index, ref)).map((ref) => `${ref.resourceType}|${ref.resourceId}`),
-  );
-  if (vanished.size === 0) return evaluations;
-  return evaluations.filter(
-    (evaluation) => !vanished.has(`${evaluation.resourceType}|${evaluation.resourceId}`),
-  );
-}
-
-/**
- * A deletion (or left scope, or no longer recorded): the resource itself is NOT_APPLICABLE with
- * DELETED_ANNOTATION, if the rule reports on its type, and its neighbours keep their fresh verdicts.
- * The loader cannot find a deleted resource, so the fan-out is what can still be reached from its id
- * (docs/lambda.md, "Deleted resources").
- */
-export function asDeletion(rule: Rule, seed: ResourceRef, evaluations: readonly Evaluation[]): Evaluation[] {
-  const isSeed = (evaluation: Evaluation) =>
-    evaluation.resourceType === seed.resourceType && evaluation.resourceId === seed.resourceId;
-  const neighbours = evaluations.filter((evaluation) => !isSeed(evaluation));
-  return rule.resourceTypes.includes(seed.resourceType)
-    ? [notApplicable(rule.id, seed.resourceType, seed.resourceId, DELETED_ANNOTATION), ...neighbours]
-    : neighbours;
 }

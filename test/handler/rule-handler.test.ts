@@ -347,7 +347,7 @@ describe('the evaluation sink', () => {
     const base = getRule(INGRESS);
     return {
       ...base,
-      evaluate: (): Evaluation[] =>
+      withParameters: () => (): Evaluation[] =>
         Array.from({ length: count }, (_, i) => ({
           rule: INGRESS,
           resourceType: 'AWS::EC2::SecurityGroup',
@@ -428,7 +428,7 @@ describe('the evaluation sink', () => {
   it('truncates a long annotation to 256 characters with a marker', async () => {
     const rule = {
       ...getRule(INGRESS),
-      evaluate: (): Evaluation[] => [
+      withParameters: () => (): Evaluation[] => [
         {
           rule: INGRESS,
           resourceType: 'AWS::EC2::SecurityGroup',
@@ -758,7 +758,8 @@ describe('IAM triggers', () => {
 
   it('a managed policy change passes the policy ARN, which GetPolicy needs', async () => {
     const evaluate = jest.fn((): Evaluation[] => []);
-    const { handler, loadNeighbourhood } = setup({}, { ...getRule(IAM_RULE), evaluate });
+    const withParameters = jest.fn(() => evaluate);
+    const { handler, loadNeighbourhood } = setup({}, { ...getRule(IAM_RULE), withParameters });
     await handler(loadEvent(`${IAM_RULE}/policy-change.json`), fakeContext());
     expect(loadNeighbourhood).toHaveBeenCalledWith(
       expect.anything(),
@@ -770,11 +771,11 @@ describe('IAM triggers', () => {
       ],
       expect.objectContaining({ parts: ['iam'] }),
     );
-    expect(evaluate).toHaveBeenCalledWith(
-      expect.anything(),
-      { kind: 'seeds', seeds: [{ resourceType: 'AWS::IAM::Policy', resourceId: 'ANPAEXAMPLEEFSBROAD01' }] },
-      {},
-    );
+    expect(withParameters).toHaveBeenCalledWith({});
+    expect(evaluate).toHaveBeenCalledWith(expect.anything(), {
+      kind: 'seeds',
+      seeds: [{ resourceType: 'AWS::IAM::Policy', resourceId: 'ANPAEXAMPLEEFSBROAD01' }],
+    });
   });
 });
 

@@ -50,6 +50,7 @@ function evaluate(iam: IamSnapshot, scope: Scope, params: Record<string, unknown
   const topology: Topology = {
     accountId: MOTO_ACCOUNT_ID,
     region: MOTO_REGION,
+    parts: ['iam'],
     vpcs: [],
     subnets: [],
     securityGroups: [],

@@ -262,6 +262,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
     const topology: Topology = {
       accountId: ACCOUNT,
       region: 'eu-west-1',
+      parts: ['network'],
       vpcs: [{ vpcId: 'vpc-1', ownerId: ACCOUNT, cidrBlocks: ['10.0.0.0/16', '2600:1f18::/56'] }],
       subnets: SUBNETS.map((s) => ({
         subnetId: `subnet-${s}`,

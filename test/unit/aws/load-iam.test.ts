@@ -53,6 +53,7 @@ function evaluate(snapshot: IamSnapshot, scope: Scope, params: Record<string, un
   const topology: Topology = {
     accountId: ACCOUNT,
     region: 'us-east-1',
+    parts: ['iam'],
     vpcs: [],
     subnets: [],
     securityGroups: [],

@@ -2,6 +2,9 @@ import { SnapshotError } from '../../../aws/errors';
 import { normaliseSnapshot } from '../../../aws/normalise';
 import { emptySnapshot, type Snapshot } from '../../../aws/snapshot';
 import { MAX_REPORTED_ISSUES, parseSnapshot } from '../../../aws/snapshot-schema';
+import { ALL } from '../../../core/model';
+import { efsApiLeastPrivilege } from '../../../core/rules/efs-api-least-privilege';
+import { TopologyPartMissingError } from '../../../core/rules/types';
 
 const ACCOUNT = '123456789012';
 
@@ -419,6 +422,16 @@ describe('normaliseSnapshot', () => {
     expect(topology.accessPoints[0]?.accessPointArn).toBe(
       `arn:aws-cn:elasticfilesystem:cn-north-1:${ACCOUNT}:access-point/fsap-1`,
     );
+  });
+
+  it('fills the parts of a snapshot recorded before parts existed, so a rule still refuses what it lacks', () => {
+    const legacy = snapshot();
+    expect(legacy.parts).toBeUndefined();
+    const topology = normaliseSnapshot(legacy);
+    // Every part but IAM, which such a file holds only when it recorded `iam`.
+    expect(topology.parts).toEqual(['network', 'fileSystemPolicies', 'accessPoints']);
+    expect(() => efsApiLeastPrivilege.evaluate(topology, ALL)).toThrow(TopologyPartMissingError);
+    expect(() => efsApiLeastPrivilege.evaluate(topology, ALL)).toThrow(/needs iam loaded/);
   });
 
   it('names the resource when a shape is bad', () => {

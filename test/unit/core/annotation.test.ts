@@ -14,6 +14,14 @@ describe('annotations', () => {
     expect(truncateAnnotation('short')).toBe('short');
   });
 
+  it('never splits a surrogate pair at the cut, and drops the spaces before the marker', () => {
+    // A 2-unit character straddling the cut at 255: posting half of it would send a lone surrogate.
+    const text = truncateAnnotation(`${'x'.repeat(254)}\u{1F4C1}${'y'.repeat(10)}`);
+    expect(text).toBe(`${'x'.repeat(254)}…`);
+    expect(text.length).toBeLessThanOrEqual(MAX_ANNOTATION_LENGTH);
+    expect(truncateAnnotation(`${'x'.repeat(250)}     ${'y'.repeat(10)}`)).toBe(`${'x'.repeat(250)}…`);
+  });
+
   it('keeps the advice and counts dropped findings', () => {
     const findings = Array.from({ length: 30 }, (_, i) => `finding number ${i} is quite long indeed`);
     const text = composeAnnotation(findings, 'Fix it.');

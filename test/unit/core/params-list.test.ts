@@ -1,12 +1,25 @@
 import { InvalidParametersError } from '../../../core/errors';
-import { cidrListParam, listParam, parseRuleParameters, stringListParam } from '../../../core/params';
+import {
+  cidrListParam,
+  listParam,
+  type ParamParser,
+  parameter,
+  parseRuleParameters,
+  stringListParam,
+} from '../../../core/params';
 
 const evenNumber = (item: string): number => {
   if (!/^\d+$/.test(item) || Number(item) % 2 !== 0) throw new Error(`"${item}" is not an even number`);
   return Number(item);
 };
-const parse = (shape: Parameters<typeof parseRuleParameters>[1], raw: Record<string, unknown>) =>
-  parseRuleParameters('test-rule', shape, raw);
+const parse = (shape: Record<string, ParamParser<unknown>>, raw: Record<string, unknown>) =>
+  parseRuleParameters(
+    'test-rule',
+    Object.fromEntries(
+      Object.entries(shape).map(([key, parse]) => [key, parameter(parse, { description: key })]),
+    ),
+    raw,
+  );
 
 describe('listParam', () => {
   const shape = { evens: listParam(evenNumber) };

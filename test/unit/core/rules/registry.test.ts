@@ -38,6 +38,19 @@ describe('the rule registry', () => {
       for (const parameter of rule.parameters) expect(docs).toContain(`\`${parameter.name}\``);
     });
 
+    it("states each parameter's default in its docs table as the rule's own spec does", () => {
+      const docs = ['rules-network.md', 'rules-data-plane.md']
+        .map((file) => readFileSync(join(RULES_DIR, '..', '..', 'docs', file), 'utf8'))
+        .join('\n');
+      for (const parameter of rule.parameters) {
+        const row = new RegExp(`^\\| \`${parameter.name}\` +\\| ([^|]+?) +\\|`, 'm').exec(docs);
+        expect([parameter.name, row?.[1]]).toEqual([
+          parameter.name,
+          parameter.default === '' ? '_(none)_' : `\`${parameter.default}\``,
+        ]);
+      }
+    });
+
     it('has complete metadata: a title stating the compliant state, risk, remediation and severity', () => {
       expect(rule.title).toMatch(/^[A-Z].{20,}[^.]$/);
       expect(rule.title).not.toMatch(/\b(check|ensure|detect)s?\b/i);

@@ -1,0 +1,86 @@
+// Where each resource type lives in a Topology: the one table defineRule (core/rules/define.ts) reads to
+// list a sweep's resources, tell a present resource from a gone one and hand a judge its resource.
+import { IamStateNotLoadedError } from '../iam';
+import {
+  type AccessPoint,
+  type FileSystem,
+  IAM_PRINCIPAL_TYPES,
+  type IamManagedPolicy,
+  type IamPrincipal,
+  type IamState,
+  type NetworkAcl,
+  type NetworkInterface,
+  type ResourceType,
+  type SecurityGroup,
+  type Topology,
+} from '../model';
+import { indexTopology } from '../topology-index';
+
+/** The model object behind each resource type. */
+export interface ResourceOfType {
+  'AWS::EC2::SecurityGroup': SecurityGroup;
+  'AWS::EC2::NetworkInterface': NetworkInterface;
+  'AWS::EC2::NetworkAcl': NetworkAcl;
+  'AWS::EFS::FileSystem': FileSystem;
+  'AWS::EFS::AccessPoint': AccessPoint;
+  'AWS::IAM::Policy': IamManagedPolicy;
+  'AWS::IAM::Role': IamPrincipal;
+  'AWS::IAM::User': IamPrincipal;
+  'AWS::IAM::Group': IamPrincipal;
+}
+
+/** The resources of one type, by id (the first of a repeated id wins), in topology order. */
+export type ResourceLookup = <T extends ResourceType>(type: T) => ReadonlyMap<string, ResourceOfType[T]>;
+
+function byId<T>(items: readonly T[], idOf: (item: T) => string): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const item of items) {
+    const id = idOf(item);
+    if (!map.has(id)) map.set(id, item);
+  }
+  return map;
+}
+
+type Tables = {
+  [T in ResourceType]: (topology: Topology, iam: () => IamState) => ReadonlyMap<string, ResourceOfType[T]>;
+};
+
+const principals =
+  (kind: IamPrincipal['kind']) =>
+  (_topology: Topology, iam: () => IamState): ReadonlyMap<string, IamPrincipal> =>
+    byId(
+      iam().principals.filter((principal) => principal.kind === kind),
+      (principal) => principal.id,
+    );
+
+const TABLES: Tables = {
+  'AWS::EC2::SecurityGroup': (topology) => indexTopology(topology).groupsById,
+  'AWS::EC2::NetworkInterface': (topology) => indexTopology(topology).interfacesById,
+  'AWS::EC2::NetworkAcl': (topology) => indexTopology(topology).networkAclsById,
+  'AWS::EFS::FileSystem': (topology) => byId(topology.fileSystems, (fs) => fs.fileSystemId),
+  'AWS::EFS::AccessPoint': (topology) => byId(topology.accessPoints, (ap) => ap.accessPointId),
+  'AWS::IAM::Policy': (_topology, iam) => byId(iam().policies, (policy) => policy.policyId),
+  [IAM_PRINCIPAL_TYPES.role]: principals('role'),
+  [IAM_PRINCIPAL_TYPES.user]: principals('user'),
+  [IAM_PRINCIPAL_TYPES.group]: principals('group'),
+};
+
+/**
+ * The lookup of one evaluation: each type's table is built once, on first use. Asking for an IAM type
+ * of a topology without IAM state throws IamStateNotLoadedError: never read "not loaded" as "none".
+ */
+export function lookupResources(topology: Topology, ruleId: string): ResourceLookup {
+  const built = new Map<ResourceType, ReadonlyMap<string, unknown>>();
+  const iam = (): IamState => {
+    if (!topology.iam) throw new IamStateNotLoadedError(ruleId);
+    return topology.iam;
+  };
+  return <T extends ResourceType>(type: T) => {
+    let table = built.get(type);
+    if (!table) {
+      table = TABLES[type](topology, iam);
+      built.set(type, table);
+    }
+    return table as ReadonlyMap<string, ResourceOfType[T]>;
+  };
+}
