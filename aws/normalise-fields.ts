@@ -11,12 +11,11 @@ export function required<T>(value: T | undefined | null, resource: string, field
 }
 
 /** Throws a SnapshotError naming the resource and field when `address` is not an IP address. */
-export function checkAddress(address: string, resource: string, field: string | (() => string)): void {
+export function checkAddress(address: string, resource: string, field: string): void {
   try {
     parseAddress(address);
   } catch {
-    const name = typeof field === 'string' ? field : field();
-    throw new SnapshotError(`${resource}: ${name} ${JSON.stringify(address)} is not a valid IP address`);
+    throw new SnapshotError(`${resource}: ${field} ${JSON.stringify(address)} is not a valid IP address`);
   }
 }
 

@@ -28,7 +28,7 @@ import type {
   Topology,
   Vpc,
 } from '../core/model';
-import { isValidCidr } from '../core/net/cidr';
+import { isValidCidr, parseAddress } from '../core/net/cidr';
 import { normalisePorts, normaliseProtocol } from '../core/net/protocol';
 import { SnapshotError } from './errors';
 import { byKey, checkAddress, required, within } from './normalise-fields';
@@ -118,71 +118,92 @@ export function flattenIpPermission(
   resource: string | (() => string) = 'permission',
   onMalformed?: (detail: string) => void,
 ): Permission[] {
-  const name = typeof resource === 'string' ? () => resource : resource;
-  const need = <T>(value: T | undefined | null, field: string): T =>
-    value === undefined || value === null || (value as unknown) === ''
-      ? required(value, name(), field)
-      : value;
-  const protocol = normaliseProtocol(need(permission.IpProtocol, 'IpProtocol'));
+  // No closure per call: this runs once per permission.
+  const protocol = normaliseProtocol(need(permission.IpProtocol, resource, 'IpProtocol'));
   const ports = normalisePorts(protocol, permission.FromPort, permission.ToPort);
   const permissions: Permission[] = [];
-  const add = (peer: Peer, description: string | undefined) => {
-    permissions.push(description ? { protocol, ports, peer, description } : { protocol, ports, peer });
-  };
-  const addCidr = (cidr: string, field: string, index: number, description: string | undefined) => {
-    if (isValidCidr(cidr)) add(cidrPeer(cidr), description);
-    else {
-      const detail = `${field}[${index}].${field === 'IpRanges' ? 'CidrIp' : 'CidrIpv6'} ${JSON.stringify(cidr)} is not a valid CIDR`;
-      if (!onMalformed) throw new SnapshotError(`${name()}: ${detail}`);
-      onMalformed(detail);
-    }
-  };
   const ipRanges = permission.IpRanges;
   if (ipRanges) {
     for (let i = 0; i < ipRanges.length; i++) {
       const range = ipRanges[i] as NonNullable<IpPermission['IpRanges']>[number];
-      addCidr(need(range.CidrIp, 'IpRanges[].CidrIp'), 'IpRanges', i, range.Description);
+      const cidr = need(range.CidrIp, resource, 'IpRanges[].CidrIp');
+      if (isValidCidr(cidr))
+        permissions.push(makePermission(protocol, ports, cidrPeer(cidr), range.Description));
+      else
+        malformedCidr(
+          `IpRanges[${i}].CidrIp ${JSON.stringify(cidr)} is not a valid CIDR`,
+          resource,
+          onMalformed,
+        );
     }
   }
   const ipv6Ranges = permission.Ipv6Ranges;
   if (ipv6Ranges) {
     for (let i = 0; i < ipv6Ranges.length; i++) {
       const range = ipv6Ranges[i] as NonNullable<IpPermission['Ipv6Ranges']>[number];
-      addCidr(need(range.CidrIpv6, 'Ipv6Ranges[].CidrIpv6'), 'Ipv6Ranges', i, range.Description);
+      const cidr = need(range.CidrIpv6, resource, 'Ipv6Ranges[].CidrIpv6');
+      if (isValidCidr(cidr))
+        permissions.push(makePermission(protocol, ports, cidrPeer(cidr), range.Description));
+      else
+        malformedCidr(
+          `Ipv6Ranges[${i}].CidrIpv6 ${JSON.stringify(cidr)} is not a valid CIDR`,
+          resource,
+          onMalformed,
+        );
     }
   }
-  for (const list of permission.PrefixListIds ?? []) {
-    add(
-      { kind: 'prefixList', prefixListId: need(list.PrefixListId, 'PrefixListIds[].PrefixListId') },
-      list.Description,
-    );
+  const lists = permission.PrefixListIds;
+  if (lists) {
+    for (const list of lists) {
+      const prefixListId = need(list.PrefixListId, resource, 'PrefixListIds[].PrefixListId');
+      permissions.push(
+        makePermission(protocol, ports, { kind: 'prefixList', prefixListId }, list.Description),
+      );
+    }
   }
-  for (const pair of permission.UserIdGroupPairs ?? []) {
-    const peer: Mutable<GroupPeer> = {
-      kind: 'group',
-      groupId: need(pair.GroupId, 'UserIdGroupPairs[].GroupId'),
-      // AWS omits UserId for a reference to a group of the same account.
-      userId: pair.UserId || groupOwnerId,
-    };
-    if (pair.VpcPeeringConnectionId) peer.vpcPeeringConnectionId = pair.VpcPeeringConnectionId;
-    if (pair.PeeringStatus) peer.peeringStatus = pair.PeeringStatus;
-    add(peer, pair.Description);
+  const pairs = permission.UserIdGroupPairs;
+  if (pairs) {
+    for (const pair of pairs) {
+      const peer: Mutable<GroupPeer> = {
+        kind: 'group',
+        groupId: need(pair.GroupId, resource, 'UserIdGroupPairs[].GroupId'),
+        // AWS omits UserId for a reference to a group of the same account.
+        userId: pair.UserId || groupOwnerId,
+      };
+      if (pair.VpcPeeringConnectionId) peer.vpcPeeringConnectionId = pair.VpcPeeringConnectionId;
+      if (pair.PeeringStatus) peer.peeringStatus = pair.PeeringStatus;
+      permissions.push(makePermission(protocol, ports, peer, pair.Description));
+    }
   }
   return permissions;
 }
 
 type GroupPeer = Extract<Peer, { kind: 'group' }>;
 
-/** Runs `fn`, naming the resource (formed only on an error) in any error that is not a SnapshotError. */
-function withinLazy<T>(resource: () => string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof SnapshotError) throw error;
-    return within(resource(), () => {
-      throw error;
-    });
-  }
+/** `required`, with the resource named lazily. */
+function need<T>(value: T | undefined | null, resource: string | (() => string), field: string): T {
+  if (value === undefined || value === null || (value as unknown) === '')
+    return required(value, typeof resource === 'string' ? resource : resource(), field);
+  return value;
+}
+
+function makePermission(
+  protocol: Permission['protocol'],
+  ports: Permission['ports'],
+  peer: Peer,
+  description: string | undefined,
+): Permission {
+  return description ? { protocol, ports, peer, description } : { protocol, ports, peer };
+}
+
+function malformedCidr(
+  detail: string,
+  resource: string | (() => string),
+  onMalformed: ((detail: string) => void) | undefined,
+): void {
+  if (!onMalformed)
+    throw new SnapshotError(`${typeof resource === 'string' ? resource : resource()}: ${detail}`);
+  onMalformed(detail);
 }
 
 export function normaliseSecurityGroup(group: SdkSecurityGroup): SecurityGroup {
@@ -190,27 +211,22 @@ export function normaliseSecurityGroup(group: SdkSecurityGroup): SecurityGroup {
   const name = `security group ${groupId}`;
   const ownerId = required(group.OwnerId, name, 'OwnerId');
   const malformed: MalformedRule[] = [];
-  const flatten = (
-    permissions: IpPermission[] | undefined,
-    field: string,
-    direction: MalformedRule['direction'],
-  ): Permission[] => {
-    const flat: Permission[] = [];
-    if (!permissions) return flat;
-    for (let index = 0; index < permissions.length; index++) {
-      const where = () => `${name} ${field}[${index}]`;
-      const permission = permissions[index] as IpPermission;
-      const peers = withinLazy(where, () =>
-        flattenIpPermission(permission, ownerId, where, (detail) =>
-          malformed.push({ direction, detail: `${field}[${index}].${detail}` }),
-        ),
-      );
-      for (const peer of peers) flat.push(peer);
-    }
-    return flat;
-  };
-  const ingress = flatten(group.IpPermissions, 'IpPermissions', 'ingress');
-  const egress = flatten(group.IpPermissionsEgress, 'IpPermissionsEgress', 'egress');
+  const ingress = flattenGroupPermissions(
+    name,
+    ownerId,
+    group.IpPermissions,
+    'IpPermissions',
+    'ingress',
+    malformed,
+  );
+  const egress = flattenGroupPermissions(
+    name,
+    ownerId,
+    group.IpPermissionsEgress,
+    'IpPermissionsEgress',
+    'egress',
+    malformed,
+  );
   return {
     groupId,
     groupName: group.GroupName ?? '',
@@ -220,6 +236,38 @@ export function normaliseSecurityGroup(group: SdkSecurityGroup): SecurityGroup {
     egress,
     ...(malformed.length > 0 ? { malformed } : {}),
   };
+}
+
+/** One direction of a group's rules, flattened; an unreadable CIDR is recorded in `malformed`. */
+function flattenGroupPermissions(
+  name: string,
+  ownerId: string,
+  permissions: IpPermission[] | undefined,
+  field: string,
+  direction: MalformedRule['direction'],
+  malformed: MalformedRule[],
+): Permission[] {
+  const flat: Permission[] = [];
+  if (!permissions) return flat;
+  let index = 0;
+  // Formed only on an error, so that a valid permission costs no string or closure.
+  const where = () => `${name} ${field}[${index}]`;
+  const onMalformed = (detail: string) => {
+    malformed.push({ direction, detail: `${field}[${index}].${detail}` });
+  };
+  for (; index < permissions.length; index++) {
+    let peers: Permission[];
+    try {
+      peers = flattenIpPermission(permissions[index] as IpPermission, ownerId, where, onMalformed);
+    } catch (error) {
+      if (error instanceof SnapshotError) throw error;
+      throw new SnapshotError(`${where()}: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
+    }
+    for (const peer of peers) flat.push(peer);
+  }
+  return flat;
 }
 
 export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInterface {
@@ -250,10 +298,12 @@ export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInte
   // Addresses are compared with every CIDR a rule names: a malformed one is refused here, naming it.
   if (primaryPrivateIp) checkAddress(primaryPrivateIp, name, 'PrivateIpAddress');
   for (let i = 0; i < ipv4.length; i++) {
-    checkAddress(ipv4[i] as string, name, () => `PrivateIpAddresses[${i}].PrivateIpAddress`);
+    if (!isAddress(ipv4[i] as string))
+      checkAddress(ipv4[i] as string, name, `PrivateIpAddresses[${i}].PrivateIpAddress`);
   }
   for (let i = 0; i < ipv6Addresses.length; i++) {
-    checkAddress(ipv6Addresses[i] as string, name, () => `Ipv6Addresses[${i}].Ipv6Address`);
+    if (!isAddress(ipv6Addresses[i] as string))
+      checkAddress(ipv6Addresses[i] as string, name, `Ipv6Addresses[${i}].Ipv6Address`);
   }
   const privateIpAddresses: string[] = [];
   if (primaryPrivateIp) {
@@ -286,6 +336,16 @@ export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInte
   normalised.groupIds = groupIds;
   if (eni.Attachment?.InstanceId) normalised.attachedInstanceId = eni.Attachment.InstanceId;
   return normalised;
+}
+
+/** True when `text` is an IPv4 or IPv6 address (checkAddress then names what is wrong). */
+function isAddress(text: string): boolean {
+  try {
+    parseAddress(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
