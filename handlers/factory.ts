@@ -4,7 +4,6 @@
 // Loaders, clients, credentials, logger, metrics and the clock are injected ports with production
 // defaults, so tests and `efsguard invoke` replace any of them.
 
-import { getHeapStatistics } from 'node:v8';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -320,6 +319,9 @@ export function createDefaultPorts(options: ClientOptions = {}): RuleHandlerPort
       }
     },
     heapUsage: () => {
+      // Loaded on first use, between sweep batches: node:v8 is among the costliest built-in modules to
+      // load, and a cold start that never sweeps would pay for it at module load.
+      const { getHeapStatistics } = require('node:v8') as typeof import('node:v8');
       const heap = getHeapStatistics();
       return { usedBytes: heap.used_heap_size, limitBytes: heap.heap_size_limit };
     },
