@@ -28,7 +28,7 @@ import type {
   Topology,
   Vpc,
 } from '../core/model';
-import { isValidCidr } from '../core/net/cidr';
+import { isValidCidr, parseAddress } from '../core/net/cidr';
 import { normalisePorts, normaliseProtocol } from '../core/net/protocol';
 import { SnapshotError } from './errors';
 import { byKey, checkAddress, required, within } from './normalise-fields';
@@ -90,66 +90,120 @@ export function normaliseSubnet(subnet: SdkSubnet): Subnet {
 }
 
 /**
+ * One shared (immutable) peer per CIDR text: an account repeats a few thousand CIDRs across hundreds
+ * of thousands of permissions. Bounded, so that a stream of distinct CIDRs cannot grow it for ever.
+ */
+const cidrPeers = new Map<string, Peer>();
+const MAX_SHARED_CIDR_PEERS = 50_000;
+
+function cidrPeer(cidr: string): Peer {
+  let peer = cidrPeers.get(cidr);
+  if (!peer) {
+    peer = { kind: 'cidr', cidr };
+    if (cidrPeers.size < MAX_SHARED_CIDR_PEERS) cidrPeers.set(cidr, peer);
+  }
+  return peer;
+}
+
+/**
  * One IpPermission -> one Permission per peer (IPv4 range, IPv6 range, prefix list, group pair). A
  * range whose CIDR cannot be parsed becomes no Permission: `onMalformed` receives where it is and what
  * is wrong (without it, the permission is refused), so that the rules can fail closed on that one group.
+ * `resource` names the permission in errors; as a function it is only called when there is an error
+ * (a scale-16 account has about 430,000 permissions).
  */
 export function flattenIpPermission(
   permission: IpPermission,
   groupOwnerId: string,
-  resource = 'permission',
+  resource: string | (() => string) = 'permission',
   onMalformed?: (detail: string) => void,
 ): Permission[] {
-  const protocol = normaliseProtocol(required(permission.IpProtocol, resource, 'IpProtocol'));
+  // No closure per call: this runs once per permission.
+  const protocol = normaliseProtocol(need(permission.IpProtocol, resource, 'IpProtocol'));
   const ports = normalisePorts(protocol, permission.FromPort, permission.ToPort);
   const permissions: Permission[] = [];
-  const add = (peer: Peer, description: string | undefined) =>
-    permissions.push(description ? { protocol, ports, peer, description } : { protocol, ports, peer });
-  const addCidr = (cidr: string, field: string, description: string | undefined) => {
-    if (isValidCidr(cidr)) add({ kind: 'cidr', cidr }, description);
-    else {
-      const detail = `${field} ${JSON.stringify(cidr)} is not a valid CIDR`;
-      if (!onMalformed) throw new SnapshotError(`${resource}: ${detail}`);
-      onMalformed(detail);
+  const ipRanges = permission.IpRanges;
+  if (ipRanges) {
+    for (let i = 0; i < ipRanges.length; i++) {
+      const range = ipRanges[i] as NonNullable<IpPermission['IpRanges']>[number];
+      const cidr = need(range.CidrIp, resource, 'IpRanges[].CidrIp');
+      if (isValidCidr(cidr))
+        permissions.push(makePermission(protocol, ports, cidrPeer(cidr), range.Description));
+      else
+        malformedCidr(
+          `IpRanges[${i}].CidrIp ${JSON.stringify(cidr)} is not a valid CIDR`,
+          resource,
+          onMalformed,
+        );
     }
-  };
-  (permission.IpRanges ?? []).forEach((range, i) => {
-    addCidr(
-      required(range.CidrIp, resource, 'IpRanges[].CidrIp'),
-      `IpRanges[${i}].CidrIp`,
-      range.Description,
-    );
-  });
-  (permission.Ipv6Ranges ?? []).forEach((range, i) => {
-    addCidr(
-      required(range.CidrIpv6, resource, 'Ipv6Ranges[].CidrIpv6'),
-      `Ipv6Ranges[${i}].CidrIpv6`,
-      range.Description,
-    );
-  });
-  for (const list of permission.PrefixListIds ?? []) {
-    add(
-      {
-        kind: 'prefixList',
-        prefixListId: required(list.PrefixListId, resource, 'PrefixListIds[].PrefixListId'),
-      },
-      list.Description,
-    );
   }
-  for (const pair of permission.UserIdGroupPairs ?? []) {
-    add(
-      {
+  const ipv6Ranges = permission.Ipv6Ranges;
+  if (ipv6Ranges) {
+    for (let i = 0; i < ipv6Ranges.length; i++) {
+      const range = ipv6Ranges[i] as NonNullable<IpPermission['Ipv6Ranges']>[number];
+      const cidr = need(range.CidrIpv6, resource, 'Ipv6Ranges[].CidrIpv6');
+      if (isValidCidr(cidr))
+        permissions.push(makePermission(protocol, ports, cidrPeer(cidr), range.Description));
+      else
+        malformedCidr(
+          `Ipv6Ranges[${i}].CidrIpv6 ${JSON.stringify(cidr)} is not a valid CIDR`,
+          resource,
+          onMalformed,
+        );
+    }
+  }
+  const lists = permission.PrefixListIds;
+  if (lists) {
+    for (const list of lists) {
+      const prefixListId = need(list.PrefixListId, resource, 'PrefixListIds[].PrefixListId');
+      permissions.push(
+        makePermission(protocol, ports, { kind: 'prefixList', prefixListId }, list.Description),
+      );
+    }
+  }
+  const pairs = permission.UserIdGroupPairs;
+  if (pairs) {
+    for (const pair of pairs) {
+      const peer: Mutable<GroupPeer> = {
         kind: 'group',
-        groupId: required(pair.GroupId, resource, 'UserIdGroupPairs[].GroupId'),
+        groupId: need(pair.GroupId, resource, 'UserIdGroupPairs[].GroupId'),
         // AWS omits UserId for a reference to a group of the same account.
         userId: pair.UserId || groupOwnerId,
-        ...(pair.VpcPeeringConnectionId ? { vpcPeeringConnectionId: pair.VpcPeeringConnectionId } : {}),
-        ...(pair.PeeringStatus ? { peeringStatus: pair.PeeringStatus } : {}),
-      },
-      pair.Description,
-    );
+      };
+      if (pair.VpcPeeringConnectionId) peer.vpcPeeringConnectionId = pair.VpcPeeringConnectionId;
+      if (pair.PeeringStatus) peer.peeringStatus = pair.PeeringStatus;
+      permissions.push(makePermission(protocol, ports, peer, pair.Description));
+    }
   }
   return permissions;
+}
+
+type GroupPeer = Extract<Peer, { kind: 'group' }>;
+
+/** `required`, with the resource named lazily. */
+function need<T>(value: T | undefined | null, resource: string | (() => string), field: string): T {
+  if (value === undefined || value === null || (value as unknown) === '')
+    return required(value, typeof resource === 'string' ? resource : resource(), field);
+  return value;
+}
+
+function makePermission(
+  protocol: Permission['protocol'],
+  ports: Permission['ports'],
+  peer: Peer,
+  description: string | undefined,
+): Permission {
+  return description ? { protocol, ports, peer, description } : { protocol, ports, peer };
+}
+
+function malformedCidr(
+  detail: string,
+  resource: string | (() => string),
+  onMalformed: ((detail: string) => void) | undefined,
+): void {
+  if (!onMalformed)
+    throw new SnapshotError(`${typeof resource === 'string' ? resource : resource()}: ${detail}`);
+  onMalformed(detail);
 }
 
 export function normaliseSecurityGroup(group: SdkSecurityGroup): SecurityGroup {
@@ -157,20 +211,22 @@ export function normaliseSecurityGroup(group: SdkSecurityGroup): SecurityGroup {
   const name = `security group ${groupId}`;
   const ownerId = required(group.OwnerId, name, 'OwnerId');
   const malformed: MalformedRule[] = [];
-  const flatten = (
-    permissions: IpPermission[] | undefined,
-    field: string,
-    direction: MalformedRule['direction'],
-  ) =>
-    (permissions ?? []).flatMap((permission, index) =>
-      within(`${name} ${field}[${index}]`, () =>
-        flattenIpPermission(permission, ownerId, `${name} ${field}[${index}]`, (detail) =>
-          malformed.push({ direction, detail: `${field}[${index}].${detail}` }),
-        ),
-      ),
-    );
-  const ingress = flatten(group.IpPermissions, 'IpPermissions', 'ingress');
-  const egress = flatten(group.IpPermissionsEgress, 'IpPermissionsEgress', 'egress');
+  const ingress = flattenGroupPermissions(
+    name,
+    ownerId,
+    group.IpPermissions,
+    'IpPermissions',
+    'ingress',
+    malformed,
+  );
+  const egress = flattenGroupPermissions(
+    name,
+    ownerId,
+    group.IpPermissionsEgress,
+    'IpPermissionsEgress',
+    'egress',
+    malformed,
+  );
   return {
     groupId,
     groupName: group.GroupName ?? '',
@@ -182,16 +238,58 @@ export function normaliseSecurityGroup(group: SdkSecurityGroup): SecurityGroup {
   };
 }
 
+/** One direction of a group's rules, flattened; an unreadable CIDR is recorded in `malformed`. */
+function flattenGroupPermissions(
+  name: string,
+  ownerId: string,
+  permissions: IpPermission[] | undefined,
+  field: string,
+  direction: MalformedRule['direction'],
+  malformed: MalformedRule[],
+): Permission[] {
+  const flat: Permission[] = [];
+  if (!permissions) return flat;
+  let index = 0;
+  // Formed only on an error, so that a valid permission costs no string or closure.
+  const where = () => `${name} ${field}[${index}]`;
+  const onMalformed = (detail: string) => {
+    malformed.push({ direction, detail: `${field}[${index}].${detail}` });
+  };
+  for (; index < permissions.length; index++) {
+    let peers: Permission[];
+    try {
+      peers = flattenIpPermission(permissions[index] as IpPermission, ownerId, where, onMalformed);
+    } catch (error) {
+      if (error instanceof SnapshotError) throw error;
+      throw new SnapshotError(`${where()}: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
+    }
+    for (const peer of peers) flat.push(peer);
+  }
+  return flat;
+}
+
 export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInterface {
   const networkInterfaceId = required(eni.NetworkInterfaceId, 'network interface', 'NetworkInterfaceId');
   const name = `network interface ${networkInterfaceId}`;
+  // Plain loops: this runs once per interface, 160,000 times at scale 16.
   const addresses = eni.PrivateIpAddresses ?? [];
-  const ipv4 = addresses.map((address) => address.PrivateIpAddress).filter((ip): ip is string => Boolean(ip));
-  const ipv6Addresses = (eni.Ipv6Addresses ?? [])
-    .map((address) => address.Ipv6Address)
-    .filter((ip): ip is string => Boolean(ip));
-  const primaryPrivateIp =
-    eni.PrivateIpAddress || addresses.find((address) => address.Primary)?.PrivateIpAddress || undefined;
+  const ipv4: string[] = [];
+  let primaryFromList: string | undefined;
+  let primaryFound = false;
+  for (const address of addresses) {
+    if (address.PrivateIpAddress) ipv4.push(address.PrivateIpAddress);
+    if (!primaryFound && address.Primary) {
+      primaryFound = true;
+      primaryFromList = address.PrivateIpAddress;
+    }
+  }
+  const ipv6Addresses: string[] = [];
+  for (const address of eni.Ipv6Addresses ?? []) {
+    if (address.Ipv6Address) ipv6Addresses.push(address.Ipv6Address);
+  }
+  const primaryPrivateIp = eni.PrivateIpAddress || primaryFromList || undefined;
   // An interface in an IPv6-only subnet has no IPv4 address at all (Amazon VPC User Guide, "IPv6-only
   // subnets"), and an efa-only interface has no IP address of either family (Amazon EC2 User Guide,
   // "Elastic Fabric Adapter"): it is kept, and the rules report it as neither client nor mount target
@@ -199,14 +297,29 @@ export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInte
   if (!primaryPrivateIp && ipv4.length > 0) throw new SnapshotError(`${name}: missing PrivateIpAddress`);
   // Addresses are compared with every CIDR a rule names: a malformed one is refused here, naming it.
   if (primaryPrivateIp) checkAddress(primaryPrivateIp, name, 'PrivateIpAddress');
-  ipv4.forEach((ip, i) => {
-    checkAddress(ip, name, `PrivateIpAddresses[${i}].PrivateIpAddress`);
-  });
-  ipv6Addresses.forEach((ip, i) => {
-    checkAddress(ip, name, `Ipv6Addresses[${i}].Ipv6Address`);
-  });
-  const others = ipv4.filter((ip) => ip !== primaryPrivateIp);
-  return {
+  for (let i = 0; i < ipv4.length; i++) {
+    if (!isAddress(ipv4[i] as string))
+      checkAddress(ipv4[i] as string, name, `PrivateIpAddresses[${i}].PrivateIpAddress`);
+  }
+  for (let i = 0; i < ipv6Addresses.length; i++) {
+    if (!isAddress(ipv6Addresses[i] as string))
+      checkAddress(ipv6Addresses[i] as string, name, `Ipv6Addresses[${i}].Ipv6Address`);
+  }
+  const privateIpAddresses: string[] = [];
+  if (primaryPrivateIp) {
+    privateIpAddresses.push(primaryPrivateIp);
+    for (const ip of ipv4) {
+      if (ip !== primaryPrivateIp && !privateIpAddresses.includes(ip)) privateIpAddresses.push(ip);
+    }
+  }
+  const groups = eni.Groups ?? [];
+  const groupIds: string[] = [];
+  for (let index = 0; index < groups.length; index++) {
+    const groupId = groups[index]?.GroupId;
+    groupIds.push(groupId ? groupId : required(groupId, name, `Groups[${index}].GroupId`));
+  }
+  // Optional members are set in place (in the order the type lists them), not spread from temporaries.
+  const normalised: Mutable<NetworkInterface> = {
     networkInterfaceId,
     subnetId: required(eni.SubnetId, name, 'SubnetId'),
     vpcId: required(eni.VpcId, name, 'VpcId'),
@@ -214,17 +327,28 @@ export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInte
     availabilityZone: eni.AvailabilityZone ?? '',
     interfaceType: eni.InterfaceType ?? 'interface',
     requesterManaged: eni.RequesterManaged ?? false,
-    ...(eni.RequesterId ? { requesterId: eni.RequesterId } : {}),
-    description: eni.Description ?? '',
-    ...(primaryPrivateIp ? { primaryPrivateIp } : {}),
-    privateIpAddresses: primaryPrivateIp ? [primaryPrivateIp, ...new Set(others)] : [],
-    ipv6Addresses,
-    groupIds: (eni.Groups ?? []).map((group, index) =>
-      required(group.GroupId, name, `Groups[${index}].GroupId`),
-    ),
-    ...(eni.Attachment?.InstanceId ? { attachedInstanceId: eni.Attachment.InstanceId } : {}),
-  };
+  } as Mutable<NetworkInterface>;
+  if (eni.RequesterId) normalised.requesterId = eni.RequesterId;
+  normalised.description = eni.Description ?? '';
+  if (primaryPrivateIp) normalised.primaryPrivateIp = primaryPrivateIp;
+  normalised.privateIpAddresses = privateIpAddresses;
+  normalised.ipv6Addresses = ipv6Addresses;
+  normalised.groupIds = groupIds;
+  if (eni.Attachment?.InstanceId) normalised.attachedInstanceId = eni.Attachment.InstanceId;
+  return normalised;
 }
+
+/** True when `text` is an IPv4 or IPv6 address (checkAddress then names what is wrong). */
+function isAddress(text: string): boolean {
+  try {
+    parseAddress(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export function normaliseNetworkAcl(acl: SdkNetworkAcl, context?: SnapshotContext): NetworkAcl {
   const networkAclId = required(acl.NetworkAclId, 'network ACL', 'NetworkAclId');

@@ -57,6 +57,11 @@ function compileChecks(checks: unknown[] | undefined, kind: 'string' | 'number' 
   return compiled;
 }
 
+function everyCheck(checks: readonly FastCheck[], value: unknown): boolean {
+  for (let i = 0; i < checks.length; i++) if (!(checks[i] as FastCheck)(value)) return false;
+  return true;
+}
+
 /** The definition keys each construct may carry here; any other (a format, coercion...) is unknown. */
 const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   unknown: ['type'],
@@ -86,17 +91,23 @@ function compile(schema: unknown): FastCheck {
       return () => true;
     case 'string': {
       const checks = compileChecks(def.checks as unknown[] | undefined, 'string');
-      return (value) => typeof value === 'string' && checks.every((check) => check(value));
+      // Most strings carry no check: the common case is a bare typeof (this walk visits millions).
+      if (checks.length === 0) return (value) => typeof value === 'string';
+      return (value) => typeof value === 'string' && everyCheck(checks, value);
     }
     case 'number': {
       const checks = compileChecks(def.checks as unknown[] | undefined, 'number');
       // zod 4 numbers are finite: NaN and the infinities fail.
-      return (value) => typeof value === 'number' && Number.isFinite(value) && checks.every((c) => c(value));
+      return (value) => typeof value === 'number' && Number.isFinite(value) && everyCheck(checks, value);
     }
     case 'boolean':
       return (value) => typeof value === 'boolean';
     case 'literal': {
       const values = def.values as unknown[];
+      if (values.length === 1) {
+        const only = values[0];
+        return (value) => value === only;
+      }
       return (value) => values.includes(value);
     }
     case 'enum': {
@@ -115,28 +126,32 @@ function compile(schema: unknown): FastCheck {
       const element = compile(def.element);
       const checks = compileChecks(def.checks as unknown[] | undefined, 'array');
       return (value) => {
-        if (!Array.isArray(value)) return false;
-        for (const check of checks) if (!check(value)) return false;
-        for (const item of value) if (!element(item)) return false;
+        if (!Array.isArray(value) || !everyCheck(checks, value)) return false;
+        for (let i = 0; i < value.length; i++) if (!element(value[i])) return false;
         return true;
       };
     }
     case 'object': {
       // A loose object lets unknown keys through; a strict or strip one is not this compiler's to judge.
       if (!def.catchall || internals(def.catchall).type !== 'unknown') throw new Unsupported('object mode');
-      const fields = Object.entries(def.shape as Record<string, unknown>).map(
-        ([key, field]) => [key, compile(field)] as const,
-      );
+      const entries = Object.entries(def.shape as Record<string, unknown>);
+      const keys = entries.map(([key]) => key);
+      const fieldChecks = entries.map(([, field]) => compile(field));
       return (value) => {
         if (!isObject(value)) return false;
-        for (const [key, check] of fields) if (!check(value[key])) return false;
+        for (let i = 0; i < keys.length; i++) {
+          if (!(fieldChecks[i] as FastCheck)(value[keys[i] as string])) return false;
+        }
         return true;
       };
     }
     case 'union': {
       // zod takes the first option that accepts; for a yes/no answer any accepting option will do.
       const options = (def.options as unknown[]).map(compile);
-      return (value) => options.some((option) => option(value));
+      return (value) => {
+        for (let i = 0; i < options.length; i++) if ((options[i] as FastCheck)(value)) return true;
+        return false;
+      };
     }
     case 'record': {
       // Only string keys: every key of a parsed JSON object is a string, so only the values need a look.

@@ -271,32 +271,60 @@ function listAt(root: unknown, keys: readonly string[]): unknown[] {
  */
 export function findDuplicateIds(snapshot: unknown): SnapshotIssue[] {
   const issues: SnapshotIssue[] = [];
-  const check = (seen: Map<string, string>, id: unknown, path: PropertyKey[], kind: string) => {
+  // One set of ids per kind; where an id was first seen is looked up only for a duplicate (a scale-16
+  // snapshot holds about 220,000 ids, and seldom a duplicate).
+  const check = (
+    seen: Set<string>,
+    id: unknown,
+    path: () => PropertyKey[],
+    firstPath: (id: string) => PropertyKey[],
+    kind: string,
+  ) => {
     if (typeof id !== 'string' || id === '') return;
-    const earlier = seen.get(id);
-    const where = formatIssuePath(path.slice(0, -1));
-    if (earlier !== undefined) {
-      issues.push({ path, message: `duplicate ${kind} id ${id}: also at ${earlier}` });
-    } else seen.set(id, where);
+    if (!seen.has(id)) {
+      seen.add(id);
+      return;
+    }
+    const where = formatIssuePath(firstPath(id).slice(0, -1));
+    issues.push({ path: path(), message: `duplicate ${kind} id ${id}: also at ${where}` });
   };
   for (const [keys, field, kind] of ID_FIELDS) {
-    const seen = new Map<string, string>();
-    listAt(snapshot, keys).forEach((item, index) => {
-      if (isItem(item)) check(seen, item[field], [...keys, index, field], kind);
-    });
+    const seen = new Set<string>();
+    const list = listAt(snapshot, keys);
+    const firstPath = (id: string): PropertyKey[] => {
+      const index = list.findIndex((item) => isItem(item) && item[field] === id);
+      return [...keys, index, field];
+    };
+    for (let index = 0; index < list.length; index++) {
+      const item = list[index];
+      if (isItem(item)) check(seen, item[field], () => [...keys, index, field], firstPath, kind);
+    }
   }
-  const mountTargets = new Map<string, string>();
-  listAt(snapshot, ['fileSystems']).forEach((fs, fsIndex) => {
-    listAt(fs, ['MountTargets']).forEach((mt, index) => {
+  const mountTargets = new Set<string>();
+  const fileSystems = listAt(snapshot, ['fileSystems']);
+  const firstMountTargetPath = (id: string): PropertyKey[] => {
+    for (let fsIndex = 0; fsIndex < fileSystems.length; fsIndex++) {
+      const index = listAt(fileSystems[fsIndex], ['MountTargets']).findIndex(
+        (mt) => isItem(mt) && mt.MountTargetId === id,
+      );
+      if (index >= 0) return ['fileSystems', fsIndex, 'MountTargets', index, 'MountTargetId'];
+    }
+    return [];
+  };
+  for (let fsIndex = 0; fsIndex < fileSystems.length; fsIndex++) {
+    const list = listAt(fileSystems[fsIndex], ['MountTargets']);
+    for (let index = 0; index < list.length; index++) {
+      const mt = list[index];
       if (isItem(mt))
         check(
           mountTargets,
           mt.MountTargetId,
-          ['fileSystems', fsIndex, 'MountTargets', index, 'MountTargetId'],
+          () => ['fileSystems', fsIndex, 'MountTargets', index, 'MountTargetId'],
+          firstMountTargetPath,
           'mount target',
         );
-    });
-  });
+    }
+  }
   return issues;
 }
 

@@ -2,7 +2,9 @@
 // the next hot spot is visible. It runs the same functions, in the same order, as cli/commands/scan.ts
 // (the end-to-end wall and peak RSS come from the real CLI; see bench/end-to-end.ts).
 // Usage: node --import tsx bench/scan-phases-worker.ts <snapshot.json> <report-out.json>
-// Prints one JSON line: { phases: { name: ms }, peakRssMb, evaluations }.
+// Prints one JSON line: { phases: { name: ms }, cpuPhases: { name: ms }, peakRssMb, evaluations }.
+// cpuPhases is the process's CPU time (user + system, every thread, so GC helpers too) per phase: on
+// a shared machine it moves far less with the load than the wall time does.
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { normaliseSnapshot } from '../aws/normalise';
@@ -17,10 +19,14 @@ const [file, out] = process.argv.slice(2);
 if (!file || !out) throw new Error('usage: scan-phases-worker <snapshot.json> <report-out.json>');
 
 const phases: Record<string, number> = {};
+const cpuPhases: Record<string, number> = {};
 const time = <T>(name: string, fn: () => T): T => {
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   const result = fn();
+  const cpu = process.cpuUsage(cpuStart);
   phases[name] = (phases[name] ?? 0) + performance.now() - start;
+  cpuPhases[name] = (cpuPhases[name] ?? 0) + (cpu.user + cpu.system) / 1000;
   return result;
 };
 
@@ -42,4 +48,6 @@ time('output', () => {
 });
 
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
-process.stdout.write(`${JSON.stringify({ phases, peakRssMb, evaluations: evaluations.length })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ phases, cpuPhases, peakRssMb, evaluations: evaluations.length })}\n`,
+);

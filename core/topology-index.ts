@@ -52,15 +52,21 @@ function buildIndex(topology: Topology): TopologyIndex {
   const interfacesByGroup = new Map<string, NetworkInterface[]>();
   for (const eni of topology.networkInterfaces) {
     // Most interfaces carry one or two groups: dedupe without a Set per interface.
-    eni.groupIds.forEach((groupId, i) => {
-      if (eni.groupIds.indexOf(groupId) === i) push(interfacesByGroup, groupId, eni);
-    });
+    const groupIds = eni.groupIds;
+    for (let i = 0; i < groupIds.length; i++) {
+      const groupId = groupIds[i] as string;
+      if (groupIds.indexOf(groupId) === i) push(interfacesByGroup, groupId, eni);
+    }
   }
   const mountTargetsByFileSystem = new Map<string, MountTarget[]>();
   const mountTargetsByGroup = new Map<string, MountTarget[]>();
   for (const mt of topology.mountTargets) {
     push(mountTargetsByFileSystem, mt.fileSystemId, mt);
-    for (const groupId of new Set(mt.securityGroupIds)) push(mountTargetsByGroup, groupId, mt);
+    const groupIds = mt.securityGroupIds;
+    for (let i = 0; i < groupIds.length; i++) {
+      const groupId = groupIds[i] as string;
+      if (groupIds.indexOf(groupId) === i) push(mountTargetsByGroup, groupId, mt);
+    }
   }
   const networkAclBySubnet = new Map<string, NetworkAcl>();
   for (const acl of topology.networkAcls) {
@@ -69,14 +75,17 @@ function buildIndex(topology: Topology): TopologyIndex {
   const groupsReferencing = new Map<string, SecurityGroup[]>();
   for (const group of topology.securityGroups) {
     let referenced: Set<string> | undefined;
-    for (const permissions of [group.ingress, group.egress]) {
-      for (const permission of permissions) {
-        if (permission.peer.kind !== 'group') continue;
-        referenced ??= new Set<string>();
-        referenced.add(permission.peer.groupId);
-      }
+    for (const permission of group.ingress) {
+      if (permission.peer.kind !== 'group') continue;
+      referenced ??= new Set<string>();
+      referenced.add(permission.peer.groupId);
     }
-    for (const groupId of referenced ?? []) push(groupsReferencing, groupId, group);
+    for (const permission of group.egress) {
+      if (permission.peer.kind !== 'group') continue;
+      referenced ??= new Set<string>();
+      referenced.add(permission.peer.groupId);
+    }
+    if (referenced) for (const groupId of referenced) push(groupsReferencing, groupId, group);
   }
   return {
     topology,

@@ -42,6 +42,40 @@ function toBigInt(bytes: readonly number[]): bigint {
   return value;
 }
 
+/**
+ * The strict dotted-quad form (four decimal octets 0-255, no leading zeros), read by hand: an account
+ * has an address or more per interface, 160,000 interfaces at scale 16, and ipaddr's general parser
+ * (with a cache entry per address) was the larger part of normalising them. Anything else, valid or
+ * not, is left to ipaddr (undefined), which accepts or refuses it exactly as before.
+ */
+function parseDottedQuad(text: string): number | undefined {
+  const length = text.length;
+  if (length < 7 || length > 15) return undefined;
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 46) {
+      // '.': closes an octet, which must have digits.
+      if (digits === 0 || dots === 3) return undefined;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (code >= 48 && code <= 57) {
+      // A leading zero only as the whole octet ('0', never '01').
+      if (digits > 0 && octet === 0) return undefined;
+      octet = octet * 10 + (code - 48);
+      digits++;
+      if (octet > 255) return undefined;
+    } else return undefined;
+  }
+  if (dots !== 3 || digits === 0) return undefined;
+  return value * 256 + octet;
+}
+
 function parseAddressUncached(text: string): ParsedAddress {
   // Strict forms only: ipaddr's permissive parser would accept '10.1' or hex octets.
   if (ipaddr.IPv4.isValidFourPartDecimal(text)) {
@@ -55,6 +89,9 @@ function parseAddressUncached(text: string): ParsedAddress {
 
 /** Parses an IPv4 or IPv6 address (no prefix). Throws InvalidCidrError naming the text. */
 export function parseAddress(text: string): ParsedAddress {
+  // Dotted quads are read directly, without a cache entry: nearly every address is distinct.
+  const quad = parseDottedQuad(text);
+  if (quad !== undefined) return { family: 'ipv4', value: BigInt(quad) };
   let parsed = addressCache.get(text);
   if (!parsed) {
     parsed = parseAddressUncached(text);

@@ -75,7 +75,23 @@ export function normalisePorts(protocol: Protocol, fromPort?: number, toPort?: n
     throw new InvalidPortRangeError(`${fromPort}-${toPort}: ports must be integers 0-65535`);
   }
   if (from > to) throw new InvalidPortRangeError(`${from}-${to}: from-port exceeds to-port`);
-  return { from, to };
+  return portRange(from, to);
+}
+
+/**
+ * One shared (immutable) range per from-to pair: a large account has hundreds of thousands of
+ * permissions but few distinct ranges. Bounded, as the pairs come from input.
+ */
+const ranges = new Map<number, PortRange>();
+
+function portRange(from: number, to: number): PortRange {
+  const key = from * 65536 + to;
+  let range = ranges.get(key);
+  if (!range) {
+    range = { from, to };
+    if (ranges.size < 10_000) ranges.set(key, range);
+  }
+  return range;
 }
 
 export interface ProtocolAndPorts {

@@ -1,6 +1,5 @@
 // The handler's ports: everything an invocation takes from outside (loaders, clients, credentials,
 // logger, metrics, the clock), with production defaults. Tests and `efsguard invoke` replace any of them.
-import { getHeapStatistics } from 'node:v8';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
@@ -144,6 +143,9 @@ export function createPorts(
       }
     },
     heapUsage: () => {
+      // Loaded on first use, between sweep batches: node:v8 is among the costliest built-in modules to
+      // load, and a cold start that never sweeps would pay for it at module load.
+      const { getHeapStatistics } = require('node:v8') as typeof import('node:v8');
       const heap = getHeapStatistics();
       return { usedBytes: heap.used_heap_size, limitBytes: heap.heap_size_limit };
     },

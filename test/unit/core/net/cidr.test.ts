@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import ipaddr from 'ipaddr.js';
 import {
   canonicaliseCidr,
   cidrContainsAddress,
@@ -7,6 +9,7 @@ import {
   InvalidCidrError,
   isValidCidr,
   isWorldOpen,
+  parseAddress,
   parseCidr,
 } from '../../../../core/net/cidr';
 
@@ -91,5 +94,59 @@ describe('containment and overlap', () => {
     expect(isWorldOpen('0:0::/0')).toBe(true);
     expect(isWorldOpen('10.0.0.0/0')).toBe(true);
     expect(isWorldOpen('0.0.0.0/1')).toBe(false);
+  });
+});
+
+describe('parseAddress reads dotted quads as ipaddr does', () => {
+  // The hand-written dotted-quad reader must accept and value exactly what the strict ipaddr check does.
+  const viaIpaddr = (text: string): bigint | undefined =>
+    ipaddr.IPv4.isValidFourPartDecimal(text)
+      ? ipaddr.IPv4.parse(text)
+          .toByteArray()
+          .reduce((value, byte) => (value << 8n) | BigInt(byte), 0n)
+      : undefined;
+  const ours = (text: string): bigint | undefined => {
+    try {
+      const parsed = parseAddress(text);
+      return parsed.family === 'ipv4' ? parsed.value : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
+  it.each([
+    '0.0.0.0',
+    '255.255.255.255',
+    '10.0.0.1',
+    '256.0.0.1',
+    '01.2.3.4',
+    '1.2.3.00',
+    '1.2.3',
+    '1.2.3.4.5',
+    '1..2.3',
+    '.1.2.3',
+    '1.2.3.',
+    ' 1.2.3.4',
+    '1.2.3.4 ',
+    '1.2.3.1000',
+    '0x1.2.3.4',
+    '१.2.3.4',
+  ])('%j', (text) => {
+    expect(ours(text)).toBe(viaIpaddr(text));
+  });
+
+  it('agrees on generated dotted strings', () => {
+    const part = fc.oneof(
+      fc.integer({ min: 0, max: 300 }).map(String),
+      fc.stringMatching(/^[0-9]{1,4}$/),
+      fc.constantFrom('', '00', '007', 'a', '-1'),
+    );
+    fc.assert(
+      fc.property(fc.array(part, { minLength: 1, maxLength: 6 }), (parts) => {
+        const text = parts.join('.');
+        expect(ours(text)).toBe(viaIpaddr(text));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
