@@ -11,7 +11,8 @@ import {
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 
 /** How Config invokes a rule: on configuration changes of its resource types, on a schedule, or both. */
-export type Trigger = 'configurationChange' | 'periodic';
+/** How Config invokes a rule: on a configuration change, or on a schedule (its source detail's MessageType). */
+export type TriggerType = 'configurationChange' | 'periodic';
 
 /** Documentation of one rule parameter, as users set it in Config's InputParameters. */
 export interface ParameterDoc {
@@ -35,7 +36,7 @@ export interface RuleMetadata {
    * resourceTypes, e.g. a mount target's interface changing groups re-evaluates its file system.
    */
   readonly triggerResourceTypes: readonly ResourceType[];
-  readonly triggers: readonly Trigger[];
+  readonly triggers: readonly TriggerType[];
   /** The parts of the account this rule reads; loaders read exactly these (and need IAM permission for them only). */
   readonly requires: readonly TopologyPart[];
   readonly severity: Severity;
