@@ -11,7 +11,6 @@ import {
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 
 /** How Config invokes a rule: on configuration changes of its resource types, on a schedule, or both. */
-/** How Config invokes a rule: on a configuration change, or on a schedule (its source detail's MessageType). */
 export type TriggerType = 'configurationChange' | 'periodic';
 
 /** Documentation of one rule parameter, as users set it in Config's InputParameters. */
