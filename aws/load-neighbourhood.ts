@@ -57,6 +57,7 @@ import {
 import { awsErrorName, callAws } from './errors';
 import { type IamSeed, isIamResourceType, loadIamNeighbourhood } from './load-iam';
 import { orderParts } from './load-region';
+import { ROUTING_SEED_TYPES } from './load-routing';
 import {
   isUnlabelledInterface,
   isUnnamedEfsInterface,
@@ -115,6 +116,7 @@ export const SEED_PARTS: Readonly<Record<TopologyPart, readonly ResourceType[]>>
   fileSystemPolicies: ['AWS::EFS::FileSystem'],
   accessPoints: ['AWS::EFS::AccessPoint'],
   iam: ['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group', 'AWS::IAM::Policy'],
+  routing: ROUTING_SEED_TYPES,
 };
 
 /** A seed that none of the parts asked for expands: loading would silently read nothing for it. */

@@ -33,7 +33,8 @@ import { normalisePorts, normaliseProtocol } from '../core/net/protocol';
 import { SnapshotError } from './errors';
 import { byKey, checkAddress, required, within } from './normalise-fields';
 import { normaliseIam } from './normalise-iam';
-import type { Snapshot, SnapshotFileSystem, SnapshotPrefixList } from './snapshot';
+import { normaliseRouting } from './normalise-routing';
+import { type Snapshot, type SnapshotFileSystem, type SnapshotPrefixList, snapshotParts } from './snapshot';
 
 export interface SnapshotContext {
   readonly accountId: string;
@@ -396,6 +397,9 @@ export function normaliseSnapshot(snapshot: Snapshot): Topology {
   if (snapshot.parts?.includes('iam') && !snapshot.iam) {
     throw new SnapshotError("snapshot: parts lists 'iam' but the snapshot has no iam data");
   }
+  if (snapshot.parts?.includes('routing') && !snapshot.routing) {
+    throw new SnapshotError("snapshot: parts lists 'routing' but the snapshot has no routing data");
+  }
   const context: SnapshotContext = {
     accountId: required(snapshot.accountId, 'snapshot', 'accountId'),
     region: required(snapshot.region, 'snapshot', 'region'),
@@ -405,7 +409,9 @@ export function normaliseSnapshot(snapshot: Snapshot): Topology {
   return {
     accountId: required(snapshot.accountId, 'snapshot', 'accountId'),
     region: required(snapshot.region, 'snapshot', 'region'),
-    ...(snapshot.parts ? { parts: [...snapshot.parts] } : {}),
+    // A file without parts predates them: every part but routing (and IAM unless recorded). Spelt out, so
+    // that a rule needing routing sees it was not recorded rather than take "absent" for "everything".
+    parts: snapshotParts(snapshot),
     vpcs: snapshot.vpcs.map((vpc) => normaliseVpc(vpc, context)).sort(byKey((vpc) => vpc.vpcId)),
     subnets,
     securityGroups: snapshot.securityGroups.map(normaliseSecurityGroup).sort(byKey((group) => group.groupId)),
@@ -428,5 +434,6 @@ export function normaliseSnapshot(snapshot: Snapshot): Topology {
       .map((ap) => normaliseAccessPoint(ap, context))
       .sort(byKey((ap) => ap.accessPointId)),
     ...(snapshot.iam ? { iam: normaliseIam(snapshot.iam) } : {}),
+    ...(snapshot.routing ? { routing: normaliseRouting(snapshot.routing, context) } : {}),
   };
 }

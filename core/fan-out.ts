@@ -22,6 +22,7 @@
 // marks its ACLs NOT_APPLICABLE.
 import type { MountTarget, ResourceRef, ResourceType, Scope, Topology } from './model';
 import { buildNfsGraph, listNfsPairs } from './net/nfs-paths';
+import { fanOutExposure } from './routing-fan-out';
 import { indexTopology, isMountTargetInterface, type TopologyIndex } from './topology-index';
 
 export type FanOut = (topology: Topology, seeds: readonly ResourceRef[]) => ResourceRef[];
@@ -152,6 +153,8 @@ const FAN_OUTS: Readonly<Record<string, FanOut>> = {
   'efs-mount-target-nfs-ingress': fanOutIngress,
   'efs-client-nfs-egress': fanOutEgress,
   'efs-nfs-network-acl': fanOutNetworkAcl,
+  // Route tables, peerings, TGW attachments and route tables, VPN gateways too (core/routing-fan-out.ts).
+  'efs-nfs-exposure': fanOutExposure,
 };
 
 /**

@@ -285,6 +285,8 @@ export interface TransitGatewayRouteTable {
   readonly associatedAttachmentIds: readonly string[];
   /** Attachments propagating routes into this table. */
   readonly propagatingAttachmentIds: readonly string[];
+  /** Routes that could not be read (a malformed destination), as for a VPC RouteTable. */
+  readonly malformed?: readonly string[];
 }
 
 export interface VpnGateway {
@@ -348,8 +350,10 @@ export interface IamState {
  * - fileSystemPolicies: file systems and their policies
  * - accessPoints: access points
  * - iam: customer-managed policies, roles, users and groups
+ * - routing: route tables, VPC peering connections, Transit Gateway attachments and route tables, and
+ *   virtual private gateways (RoutingState)
  */
-export const TOPOLOGY_PARTS = ['network', 'fileSystemPolicies', 'accessPoints', 'iam'] as const;
+export const TOPOLOGY_PARTS = ['network', 'fileSystemPolicies', 'accessPoints', 'iam', 'routing'] as const;
 export type TopologyPart = (typeof TOPOLOGY_PARTS)[number];
 
 /** A region's EFS-relevant state (or a neighbourhood slice of it), normalised. */
@@ -382,6 +386,11 @@ export type ResourceType =
   | 'AWS::EC2::SecurityGroup'
   | 'AWS::EC2::NetworkInterface'
   | 'AWS::EC2::NetworkAcl'
+  | 'AWS::EC2::RouteTable'
+  | 'AWS::EC2::VPCPeeringConnection'
+  | 'AWS::EC2::TransitGatewayAttachment'
+  | 'AWS::EC2::TransitGatewayRouteTable'
+  | 'AWS::EC2::VPNGateway'
   | 'AWS::EFS::FileSystem'
   | 'AWS::EFS::AccessPoint'
   | 'AWS::IAM::Policy'
@@ -393,6 +402,11 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   'AWS::EC2::SecurityGroup',
   'AWS::EC2::NetworkInterface',
   'AWS::EC2::NetworkAcl',
+  'AWS::EC2::RouteTable',
+  'AWS::EC2::VPCPeeringConnection',
+  'AWS::EC2::TransitGatewayAttachment',
+  'AWS::EC2::TransitGatewayRouteTable',
+  'AWS::EC2::VPNGateway',
   'AWS::EFS::FileSystem',
   'AWS::EFS::AccessPoint',
   'AWS::IAM::Policy',
