@@ -56,8 +56,8 @@ import {
 } from './describe';
 import { awsErrorName, callAws } from './errors';
 import { type IamSeed, isIamResourceType, loadIamNeighbourhood } from './load-iam';
-import { orderParts } from './load-region';
-import { ROUTING_SEED_TYPES } from './load-routing';
+import { addRoutingPrefixLists, orderParts } from './load-region';
+import { fileSystemSeedsForRouting, loadNeighbourhoodRouting, ROUTING_SEED_TYPES } from './load-routing';
 import {
   isUnlabelledInterface,
   isUnnamedEfsInterface,
@@ -917,8 +917,14 @@ export async function loadNeighbourhood(
   const seedsOf = (part: TopologyPart) =>
     parts.includes(part) ? seeds.filter((seed) => SEED_PARTS[part].includes(seed.resourceType)) : [];
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  // A routing change is judged on the file systems whose reach it can alter (aws/load-routing.ts).
+  const routingSeeds = seedsOf('routing');
+  const routingOptions = { accountId: options.accountId, region: options.region, concurrency };
+  const fileSystemSeeds = parts.includes('network')
+    ? await fileSystemSeedsForRouting(clients, routingSeeds, routingOptions)
+    : [];
   const state = new Neighbourhood(
-    seedsOf('network'),
+    [...seedsOf('network'), ...fileSystemSeeds],
     options.probeUnlabelledInterfaces ?? isCustomEndpoint(clients.ec2),
   );
   for (let round = 0; state.seeds.length > 0; round++) {
@@ -934,6 +940,11 @@ export async function loadNeighbourhood(
     loadSeedPolicies(clients.efs, state, snapshot, idsOf(seedsOf('fileSystemPolicies')), concurrency),
     loadSeedAccessPoints(clients.efs, snapshot, idsOf(seedsOf('accessPoints')), concurrency),
     parts.includes('iam') ? loadIamSeeds(clients, snapshot, seedsOf('iam'), options, concurrency) : undefined,
+    parts.includes('routing')
+      ? loadNeighbourhoodRouting(clients.ec2, snapshot, routingSeeds, routingOptions).then(() =>
+          addRoutingPrefixLists(clients, snapshot, concurrency),
+        )
+      : undefined,
   ]);
   return snapshot;
 }

@@ -35,10 +35,22 @@ import {
   type VpcPeeringConnection,
   type VpnGateway,
 } from '@aws-sdk/client-ec2';
+import type { EFSClient } from '@aws-sdk/client-efs';
 import type { ResourceType } from '../core/model';
-import { DEFAULT_CONCURRENCY, type Ec2Filter, expandFilters, mapWithConcurrency } from './describe';
+import { vpcsTouchedByRoutingSeeds } from '../core/routing-fan-out';
+import {
+  DEFAULT_CONCURRENCY,
+  describeFileSystems,
+  describeMountTargets,
+  describeSubnets,
+  type Ec2Filter,
+  expandFilters,
+  mapWithConcurrency,
+} from './describe';
 import { AccessDeniedError, awsErrorName, callAws } from './errors';
+import { normaliseRouting } from './normalise-routing';
 import { guardPages } from './pagination';
+import type { Snapshot } from './snapshot';
 import type { SnapshotRouting, SnapshotTransitGatewayRouteTable } from './snapshot-routing';
 import { UniqueById } from './unique-by-id';
 
@@ -425,3 +437,156 @@ export async function loadRouting(
     vpnGateways: sortById(vpnGateways, (g) => g.VpnGatewayId),
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// The neighbourhood of a routing change (aws/load-neighbourhood.ts calls these two).
+
+/**
+ * The VPCs routing seeds belong to, as AWS shows them now: a route table's VPC, a peering's two VPCs,
+ * the VPCs attached to the Transit Gateway of a TGW attachment or TGW route table, the VPCs a virtual
+ * private gateway is attached to. A seed that no longer exists adds none; the scheduled sweep judges
+ * what its deletion changed (docs/routing-aws.md#fan-out).
+ */
+export async function vpcsOfRoutingSeeds(
+  ec2: EC2Client,
+  seeds: readonly { resourceType: ResourceType; resourceId: string }[],
+): Promise<string[]> {
+  const ids = (type: ResourceType) => [
+    ...new Set(seeds.filter((seed) => seed.resourceType === type).map((seed) => seed.resourceId)),
+  ];
+  const byIds = <T>(values: string[], load: (filters: Ec2Filter[]) => Promise<T[]>, name: string) =>
+    values.length > 0 ? load([{ name, values }]) : Promise.resolve([] as T[]);
+  const [tables, peerings, attachments, tgwTables, gateways] = await Promise.all([
+    byIds(ids('AWS::EC2::RouteTable'), (f) => describeRouteTables(ec2, f), 'route-table-id'),
+    byIds(
+      ids('AWS::EC2::VPCPeeringConnection'),
+      (f) => describeVpcPeeringConnections(ec2, f),
+      'vpc-peering-connection-id',
+    ),
+    byIds(
+      ids('AWS::EC2::TransitGatewayAttachment'),
+      (f) => describeTransitGatewayAttachments(ec2, f),
+      'transit-gateway-attachment-id',
+    ),
+    byIds(
+      ids('AWS::EC2::TransitGatewayRouteTable'),
+      (f) => describeTransitGatewayRouteTables(ec2, f),
+      'transit-gateway-route-table-id',
+    ),
+    byIds(ids('AWS::EC2::VPNGateway'), (f) => describeVpnGateways(ec2, f), 'vpn-gateway-id'),
+  ]);
+  const vpcs = new Set<string>();
+  for (const table of tables) if (table.VpcId) vpcs.add(table.VpcId);
+  for (const peering of peerings) {
+    if (peering.RequesterVpcInfo?.VpcId) vpcs.add(peering.RequesterVpcInfo.VpcId);
+    if (peering.AccepterVpcInfo?.VpcId) vpcs.add(peering.AccepterVpcInfo.VpcId);
+  }
+  for (const gateway of gateways)
+    for (const attachment of gateway.VpcAttachments ?? [])
+      if (attachment.VpcId && attachment.State === 'attached') vpcs.add(attachment.VpcId);
+  const gatewayIds = [
+    ...new Set(
+      [...attachments, ...tgwTables]
+        .map((item) => item.TransitGatewayId)
+        .filter((id): id is string => Boolean(id)),
+    ),
+  ].sort();
+  if (gatewayIds.length > 0) {
+    const spokes = await describeTransitGatewayAttachments(ec2, [
+      { name: 'transit-gateway-id', values: gatewayIds },
+      { name: 'resource-type', values: ['vpc'] },
+    ]);
+    for (const spoke of spokes)
+      if (
+        spoke.ResourceType === 'vpc' &&
+        spoke.ResourceId &&
+        gatewayIds.includes(spoke.TransitGatewayId ?? '')
+      )
+        vpcs.add(spoke.ResourceId);
+  }
+  return [...vpcs].sort();
+}
+
+/** The VPCs a neighbourhood snapshot's network holds (VPCs, subnets, interfaces, mount targets). */
+export function vpcsOfSnapshot(snapshot: Snapshot): string[] {
+  const vpcs = new Set<string>();
+  for (const vpc of snapshot.vpcs) if (vpc.VpcId) vpcs.add(vpc.VpcId);
+  for (const subnet of snapshot.subnets) if (subnet.VpcId) vpcs.add(subnet.VpcId);
+  for (const eni of snapshot.networkInterfaces) if (eni.VpcId) vpcs.add(eni.VpcId);
+  for (const fs of snapshot.fileSystems) for (const mt of fs.MountTargets) if (mt.VpcId) vpcs.add(mt.VpcId);
+  return [...vpcs].sort();
+}
+
+/**
+ * 'routing' of a neighbourhood: the routing of the VPCs the network part holds and of the routing seeds,
+ * one hop around them (loadRouting), recorded in `snapshot.routing`.
+ */
+export async function loadNeighbourhoodRouting(
+  ec2: EC2Client,
+  snapshot: Snapshot,
+  seeds: readonly { resourceType: ResourceType; resourceId: string }[],
+  options: RoutingLoadOptions,
+): Promise<void> {
+  const vpcs = new Set([...vpcsOfSnapshot(snapshot), ...(await vpcsOfRoutingSeeds(ec2, seeds))]);
+  snapshot.routing = await loadRouting(ec2, [...vpcs].sort(), options);
+}
+
+/**
+ * The file systems whose reach routing seeds can alter (core/routing-fan-out.ts over the routing of the
+ * seeds' VPCs), as FileSystem seeds for the network part of the neighbourhood: without them a routing
+ * change would load no file system to judge. Lists the region's file systems and their mount targets
+ * (DescribeFileSystems, DescribeMountTargets: the part 'network' holds both actions).
+ */
+export async function fileSystemSeedsForRouting(
+  clients: { readonly ec2: EC2Client; readonly efs: EFSClient },
+  seeds: readonly { resourceType: ResourceType; resourceId: string }[],
+  options: RoutingLoadOptions & { readonly region: string },
+): Promise<{ resourceType: ResourceType; resourceId: string }[]> {
+  if (seeds.length === 0) return [];
+  const seedVpcs = await vpcsOfRoutingSeeds(clients.ec2, seeds);
+  if (seedVpcs.length === 0) return [];
+  const routing = normaliseRouting(await loadRouting(clients.ec2, seedVpcs, options), {
+    accountId: options.accountId,
+    region: options.region,
+  });
+  const touched = vpcsTouchedByRoutingSeeds(
+    { ...EMPTY_TOPOLOGY, accountId: options.accountId, region: options.region, routing },
+    seeds,
+  );
+  for (const vpcId of seedVpcs) touched.add(vpcId);
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const fileSystems = await describeFileSystems(clients.efs);
+  const mountTargets = (
+    await mapWithConcurrency(fileSystems, concurrency, (fs) =>
+      describeMountTargets(clients.efs, { fileSystemId: fs.FileSystemId as string }),
+    )
+  ).flat();
+  const unknownSubnets = [
+    ...new Set(mountTargets.filter((mt) => !mt.VpcId).map((mt) => mt.SubnetId as string)),
+  ];
+  const subnetVpc = new Map(
+    unknownSubnets.length === 0
+      ? []
+      : (await describeSubnets(clients.ec2, [{ name: 'subnet-id', values: unknownSubnets }])).map(
+          (subnet) => [subnet.SubnetId, subnet.VpcId] as const,
+        ),
+  );
+  const ids = new Set<string>();
+  for (const mt of mountTargets) {
+    const vpcId = mt.VpcId ?? subnetVpc.get(mt.SubnetId);
+    if (vpcId && touched.has(vpcId) && mt.FileSystemId) ids.add(mt.FileSystemId);
+  }
+  return [...ids].sort().map((resourceId) => ({ resourceType: 'AWS::EFS::FileSystem', resourceId }));
+}
+
+const EMPTY_TOPOLOGY = {
+  vpcs: [],
+  subnets: [],
+  securityGroups: [],
+  prefixLists: [],
+  networkInterfaces: [],
+  networkAcls: [],
+  fileSystems: [],
+  mountTargets: [],
+  accessPoints: [],
+} as const;
