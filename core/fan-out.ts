@@ -17,11 +17,15 @@
 //   SecurityGroup / NetworkInterface / FileSystem seeds -> the ACLs of both subnets of every NFS pair
 //     whose client is in the egress fan-out above or whose mount target is affected (carries the group,
 //     is the interface's, or belongs to the file system).
+// Routing seeds (RouteTable, VPCPeeringConnection, TransitGatewayAttachment/RouteTable, VPNGateway): the
+//   VPCs they touch and their peering/TGW neighbours (core/routing/fan-out.ts); egress -> the clients of
+//   cross-VPC pairs there; network-acl -> both ACLs of those pairs; efs-nfs-exposure -> their file systems.
 // A seed of the rule's own resource types that is missing from the topology (deleted) is reported
 // NOT_APPLICABLE. A pair that a change removed is not found from current state; the periodic sweep
 // marks its ACLs NOT_APPLICABLE.
 import type { MountTarget, ResourceRef, ResourceType, Scope, Topology } from './model';
 import { buildNfsGraph, listNfsPairs } from './net/nfs-paths';
+import { pairsAffectedByRouting } from './routing/fan-out';
 import { indexTopology, isMountTargetInterface, type TopologyIndex } from './topology-index';
 
 export type FanOut = (topology: Topology, seeds: readonly ResourceRef[]) => ResourceRef[];
@@ -104,6 +108,8 @@ export function fanOutEgress(topology: Topology, seeds: readonly ResourceRef[]):
       for (const mt of index.mountTargetsByFileSystem.get(seed.resourceId) ?? []) addClientsOf(mt);
     }
   }
+  // Routing seeds: the clients of cross-VPC pairs whose routes they can change (core/routing/fan-out.ts).
+  for (const pair of pairsAffectedByRouting(topology, seeds)) add(pair.client.networkInterfaceId);
   return out.refs;
 }
 
@@ -128,6 +134,13 @@ export function fanOutNetworkAcl(topology: Topology, seeds: readonly ResourceRef
       for (const mt of index.mountTargetsByFileSystem.get(seed.resourceId) ?? []) {
         affectedMountTargets.add(mt.mountTargetId);
       }
+    }
+  }
+  // Routing seeds: both ACLs of every cross-VPC pair whose routes they can change.
+  for (const pair of pairsAffectedByRouting(topology, otherSeeds)) {
+    for (const subnetId of [pair.client.subnetId, pair.mountTarget.subnetId]) {
+      const acl = index.networkAclBySubnet.get(subnetId);
+      if (acl) out.add(ACL, acl.networkAclId);
     }
   }
   if (otherSeeds.length === 0) return out.refs;

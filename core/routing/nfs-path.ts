@@ -38,6 +38,7 @@ import {
   type RouteStart,
   subnetHolding,
   traceRoute,
+  type Verdict,
 } from './trace';
 
 export interface NfsPath {
@@ -466,4 +467,34 @@ export function explainSourcePath(
       : returnHops(back)),
   );
   return finish(label, mt.mountTargetId, hops);
+}
+
+/** What the routes between a client and a mount target decide, with a finding when they do not allow. */
+export interface PairRouteCheck {
+  readonly verdict: Verdict;
+  /** For deny: `no route ...`; for unknown: `cannot check the route ...` (an unresolved finding). */
+  readonly finding?: string;
+}
+
+/**
+ * The route verdict of a client/mount-target pair over the family its NFS uses (both directions), from
+ * the same hops `explainClientPath` shows. The finding names the route table and the missing destination.
+ */
+export function pairRouteCheck(
+  topology: Topology,
+  client: NetworkInterface,
+  mt: MountTarget,
+): PairRouteCheck {
+  const family = pairFamily(indexTopology(topology), client, mt);
+  if (!family) return { verdict: 'allow' };
+  const routes = pairRoutesCached(topology, client, mt, family);
+  const hops = [...forwardHops(routes.forward), ...returnHops(routes.back)];
+  const verdict = pathVerdict(hops);
+  if (verdict === true) return { verdict: 'allow' };
+  const blocked = hops[blockingHop(hops) ?? 0];
+  const where = `${client.networkInterfaceId}->${mt.mountTargetId}`;
+  const direction = blocked?.hop.startsWith('return') ? 'return route' : 'route';
+  return verdict === false
+    ? { verdict: 'deny', finding: `no ${direction} for ${where}: ${blocked?.detail}` }
+    : { verdict: 'unknown', finding: `cannot check the ${direction} for ${where}: ${blocked?.detail}` };
 }

@@ -10,52 +10,18 @@ import {
   longestPrefixMatch,
 } from '../../../../core/routing';
 import { arrivalOf, indexRouting } from '../../../../core/routing/trace';
+import { peered, transit, twoVpcs } from '../../../fixtures/routing-scenarios';
 import {
   allowAllEntries,
   cidr,
   route,
   sgRef,
-  type TopologyBuilder,
   tcp,
   tgwRoute,
   topology,
 } from '../../../fixtures/topology-builder';
 
 const PORTS = { clientPorts: { from: 32768, to: 60999 } };
-
-/** vpc-1 (client eni-c 10.0.1.10 in subnet-c) and vpc-2 (mount target fsmt-m 10.1.2.10 in subnet-m). */
-function twoVpcs(): TopologyBuilder {
-  return topology()
-    .vpc('vpc-1', ['10.0.0.0/16'])
-    .vpc('vpc-2', ['10.1.0.0/16'])
-    .subnet('subnet-c', 'vpc-1', '10.0.1.0/24', 'eu-west-1a')
-    .subnet('subnet-m', 'vpc-2', '10.1.2.0/24', 'eu-west-1a')
-    .securityGroup('sg-client', { vpc: 'vpc-1', egress: [tcp(2049, sgRef('sg-mt'))] })
-    .securityGroup('sg-mt', { vpc: 'vpc-2', ingress: [tcp(2049, sgRef('sg-client'))] })
-    .networkInterface('eni-c', { subnet: 'subnet-c', ip: '10.0.1.10', groups: ['sg-client'] })
-    .mountTarget('fsmt-m', { fs: 'fs-1', subnet: 'subnet-m', ip: '10.1.2.10', groups: ['sg-mt'] })
-    .networkAcl('acl-c', { vpc: 'vpc-1', subnets: ['subnet-c'], entries: allowAllEntries() })
-    .networkAcl('acl-m', { vpc: 'vpc-2', subnets: ['subnet-m'], entries: allowAllEntries() });
-}
-
-function peered(options: { forward?: boolean; back?: boolean; status?: string } = {}): TopologyBuilder {
-  return twoVpcs()
-    .peering('pcx-12', {
-      requester: 'vpc-1',
-      accepter: 'vpc-2',
-      ...(options.status ? { status: options.status } : {}),
-    })
-    .routeTable('rtb-1', {
-      vpc: 'vpc-1',
-      main: true,
-      routes: options.forward === false ? [] : [route('10.1.0.0/16', 'pcx-12')],
-    })
-    .routeTable('rtb-2', {
-      vpc: 'vpc-2',
-      main: true,
-      routes: options.back === false ? [] : [route('10.0.0.0/16', 'pcx-12')],
-    });
-}
 
 function ends(t: Topology): { client: NetworkInterface; mt: MountTarget } {
   const client = t.networkInterfaces.find((e) => e.networkInterfaceId === 'eni-c');
@@ -239,42 +205,6 @@ describe('VPC peering', () => {
     expect(explain(t).reachable).toBe(true);
   });
 });
-
-/** vpc-1 and vpc-2 attached to tgw-1; both attachments associated with tgw-rtb-1. */
-function transit(
-  options: { routes?: ReturnType<typeof tgwRoute>[]; mtAttachmentSubnets?: string[]; table?: boolean } = {},
-) {
-  const b = twoVpcs()
-    .subnet('subnet-tgw-1', 'vpc-1', '10.0.9.0/28', 'eu-west-1a')
-    .subnet('subnet-tgw-2a', 'vpc-2', '10.1.9.0/28', 'eu-west-1a')
-    .subnet('subnet-tgw-2b', 'vpc-2', '10.1.9.16/28', 'eu-west-1b')
-    .routeTable('rtb-1', { vpc: 'vpc-1', main: true, routes: [route('10.1.0.0/16', 'tgw-1')] })
-    .routeTable('rtb-2', { vpc: 'vpc-2', main: true, routes: [route('0.0.0.0/0', 'tgw-1')] })
-    .tgwAttachment('tgw-attach-1', {
-      tgw: 'tgw-1',
-      resource: 'vpc-1',
-      table: 'tgw-rtb-1',
-      subnets: ['subnet-tgw-1'],
-    })
-    .tgwAttachment('tgw-attach-2', {
-      tgw: 'tgw-1',
-      resource: 'vpc-2',
-      table: 'tgw-rtb-1',
-      subnets: options.mtAttachmentSubnets ?? ['subnet-tgw-2a'],
-    })
-    .tgwAttachment('tgw-attach-vpn', { tgw: 'tgw-1', type: 'vpn', resource: 'vpn-1', table: 'tgw-rtb-1' });
-  if (options.table !== false) {
-    b.tgwRouteTable('tgw-rtb-1', {
-      tgw: 'tgw-1',
-      routes: options.routes ?? [
-        tgwRoute('10.0.0.0/16', ['tgw-attach-1'], 'propagated'),
-        tgwRoute('10.1.0.0/16', ['tgw-attach-2'], 'propagated'),
-        tgwRoute('192.168.0.0/16', ['tgw-attach-vpn'], 'propagated'),
-      ],
-    });
-  }
-  return b;
-}
 
 describe('Transit Gateway', () => {
   it('routes a spoke to a spoke through the associated route table and its propagated routes', () => {
