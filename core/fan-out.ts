@@ -25,7 +25,7 @@
 // marks its ACLs NOT_APPLICABLE.
 import type { MountTarget, ResourceRef, ResourceType, Scope, Topology } from './model';
 import { buildNfsGraph, listNfsPairs } from './net/nfs-paths';
-import { pairsAffectedByRouting } from './routing/fan-out';
+import { pairsAffectedByRouting, vpcsAffectedByRouting } from './routing/fan-out';
 import { indexTopology, isMountTargetInterface, type TopologyIndex } from './topology-index';
 
 export type FanOut = (topology: Topology, seeds: readonly ResourceRef[]) => ResourceRef[];
@@ -161,7 +161,44 @@ export function fanOutNetworkAcl(topology: Topology, seeds: readonly ResourceRef
   return out.refs;
 }
 
+/**
+ * efs-nfs-exposure (FileSystem): a file system itself; SecurityGroup and NetworkInterface seeds -> the file
+ * systems whose mount targets carry or reference the groups (as efs-mount-target-nfs-ingress); a NetworkAcl
+ * -> the file systems with a mount target in its subnets; routing seeds -> the file systems with a mount
+ * target in an affected VPC. A routing seed it no longer sees (deleted) -> every file system.
+ */
+export function fanOutExposure(topology: Topology, seeds: readonly ResourceRef[]): ResourceRef[] {
+  const index = indexTopology(topology);
+  const out = new RefSet();
+  const all = (): ResourceRef[] =>
+    [...index.fileSystemsById.keys()].map((id) => ({ resourceType: FS, resourceId: id }));
+  const groupSeeds: ResourceRef[] = [];
+  for (const seed of seeds) {
+    if (seed.resourceType === FS) out.add(FS, seed.resourceId);
+    else if (seed.resourceType === SG) groupSeeds.push(seed);
+    else if (seed.resourceType === ENI) {
+      for (const groupId of index.interfacesById.get(seed.resourceId)?.groupIds ?? []) {
+        groupSeeds.push({ resourceType: SG, resourceId: groupId });
+      }
+      groupSeeds.push(seed);
+    } else if (seed.resourceType === ACL) {
+      // A deleted ACL's subnets moved to another ACL: that association is a change of its own.
+      const acl = index.networkAclsById.get(seed.resourceId);
+      if (!acl) continue;
+      for (const mt of topology.mountTargets)
+        if (acl.subnetIds.includes(mt.subnetId)) out.add(FS, mt.fileSystemId);
+    }
+  }
+  for (const ref of fanOutIngress(topology, groupSeeds))
+    if (ref.resourceType === FS) out.add(FS, ref.resourceId);
+  const vpcs = vpcsAffectedByRouting(topology, seeds);
+  if (vpcs === 'all') return all();
+  for (const mt of topology.mountTargets) if (vpcs.has(mt.vpcId)) out.add(FS, mt.fileSystemId);
+  return out.refs;
+}
+
 const FAN_OUTS: Readonly<Record<string, FanOut>> = {
+  'efs-nfs-exposure': fanOutExposure,
   'efs-mount-target-nfs-ingress': fanOutIngress,
   'efs-client-nfs-egress': fanOutEgress,
   'efs-nfs-network-acl': fanOutNetworkAcl,

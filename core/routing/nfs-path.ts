@@ -351,15 +351,21 @@ export function explainClientPath(
   return finish(label(clientAddress), mt.mountTargetId, hops);
 }
 
-/** The interfaces efsguard sees at an address (for group references in the mount target's rules). */
-function groupsAt(topology: Topology, address: string): string[] {
-  const groups = new Set<string>();
-  for (const eni of topology.networkInterfaces) {
-    if (eni.privateIpAddresses.includes(address) || eni.ipv6Addresses.includes(address)) {
-      for (const groupId of eni.groupIds) groups.add(groupId);
+const groupsByAddress = new WeakMap<Topology, Map<string, string[]>>();
+
+/** The groups of the interfaces efsguard sees at an address (for group references in a mount target's rules). */
+export function groupsAtAddress(topology: Topology, address: string): string[] {
+  let map = groupsByAddress.get(topology);
+  if (!map) {
+    map = new Map();
+    for (const eni of topology.networkInterfaces) {
+      for (const a of [...eni.privateIpAddresses, ...eni.ipv6Addresses]) {
+        map.set(a, [...new Set([...(map.get(a) ?? []), ...eni.groupIds])]);
+      }
     }
+    groupsByAddress.set(topology, map);
   }
-  return [...groups];
+  return map.get(address) ?? [];
 }
 
 /** How a source address arrives at a mount target, by its return route (undefined: routing not recorded). */
@@ -450,7 +456,7 @@ export function explainSourcePath(
       'mount target security groups in',
       mt.securityGroupIds,
       'ingress',
-      { addresses: [address], groupIds: groupsAt(topology, address) },
+      { addresses: [address], groupIds: groupsAtAddress(topology, address) },
       address,
     ),
     aclHop(
