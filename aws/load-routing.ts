@@ -37,7 +37,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { EFSClient } from '@aws-sdk/client-efs';
 import type { ResourceType } from '../core/model';
-import { vpcsTouchedByRoutingSeeds } from '../core/routing-fan-out';
+import { vpcsAffectedByRouting } from '../core/routing/fan-out';
 import {
   DEFAULT_CONCURRENCY,
   describeFileSystems,
@@ -532,8 +532,8 @@ export async function loadNeighbourhoodRouting(
 }
 
 /**
- * The file systems whose reach routing seeds can alter (core/routing-fan-out.ts over the routing of the
- * seeds' VPCs), as FileSystem seeds for the network part of the neighbourhood: without them a routing
+ * The file systems whose reach routing seeds can alter (core/routing/fan-out.ts over the routing of the
+ * seeds' VPCs; a seed AWS no longer shows can have touched anything: every file system), as FileSystem seeds for the network part of the neighbourhood: without them a routing
  * change would load no file system to judge. Lists the region's file systems and their mount targets
  * (DescribeFileSystems, DescribeMountTargets: the part 'network' holds both actions).
  */
@@ -544,16 +544,15 @@ export async function fileSystemSeedsForRouting(
 ): Promise<{ resourceType: ResourceType; resourceId: string }[]> {
   if (seeds.length === 0) return [];
   const seedVpcs = await vpcsOfRoutingSeeds(clients.ec2, seeds);
-  if (seedVpcs.length === 0) return [];
   const routing = normaliseRouting(await loadRouting(clients.ec2, seedVpcs, options), {
     accountId: options.accountId,
     region: options.region,
   });
-  const touched = vpcsTouchedByRoutingSeeds(
+  const affected = vpcsAffectedByRouting(
     { ...EMPTY_TOPOLOGY, accountId: options.accountId, region: options.region, routing },
     seeds,
   );
-  for (const vpcId of seedVpcs) touched.add(vpcId);
+  const touched = affected === 'all' ? undefined : new Set([...affected, ...seedVpcs]);
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const fileSystems = await describeFileSystems(clients.efs);
   const mountTargets = (
@@ -574,7 +573,7 @@ export async function fileSystemSeedsForRouting(
   const ids = new Set<string>();
   for (const mt of mountTargets) {
     const vpcId = mt.VpcId ?? subnetVpc.get(mt.SubnetId);
-    if (vpcId && touched.has(vpcId) && mt.FileSystemId) ids.add(mt.FileSystemId);
+    if (vpcId && (!touched || touched.has(vpcId)) && mt.FileSystemId) ids.add(mt.FileSystemId);
   }
   return [...ids].sort().map((resourceId) => ({ resourceType: 'AWS::EFS::FileSystem', resourceId }));
 }

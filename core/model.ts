@@ -386,33 +386,43 @@ export type ResourceType =
   | 'AWS::EC2::SecurityGroup'
   | 'AWS::EC2::NetworkInterface'
   | 'AWS::EC2::NetworkAcl'
-  | 'AWS::EC2::RouteTable'
-  | 'AWS::EC2::VPCPeeringConnection'
-  | 'AWS::EC2::TransitGatewayAttachment'
-  | 'AWS::EC2::TransitGatewayRouteTable'
-  | 'AWS::EC2::VPNGateway'
   | 'AWS::EFS::FileSystem'
   | 'AWS::EFS::AccessPoint'
   | 'AWS::IAM::Policy'
   | 'AWS::IAM::Role'
   | 'AWS::IAM::User'
-  | 'AWS::IAM::Group';
+  | 'AWS::IAM::Group'
+  // Routing: change triggers only (no rule posts verdicts on them); each is a Config-supported type.
+  | 'AWS::EC2::RouteTable'
+  | 'AWS::EC2::VPCPeeringConnection'
+  | 'AWS::EC2::TransitGatewayAttachment'
+  | 'AWS::EC2::TransitGatewayRouteTable'
+  | 'AWS::EC2::VPNGateway';
 
 export const RESOURCE_TYPES: readonly ResourceType[] = [
   'AWS::EC2::SecurityGroup',
   'AWS::EC2::NetworkInterface',
   'AWS::EC2::NetworkAcl',
-  'AWS::EC2::RouteTable',
-  'AWS::EC2::VPCPeeringConnection',
-  'AWS::EC2::TransitGatewayAttachment',
-  'AWS::EC2::TransitGatewayRouteTable',
-  'AWS::EC2::VPNGateway',
   'AWS::EFS::FileSystem',
   'AWS::EFS::AccessPoint',
   'AWS::IAM::Policy',
   'AWS::IAM::Role',
   'AWS::IAM::User',
   'AWS::IAM::Group',
+  'AWS::EC2::RouteTable',
+  'AWS::EC2::VPCPeeringConnection',
+  'AWS::EC2::TransitGatewayAttachment',
+  'AWS::EC2::TransitGatewayRouteTable',
+  'AWS::EC2::VPNGateway',
+];
+
+/** The routing resource types: a change to one can alter which networks reach which mount targets. */
+export const ROUTING_RESOURCE_TYPES: readonly ResourceType[] = [
+  'AWS::EC2::RouteTable',
+  'AWS::EC2::VPCPeeringConnection',
+  'AWS::EC2::TransitGatewayAttachment',
+  'AWS::EC2::TransitGatewayRouteTable',
+  'AWS::EC2::VPNGateway',
 ];
 
 export type ComplianceType = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';

@@ -27,18 +27,18 @@ export const ASFF_RESOURCE_TYPES: Readonly<Record<ResourceType, string>> = {
   'AWS::EC2::SecurityGroup': 'AwsEc2SecurityGroup',
   'AWS::EC2::NetworkInterface': 'AwsEc2NetworkInterface',
   'AWS::EC2::NetworkAcl': 'AwsEc2NetworkAcl',
-  // Routing resources only trigger efs-nfs-exposure (which judges file systems); no verdict names them.
-  'AWS::EC2::RouteTable': 'Other',
-  'AWS::EC2::VPCPeeringConnection': 'Other',
-  'AWS::EC2::TransitGatewayAttachment': 'Other',
-  'AWS::EC2::TransitGatewayRouteTable': 'Other',
-  'AWS::EC2::VPNGateway': 'Other',
   'AWS::EFS::FileSystem': 'Other',
   'AWS::EFS::AccessPoint': 'AwsEfsAccessPoint',
   'AWS::IAM::Policy': 'AwsIamPolicy',
   'AWS::IAM::Role': 'AwsIamRole',
   'AWS::IAM::User': 'AwsIamUser',
   'AWS::IAM::Group': 'AwsIamGroup',
+  // Routing types only trigger evaluations; no finding is ever about one.
+  'AWS::EC2::RouteTable': 'Other',
+  'AWS::EC2::VPCPeeringConnection': 'Other',
+  'AWS::EC2::TransitGatewayAttachment': 'Other',
+  'AWS::EC2::TransitGatewayRouteTable': 'Other',
+  'AWS::EC2::VPNGateway': 'Other',
 };
 
 export type AsffComplianceStatus = 'PASSED' | 'FAILED' | 'NOT_AVAILABLE';

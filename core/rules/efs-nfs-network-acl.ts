@@ -13,6 +13,7 @@ import { type AclDecision, evaluateAclTcp } from '../net/network-acl';
 import { listNfsPairs, type NfsPair } from '../net/nfs-paths';
 import type { Direction } from '../net/security-groups';
 import { parseRuleParameters, portRangeParam } from '../params';
+import { pairRouteCheck } from '../routing/nfs-path';
 import { indexTopology } from '../topology-index';
 import { defineRule } from './types';
 
@@ -104,15 +105,23 @@ export function evaluateNetworkAcl(
   const wanted = new Set(refs.present.map((ref) => ref.resourceId));
   const onPath = new Set<string>();
   const findings = new Map<string, string[]>();
+  // ACLs judged on a path whose routes efsguard cannot check (cross-VPC, routing not recorded or not visible).
+  const unroutedNotes = new Map<string, string[]>();
   for (const pair of listNfsPairs(topology)) {
     // ACLs filter traffic only where it crosses a subnet boundary.
     if (pair.client.subnetId === pair.mountTarget.subnetId) continue;
+    // Only pairs that routes connect (or may connect): the ACLs of a pair no route joins are on no path.
+    const routes = pairRouteCheck(topology, pair.client, pair.mountTarget);
+    if (routes.verdict === 'deny') continue;
     const clientAcl = index.networkAclBySubnet.get(pair.client.subnetId);
     const mountTargetAcl = index.networkAclBySubnet.get(pair.mountTarget.subnetId);
     for (const check of checksOfPair(pair, clientAcl, mountTargetAcl, params.clientPortRange)) {
       const aclId = check.acl.networkAclId;
       if (!wanted.has(aclId)) continue;
       onPath.add(aclId);
+      if (routes.finding && !unroutedNotes.get(aclId)?.includes(routes.finding)) {
+        unroutedNotes.set(aclId, [...(unroutedNotes.get(aclId) ?? []), routes.finding]);
+      }
       const decision = evaluateAclTcp(check.acl, check.direction, check.peerAddress, check.ports);
       if (decision.allowed) continue;
       const list = findings.get(aclId) ?? [];
@@ -148,7 +157,15 @@ export function evaluateNetworkAcl(
     } else if (blocked.length) {
       evaluations.push(makeEvaluation(RULE_ID, ref, 'NON_COMPLIANT', composeAnnotation(blocked, ADVICE)));
     } else if (onPath.has(ref.resourceId)) {
-      evaluations.push(makeEvaluation(RULE_ID, ref, 'COMPLIANT'));
+      const notes = unroutedNotes.get(ref.resourceId);
+      evaluations.push(
+        makeEvaluation(
+          RULE_ID,
+          ref,
+          'COMPLIANT',
+          notes ? composeAnnotation(notes, 'Judged as if routed.') : undefined,
+        ),
+      );
     } else {
       evaluations.push(
         makeEvaluation(
@@ -170,7 +187,8 @@ export const efsNfsNetworkAcl = defineRule<NetworkAclParameters>({
   id: RULE_ID,
   title: 'Network ACLs pass NFS and its return traffic between EFS clients and mount targets',
   description:
-    'For every client and mount target that security groups let talk NFS and that sit in different subnets, checks ' +
+    'For every client and mount target that security groups let talk NFS, that sit in different subnets and that ' +
+    'routes connect (or may connect: docs/routing.md), checks ' +
     "both subnets' network ACLs: the client's subnet must let TCP 2049 out and the replies (to the client's ports) " +
     "in; the mount target's subnet must let TCP 2049 in and the replies out. ACLs are stateless, so a missing " +
     'return rule silently breaks mounts.',
