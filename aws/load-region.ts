@@ -26,6 +26,7 @@ import {
 } from './describe';
 import { isNotFound } from './errors';
 import { loadIamSweep } from './load-iam';
+import { loadRouting, routingPrefixListIds } from './load-routing';
 import { emptySnapshot, type Snapshot, type SnapshotFileSystem, type SnapshotPrefixList } from './snapshot';
 
 export interface LoadOptions {
@@ -237,9 +238,38 @@ export async function loadRegion(clients: AwsClients, options: LoadOptions): Pro
       })(),
     );
   }
+  if (wants('routing')) {
+    tasks.push(
+      (async () => {
+        snapshot.routing = await loadRouting(clients.ec2, undefined, {
+          accountId,
+          concurrency,
+          onProgress: progress,
+        });
+      })(),
+    );
+  }
   await Promise.all(tasks);
   if (wants('network')) fillUnreadMountTargetGroups(snapshot, progress);
+  if (snapshot.routing) await addRoutingPrefixLists(clients, snapshot, concurrency, progress);
   return snapshot;
+}
+
+/** The prefix lists that routes name as destinations, added to those the groups reference. */
+export async function addRoutingPrefixLists(
+  clients: Pick<AwsClients, 'ec2'>,
+  snapshot: Snapshot,
+  concurrency = DEFAULT_CONCURRENCY,
+  progress: (message: string) => void = () => {},
+): Promise<void> {
+  if (!snapshot.routing) return;
+  const have = new Set(snapshot.managedPrefixLists.map((list) => list.PrefixListId));
+  const wanted = routingPrefixListIds(snapshot.routing).filter((id) => !have.has(id));
+  if (wanted.length === 0) return;
+  snapshot.managedPrefixLists = [
+    ...snapshot.managedPrefixLists,
+    ...(await loadPrefixLists(clients, wanted, concurrency, progress)),
+  ].sort((a, b) => (a.PrefixListId < b.PrefixListId ? -1 : a.PrefixListId > b.PrefixListId ? 1 : 0));
 }
 
 /**

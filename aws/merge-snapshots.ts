@@ -7,6 +7,7 @@
 // IAM is per account and is never merged.
 import { type ResourceRef, type ResourceType, refKey } from '../core/model';
 import { emptySnapshot, type Snapshot, snapshotParts } from './snapshot';
+import { ROUTING_LISTS, type SnapshotRouting } from './snapshot-routing';
 
 export interface MergedRegion {
   readonly snapshot: Snapshot;
@@ -49,6 +50,8 @@ export function mergeRegionSnapshots(snapshots: readonly Snapshot[]): MergedRegi
     fileSystems: uniqueBy(all('fileSystems'), (fs) => fs.FileSystemId),
     accessPoints: uniqueBy(all('accessPoints'), (ap) => ap.AccessPointId),
   });
+  // Routing is merged like the network: a peering or TGW route table seen from both sides is one resource.
+  if (parts.includes('routing')) merged.routing = mergeRouting(snapshots.map((s) => s.routing));
 
   const owners = new Map<string, string>();
   const note = (
@@ -73,4 +76,16 @@ export function mergeRegionSnapshots(snapshots: readonly Snapshot[]): MergedRegi
     for (const ap of snapshot.accessPoints) note('AWS::EFS::AccessPoint', ap.AccessPointId, ap.OwnerId, by);
   }
   return { snapshot: merged, accountOf: (ref) => owners.get(refKey(ref)) };
+}
+
+function mergeRouting(sections: readonly (SnapshotRouting | undefined)[]): SnapshotRouting {
+  const present = sections.filter((section): section is SnapshotRouting => section !== undefined);
+  const merged = {} as Record<keyof SnapshotRouting, unknown[]>;
+  for (const [key, field] of ROUTING_LISTS) {
+    merged[key] = uniqueBy(
+      present.map((section) => section[key] as unknown as readonly Record<string, unknown>[]),
+      (item) => item[field] as string | undefined,
+    );
+  }
+  return merged as unknown as SnapshotRouting;
 }

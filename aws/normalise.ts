@@ -33,6 +33,7 @@ import { normalisePorts, normaliseProtocol } from '../core/net/protocol';
 import { SnapshotError } from './errors';
 import { byKey, checkAddress, required, within } from './normalise-fields';
 import { normaliseIam } from './normalise-iam';
+import { normaliseRouting } from './normalise-routing';
 import { type Snapshot, type SnapshotFileSystem, type SnapshotPrefixList, snapshotParts } from './snapshot';
 
 export interface SnapshotContext {
@@ -520,6 +521,9 @@ export function normaliseSnapshot(snapshot: Snapshot): Topology {
   if (snapshot.parts?.includes('iam') && !snapshot.iam) {
     throw new SnapshotError("snapshot: parts lists 'iam' but the snapshot has no iam data");
   }
+  if (snapshot.parts?.includes('routing') && !snapshot.routing) {
+    throw new SnapshotError("snapshot: parts lists 'routing' but the snapshot has no routing data");
+  }
   const context: SnapshotContext = {
     accountId: required(snapshot.accountId, 'snapshot', 'accountId'),
     region: required(snapshot.region, 'snapshot', 'region'),
@@ -529,6 +533,8 @@ export function normaliseSnapshot(snapshot: Snapshot): Topology {
   return {
     accountId: required(snapshot.accountId, 'snapshot', 'accountId'),
     region: required(snapshot.region, 'snapshot', 'region'),
+    // A file without parts predates them: every part but routing (and IAM unless recorded). Spelt out, so
+    // that a rule needing routing sees it was not recorded rather than take "absent" for "everything".
     parts: snapshotParts(snapshot),
     vpcs: snapshot.vpcs.map((vpc) => normaliseVpc(vpc, context)).sort(byKey((vpc) => vpc.vpcId)),
     subnets,
@@ -552,5 +558,6 @@ export function normaliseSnapshot(snapshot: Snapshot): Topology {
       .map((ap) => normaliseAccessPoint(ap, context))
       .sort(byKey((ap) => ap.accessPointId)),
     ...(snapshot.iam ? { iam: normaliseIam(snapshot.iam) } : {}),
+    ...(snapshot.routing ? { routing: normaliseRouting(snapshot.routing, context) } : {}),
   };
 }

@@ -49,6 +49,21 @@ export const PART_READ_ACTIONS = {
     'iam:ListGroupPolicies',
     'iam:ListAttachedGroupPolicies',
   ],
+  // Route tables, peerings, TGW attachments and route tables, VPN gateways (aws/load-routing.ts), and
+  // the prefix lists that routes name as destinations.
+  routing: [
+    'ec2:DescribeRouteTables',
+    'ec2:DescribeVpcPeeringConnections',
+    'ec2:DescribeTransitGatewayAttachments',
+    'ec2:DescribeTransitGatewayVpcAttachments',
+    'ec2:DescribeTransitGatewayRouteTables',
+    'ec2:SearchTransitGatewayRoutes',
+    'ec2:GetTransitGatewayRouteTableAssociations',
+    'ec2:GetTransitGatewayRouteTablePropagations',
+    'ec2:DescribeVpnGateways',
+    'ec2:DescribeManagedPrefixLists',
+    'ec2:GetManagedPrefixListEntries',
+  ],
 } as const satisfies Record<TopologyPart, readonly string[]>;
 
 /** Every Describe call the network loaders make (kept for callers of the earlier name). */

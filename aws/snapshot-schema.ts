@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { TOPOLOGY_PARTS } from '../core/model';
 import { SnapshotError } from './errors';
 import { compileFastCheck } from './schema-check';
-import { SNAPSHOT_FORMAT, type Snapshot } from './snapshot';
+import { SNAPSHOT_FORMATS, type Snapshot } from './snapshot';
+import { ROUTING_ID_FIELDS, routingConsistencyIssues, routingSchema } from './snapshot-schema-routing';
 
 const id = z.string().min(1);
 const optionalString = z.string().optional();
@@ -202,7 +203,7 @@ const iam = z.looseObject({
 });
 
 export const snapshotSchema = z.looseObject({
-  format: z.literal(SNAPSHOT_FORMAT).optional(),
+  format: z.enum(SNAPSHOT_FORMATS).optional(),
   accountId: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
   region: id,
   capturedAt: optionalString,
@@ -216,6 +217,7 @@ export const snapshotSchema = z.looseObject({
   fileSystems: z.array(fileSystem),
   accessPoints: z.array(accessPoint),
   iam: iam.optional(),
+  routing: routingSchema.optional(),
 });
 
 const isValidSnapshot = compileFastCheck(snapshotSchema);
@@ -256,6 +258,7 @@ const ID_FIELDS: readonly (readonly [readonly string[], string, string])[] = [
   [['iam', 'RoleDetailList'], 'RoleId', 'IAM role'],
   [['iam', 'UserDetailList'], 'UserId', 'IAM user'],
   [['iam', 'GroupDetailList'], 'GroupId', 'IAM group'],
+  ...ROUTING_ID_FIELDS,
 ];
 
 function listAt(root: unknown, keys: readonly string[]): unknown[] {
@@ -373,12 +376,14 @@ export function parseSnapshot(value: unknown, source = 'snapshot'): Snapshot {
   // only to say what is wrong (aws/schema-check.ts).
   // Either way, duplicate ids are looked for once the shape is right.
   if (isValidSnapshot?.(value)) {
-    const duplicates = findDuplicateIds(value);
+    const duplicates = [...findDuplicateIds(value), ...routingConsistencyIssues(value)];
     if (duplicates.length > 0) throw new SnapshotError(formatSnapshotIssues(source, value, duplicates));
     return value as Snapshot;
   }
   const result = snapshotSchema.safeParse(value);
-  const issues: SnapshotIssue[] = result.success ? findDuplicateIds(value) : result.error.issues;
+  const issues: SnapshotIssue[] = result.success
+    ? [...findDuplicateIds(value), ...routingConsistencyIssues(value)]
+    : result.error.issues;
   if (issues.length > 0) throw new SnapshotError(formatSnapshotIssues(source, value, issues));
   // The schema checks what efsguard reads; the rest is the SDK's own output, passed through unchanged.
   return (result as { data: unknown }).data as Snapshot;

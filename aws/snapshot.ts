@@ -17,8 +17,18 @@ import type {
 } from '@aws-sdk/client-efs';
 import type { GetAccountAuthorizationDetailsCommandOutput } from '@aws-sdk/client-iam';
 import { TOPOLOGY_PARTS, type TopologyPart } from '../core/model';
+import type { SnapshotRouting } from './snapshot-routing';
 
-export const SNAPSHOT_FORMAT = 'efsguard-snapshot/1';
+/**
+ * The format efsguard writes: routing added (the `routing` section and the part 'routing'). It is /3
+ * because /2 already names the multi-account set (aws/snapshot-set.ts SNAPSHOT_SET_FORMAT).
+ */
+export const SNAPSHOT_FORMAT = 'efsguard-snapshot/3';
+/** Files recorded before routing existed: they still load, and never hold the part 'routing'. */
+export const SNAPSHOT_FORMAT_BEFORE_ROUTING = 'efsguard-snapshot/1';
+/** Every single-account format that loads. */
+export const SNAPSHOT_FORMATS = [SNAPSHOT_FORMAT_BEFORE_ROUTING, SNAPSHOT_FORMAT] as const;
+export type SnapshotFormat = (typeof SNAPSHOT_FORMATS)[number];
 
 export interface SnapshotMountTarget extends MountTargetDescription {
   /** DescribeMountTargetSecurityGroups output. */
@@ -49,7 +59,7 @@ export type IamSnapshot = Pick<
 >;
 
 export interface Snapshot {
-  format?: typeof SNAPSHOT_FORMAT;
+  format?: SnapshotFormat;
   accountId: string;
   region: string;
   /** ISO time the snapshot was recorded (informational). */
@@ -69,6 +79,8 @@ export interface Snapshot {
   accessPoints: AccessPointDescription[];
   /** Present only when IAM was loaded (efs-api-least-privilege). */
   iam?: IamSnapshot;
+  /** Present only when routing was loaded (the part 'routing'; never in an efsguard-snapshot/1 file). */
+  routing?: SnapshotRouting;
 }
 
 /** A snapshot holding nothing yet: loaders and test builders fill it. */
@@ -89,8 +101,15 @@ export function emptySnapshot(accountId: string, region: string, extra: Partial<
   };
 }
 
-/** The parts a snapshot holds: its `parts`, or for an older file every part (IAM only when recorded). */
-export function snapshotParts(snapshot: Pick<Snapshot, 'parts' | 'iam'>): TopologyPart[] {
+/**
+ * The parts a snapshot holds: its `parts`, or for an older file without them every part, IAM and routing
+ * only when recorded (a file that old never has routing).
+ */
+export function snapshotParts(snapshot: Pick<Snapshot, 'parts' | 'iam' | 'routing'>): TopologyPart[] {
   if (snapshot.parts) return [...snapshot.parts];
-  return TOPOLOGY_PARTS.filter((part) => part !== 'iam' || snapshot.iam !== undefined);
+  return TOPOLOGY_PARTS.filter(
+    (part) =>
+      (part !== 'iam' || snapshot.iam !== undefined) &&
+      (part !== 'routing' || snapshot.routing !== undefined),
+  );
 }

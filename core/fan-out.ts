@@ -17,11 +17,15 @@
 //   SecurityGroup / NetworkInterface / FileSystem seeds -> the ACLs of both subnets of every NFS pair
 //     whose client is in the egress fan-out above or whose mount target is affected (carries the group,
 //     is the interface's, or belongs to the file system).
+// Routing seeds (RouteTable, VPCPeeringConnection, TransitGatewayAttachment/RouteTable, VPNGateway): the
+//   VPCs they touch and their peering/TGW neighbours (core/routing/fan-out.ts); egress -> the clients of
+//   cross-VPC pairs there; network-acl -> both ACLs of those pairs; efs-nfs-exposure -> their file systems.
 // A seed of the rule's own resource types that is missing from the topology (deleted) is reported
 // NOT_APPLICABLE. A pair that a change removed is not found from current state; the periodic sweep
 // marks its ACLs NOT_APPLICABLE.
 import type { MountTarget, ResourceRef, ResourceType, Topology } from './model';
 import { buildNfsGraph, listNfsPairs } from './net/nfs-paths';
+import { pairsAffectedByRouting, vpcsAffectedByRouting } from './routing/fan-out';
 import { indexTopology, isMountTargetInterface, type TopologyIndex } from './topology-index';
 
 export type FanOut = (topology: Topology, seeds: readonly ResourceRef[]) => ResourceRef[];
@@ -104,6 +108,8 @@ export function fanOutEgress(topology: Topology, seeds: readonly ResourceRef[]):
       for (const mt of index.mountTargetsByFileSystem.get(seed.resourceId) ?? []) addClientsOf(mt);
     }
   }
+  // Routing seeds: the clients of cross-VPC pairs whose routes they can change (core/routing/fan-out.ts).
+  for (const pair of pairsAffectedByRouting(topology, seeds)) add(pair.client.networkInterfaceId);
   return out.refs;
 }
 
@@ -130,6 +136,13 @@ export function fanOutNetworkAcl(topology: Topology, seeds: readonly ResourceRef
       }
     }
   }
+  // Routing seeds: both ACLs of every cross-VPC pair whose routes they can change.
+  for (const pair of pairsAffectedByRouting(topology, otherSeeds)) {
+    for (const subnetId of [pair.client.subnetId, pair.mountTarget.subnetId]) {
+      const acl = index.networkAclBySubnet.get(subnetId);
+      if (acl) out.add(ACL, acl.networkAclId);
+    }
+  }
   if (otherSeeds.length === 0) return out.refs;
   const clients = new Set(fanOutEgress(topology, otherSeeds).map((ref) => ref.resourceId));
   for (const pair of listNfsPairs(topology)) {
@@ -148,7 +161,44 @@ export function fanOutNetworkAcl(topology: Topology, seeds: readonly ResourceRef
   return out.refs;
 }
 
+/**
+ * efs-nfs-exposure (FileSystem): a file system itself; SecurityGroup and NetworkInterface seeds -> the file
+ * systems whose mount targets carry or reference the groups (as efs-mount-target-nfs-ingress); a NetworkAcl
+ * -> the file systems with a mount target in its subnets; routing seeds -> the file systems with a mount
+ * target in an affected VPC. A routing seed it no longer sees (deleted) -> every file system.
+ */
+export function fanOutExposure(topology: Topology, seeds: readonly ResourceRef[]): ResourceRef[] {
+  const index = indexTopology(topology);
+  const out = new RefSet();
+  const all = (): ResourceRef[] =>
+    [...index.fileSystemsById.keys()].map((id) => ({ resourceType: FS, resourceId: id }));
+  const groupSeeds: ResourceRef[] = [];
+  for (const seed of seeds) {
+    if (seed.resourceType === FS) out.add(FS, seed.resourceId);
+    else if (seed.resourceType === SG) groupSeeds.push(seed);
+    else if (seed.resourceType === ENI) {
+      for (const groupId of index.interfacesById.get(seed.resourceId)?.groupIds ?? []) {
+        groupSeeds.push({ resourceType: SG, resourceId: groupId });
+      }
+      groupSeeds.push(seed);
+    } else if (seed.resourceType === ACL) {
+      // A deleted ACL's subnets moved to another ACL: that association is a change of its own.
+      const acl = index.networkAclsById.get(seed.resourceId);
+      if (!acl) continue;
+      for (const mt of topology.mountTargets)
+        if (acl.subnetIds.includes(mt.subnetId)) out.add(FS, mt.fileSystemId);
+    }
+  }
+  for (const ref of fanOutIngress(topology, groupSeeds))
+    if (ref.resourceType === FS) out.add(FS, ref.resourceId);
+  const vpcs = vpcsAffectedByRouting(topology, seeds);
+  if (vpcs === 'all') return all();
+  for (const mt of topology.mountTargets) if (vpcs.has(mt.vpcId)) out.add(FS, mt.fileSystemId);
+  return out.refs;
+}
+
 const FAN_OUTS: Readonly<Record<string, FanOut>> = {
+  'efs-nfs-exposure': fanOutExposure,
   'efs-mount-target-nfs-ingress': fanOutIngress,
   'efs-client-nfs-egress': fanOutEgress,
   'efs-nfs-network-acl': fanOutNetworkAcl,

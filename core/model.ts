@@ -285,6 +285,8 @@ export interface TransitGatewayRouteTable {
   readonly associatedAttachmentIds: readonly string[];
   /** Attachments propagating routes into this table. */
   readonly propagatingAttachmentIds: readonly string[];
+  /** Routes that could not be read (a malformed destination), as for a VPC RouteTable. */
+  readonly malformed?: readonly string[];
 }
 
 export interface VpnGateway {
@@ -355,8 +357,10 @@ export interface IamState {
  * - fileSystemPolicies: file systems and their policies
  * - accessPoints: access points
  * - iam: customer-managed policies, roles, users and groups
+ * - routing: route tables, VPC peering connections, Transit Gateway attachments and route tables, and
+ *   virtual private gateways (RoutingState)
  */
-export const TOPOLOGY_PARTS = ['network', 'fileSystemPolicies', 'accessPoints', 'iam'] as const;
+export const TOPOLOGY_PARTS = ['network', 'fileSystemPolicies', 'accessPoints', 'iam', 'routing'] as const;
 export type TopologyPart = (typeof TOPOLOGY_PARTS)[number];
 
 /** A region's EFS-relevant state (or a neighbourhood slice of it), normalised. */
@@ -386,7 +390,10 @@ export interface Topology {
 
 // ---- Evaluations ----
 
-/** The resource types efsguard reports on or is triggered by: Config's names. */
+/**
+ * The resource types efsguard reports on or is triggered by: Config's names. The routing types are
+ * change triggers only (no rule posts verdicts on them); each is a Config-supported type.
+ */
 export const RESOURCE_TYPES = [
   'AWS::EC2::SecurityGroup',
   'AWS::EC2::NetworkInterface',
@@ -397,8 +404,22 @@ export const RESOURCE_TYPES = [
   'AWS::IAM::Role',
   'AWS::IAM::User',
   'AWS::IAM::Group',
+  'AWS::EC2::RouteTable',
+  'AWS::EC2::VPCPeeringConnection',
+  'AWS::EC2::TransitGatewayAttachment',
+  'AWS::EC2::TransitGatewayRouteTable',
+  'AWS::EC2::VPNGateway',
 ] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
+
+/** The routing resource types: a change to one can alter which networks reach which mount targets. */
+export const ROUTING_RESOURCE_TYPES: readonly ResourceType[] = [
+  'AWS::EC2::RouteTable',
+  'AWS::EC2::VPCPeeringConnection',
+  'AWS::EC2::TransitGatewayAttachment',
+  'AWS::EC2::TransitGatewayRouteTable',
+  'AWS::EC2::VPNGateway',
+];
 
 /**
  * Config's compliance types, the strictest first: the one order every sink, summary and report uses

@@ -33,6 +33,12 @@ export const ASFF_RESOURCE_TYPES: Readonly<Record<ResourceType, string>> = {
   'AWS::IAM::Role': 'AwsIamRole',
   'AWS::IAM::User': 'AwsIamUser',
   'AWS::IAM::Group': 'AwsIamGroup',
+  // Routing types only trigger evaluations; no finding is ever about one.
+  'AWS::EC2::RouteTable': 'Other',
+  'AWS::EC2::VPCPeeringConnection': 'Other',
+  'AWS::EC2::TransitGatewayAttachment': 'Other',
+  'AWS::EC2::TransitGatewayRouteTable': 'Other',
+  'AWS::EC2::VPNGateway': 'Other',
 };
 
 export type AsffComplianceStatus = 'PASSED' | 'FAILED' | 'NOT_AVAILABLE';

@@ -42,6 +42,7 @@ const RULE_DOC_PAGES: Readonly<Record<string, string>> = {
   'efs-mount-target-nfs-ingress': 'rules-network.md',
   'efs-client-nfs-egress': 'rules-network.md',
   'efs-nfs-network-acl': 'rules-network.md',
+  'efs-nfs-exposure': 'rules-network.md',
   'efs-file-system-policy': 'rules-data-plane.md',
   'efs-access-point-posix-identity': 'rules-data-plane.md',
   'efs-api-least-privilege': 'rules-data-plane.md',

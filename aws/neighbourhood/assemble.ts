@@ -6,6 +6,8 @@ import type { EFSClient } from '@aws-sdk/client-efs';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { ResourceRef, TopologyPart } from '../../core/model';
 import { isFileSystemInNeighbourhood } from '../../core/neighbourhood';
+import { addRoutingPrefixLists } from '../load-region';
+import { loadNeighbourhoodRouting } from '../load-routing';
 import {
   SNAPSHOT_FORMAT,
   type Snapshot,
@@ -51,6 +53,13 @@ export async function assembleNeighbourhood(input: AssemblyInput): Promise<Snaps
           concurrency,
           ...(input.onProgress ? { onProgress: input.onProgress } : {}),
         })
+      : undefined,
+    // Routing of the neighbourhood's VPCs (aws/load-routing.ts), and the prefix lists its routes name.
+    parts.includes('routing')
+      ? loadNeighbourhoodRouting(clients.ec2, snapshot, input.seedsOf('routing'), {
+          accountId: input.accountId,
+          concurrency,
+        }).then(() => addRoutingPrefixLists(clients, snapshot, concurrency))
       : undefined,
   ]);
   return snapshot;

@@ -17,6 +17,7 @@ import { EfsguardError } from '../../core/errors';
 import type { ResourceRef, ResourceType, TopologyPart } from '../../core/model';
 import { DEFAULT_CONCURRENCY } from '../describe';
 import { orderParts } from '../load-region';
+import { fileSystemSeedsForRouting, ROUTING_SEED_TYPES } from '../load-routing';
 import type { Snapshot } from '../snapshot';
 import { assembleNeighbourhood } from './assemble';
 import { firstStageWithWork, plan } from './plan';
@@ -66,6 +67,7 @@ export const SEED_PARTS: Readonly<Record<TopologyPart, readonly ResourceType[]>>
   fileSystemPolicies: ['AWS::EFS::FileSystem'],
   accessPoints: ['AWS::EFS::AccessPoint'],
   iam: ['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group', 'AWS::IAM::Policy'],
+  routing: ROUTING_SEED_TYPES,
 };
 
 /** A seed that none of the parts asked for expands: loading would silently read nothing for it. */
@@ -123,8 +125,13 @@ export async function loadNeighbourhood(
   const seedsOf = (part: TopologyPart) =>
     parts.includes(part) ? seeds.filter((seed) => SEED_PARTS[part].includes(seed.resourceType)) : [];
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  // A routing change is judged on the file systems whose reach it can alter (aws/load-routing.ts).
+  const routingOptions = { accountId: options.accountId, region: options.region, concurrency };
+  const fileSystemSeeds = parts.includes('network')
+    ? await fileSystemSeedsForRouting(clients, seedsOf('routing'), routingOptions)
+    : [];
   const network = new NeighbourhoodState(
-    seedsOf('network'),
+    [...seedsOf('network'), ...fileSystemSeeds],
     options.probeUnlabelledInterfaces ?? isCustomEndpoint(clients.ec2),
     { accountId: options.accountId, region: options.region },
   );

@@ -24,7 +24,7 @@ import {
   type Topology,
 } from '../model';
 import { type ParameterSpecs, parseRuleParameters } from '../params';
-import { lookupResources, type ResourceOfType } from './resources';
+import { lookupResources, type ReportedResourceType, type ResourceOfType } from './resources';
 import {
   type Evaluator,
   missingParts,
@@ -78,10 +78,13 @@ export function deletedEvaluation(ruleId: string, ref: ResourceRef): Evaluation 
 }
 
 /** One resource type's judge: the resource (present in the topology) and its ref, to a verdict. */
-export type JudgeOf<T extends ResourceType> = (resource: ResourceOfType[T], ref: ResourceRef) => Verdict;
+export type JudgeOf<T extends ReportedResourceType> = (
+  resource: ResourceOfType[T],
+  ref: ResourceRef,
+) => Verdict;
 
 /** The judges of the types a rule reports on, one per type. */
-export type Judges<T extends ResourceType> = { readonly [K in T]: JudgeOf<K> };
+export type Judges<T extends ReportedResourceType> = { readonly [K in T]: JudgeOf<K> };
 
 /** What `judge` gets: build shared work (indexes, graphs, caches) once here, then judge per resource. */
 export interface JudgeContext<P> {
@@ -92,7 +95,7 @@ export interface JudgeContext<P> {
 }
 
 /** A rule as written. */
-export interface RuleSpec<P, T extends ResourceType>
+export interface RuleSpec<P, T extends ReportedResourceType>
   extends Omit<RuleMetadata, 'parameters' | 'resourceTypes'> {
   /** The types the rule posts verdicts on; `judge` returns one judge per type. */
   readonly resourceTypes: readonly T[];
@@ -113,7 +116,7 @@ const refOf = (ref: ResourceRef): ResourceRef => ({
   resourceId: ref.resourceId,
 });
 
-export function defineRule<P, T extends ResourceType>(spec: RuleSpec<P, T>): Rule {
+export function defineRule<P, T extends ReportedResourceType>(spec: RuleSpec<P, T>): Rule {
   const { parameters, fanOut, judge, ...metadata } = spec;
   const reported: readonly ResourceType[] = spec.resourceTypes;
   const isReported = (type: ResourceType): type is T => reported.includes(type);
@@ -148,7 +151,7 @@ export function defineRule<P, T extends ResourceType>(spec: RuleSpec<P, T>): Rul
         seen.add(key);
         const ref = refOf(candidate);
         const seed = seedsByKey.get(key);
-        const resource = seed?.deleted ? undefined : lookup(ref.resourceType).get(ref.resourceId);
+        const resource = seed?.deleted ? undefined : lookup(candidate.resourceType).get(ref.resourceId);
         if (seed?.deleted) evaluations.push(deletedEvaluation(spec.id, ref));
         else if (resource !== undefined) {
           targets.push(ref);

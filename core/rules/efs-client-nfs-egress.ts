@@ -12,6 +12,7 @@ import {
 } from '../net/nfs-paths';
 import { coversNfs } from '../net/protocol';
 import { booleanParam, parameter } from '../params';
+import { pairRouteCheck } from '../routing/nfs-path';
 import { isMountTargetInterface, nonClientReason } from '../topology-index';
 import { compliant, defineRule, nonCompliant, notApplicable, type Verdict } from './define';
 
@@ -23,6 +24,8 @@ export interface EgressParameters {
 
 const ADVICE =
   "Add an outbound rule for tcp 2049 to the mount targets' security group on one of the client's groups.";
+const ROUTE_ADVICE =
+  "Add routes both ways: in the client subnet's route table to the mount target, and back in the mount target's (and in any TGW route table on the way).";
 const SCOPE_ADVICE = "Scope outbound NFS to the mount targets' security group.";
 // EFS fixes a mount target's IpAddressType when it is created (EFS API Reference, CreateMountTarget).
 const FAMILY_ADVICE =
@@ -33,9 +36,10 @@ export interface EgressIssues {
   readonly findings: string[];
   /**
    * What the advice should address: 'egress' when some file system is unreachable through the client's
-   * outbound rules; else 'family' when some shares no address family with it; else 'scope'.
+   * outbound rules; else 'route' when outbound rules allow it but no route connects both ways; else
+   * 'family' when some shares no address family with it; else 'scope'.
    */
-  readonly cause: 'egress' | 'family' | 'scope';
+  readonly cause: 'egress' | 'route' | 'family' | 'scope';
 }
 
 /** Findings against one client interface. */
@@ -48,6 +52,7 @@ export function findEgressIssues(
   const findings: string[] = [];
   let egressFindings = 0;
   let familyFindings = 0;
+  let routeFindings = 0;
   const byFs = graph.admittedBy.get(client.networkInterfaceId);
   const missing = client.groupIds.filter((groupId) => !index.groupsById.has(groupId));
   // Outbound rules that could not be read: one of them might be the path (union of allow rules), so a
@@ -64,6 +69,8 @@ export function findEgressIssues(
     // (IPv4 preferred), and those it cannot send a single packet to.
     const targets: string[] = [];
     const foreign: MountTarget[] = [];
+    // Mount targets the outbound rules reach but routes do not connect (or cannot be checked).
+    const unrouted: string[] = [];
     let reached = false;
     for (const mt of mountTargets) {
       const family = sharedAddressFamilies(client, mt)[0];
@@ -73,8 +80,14 @@ export function findEgressIssues(
       }
       const match = matchClientEgressToMountTarget(index, client, mt);
       if (match.allowed) {
-        reached = true;
-        break;
+        // Route-aware: the outbound rules let it out, and routes must connect both ways (core/routing).
+        const route = pairRouteCheck(index.topology, client, mt);
+        if (route.verdict === 'allow') {
+          reached = true;
+          break;
+        }
+        if (route.finding) unrouted.push(route.finding);
+        continue;
       }
       targets.push(mountTargetAddressOf(mt, family) ?? mt.mountTargetId);
       for (const peer of match.unresolved) unresolved.add(`${peer.groupId} -> ${peer.reference}`);
@@ -87,6 +100,10 @@ export function findEgressIssues(
       if (unreadable.length) finding += `; outbound rules efsguard cannot read: ${unreadable.join(', ')}`;
       egressFindings++;
       findings.push(finding);
+    }
+    if (unrouted.length) {
+      routeFindings++;
+      findings.push(`${fsId}: ${unrouted.join('; ')}`);
     }
     if (foreign.length) {
       familyFindings++;
@@ -122,7 +139,8 @@ export function findEgressIssues(
       }
     }
   }
-  return { findings, cause: egressFindings ? 'egress' : familyFindings ? 'family' : 'scope' };
+  const cause = egressFindings ? 'egress' : routeFindings ? 'route' : familyFindings ? 'family' : 'scope';
+  return { findings, cause };
 }
 
 /** 'IPv4-only', 'IPv6-only' or 'dual-stack'. */
@@ -160,7 +178,7 @@ function judgeEgress(topology: Topology, params: EgressParameters): (client: Net
     if (!graph.admittedBy.has(client.networkInterfaceId))
       return notApplicable('Not an NFS client: no mount-target security group admits its groups.');
     const { findings, cause } = findEgressIssues(graph, client, params);
-    const advice = cause === 'egress' ? ADVICE : cause === 'family' ? FAMILY_ADVICE : SCOPE_ADVICE;
+    const advice = { egress: ADVICE, route: ROUTE_ADVICE, family: FAMILY_ADVICE, scope: SCOPE_ADVICE }[cause];
     return findings.length
       ? nonCompliant(composeAnnotation(findings, advice), findings.some(isUnresolvedFinding))
       : compliant();
@@ -173,7 +191,7 @@ export const efsClientNfsEgress = defineRule({
   description:
     "Checks every network interface that a mount target's security group admits for NFS (a client). The union of " +
     "the client's security groups' outbound rules must allow TCP 2049 to at least one mount target of each file " +
-    'system that admits it. Otherwise mounts hang or fail, often only after someone tightens the default ' +
+    'system that admits it, and across VPCs routes must connect the two both ways (docs/routing.md). Otherwise mounts hang or fail, often only after someone tightens the default ' +
     'allow-all outbound rule. Optionally flags outbound NFS open to the whole internet.',
   resourceTypes: ['AWS::EC2::NetworkInterface'],
   triggerResourceTypes: ['AWS::EC2::NetworkInterface', 'AWS::EC2::SecurityGroup', 'AWS::EFS::FileSystem'],

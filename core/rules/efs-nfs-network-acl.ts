@@ -6,10 +6,19 @@ import { type AclDecision, evaluateAclTcp } from '../net/network-acl';
 import { listNfsPairs, type NfsPair } from '../net/nfs-paths';
 import type { Direction } from '../net/security-groups';
 import { parameter, portRangeParam } from '../params';
+import { pairRouteCheck } from '../routing/nfs-path';
 import { indexTopology } from '../topology-index';
 import { compliant, defineRule, nonCompliant, notApplicable, type Verdict } from './define';
 
 export const RULE_ID = 'efs-nfs-network-acl';
+
+/** The clients' source ports (the replies' destination ports): shared by every rule and `explain` that trace NFS replies. */
+export const CLIENT_PORT_RANGE = parameter(portRangeParam(), {
+  description:
+    'Source ports clients use for NFS: 32768-60999 for Linux with noresvport (EFS recommends it); 665-1023 for a ' +
+    'plain mount without noresvport.',
+  default: '32768-60999',
+});
 
 export interface NetworkAclParameters {
   readonly clientPortRange: PortRange;
@@ -94,15 +103,23 @@ function judgeNetworkAcls(
   const wanted = new Set(targets.map((ref) => ref.resourceId));
   const onPath = new Set<string>();
   const findings = new Map<string, string[]>();
+  // ACLs judged on a path whose routes efsguard cannot check (cross-VPC, routing not recorded or not visible).
+  const unroutedNotes = new Map<string, string[]>();
   for (const pair of listNfsPairs(topology)) {
     // ACLs filter traffic only where it crosses a subnet boundary.
     if (pair.client.subnetId === pair.mountTarget.subnetId) continue;
+    // Only pairs that routes connect (or may connect): the ACLs of a pair no route joins are on no path.
+    const routes = pairRouteCheck(topology, pair.client, pair.mountTarget);
+    if (routes.verdict === 'deny') continue;
     const clientAcl = index.networkAclBySubnet.get(pair.client.subnetId);
     const mountTargetAcl = index.networkAclBySubnet.get(pair.mountTarget.subnetId);
     for (const check of checksOfPair(pair, clientAcl, mountTargetAcl, params.clientPortRange)) {
       const aclId = check.acl.networkAclId;
       if (!wanted.has(aclId)) continue;
       onPath.add(aclId);
+      if (routes.finding && !unroutedNotes.get(aclId)?.includes(routes.finding)) {
+        unroutedNotes.set(aclId, [...(unroutedNotes.get(aclId) ?? []), routes.finding]);
+      }
       const decision = evaluateAclTcp(check.acl, check.direction, check.peerAddress, check.ports);
       if (decision.allowed) continue;
       const list = findings.get(aclId) ?? [];
@@ -129,7 +146,10 @@ function judgeNetworkAcls(
       );
     }
     if (blocked.length) return nonCompliant(composeAnnotation(blocked, ADVICE));
-    if (onPath.has(aclId)) return compliant();
+    if (onPath.has(aclId)) {
+      const notes = unroutedNotes.get(aclId);
+      return compliant(notes ? composeAnnotation(notes, 'Judged as if routed.') : undefined);
+    }
     return notApplicable('Not on the path of any NFS client and mount target in different subnets.');
   };
 }
@@ -138,7 +158,8 @@ export const efsNfsNetworkAcl = defineRule({
   id: RULE_ID,
   title: 'Network ACLs pass NFS and its return traffic between EFS clients and mount targets',
   description:
-    'For every client and mount target that security groups let talk NFS and that sit in different subnets, checks ' +
+    'For every client and mount target that security groups let talk NFS, that sit in different subnets and that ' +
+    'routes connect (or may connect: docs/routing.md), checks ' +
     "both subnets' network ACLs: the client's subnet must let TCP 2049 out and the replies (to the client's ports) " +
     "in; the mount target's subnet must let TCP 2049 in and the replies out. ACLs are stateless, so a missing " +
     'return rule silently breaks mounts.',
@@ -159,12 +180,7 @@ export const efsNfsNetworkAcl = defineRule({
     'the client and outbound TCP on the client port range to it.',
   parameters: {
     // The Linux ephemeral range, used by clients mounting with `noresvport` as EFS recommends.
-    clientPortRange: parameter(portRangeParam(), {
-      description:
-        'Source ports clients use for NFS: 32768-60999 for Linux with noresvport (EFS recommends it); 665-1023 for a ' +
-        'plain mount without noresvport.',
-      default: '32768-60999',
-    }),
+    clientPortRange: CLIENT_PORT_RANGE,
   },
   fanOut: fanOutNetworkAcl,
   judge: ({ topology, params, targets }) => ({

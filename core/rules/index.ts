@@ -5,6 +5,7 @@ import { efsApiLeastPrivilege } from './efs-api-least-privilege';
 import { efsClientNfsEgress } from './efs-client-nfs-egress';
 import { efsFileSystemPolicy } from './efs-file-system-policy';
 import { efsMountTargetNfsIngress } from './efs-mount-target-nfs-ingress';
+import { efsNfsExposure } from './efs-nfs-exposure';
 import { efsNfsNetworkAcl } from './efs-nfs-network-acl';
 import type { Rule } from './types';
 
@@ -12,6 +13,7 @@ export const RULES: readonly Rule[] = [
   efsMountTargetNfsIngress,
   efsClientNfsEgress,
   efsNfsNetworkAcl,
+  efsNfsExposure,
   efsFileSystemPolicy,
   efsAccessPointPosixIdentity,
   efsApiLeastPrivilege,

@@ -10,7 +10,6 @@ import {
   type IamState,
   type NetworkAcl,
   type NetworkInterface,
-  type ResourceType,
   type SecurityGroup,
   type Topology,
 } from '../model';
@@ -29,8 +28,13 @@ export interface ResourceOfType {
   'AWS::IAM::Group': IamPrincipal;
 }
 
+/** The types a rule can post verdicts on (the routing types only trigger evaluations). */
+export type ReportedResourceType = keyof ResourceOfType;
+
 /** The resources of one type, by id (the first of a repeated id wins), in topology order. */
-export type ResourceLookup = <T extends ResourceType>(type: T) => ReadonlyMap<string, ResourceOfType[T]>;
+export type ResourceLookup = <T extends ReportedResourceType>(
+  type: T,
+) => ReadonlyMap<string, ResourceOfType[T]>;
 
 function byId<T>(items: readonly T[], idOf: (item: T) => string): Map<string, T> {
   const map = new Map<string, T>();
@@ -42,7 +46,10 @@ function byId<T>(items: readonly T[], idOf: (item: T) => string): Map<string, T>
 }
 
 type Tables = {
-  [T in ResourceType]: (topology: Topology, iam: () => IamState) => ReadonlyMap<string, ResourceOfType[T]>;
+  [T in ReportedResourceType]: (
+    topology: Topology,
+    iam: () => IamState,
+  ) => ReadonlyMap<string, ResourceOfType[T]>;
 };
 
 const principals =
@@ -70,12 +77,12 @@ const TABLES: Tables = {
  * of a topology without IAM state throws IamStateNotLoadedError: never read "not loaded" as "none".
  */
 export function lookupResources(topology: Topology, ruleId: string): ResourceLookup {
-  const built = new Map<ResourceType, ReadonlyMap<string, unknown>>();
+  const built = new Map<ReportedResourceType, ReadonlyMap<string, unknown>>();
   const iam = (): IamState => {
     if (!topology.iam) throw new IamStateNotLoadedError(ruleId);
     return topology.iam;
   };
-  return <T extends ResourceType>(type: T) => {
+  return <T extends ReportedResourceType>(type: T) => {
     let table = built.get(type);
     if (!table) {
       table = TABLES[type](topology, iam);

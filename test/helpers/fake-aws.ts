@@ -15,15 +15,24 @@ import {
   DescribeManagedPrefixListsCommand,
   DescribeNetworkAclsCommand,
   DescribeNetworkInterfacesCommand,
+  DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
+  DescribeTransitGatewayAttachmentsCommand,
+  DescribeTransitGatewayRouteTablesCommand,
+  DescribeTransitGatewayVpcAttachmentsCommand,
+  DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
+  DescribeVpnGatewaysCommand,
   EC2Client,
   EC2ServiceException,
   type Filter,
   GetManagedPrefixListEntriesCommand,
+  GetTransitGatewayRouteTableAssociationsCommand,
+  GetTransitGatewayRouteTablePropagationsCommand,
   type NetworkAcl,
   type NetworkInterface,
+  SearchTransitGatewayRoutesCommand,
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
 import {
@@ -64,6 +73,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { deriveIamAction } from '../../aws/errors';
 import type { Snapshot, SnapshotFileSystem } from '../../aws/snapshot';
+import { emptyRouting } from '../../aws/snapshot-routing';
 
 export interface FakeAwsOptions {
   /**
@@ -410,6 +420,181 @@ export function installFakeAws(initial: Snapshot, options: FakeAwsOptions = {}):
       const { slice, next } = page(list.Entries, input.NextToken, input.MaxResults, pageSize);
       return { Entries: slice, ...(next ? { NextToken: next } : {}) };
     },
+  );
+
+  // ---- EC2 routing (the snapshot's `routing` section; none: an account without routes) ----
+  const routing = () => snapshot.routing ?? emptyRouting();
+  answer(
+    ec2 as never,
+    DescribeRouteTablesCommand,
+    'DescribeRouteTables',
+    [...EC2_PAGED, 'RouteTableIds'],
+    ec2List(
+      'DescribeRouteTables',
+      'RouteTables',
+      () => routing().routeTables,
+      'RouteTableIds',
+      (t) => t.RouteTableId,
+      'InvalidRouteTableID.NotFound',
+      {
+        'vpc-id': (t, v) => has(v, t.VpcId),
+        'route-table-id': (t, v) => has(v, t.RouteTableId),
+        'association.subnet-id': (t, v) => (t.Associations ?? []).some((a) => has(v, a.SubnetId)),
+      },
+    ),
+  );
+  answer(
+    ec2 as never,
+    DescribeVpcPeeringConnectionsCommand,
+    'DescribeVpcPeeringConnections',
+    [...EC2_PAGED, 'VpcPeeringConnectionIds'],
+    ec2List(
+      'DescribeVpcPeeringConnections',
+      'VpcPeeringConnections',
+      () => routing().vpcPeeringConnections,
+      'VpcPeeringConnectionIds',
+      (p) => p.VpcPeeringConnectionId,
+      'InvalidVpcPeeringConnectionID.NotFound',
+      {
+        'vpc-peering-connection-id': (p, v) => has(v, p.VpcPeeringConnectionId),
+        'requester-vpc-info.vpc-id': (p, v) => has(v, p.RequesterVpcInfo?.VpcId),
+        'accepter-vpc-info.vpc-id': (p, v) => has(v, p.AccepterVpcInfo?.VpcId),
+      },
+    ),
+  );
+  answer(
+    ec2 as never,
+    DescribeTransitGatewayAttachmentsCommand,
+    'DescribeTransitGatewayAttachments',
+    [...EC2_PAGED, 'TransitGatewayAttachmentIds'],
+    ec2List(
+      'DescribeTransitGatewayAttachments',
+      'TransitGatewayAttachments',
+      () => routing().transitGatewayAttachments,
+      'TransitGatewayAttachmentIds',
+      (a) => a.TransitGatewayAttachmentId,
+      'InvalidTransitGatewayAttachmentID.NotFound',
+      {
+        'transit-gateway-attachment-id': (a, v) => has(v, a.TransitGatewayAttachmentId),
+        'resource-id': (a, v) => has(v, a.ResourceId),
+        'resource-type': (a, v) => has(v, a.ResourceType),
+        'transit-gateway-id': (a, v) => has(v, a.TransitGatewayId),
+      },
+    ),
+  );
+  answer(
+    ec2 as never,
+    DescribeTransitGatewayVpcAttachmentsCommand,
+    'DescribeTransitGatewayVpcAttachments',
+    [...EC2_PAGED, 'TransitGatewayAttachmentIds'],
+    ec2List(
+      'DescribeTransitGatewayVpcAttachments',
+      'TransitGatewayVpcAttachments',
+      () => routing().transitGatewayVpcAttachments,
+      'TransitGatewayAttachmentIds',
+      (a) => a.TransitGatewayAttachmentId,
+      'InvalidTransitGatewayAttachmentID.NotFound',
+      {
+        'transit-gateway-attachment-id': (a, v) => has(v, a.TransitGatewayAttachmentId),
+        'vpc-id': (a, v) => has(v, a.VpcId),
+      },
+    ),
+  );
+  answer(
+    ec2 as never,
+    DescribeTransitGatewayRouteTablesCommand,
+    'DescribeTransitGatewayRouteTables',
+    [...EC2_PAGED, 'TransitGatewayRouteTableIds'],
+    ec2List(
+      'DescribeTransitGatewayRouteTables',
+      'TransitGatewayRouteTables',
+      () =>
+        routing().transitGatewayRouteTables.map(
+          ({ Routes: _r, Associations: _a, Propagations: _p, OwnerId: _o, ...table }) => table,
+        ),
+      'TransitGatewayRouteTableIds',
+      (t) => t.TransitGatewayRouteTableId,
+      'InvalidRouteTableID.NotFound',
+      {
+        'transit-gateway-route-table-id': (t, v) => has(v, t.TransitGatewayRouteTableId),
+        'transit-gateway-id': (t, v) => has(v, t.TransitGatewayId),
+      },
+    ),
+  );
+  const tgwTable = (input: Input) => {
+    const table = routing().transitGatewayRouteTables.find(
+      (t) => t.TransitGatewayRouteTableId === input.TransitGatewayRouteTableId,
+    );
+    if (!table)
+      throw awsError(
+        'InvalidRouteTableID.NotFound',
+        `The transitGatewayRouteTable ID '${String(input.TransitGatewayRouteTableId)}' does not exist`,
+      );
+    return table;
+  };
+  answer(
+    ec2 as never,
+    SearchTransitGatewayRoutesCommand,
+    'SearchTransitGatewayRoutes',
+    ['TransitGatewayRouteTableId', ...EC2_PAGED],
+    (input) => {
+      const routes = applyFilters(
+        'SearchTransitGatewayRoutes',
+        tgwTable(input).Routes,
+        input.Filters as Filter[],
+        {
+          state: (r, v) => has(v, r.State),
+          type: (r, v) => has(v, r.Type),
+        },
+      );
+      const { slice, next } = page(routes, input.NextToken, input.MaxResults, pageSize);
+      return { Routes: slice, AdditionalRoutesAvailable: false, ...(next ? { NextToken: next } : {}) };
+    },
+  );
+  answer(
+    ec2 as never,
+    GetTransitGatewayRouteTableAssociationsCommand,
+    'GetTransitGatewayRouteTableAssociations',
+    ['TransitGatewayRouteTableId', ...EC2_PAGED],
+    (input) => {
+      const { slice, next } = page(tgwTable(input).Associations, input.NextToken, input.MaxResults, pageSize);
+      return { Associations: slice, ...(next ? { NextToken: next } : {}) };
+    },
+  );
+  answer(
+    ec2 as never,
+    GetTransitGatewayRouteTablePropagationsCommand,
+    'GetTransitGatewayRouteTablePropagations',
+    ['TransitGatewayRouteTableId', ...EC2_PAGED],
+    (input) => {
+      const { slice, next } = page(tgwTable(input).Propagations, input.NextToken, input.MaxResults, pageSize);
+      return { TransitGatewayRouteTablePropagations: slice, ...(next ? { NextToken: next } : {}) };
+    },
+  );
+  answer(
+    ec2 as never,
+    DescribeVpnGatewaysCommand,
+    'DescribeVpnGateways',
+    ['Filters', 'VpnGatewayIds', 'DryRun'],
+    (input) => ({
+      VpnGateways: clone(
+        applyFilters(
+          'DescribeVpnGateways',
+          byIds(
+            'DescribeVpnGateways',
+            routing().vpnGateways,
+            input.VpnGatewayIds,
+            (g) => g.VpnGatewayId,
+            'InvalidVpnGatewayID.NotFound',
+          ),
+          input.Filters as Filter[] | undefined,
+          {
+            'vpn-gateway-id': (g, v) => has(v, g.VpnGatewayId),
+            'attachment.vpc-id': (g, v) => (g.VpcAttachments ?? []).some((a) => has(v, a.VpcId)),
+          },
+        ),
+      ),
+    }),
   );
 
   // ---- EFS ----

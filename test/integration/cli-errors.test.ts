@@ -297,6 +297,7 @@ describe('snapshots that lack a part a rule reads', () => {
     expect([...rules].sort()).toEqual([
       'efs-client-nfs-egress',
       'efs-mount-target-nfs-ingress',
+      'efs-nfs-exposure',
       'efs-nfs-network-acl',
     ]);
   });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { type AwsClients, createAwsClients, destroyAwsClients } from '../../aws/clients';
+import { SNAPSHOT_FORMAT } from '../../aws/snapshot';
 import type { ScanReport } from '../../cli/output';
 import { AccountBuilder, nfsFrom } from '../helpers/build-account';
 import { runCli } from '../helpers/cli';
@@ -299,7 +300,7 @@ describe('snapshots', () => {
     expect(recorded).toMatchObject({ code: 0, stdout: '' });
     const snapshot = JSON.parse(readFileSync(file, 'utf8'));
     expect(snapshot).toMatchObject({
-      format: 'efsguard-snapshot/1',
+      format: SNAPSHOT_FORMAT,
       accountId: MOTO_ACCOUNT_ID,
       region: 'us-east-1',
       parts: ['network', 'fileSystemPolicies', 'accessPoints', 'iam'],

@@ -81,7 +81,8 @@ describe('efsguard scan --waivers', () => {
         },
       },
     ]);
-    expect(report.summary.byComplianceType).toMatchObject({ NON_COMPLIANT: 9, WAIVED: 1 });
+    // 13: the demo snapshot predates routing, so efs-nfs-exposure says so for each of its 4 file systems.
+    expect(report.summary.byComplianceType).toMatchObject({ NON_COMPLIANT: 13, WAIVED: 1 });
     expect(report.waivers.map((waiver) => waiver.status)).toEqual(['active', 'unused', 'expired']);
     // The expired waiver's finding is back.
     expect(

@@ -531,3 +531,369 @@ describe('network rules agree with a packet-level oracle', () => {
     expect(stats.ipv6Pairs).toBeGreaterThan(200);
   });
 });
+
+// ---- Routes: random multi-VPC worlds (peerings, a Transit Gateway, route tables) ----
+// The oracle walks the raw route lists itself: the longest matching destination by scanning, an active
+// peering that joins exactly the two VPCs, the TGW route table associated with the source's attachment.
+
+const VPC_CIDRS = ['10.0.0.0/16', '10.1.0.0/16', '10.2.0.0/16'];
+const ROUTE_DESTINATIONS = [...VPC_CIDRS, '10.0.0.0/8', '0.0.0.0/0', '10.1.2.0/24'];
+const ROUTE_TARGETS = ['pcx-01', 'pcx-02', 'pcx-12', 'tgw-1', 'tgw-1', 'tgw-1', 'igw-1', 'blackhole'];
+
+interface RouteWorld {
+  readonly topology: Topology;
+}
+
+const routeWorldArb: fc.Arbitrary<RouteWorld> = fc
+  .record({
+    peerings: fc.tuple(
+      fc.constantFrom('active', 'active', 'pending-acceptance', 'absent'),
+      fc.constantFrom('active', 'active', 'deleted', 'absent'),
+      fc.constantFrom('active', 'active', 'absent'),
+    ),
+    attached: fc.tuple(fc.boolean(), fc.boolean(), fc.boolean()),
+    tgwTableRecorded: fc.integer({ min: 0, max: 5 }).map((n) => n > 0),
+    // Mostly the right attachment for each VPC's CIDR, sometimes a wrong one, a blackhole or no route.
+    tgwRoutes: fc.tuple(
+      ...VPC_CIDRS.map((cidr, i) =>
+        fc
+          .constantFrom(
+            `tgw-attach-${i}`,
+            `tgw-attach-${i}`,
+            `tgw-attach-${i}`,
+            `tgw-attach-${(i + 1) % 3}`,
+            'blackhole',
+            'absent',
+          )
+          .map((target) => [cidr, target] as const),
+      ),
+    ),
+    // Each table routes each other VPC's CIDR mostly over its peering or the TGW, plus random overlapping routes.
+    routes: fc.tuple(
+      ...VPC_CIDRS.map((_, i) =>
+        fc
+          .tuple(
+            fc.tuple(
+              ...VPC_CIDRS.map((cidr, j) =>
+                fc
+                  .constantFrom(
+                    `pcx-${Math.min(i, j)}${Math.max(i, j)}`,
+                    'tgw-1',
+                    'tgw-1',
+                    'igw-1',
+                    'blackhole',
+                    'absent',
+                  )
+                  .map((target) => [cidr, target] as const),
+              ),
+            ),
+            fc.dictionary(fc.constantFrom(...ROUTE_DESTINATIONS.slice(3)), fc.constantFrom(...ROUTE_TARGETS)),
+          )
+          .map(([perVpc, extra]) => ({
+            ...Object.fromEntries(perVpc.filter(([, target]) => target !== 'absent')),
+            ...extra,
+          })),
+      ),
+    ),
+    clients: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 1, maxLength: 3 }),
+    mountTargets: fc.uniqueArray(fc.integer({ min: 0, max: 2 }), { minLength: 1, maxLength: 2 }),
+  })
+  .map((raw): RouteWorld => {
+    const vpcIds = VPC_CIDRS.map((_, i) => `vpc-${i}`);
+    const subnets = VPC_CIDRS.map((_, i) => ({
+      subnetId: `subnet-${i}`,
+      vpcId: `vpc-${i}`,
+      availabilityZone: 'eu-west-1a',
+      cidrBlocks: [`10.${i}.1.0/24`],
+    }));
+    const peeringPairs: [number, number, string][] = [
+      [0, 1, 'pcx-01'],
+      [0, 2, 'pcx-02'],
+      [1, 2, 'pcx-12'],
+    ];
+    const side = (i: number) => ({
+      vpcId: `vpc-${i}`,
+      ownerId: ACCOUNT,
+      region: 'eu-west-1',
+      cidrBlocks: [VPC_CIDRS[i] ?? ''],
+    });
+    const peeringConnections = peeringPairs.flatMap(([a, b, id], n) =>
+      raw.peerings[n] === 'absent'
+        ? []
+        : [
+            {
+              peeringConnectionId: id,
+              status: raw.peerings[n] ?? 'active',
+              requester: side(a),
+              accepter: side(b),
+            },
+          ],
+    );
+    const transitGatewayAttachments = vpcIds.flatMap((vpcId, i) =>
+      raw.attached[i]
+        ? [
+            {
+              attachmentId: `tgw-attach-${i}`,
+              transitGatewayId: 'tgw-1',
+              transitGatewayOwnerId: ACCOUNT,
+              resourceType: 'vpc',
+              resourceId: vpcId,
+              resourceOwnerId: ACCOUNT,
+              state: 'available',
+              associatedRouteTableId: 'tgw-rtb-1',
+              subnetIds: [`subnet-${i}`],
+            },
+          ]
+        : [],
+    );
+    const transitGatewayRouteTables = raw.tgwTableRecorded
+      ? [
+          {
+            routeTableId: 'tgw-rtb-1',
+            transitGatewayId: 'tgw-1',
+            ownerId: ACCOUNT,
+            routes: raw.tgwRoutes
+              .filter(([, target]) => target !== 'absent')
+              .map(([cidr, target]) => ({
+                destination: { kind: 'cidr' as const, cidr },
+                attachmentIds: target === 'blackhole' ? [] : [target],
+                type: 'static' as const,
+                state: target === 'blackhole' ? ('blackhole' as const) : ('active' as const),
+              })),
+            associatedAttachmentIds: transitGatewayAttachments.map((a) => a.attachmentId),
+            propagatingAttachmentIds: [],
+          },
+        ]
+      : [];
+    const routeTables = VPC_CIDRS.map((cidr, i) => ({
+      routeTableId: `rtb-${i}`,
+      vpcId: `vpc-${i}`,
+      ownerId: ACCOUNT,
+      main: true,
+      subnetIds: [],
+      propagatingVgwIds: [],
+      routes: [
+        {
+          destination: { kind: 'cidr' as const, cidr },
+          target: { kind: 'local' as const },
+          state: 'active' as const,
+          origin: 'CreateRouteTable',
+        },
+        ...Object.entries(raw.routes[i] ?? {})
+          .filter(([destination]) => destination !== cidr)
+          .map(([destination, target]) => ({
+            destination: { kind: 'cidr' as const, cidr: destination },
+            target:
+              target === 'blackhole'
+                ? { kind: 'peering' as const, id: 'pcx-gone' }
+                : target.startsWith('pcx-')
+                  ? { kind: 'peering' as const, id: target }
+                  : target.startsWith('tgw-')
+                    ? { kind: 'transitGateway' as const, id: target }
+                    : { kind: 'internetGateway' as const, id: target },
+            state: target === 'blackhole' ? ('blackhole' as const) : ('active' as const),
+            origin: 'CreateRoute',
+          })),
+      ],
+    }));
+    const clientGroup: SecurityGroup = {
+      groupId: 'sg-client',
+      groupName: 'client',
+      vpcId: 'vpc-0',
+      ownerId: ACCOUNT,
+      ingress: [],
+      egress: [{ protocol: 'all', ports: { from: 0, to: 65535 }, peer: { kind: 'cidr', cidr: '0.0.0.0/0' } }],
+    };
+    const mtGroup: SecurityGroup = {
+      groupId: 'sg-mt',
+      groupName: 'mt',
+      vpcId: 'vpc-0',
+      ownerId: ACCOUNT,
+      ingress: [
+        {
+          protocol: 'tcp',
+          ports: { from: 2049, to: 2049 },
+          peer: { kind: 'group', groupId: 'sg-client', userId: ACCOUNT },
+        },
+      ],
+      egress: [],
+    };
+    const eni = (id: string, v: number, host: number, groups: string[], type: string): NetworkInterface => ({
+      networkInterfaceId: id,
+      subnetId: `subnet-${v}`,
+      vpcId: `vpc-${v}`,
+      ownerId: ACCOUNT,
+      availabilityZone: 'eu-west-1a',
+      interfaceType: type,
+      requesterManaged: type === 'efs',
+      description: '',
+      primaryPrivateIp: `10.${v}.1.${host}`,
+      privateIpAddresses: [`10.${v}.1.${host}`],
+      ipv6Addresses: [],
+      groupIds: groups,
+    });
+    const networkInterfaces = raw.clients.map((v, i) =>
+      eni(`eni-${i}`, v, 10 + i, ['sg-client'], 'interface'),
+    );
+    const mountTargets: MountTarget[] = raw.mountTargets.map((v, i) => ({
+      mountTargetId: `fsmt-${i}`,
+      fileSystemId: 'fs-0',
+      ownerId: ACCOUNT,
+      subnetId: `subnet-${v}`,
+      vpcId: `vpc-${v}`,
+      availabilityZone: 'eu-west-1a',
+      ipAddress: `10.${v}.1.${100 + i}`,
+      networkInterfaceId: `eni-mt-${i}`,
+      securityGroupIds: ['sg-mt'],
+      lifeCycleState: 'available',
+    }));
+    for (const [i, v] of raw.mountTargets.entries())
+      networkInterfaces.push(eni(`eni-mt-${i}`, v, 100 + i, ['sg-mt'], 'efs'));
+    const allowAll: NetworkAclEntry[] = [
+      {
+        ruleNumber: 100,
+        egress: false,
+        action: 'allow',
+        protocol: 'all',
+        cidr: '0.0.0.0/0',
+        ports: { from: 0, to: 65535 },
+      },
+      {
+        ruleNumber: 100,
+        egress: true,
+        action: 'allow',
+        protocol: 'all',
+        cidr: '0.0.0.0/0',
+        ports: { from: 0, to: 65535 },
+      },
+    ];
+    return {
+      topology: {
+        accountId: ACCOUNT,
+        region: 'eu-west-1',
+        parts: ['network', 'routing'],
+        vpcs: VPC_CIDRS.map((cidr, i) => ({ vpcId: `vpc-${i}`, ownerId: ACCOUNT, cidrBlocks: [cidr] })),
+        subnets,
+        securityGroups: [clientGroup, mtGroup],
+        prefixLists: [],
+        networkInterfaces,
+        networkAcls: subnets.map((s, i) => ({
+          networkAclId: `acl-${i}`,
+          vpcId: s.vpcId,
+          ownerId: ACCOUNT,
+          isDefault: true,
+          entries: allowAll,
+          subnetIds: [s.subnetId],
+        })),
+        fileSystems: [{ fileSystemId: 'fs-0', fileSystemArn: 'arn:fs-0', ownerId: ACCOUNT, policy: null }],
+        mountTargets,
+        accessPoints: [],
+        routing: {
+          routeTables,
+          peeringConnections,
+          transitGatewayAttachments,
+          transitGatewayRouteTables,
+          vpnGateways: [],
+        },
+      },
+    };
+  });
+
+type Walk = 'yes' | 'no' | 'unseen';
+
+/** The longest destination holding `address` among [cidr, value] entries, by a linear scan. */
+function oracleLongest<T>(entries: readonly (readonly [string, T])[], address: string): T | undefined {
+  let best: { bits: number; value: T } | undefined;
+  for (const [cidr, value] of entries) {
+    const bits = ipaddr.parseCIDR(cidr)[1];
+    if (inCidr(address, cidr) && (!best || bits > best.bits)) best = { bits, value };
+  }
+  return best?.value;
+}
+
+/** Does a packet from a host in `from` to `address` (a host of `to`) get delivered? */
+function oracleRoute(t: Topology, from: string, to: string, address: string): Walk {
+  const routing = t.routing;
+  if (!routing) return 'unseen';
+  const table = routing.routeTables.find((r) => r.vpcId === from && r.main);
+  if (!table) return 'unseen';
+  const route = oracleLongest(
+    table.routes.map((r) => [r.destination.kind === 'cidr' ? r.destination.cidr : '', r] as const),
+    address,
+  );
+  if (!route || route.state === 'blackhole') return 'no';
+  const target = route.target;
+  if (target.kind === 'local') return from === to ? 'yes' : 'no';
+  if (target.kind === 'peering') {
+    const p = routing.peeringConnections.find((c) => c.peeringConnectionId === target.id);
+    if (!p) return 'unseen';
+    const joins =
+      (p.requester.vpcId === from && p.accepter.vpcId === to) ||
+      (p.accepter.vpcId === from && p.requester.vpcId === to);
+    return p.status === 'active' && joins ? 'yes' : 'no';
+  }
+  if (target.kind === 'transitGateway') {
+    const mine = routing.transitGatewayAttachments.find((a) => a.resourceId === from);
+    if (!mine) return 'unseen';
+    const tgwTable = routing.transitGatewayRouteTables.find(
+      (r) => r.routeTableId === mine.associatedRouteTableId,
+    );
+    if (!tgwTable) return 'unseen';
+    const tgwRoute = oracleLongest(
+      tgwTable.routes.map((r) => [r.destination.kind === 'cidr' ? r.destination.cidr : '', r] as const),
+      address,
+    );
+    if (!tgwRoute || tgwRoute.state === 'blackhole') return 'no';
+    const next = routing.transitGatewayAttachments.find((a) => a.attachmentId === tgwRoute.attachmentIds[0]);
+    if (!next) return 'unseen';
+    return next.resourceId === to ? 'yes' : 'no';
+  }
+  return 'no';
+}
+
+function oracleRoutedEgress(t: Topology, client: NetworkInterface): ComplianceType {
+  const address = client.primaryPrivateIp ?? '';
+  const reached = t.mountTargets.some((mt) => {
+    if (mt.vpcId === client.vpcId) return true;
+    return (
+      oracleRoute(t, client.vpcId, mt.vpcId, mt.ipAddress ?? '') === 'yes' &&
+      oracleRoute(t, mt.vpcId, client.vpcId, address) === 'yes'
+    );
+  });
+  return reached ? 'COMPLIANT' : 'NON_COMPLIANT';
+}
+
+describe('routes agree with a packet-level oracle on random multi-VPC worlds', () => {
+  const ROUTE_RUNS = 600;
+  it(`efs-client-nfs-egress (${ROUTE_RUNS} worlds)`, () => {
+    const seen: Record<string, number> = { COMPLIANT: 0, NON_COMPLIANT: 0, crossVpcCompliant: 0 };
+    fc.assert(
+      fc.property(routeWorldArb, ({ topology }) => {
+        const evaluations = efsClientNfsEgress.evaluate(topology, { kind: 'all' }, {});
+        for (const client of topology.networkInterfaces.filter((e) => e.interfaceType !== 'efs')) {
+          const evaluation = evaluations.find((e) => e.resourceId === client.networkInterfaceId);
+          const expected = oracleRoutedEgress(topology, client);
+          expect({ id: client.networkInterfaceId, verdict: evaluation?.complianceType }).toEqual({
+            id: client.networkInterfaceId,
+            verdict: expected,
+          });
+          seen[expected] = (seen[expected] ?? 0) + 1;
+          const crossVpc = topology.mountTargets.some(
+            (mt) =>
+              mt.vpcId !== client.vpcId &&
+              oracleRoute(topology, client.vpcId, mt.vpcId, mt.ipAddress ?? '') === 'yes' &&
+              oracleRoute(topology, mt.vpcId, client.vpcId, client.primaryPrivateIp ?? '') === 'yes',
+          );
+          if (crossVpc) {
+            seen.crossVpcCompliant = (seen.crossVpcCompliant ?? 0) + 1;
+          }
+        }
+      }),
+      { numRuns: ROUTE_RUNS, seed: 20261130 },
+    );
+    // Every outcome, and clients that reach only over a peering or the TGW, must occur often.
+    expect(seen.COMPLIANT).toBeGreaterThan(150);
+    expect(seen.NON_COMPLIANT).toBeGreaterThan(150);
+    expect(seen.crossVpcCompliant).toBeGreaterThan(25);
+  });
+});

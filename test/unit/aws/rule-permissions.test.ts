@@ -142,6 +142,31 @@ function seedsOfType(snapshot: Snapshot, resourceType: ResourceType): Neighbourh
           resourceName: p.PolicyName as string,
           arn: p.Arn as string,
         }));
+      case 'AWS::EC2::RouteTable':
+        return (snapshot.routing?.routeTables ?? []).map((t) => ({
+          resourceType,
+          resourceId: t.RouteTableId as string,
+        }));
+      case 'AWS::EC2::VPCPeeringConnection':
+        return (snapshot.routing?.vpcPeeringConnections ?? []).map((p) => ({
+          resourceType,
+          resourceId: p.VpcPeeringConnectionId as string,
+        }));
+      case 'AWS::EC2::TransitGatewayAttachment':
+        return (snapshot.routing?.transitGatewayAttachments ?? []).map((a) => ({
+          resourceType,
+          resourceId: a.TransitGatewayAttachmentId as string,
+        }));
+      case 'AWS::EC2::TransitGatewayRouteTable':
+        return (snapshot.routing?.transitGatewayRouteTables ?? []).map((t) => ({
+          resourceType,
+          resourceId: t.TransitGatewayRouteTableId,
+        }));
+      case 'AWS::EC2::VPNGateway':
+        return (snapshot.routing?.vpnGateways ?? []).map((g) => ({
+          resourceType,
+          resourceId: g.VpnGatewayId as string,
+        }));
     }
   })();
   expect(seeds.length).toBeGreaterThan(0);

@@ -10,11 +10,12 @@ import { getRule, RULE_IDS, RULES } from '../../../../core/rules';
 const RULES_DIR = join(__dirname, '..', '..', '..', '..', 'core', 'rules');
 
 describe('the rule registry', () => {
-  it('holds the six rules of the README rule table in a fixed order, each id once', () => {
+  it('holds the seven rules of the README rule table in a fixed order, each id once', () => {
     expect(RULE_IDS).toEqual([
       'efs-mount-target-nfs-ingress',
       'efs-client-nfs-egress',
       'efs-nfs-network-acl',
+      'efs-nfs-exposure',
       'efs-file-system-policy',
       'efs-access-point-posix-identity',
       'efs-api-least-privilege',

@@ -1,0 +1,182 @@
+// Which source networks can open TCP 2049 to a mount target: admitted by its security groups, passed by
+// its subnet's ACL both ways, and connected by routes both ways. Every candidate source range is cut into
+// atoms (ranges.ts) by every CIDR that a decision on the way depends on, so one path per atom
+// (explainSourcePath, the same function `efsguard explain` prints) decides the atom exactly. Networks are
+// named by how they arrive (the mount target's return route): its own VPC, a peering, a TGW attachment,
+// a virtual private gateway, or unknown. A path with an unknown hop counts as possibly reachable.
+import { type MountTarget, NFS_PORT, type Topology } from '../model';
+import { cidrContainsAddress, cidrContainsCidr } from '../net/cidr';
+import { coversNfs } from '../net/protocol';
+import { matchGroupsTcp } from '../net/security-groups';
+import { indexTopology } from '../topology-index';
+import { destinationCidrs } from './lpm';
+import { explainSourcePath, groupsAtAddress, type NfsPath, type PathOptions } from './nfs-path';
+import { type Atom, atomsOf, describeAtom } from './ranges';
+import { type Arrival, arrivalOf, describeArrival, indexRouting, routeTableOf, subnetHolding } from './trace';
+
+export interface ReachingNetwork {
+  /** How it arrives, e.g. 'pcx-1 to vpc-2', 'tgw-attach-1 to VPN vpn-1', 'vgw-1 (on-premises)'. */
+  readonly name: string;
+  readonly arrival: Arrival;
+  /** true when every hop allows for some atom; 'unknown' when it only possibly reaches. */
+  readonly reachable: true | 'unknown';
+  /** The atoms of the network that reach the mount target. */
+  readonly ranges: readonly Atom[];
+  /** One path per reaching atom, in address order. */
+  readonly paths: readonly NfsPath[];
+}
+
+export interface ExposureOptions extends PathOptions {
+  /** Extra CIDRs to cut at (allowed ranges), so every atom lies wholly inside or outside each. */
+  readonly cuts?: readonly string[];
+}
+
+/** The VPCs a mount target's VPC is routed to: itself, its peers, and its TGW neighbours. */
+function neighbourVpcs(topology: Topology, vpcId: string): Set<string> {
+  const vpcs = new Set([vpcId]);
+  const routing = topology.routing;
+  if (!routing) return vpcs;
+  for (const p of routing.peeringConnections) {
+    if (p.requester.vpcId === vpcId) vpcs.add(p.accepter.vpcId);
+    if (p.accepter.vpcId === vpcId) vpcs.add(p.requester.vpcId);
+  }
+  const tgws = new Set(
+    routing.transitGatewayAttachments
+      .filter((a) => a.resourceType === 'vpc' && a.resourceId === vpcId)
+      .map((a) => a.transitGatewayId),
+  );
+  for (const a of routing.transitGatewayAttachments) {
+    if (a.resourceType === 'vpc' && tgws.has(a.transitGatewayId)) vpcs.add(a.resourceId);
+  }
+  return vpcs;
+}
+
+/** Every CIDR a decision about a source address on the way to `mt` depends on. */
+export function cutsForMountTarget(topology: Topology, mt: MountTarget): string[] {
+  const index = indexTopology(topology);
+  const cuts: string[] = [];
+  for (const groupId of mt.securityGroupIds) {
+    for (const permission of index.groupsById.get(groupId)?.ingress ?? []) {
+      if (!coversNfs(permission)) continue;
+      const peer = permission.peer;
+      if (peer.kind === 'cidr') cuts.push(peer.cidr);
+      else if (peer.kind === 'prefixList')
+        cuts.push(...(index.prefixListsById.get(peer.prefixListId)?.entries ?? []));
+      else {
+        for (const eni of index.interfacesByGroup.get(peer.groupId) ?? []) {
+          cuts.push(
+            ...eni.privateIpAddresses.map((a) => `${a}/32`),
+            ...eni.ipv6Addresses.map((a) => `${a}/128`),
+          );
+        }
+      }
+    }
+  }
+  for (const entry of index.networkAclBySubnet.get(mt.subnetId)?.entries ?? []) cuts.push(entry.cidr);
+  const routing = indexRouting(topology);
+  const subnet = index.subnetsById.get(mt.subnetId);
+  if (routing && subnet) {
+    cuts.push(...destinationCidrs(routeTableOf(routing, subnet)?.routes ?? [], index.prefixListsById));
+    for (const table of routing.routing.transitGatewayRouteTables) {
+      cuts.push(...destinationCidrs(table.routes, index.prefixListsById));
+    }
+    for (const p of routing.routing.peeringConnections)
+      cuts.push(...p.requester.cidrBlocks, ...p.accepter.cidrBlocks);
+  }
+  const vpcs = neighbourVpcs(topology, mt.vpcId);
+  for (const vpc of topology.vpcs) if (vpcs.has(vpc.vpcId)) cuts.push(...vpc.cidrBlocks);
+  for (const s of topology.subnets) if (vpcs.has(s.vpcId)) cuts.push(...s.cidrBlocks);
+  return cuts;
+}
+
+/**
+ * The networks that can (or possibly can) open TCP 2049 to `mt`, sorted by name; undefined when routing
+ * was not recorded (nothing is assumed then).
+ */
+export function networksReaching(
+  topology: Topology,
+  mt: MountTarget,
+  options: ExposureOptions,
+): ReachingNetwork[] | undefined {
+  const routing = indexRouting(topology);
+  if (!routing) return undefined;
+  const index = indexTopology(topology);
+  const mtSubnet = index.subnetsById.get(mt.subnetId);
+  const cuts = [...cutsForMountTarget(topology, mt), ...(options.cuts ?? [])];
+  const byName = new Map<
+    string,
+    { arrival: Arrival; reachable: true | 'unknown'; ranges: Atom[]; paths: NfsPath[] }
+  >();
+  const universes = [...(mt.ipAddress ? ['0.0.0.0/0'] : []), ...(mt.ipv6Address ? ['::/0'] : [])];
+  for (const universe of universes) {
+    for (const atom of atomsOf(universe, cuts)) {
+      const address = atom.representative;
+      // Cheap first: the mount target's groups must (or might) admit it.
+      const admitted = matchGroupsTcp(index, mt.securityGroupIds, 'ingress', NFS_PORT, {
+        addresses: [address],
+        groupIds: groupsAtAddress(topology, address),
+      });
+      if (!admitted.allowed && admitted.unresolved.length === 0 && admitted.missingGroups.length === 0)
+        continue;
+      const source = subnetHolding(topology, address);
+      // An address of a VPC efsguard sees but of none of its subnets belongs to no host.
+      if (
+        !source &&
+        topology.vpcs.some((vpc) => vpc.cidrBlocks.some((block) => cidrContainsAddress(block, address)))
+      )
+        continue;
+      const path = explainSourcePath(topology, mt, address, describeAtom(atom), options);
+      if (path.reachable === false) continue;
+      let arrival: Arrival;
+      if (source?.vpcId === mt.vpcId) arrival = { kind: 'ownVpc', vpcId: mt.vpcId };
+      else {
+        const found = mtSubnet ? arrivalOf(routing, mtSubnet, address) : 'none';
+        arrival = found === 'none' ? { kind: 'unknown', reason: 'no return route' } : found;
+      }
+      const name = describeArrival(arrival);
+      const entry = byName.get(name) ?? { arrival, reachable: true as const, ranges: [], paths: [] };
+      if (path.reachable === 'unknown') entry.reachable = 'unknown';
+      entry.ranges.push(atom);
+      entry.paths.push(path);
+      byName.set(name, entry);
+    }
+  }
+  return [...byName.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, entry]) => ({ name, ...entry }));
+}
+
+/** The ids an `allowedNetworks` item can name for a network: VPC, peering, TGW attachment or VPN gateway. */
+export function networkIds(arrival: Arrival): string[] {
+  switch (arrival.kind) {
+    case 'ownVpc':
+      return [arrival.vpcId];
+    case 'peering':
+      return [arrival.peeringConnectionId, arrival.vpcId];
+    case 'attachment':
+      return [arrival.attachmentId, ...(arrival.resourceType === 'vpc' ? [arrival.resourceId] : [])];
+    case 'vpnGateway':
+      return [arrival.vpnGatewayId];
+    case 'unknown':
+      return [];
+  }
+}
+
+/**
+ * The reaching range of a network in few words: the largest reaching atoms' CIDRs, each with the holes
+ * that do not reach themselves ('192.168.0.0/16', '10.0.0.0/8 except 10.1.0.0/16').
+ */
+export function describeRanges(network: ReachingNetwork): string[] {
+  const cidrs = new Set(network.ranges.map((atom) => atom.cidr));
+  return network.ranges
+    .filter(
+      (atom) =>
+        !network.ranges.some(
+          (other) => other !== atom && other.cidr !== atom.cidr && cidrContainsCidr(other.cidr, atom.cidr),
+        ),
+    )
+    .map((atom) => {
+      const holes = atom.holes.filter((hole) => !cidrs.has(hole));
+      return holes.length ? `${atom.cidr} except ${holes.join(', ')}` : atom.cidr;
+    });
+}
