@@ -21,11 +21,11 @@ import type { Rule } from '../../core/rules/types';
 import { createRuleHandler } from '../../handlers/runtime/factory';
 import { DELETED_ANNOTATION } from '../../handlers/runtime/seed-verdicts';
 import { ANONYMOUS_POLICY, TLS_ONLY_POLICY } from '../fixtures/data-plane-policies';
+import { MOTO_ACCOUNT_ID } from '../helpers/accounts';
 import { invokingEventOf, itemOf, loadEvent, retarget } from '../helpers/events';
 import { awsError, type FakeAws, installFakeAws } from '../helpers/fake-aws';
 import { fakeContext } from '../helpers/lambda';
 
-const ACCOUNT_ID = '123456789012';
 const REGION = 'us-east-1';
 const POLICY_RULE = 'efs-file-system-policy';
 const AP_RULE = 'efs-access-point-posix-identity';
@@ -42,8 +42,8 @@ const SUBNET = 'subnet-0a1a2a3a4a5a6a7a8';
 function fileSystem(fileSystemId: string, index: number, policy: object | null): SnapshotFileSystem {
   return {
     FileSystemId: fileSystemId,
-    FileSystemArn: `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT_ID}:file-system/${fileSystemId}`,
-    OwnerId: ACCOUNT_ID,
+    FileSystemArn: `arn:aws:elasticfilesystem:${REGION}:${MOTO_ACCOUNT_ID}:file-system/${fileSystemId}`,
+    OwnerId: MOTO_ACCOUNT_ID,
     CreationToken: fileSystemId,
     CreationTime: new Date('2025-01-01T00:00:00Z'),
     LifeCycleState: 'available',
@@ -58,7 +58,7 @@ function fileSystem(fileSystemId: string, index: number, policy: object | null):
       {
         MountTargetId: `fsmt-0${index}`,
         FileSystemId: fileSystemId,
-        OwnerId: ACCOUNT_ID,
+        OwnerId: MOTO_ACCOUNT_ID,
         SubnetId: SUBNET,
         VpcId: VPC,
         AvailabilityZoneName: 'us-east-1a',
@@ -77,9 +77,9 @@ function accessPoint(
 ) {
   return {
     AccessPointId: accessPointId,
-    AccessPointArn: `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT_ID}:access-point/${accessPointId}`,
+    AccessPointArn: `arn:aws:elasticfilesystem:${REGION}:${MOTO_ACCOUNT_ID}:access-point/${accessPointId}`,
     FileSystemId: 'fs-tls',
-    OwnerId: ACCOUNT_ID,
+    OwnerId: MOTO_ACCOUNT_ID,
     LifeCycleState: 'available' as const,
     Name: accessPointId,
     Tags: [],
@@ -91,16 +91,16 @@ function accessPoint(
 /** One region: three file systems (no policy, TLS-only, anonymous) and three access points. */
 function dataPlaneSnapshot(): Snapshot {
   return {
-    accountId: ACCOUNT_ID,
+    accountId: MOTO_ACCOUNT_ID,
     region: REGION,
-    vpcs: [{ VpcId: VPC, OwnerId: ACCOUNT_ID, CidrBlock: '10.0.0.0/16' }],
+    vpcs: [{ VpcId: VPC, OwnerId: MOTO_ACCOUNT_ID, CidrBlock: '10.0.0.0/16' }],
     subnets: [{ SubnetId: SUBNET, VpcId: VPC, AvailabilityZone: 'us-east-1a', CidrBlock: '10.0.1.0/24' }],
     securityGroups: [
       {
         GroupId: 'sg-open',
         GroupName: 'sg-open',
         VpcId: VPC,
-        OwnerId: ACCOUNT_ID,
+        OwnerId: MOTO_ACCOUNT_ID,
         Description: 'open',
         IpPermissions: [
           { IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
@@ -506,7 +506,7 @@ const ONE_FILE_SYSTEM = {
       Sid: 'OneFileSystem',
       Effect: 'Allow',
       Action: ['elasticfilesystem:PutFileSystemPolicy', 'elasticfilesystem:DeleteFileSystemPolicy'],
-      Resource: `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT_ID}:file-system/fs-tls`,
+      Resource: `arn:aws:elasticfilesystem:${REGION}:${MOTO_ACCOUNT_ID}:file-system/fs-tls`,
     },
   ],
 };
@@ -541,7 +541,7 @@ function iamSnapshot(): Snapshot {
         {
           UserName: 'storage-operator',
           UserId: 'AIDAZ2ZQ5EXAMPLE0USER',
-          Arn: `arn:aws:iam::${ACCOUNT_ID}:user/storage-operator`,
+          Arn: `arn:aws:iam::${MOTO_ACCOUNT_ID}:user/storage-operator`,
           Path: '/',
           UserPolicyList: [{ PolicyName: 'one-file-system', PolicyDocument: encode(ONE_FILE_SYSTEM) }],
           GroupList: ['storage-admins'],
@@ -552,7 +552,7 @@ function iamSnapshot(): Snapshot {
         {
           GroupName: 'storage-admins',
           GroupId: 'AGPAZ2ZQ5EXAMPLE0GRUP',
-          Arn: `arn:aws:iam::${ACCOUNT_ID}:group/storage-admins`,
+          Arn: `arn:aws:iam::${MOTO_ACCOUNT_ID}:group/storage-admins`,
           Path: '/',
           GroupPolicyList: [{ PolicyName: 'efs-everything', PolicyDocument: encode(EFS_ADMIN) }],
           AttachedManagedPolicies: [],

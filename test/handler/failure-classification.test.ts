@@ -17,10 +17,10 @@ import { getRule } from '../../core/rules';
 import { isDeterministicFailure } from '../../handlers/runtime/errors';
 import { createRuleHandler, LAMBDA_PORTS, type RuleHandler } from '../../handlers/runtime/factory';
 import type { RuleHandlerResult } from '../../handlers/runtime/ports';
+import { MEMBER_ACCOUNT, MOTO_ACCOUNT_ID } from '../helpers/accounts';
 import { useEmfCapture } from '../helpers/emf';
 import { editInvokingEvent, loadEvent, retarget } from '../helpers/events';
 import { fakeContext } from '../helpers/lambda';
-import { ACCOUNT_ID, MEMBER_ACCOUNT_ID } from './fixtures';
 
 const requireCjs = createRequire(__filename);
 const { internals } = requireCjs('../../deploy/serverless/resources.cjs') as {
@@ -98,7 +98,7 @@ describe('deployed handlers under asynchronous invocation', () => {
     expect(outcome.result?.failure).toMatchObject({
       name: 'InvalidParametersError',
       message: expect.stringContaining('allowEverything'),
-      accountId: ACCOUNT_ID,
+      accountId: MOTO_ACCOUNT_ID,
       retryable: false,
     });
     expect(outcome.result?.evaluations).toEqual([]);
@@ -107,7 +107,11 @@ describe('deployed handlers under asynchronous invocation', () => {
       expect.objectContaining({ namespace: 'efsguard', name: 'Errors', value: 1, dimensions: dimensions() }),
     );
     expect(emf.metrics()).toContainEqual(
-      expect.objectContaining({ name: 'Errors', value: 1, dimensions: dimensions({ account: ACCOUNT_ID }) }),
+      expect.objectContaining({
+        name: 'Errors',
+        value: 1,
+        dimensions: dimensions({ account: MOTO_ACCOUNT_ID }),
+      }),
     );
   });
 
@@ -120,7 +124,7 @@ describe('deployed handlers under asynchronous invocation', () => {
     const { handler } = deployedHandler();
     const event = {
       ...retarget(loadEvent(`${INGRESS}/security-group-change.json`), 'sg-mt'),
-      accountId: MEMBER_ACCOUNT_ID,
+      accountId: MEMBER_ACCOUNT,
       ruleParameters: '{"executionRoleName":"efsguard-execution"}',
     };
     const outcome = await invokeAsynchronously(handler, event, fakeContext(), RETRIES);
@@ -128,14 +132,14 @@ describe('deployed handlers under asynchronous invocation', () => {
     expect(outcome.attempts).toBe(1);
     expect(outcome.result?.failure).toMatchObject({
       name: 'AssumeRoleError',
-      accountId: MEMBER_ACCOUNT_ID,
+      accountId: MEMBER_ACCOUNT,
     });
     expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
     expect(emf.metrics()).toContainEqual(
       expect.objectContaining({
         name: 'MissingExecutionRole',
         value: 1,
-        dimensions: dimensions({ account: MEMBER_ACCOUNT_ID }),
+        dimensions: dimensions({ account: MEMBER_ACCOUNT }),
       }),
     );
   });
@@ -155,7 +159,7 @@ describe('deployed handlers under asynchronous invocation', () => {
     efs.onAnyCommand().resolves({});
     // One VPC: the sweep reads the network interfaces of each batch of VPCs, and a region without any
     // has none to read.
-    ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-1', OwnerId: ACCOUNT_ID }] });
+    ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-1', OwnerId: MOTO_ACCOUNT_ID }] });
     ec2.on(DescribeNetworkInterfacesCommand).rejects(
       Object.assign(new Error('An internal error has occurred'), {
         name: 'InternalError',

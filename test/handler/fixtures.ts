@@ -3,9 +3,8 @@
 // sg-open, which admits NFS from 0.0.0.0/0 (NON_COMPLIANT). sg-client is on a client interface.
 import type { SecurityGroup } from '@aws-sdk/client-ec2';
 import type { Snapshot } from '../../aws/snapshot';
+import { MOTO_ACCOUNT_ID } from '../helpers/accounts';
 
-export const ACCOUNT_ID = '123456789012';
-export const MEMBER_ACCOUNT_ID = '210987654321';
 const VPC = 'vpc-0a1b2c3d4e5f60718';
 const SUBNET = 'subnet-0a1a2a3a4a5a6a7a8';
 
@@ -14,7 +13,7 @@ export function securityGroup(groupId: string, ingress: SecurityGroup['IpPermiss
     GroupId: groupId,
     GroupName: groupId,
     VpcId: VPC,
-    OwnerId: ACCOUNT_ID,
+    OwnerId: MOTO_ACCOUNT_ID,
     Description: groupId,
     IpPermissions: ingress,
     IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
@@ -25,7 +24,7 @@ function mountTarget(fileSystemId: string, index: number, groupId: string) {
   return {
     MountTargetId: `fsmt-0${index}`,
     FileSystemId: fileSystemId,
-    OwnerId: ACCOUNT_ID,
+    OwnerId: MOTO_ACCOUNT_ID,
     SubnetId: SUBNET,
     VpcId: VPC,
     AvailabilityZoneName: 'us-east-1a',
@@ -39,8 +38,8 @@ function mountTarget(fileSystemId: string, index: number, groupId: string) {
 function fileSystem(fileSystemId: string, index: number, groupId: string) {
   return {
     FileSystemId: fileSystemId,
-    FileSystemArn: `arn:aws:elasticfilesystem:us-east-1:${ACCOUNT_ID}:file-system/${fileSystemId}`,
-    OwnerId: ACCOUNT_ID,
+    FileSystemArn: `arn:aws:elasticfilesystem:us-east-1:${MOTO_ACCOUNT_ID}:file-system/${fileSystemId}`,
+    OwnerId: MOTO_ACCOUNT_ID,
     CreationToken: fileSystemId,
     CreationTime: new Date('2025-01-01T00:00:00Z'),
     LifeCycleState: 'available' as const,
@@ -58,7 +57,7 @@ const NFS_FROM_CLIENT = [
     IpProtocol: 'tcp',
     FromPort: 2049,
     ToPort: 2049,
-    UserIdGroupPairs: [{ GroupId: 'sg-client', UserId: ACCOUNT_ID }],
+    UserIdGroupPairs: [{ GroupId: 'sg-client', UserId: MOTO_ACCOUNT_ID }],
   },
 ];
 const NFS_FROM_WORLD = [
@@ -69,9 +68,9 @@ const NFS_FROM_WORLD = [
 export function regionSnapshot(options: { extraFileSystems?: number; accountId?: string } = {}): Snapshot {
   const extra = Array.from({ length: options.extraFileSystems ?? 0 }, (_, i) => i);
   return {
-    accountId: options.accountId ?? ACCOUNT_ID,
+    accountId: options.accountId ?? MOTO_ACCOUNT_ID,
     region: 'us-east-1',
-    vpcs: [{ VpcId: VPC, OwnerId: ACCOUNT_ID, CidrBlock: '10.0.0.0/16' }],
+    vpcs: [{ VpcId: VPC, OwnerId: MOTO_ACCOUNT_ID, CidrBlock: '10.0.0.0/16' }],
     subnets: [{ SubnetId: SUBNET, VpcId: VPC, AvailabilityZone: 'us-east-1a', CidrBlock: '10.0.1.0/24' }],
     securityGroups: [
       securityGroup('sg-mt', NFS_FROM_CLIENT),
@@ -84,7 +83,7 @@ export function regionSnapshot(options: { extraFileSystems?: number; accountId?:
         NetworkInterfaceId: 'eni-client',
         SubnetId: SUBNET,
         VpcId: VPC,
-        OwnerId: ACCOUNT_ID,
+        OwnerId: MOTO_ACCOUNT_ID,
         AvailabilityZone: 'us-east-1a',
         InterfaceType: 'interface',
         RequesterManaged: false,

@@ -31,15 +31,16 @@ import { DeadlineExceededError, StaleResultsError, SweepMemoryError } from '../.
 import { createRuleHandler } from '../../handlers/runtime/factory';
 import type { RuleHandlerPorts } from '../../handlers/runtime/ports';
 import { DELETED_ANNOTATION } from '../../handlers/runtime/seed-verdicts';
+import { MEMBER_ACCOUNT, MOTO_ACCOUNT_ID } from '../helpers/accounts';
 import { useEmfCapture } from '../helpers/emf';
 import { editInvokingEvent, itemOf, loadEvent, retarget } from '../helpers/events';
 import { fakeContext } from '../helpers/lambda';
-import { ACCOUNT_ID, MEMBER_ACCOUNT_ID, regionSnapshot, sliceSnapshot } from './fixtures';
+import { regionSnapshot, sliceSnapshot } from './fixtures';
 
 const INGRESS = 'efs-mount-target-nfs-ingress';
 const CAPTURE_TIME = new Date('2025-06-02T09:14:27.512Z');
 const SCHEDULED_TIME = new Date('2025-06-02T12:00:00.000Z');
-const ROLE_ARN = `arn:aws:iam::${MEMBER_ACCOUNT_ID}:role/efsguard-config-rules`;
+const ROLE_ARN = `arn:aws:iam::${MEMBER_ACCOUNT}:role/efsguard-config-rules`;
 
 const config = mockClient(ConfigServiceClient);
 const sts = mockClient(STSClient);
@@ -97,7 +98,7 @@ describe('change notifications', () => {
     expect(loadNeighbourhood).toHaveBeenCalledWith(
       expect.anything(),
       [{ resourceType: 'AWS::EC2::SecurityGroup', resourceId: 'sg-mt' }],
-      { accountId: ACCOUNT_ID, region: 'us-east-1', parts: ['network'] },
+      { accountId: MOTO_ACCOUNT_ID, region: 'us-east-1', parts: ['network'] },
     );
     expect(config).toHaveReceivedCommandTimes(PutEvaluationsCommand, 1);
     expect(config).toHaveReceivedCommandWith(PutEvaluationsCommand, {
@@ -246,7 +247,7 @@ describe('scheduled notifications', () => {
 
     expect(loadNeighbourhood).not.toHaveBeenCalled();
     expect(loadRegion).toHaveBeenCalledWith(expect.anything(), {
-      accountId: ACCOUNT_ID,
+      accountId: MOTO_ACCOUNT_ID,
       region: 'us-east-1',
       parts: ['network'],
     });
@@ -457,7 +458,7 @@ describe('cross-account execution role', () => {
   function crossAccountEvent() {
     return {
       ...retarget(loadEvent(`${INGRESS}/security-group-change.json`), 'sg-mt'),
-      accountId: MEMBER_ACCOUNT_ID,
+      accountId: MEMBER_ACCOUNT,
       ruleParameters: '{"executionRoleName":"efsguard-config-rules"}',
     };
   }
@@ -494,7 +495,7 @@ describe('cross-account execution role', () => {
     expect(providers).toHaveLength(2);
     await expect(providers[0]?.()).resolves.toMatchObject({ accessKeyId: 'ASIAMEMBER' });
     expect(loadNeighbourhood).toHaveBeenCalledWith(expect.anything(), expect.anything(), {
-      accountId: MEMBER_ACCOUNT_ID,
+      accountId: MEMBER_ACCOUNT,
       region: 'us-east-1',
       parts: ['network'],
     });
@@ -515,10 +516,10 @@ describe('cross-account execution role', () => {
     // management account and post those verdicts under the member's resultToken.
     const { handler, loadNeighbourhood, loadRegion } = setup();
     const { ruleParameters: _, ...withoutRole } = crossAccountEvent();
-    const scheduled = { ...loadEvent(`${INGRESS}/scheduled.json`), accountId: MEMBER_ACCOUNT_ID };
+    const scheduled = { ...loadEvent(`${INGRESS}/scheduled.json`), accountId: MEMBER_ACCOUNT };
     for (const event of [withoutRole, scheduled]) {
       await expect(handler(event, fakeContext())).rejects.toThrow(
-        new RegExp(`${MEMBER_ACCOUNT_ID}.*${ACCOUNT_ID}.*executionRoleName`),
+        new RegExp(`${MEMBER_ACCOUNT}.*${MOTO_ACCOUNT_ID}.*executionRoleName`),
       );
     }
     expect(loadNeighbourhood).not.toHaveBeenCalled();
@@ -717,7 +718,7 @@ describe('metrics (the EMF Powertools writes to stdout)', () => {
         name: 'Errors',
         unit: 'Count',
         value: 1,
-        dimensions: { ...DIMENSIONS, account: ACCOUNT_ID },
+        dimensions: { ...DIMENSIONS, account: MOTO_ACCOUNT_ID },
       },
       { namespace: 'efsguard', name: 'Errors', unit: 'Count', value: 1, dimensions: DIMENSIONS },
       { namespace: 'efsguard', name: 'ApiCalls', unit: 'Count', value: 0, dimensions: DIMENSIONS },
@@ -748,7 +749,7 @@ describe('IAM triggers', () => {
           arn: 'arn:aws:iam::123456789012:role/efs-admin',
         },
       ],
-      { accountId: ACCOUNT_ID, region: 'us-east-1', parts: ['iam'] },
+      { accountId: MOTO_ACCOUNT_ID, region: 'us-east-1', parts: ['iam'] },
     );
     // Not in the slice any more: the role no longer exists under that id.
     expect(result.evaluations).toEqual([
@@ -802,13 +803,13 @@ describe('each rule loads exactly its own parts', () => {
       await handler({ ...loadEvent(`${INGRESS}/scheduled.json`), configRuleName: rule.id }, fakeContext());
       expect(loadNeighbourhood).toHaveBeenCalledTimes(1);
       expect(loadNeighbourhood).toHaveBeenCalledWith(expect.anything(), expect.anything(), {
-        accountId: ACCOUNT_ID,
+        accountId: MOTO_ACCOUNT_ID,
         region: 'us-east-1',
         parts: rule.requires,
       });
       expect(loadRegion).toHaveBeenCalledTimes(1);
       expect(loadRegion).toHaveBeenCalledWith(expect.anything(), {
-        accountId: ACCOUNT_ID,
+        accountId: MOTO_ACCOUNT_ID,
         region: 'us-east-1',
         parts: rule.requires,
       });

@@ -17,9 +17,10 @@ import type { Evaluation } from '../../core/model';
 import { getRule } from '../../core/rules';
 import { createRuleHandler } from '../../handlers/runtime/factory';
 import { asffFindingId, toAsffFindings } from '../../report/asff';
+import { MOTO_ACCOUNT_ID } from '../helpers/accounts';
 import { loadEvent, retarget } from '../helpers/events';
 import { fakeContext } from '../helpers/lambda';
-import { ACCOUNT_ID, regionSnapshot, sliceSnapshot } from './fixtures';
+import { regionSnapshot, sliceSnapshot } from './fixtures';
 
 const hub = mockClient(SecurityHubClient);
 const config = mockClient(ConfigServiceClient);
@@ -35,7 +36,7 @@ function findings(n: number) {
     annotation: `finding ${i}`,
   }));
   return toAsffFindings({
-    accountId: ACCOUNT_ID,
+    accountId: MOTO_ACCOUNT_ID,
     region: 'us-east-1',
     evaluations,
     rules: [getRule(INGRESS)],
@@ -144,7 +145,7 @@ describe('Security Hub sink', () => {
     await expect(
       port.forward({
         rule: getRule(INGRESS),
-        accountId: ACCOUNT_ID,
+        accountId: MOTO_ACCOUNT_ID,
         region: 'us-east-1',
         evaluations: [
           {
@@ -167,13 +168,13 @@ describe('Security Hub sink', () => {
     expect(imported).toHaveLength(1);
     expect(imported[0]).toMatchObject({
       Id: asffFindingId(
-        { accountId: ACCOUNT_ID, region: 'us-east-1' },
+        { accountId: MOTO_ACCOUNT_ID, region: 'us-east-1' },
         { rule: INGRESS, resourceType: 'AWS::EC2::SecurityGroup', resourceId: 'sg-gone' },
       ),
       RecordState: 'ARCHIVED',
       Compliance: { Status: 'NOT_AVAILABLE' },
       Workflow: { Status: 'RESOLVED' },
-      ProductArn: `arn:aws:securityhub:us-east-1:${ACCOUNT_ID}:product/${ACCOUNT_ID}/default`,
+      ProductArn: `arn:aws:securityhub:us-east-1:${MOTO_ACCOUNT_ID}:product/${MOTO_ACCOUNT_ID}/default`,
       UpdatedAt: '2026-11-30T10:00:00.000Z',
     });
   });

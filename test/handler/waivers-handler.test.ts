@@ -17,11 +17,11 @@ import { emptySnapshot, type SnapshotFileSystem } from '../../aws/snapshot';
 import { createSsmWaiverReader } from '../../aws/waiver-source';
 import { efsFileSystemPolicy } from '../../core/rules/efs-file-system-policy';
 import { createRuleHandler } from '../../handlers/runtime/factory';
+import { MOTO_ACCOUNT_ID } from '../helpers/accounts';
 import { loadEvent } from '../helpers/events';
 import { type FakeAws, installFakeAws } from '../helpers/fake-aws';
 import { fakeContext } from '../helpers/lambda';
 
-const ACCOUNT_ID = '123456789012';
 const REGION = 'us-east-1';
 const NOW = Date.parse('2026-11-30T10:00:00Z');
 const PARAMETER = '/efsguard/waivers';
@@ -29,8 +29,8 @@ const PARAMETER = '/efsguard/waivers';
 function fileSystem(id: string, policy: string | null): SnapshotFileSystem {
   return {
     FileSystemId: id,
-    FileSystemArn: `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT_ID}:file-system/${id}`,
-    OwnerId: ACCOUNT_ID,
+    FileSystemArn: `arn:aws:elasticfilesystem:${REGION}:${MOTO_ACCOUNT_ID}:file-system/${id}`,
+    OwnerId: MOTO_ACCOUNT_ID,
     CreationToken: id,
     CreationTime: new Date('2025-01-01T00:00:00Z'),
     LifeCycleState: 'available',
@@ -43,7 +43,7 @@ function fileSystem(id: string, policy: string | null): SnapshotFileSystem {
   };
 }
 
-const snapshot = emptySnapshot(ACCOUNT_ID, REGION, {
+const snapshot = emptySnapshot(MOTO_ACCOUNT_ID, REGION, {
   fileSystems: [
     fileSystem('fs-waived', null),
     fileSystem('fs-expired', null),

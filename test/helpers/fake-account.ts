@@ -4,9 +4,7 @@
 import type { IpPermission, NetworkAclEntry, NetworkInterface, SecurityGroup } from '@aws-sdk/client-ec2';
 import type { AccessPointDescription } from '@aws-sdk/client-efs';
 import { emptySnapshot, type Snapshot, type SnapshotFileSystem } from '../../aws/snapshot';
-
-export const FAKE_ACCOUNT = '111111111111';
-export const FAKE_REGION = 'eu-west-1';
+import { ACCOUNT, REGION } from './accounts';
 
 /** Inbound or outbound rule sources/destinations, in SDK shape. */
 export const fromGroup = (groupId: string, userId?: string): Partial<IpPermission> => ({
@@ -49,8 +47,8 @@ export class FakeAccount {
   private ipCounter = 10;
 
   constructor(
-    readonly accountId: string = FAKE_ACCOUNT,
-    readonly region: string = FAKE_REGION,
+    readonly accountId: string = ACCOUNT,
+    readonly region: string = REGION,
   ) {
     this.snap = emptySnapshot(accountId, region);
   }
@@ -356,14 +354,14 @@ export function buildRichAccount(style: 'aws' | 'moto' = 'aws'): FakeAccount {
   const a = new FakeAccount();
   a.vpc('vpc-0a', '10.0.0.0/16').vpc('vpc-0b', '10.1.0.0/16');
   a.subnet('subnet-0appa', 'vpc-0a', '10.0.1.0/24')
-    .subnet('subnet-0appb', 'vpc-0a', '10.0.2.0/24', `${FAKE_REGION}b`)
+    .subnet('subnet-0appb', 'vpc-0a', '10.0.2.0/24', `${REGION}b`)
     .subnet('subnet-0dataa', 'vpc-0a', '10.0.11.0/24')
-    .subnet('subnet-0datab', 'vpc-0a', '10.0.12.0/24', `${FAKE_REGION}b`)
-    .subnet('subnet-0misc', 'vpc-0a', '10.0.20.0/24', `${FAKE_REGION}c`)
-    .subnet('subnet-0iso', 'vpc-0a', '10.0.30.0/24', `${FAKE_REGION}c`)
+    .subnet('subnet-0datab', 'vpc-0a', '10.0.12.0/24', `${REGION}b`)
+    .subnet('subnet-0misc', 'vpc-0a', '10.0.20.0/24', `${REGION}c`)
+    .subnet('subnet-0iso', 'vpc-0a', '10.0.30.0/24', `${REGION}c`)
     .subnet('subnet-0far', 'vpc-0a', '10.0.40.0/24')
     .subnet('subnet-0bapp', 'vpc-0b', '10.1.1.0/24')
-    .subnet('subnet-0bdata', 'vpc-0b', '10.1.11.0/24', `${FAKE_REGION}b`);
+    .subnet('subnet-0bdata', 'vpc-0b', '10.1.11.0/24', `${REGION}b`);
   a.acl('acl-0adefault', 'vpc-0a', ['subnet-0misc', 'subnet-0iso'], ALLOW_ALL_ACL, true)
     .acl('acl-0app', 'vpc-0a', ['subnet-0appa', 'subnet-0appb'], APP_ACL)
     .acl('acl-0data', 'vpc-0a', ['subnet-0dataa', 'subnet-0datab'], DATA_ACL)
@@ -484,9 +482,9 @@ const V6_ACL: readonly AclRule[] = [
  */
 export function addIpv6Resources(account: FakeAccount, style: 'aws' | 'moto' = 'aws'): FakeAccount {
   const a = account.vpcIpv6('vpc-0a', '2600:1f18:0:a00::/56');
-  a.subnet('subnet-0v6app', 'vpc-0a', null, `${FAKE_REGION}a`, '2600:1f18:0:a01::/64')
-    .subnet('subnet-0v6data', 'vpc-0a', null, `${FAKE_REGION}b`, '2600:1f18:0:a02::/64')
-    .subnet('subnet-0dual', 'vpc-0a', '10.0.50.0/24', `${FAKE_REGION}c`, '2600:1f18:0:a03::/64');
+  a.subnet('subnet-0v6app', 'vpc-0a', null, `${REGION}a`, '2600:1f18:0:a01::/64')
+    .subnet('subnet-0v6data', 'vpc-0a', null, `${REGION}b`, '2600:1f18:0:a02::/64')
+    .subnet('subnet-0dual', 'vpc-0a', '10.0.50.0/24', `${REGION}c`, '2600:1f18:0:a03::/64');
   // The IPv6-only subnets share an IPv6-only ACL; the dual-stack subnet's ACL allows all IPv4 and no
   // IPv6, so IPv6 NFS through it is blocked.
   a.acl('acl-0v6', 'vpc-0a', ['subnet-0v6app', 'subnet-0v6data'], V6_ACL).acl(
@@ -553,10 +551,10 @@ export function buildTypicalAccount(): FakeAccount {
   const a = new FakeAccount();
   a.vpc('vpc-0a', '10.0.0.0/16');
   a.subnet('subnet-0appa', 'vpc-0a', '10.0.1.0/24')
-    .subnet('subnet-0appb', 'vpc-0a', '10.0.2.0/24', `${FAKE_REGION}b`)
+    .subnet('subnet-0appb', 'vpc-0a', '10.0.2.0/24', `${REGION}b`)
     .subnet('subnet-0dataa', 'vpc-0a', '10.0.11.0/24')
-    .subnet('subnet-0datab', 'vpc-0a', '10.0.12.0/24', `${FAKE_REGION}b`)
-    .subnet('subnet-0datac', 'vpc-0a', '10.0.13.0/24', `${FAKE_REGION}c`);
+    .subnet('subnet-0datab', 'vpc-0a', '10.0.12.0/24', `${REGION}b`)
+    .subnet('subnet-0datac', 'vpc-0a', '10.0.13.0/24', `${REGION}c`);
   a.acl('acl-0app', 'vpc-0a', ['subnet-0appa', 'subnet-0appb'], APP_ACL).acl(
     'acl-0data',
     'vpc-0a',

@@ -8,9 +8,10 @@ import { promisify } from 'node:util';
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { type AwsClients, createAwsClients, destroyAwsClients } from '../../aws/clients';
 import type { ScanReport } from '../../cli/output';
+import { MOTO_ACCOUNT_ID } from '../helpers/accounts';
 import { AccountBuilder, nfsFrom } from '../helpers/build-account';
 import { runCli } from '../helpers/cli';
-import { MOTO_ACCOUNT_ID, type MotoServer, startMoto } from '../helpers/moto';
+import { type MotoServer, startMoto } from '../helpers/moto';
 
 const execFileAsync = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');

@@ -27,9 +27,10 @@ import {
   destroyAwsClients,
 } from '../../aws/clients';
 import type { MultiScanReport } from '../../cli/multi-scan';
+import { MOTO_ACCOUNT_ID } from '../helpers/accounts';
 import { AccountBuilder, nfsFrom } from '../helpers/build-account';
 import { runCli as runCliWith } from '../helpers/cli';
-import { MOTO_ACCOUNT_ID, type MotoServer, startMoto } from '../helpers/moto';
+import { type MotoServer, startMoto } from '../helpers/moto';
 
 const ROLE = 'efsguard-execution';
 const workDir = mkdtempSync(join(tmpdir(), 'efsguard-multi-'));
