@@ -8,23 +8,19 @@ import {
   InvalidResultTokenException,
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
-import {
-  DescribeNetworkInterfacesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeVpcsCommand,
-  EC2Client,
-} from '@aws-sdk/client-ec2';
-import { EFSClient } from '@aws-sdk/client-efs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { AwsClients } from '../../aws/clients';
 import { InvalidEventError } from '../../aws/config-event';
 import { AssumeRoleError } from '../../aws/credentials';
 import { AccessDeniedError, AwsCallError } from '../../aws/errors';
 import { FailedEvaluationsError, InvalidResultTokenError } from '../../aws/evaluation-sink';
+import { loadRegion as realLoadRegion } from '../../aws/load-region';
+import { loadNeighbourhood as realLoadNeighbourhood } from '../../aws/neighbourhood';
 import { emptySnapshot, type Snapshot } from '../../aws/snapshot';
 import { STALE_ANNOTATION } from '../../aws/stale-results';
 import { InvalidParametersError } from '../../core/errors';
-import type { Evaluation } from '../../core/model';
+import type { Evaluation, TopologyPart } from '../../core/model';
 import { getRule, RULES } from '../../core/rules';
 import type { Rule } from '../../core/rules/types';
 import { DeadlineExceededError, StaleResultsError, SweepMemoryError } from '../../handlers/runtime/errors';
@@ -34,8 +30,9 @@ import { DELETED_ANNOTATION } from '../../handlers/runtime/seed-verdicts';
 import { MEMBER_ACCOUNT, MOTO_ACCOUNT_ID } from '../helpers/accounts';
 import { useEmfCapture } from '../helpers/emf';
 import { editInvokingEvent, itemOf, loadEvent, retarget } from '../helpers/events';
+import { buildSmallRegion } from '../helpers/fake-account';
+import { awsError, type FakeAws, installFakeAws } from '../helpers/fake-aws';
 import { fakeContext } from '../helpers/lambda';
-import { regionSnapshot, sliceSnapshot } from './fixtures';
 
 const INGRESS = 'efs-mount-target-nfs-ingress';
 const CAPTURE_TIME = new Date('2025-06-02T09:14:27.512Z');
@@ -44,8 +41,10 @@ const ROLE_ARN = `arn:aws:iam::${MEMBER_ACCOUNT}:role/efsguard-config-rules`;
 
 const config = mockClient(ConfigServiceClient);
 const sts = mockClient(STSClient);
-const ec2 = mockClient(EC2Client);
-const efs = mockClient(EFSClient);
+// The real loaders (aws/neighbourhood, aws/load-region) read the small region through the fake AWS;
+// STS stays scripted here for the AssumeRole tests.
+let fake: FakeAws;
+const regionSnapshot = () => buildSmallRegion().snapshot();
 
 // What the handler really emits: Powertools' EMF on stdout, read back.
 const emf = useEmfCapture();
@@ -53,18 +52,14 @@ const emf = useEmfCapture();
 const metric = (name: string, value: number) =>
   expect.objectContaining({ name, value, dimensions: { service: 'efsguard', rule: INGRESS } });
 
-function setup(
-  overrides: Partial<RuleHandlerPorts> = {},
-  rule: Rule = getRule(INGRESS),
-  region = regionSnapshot(),
-) {
-  const loadNeighbourhood = jest.fn(async (_clients: unknown, seeds: readonly { resourceId: string }[]) =>
-    sliceSnapshot(
-      region,
-      seeds.map((seed) => seed.resourceId),
-    ),
+function setup(overrides: Partial<RuleHandlerPorts> = {}, rule: Rule = getRule(INGRESS), region?: Snapshot) {
+  if (region) fake.setSnapshot(region);
+  // Spies on the production loaders, as createPorts wires them.
+  const loadNeighbourhood = jest.fn(realLoadNeighbourhood);
+  const loadRegion = jest.fn(
+    (clients: AwsClients, context: { accountId: string; parts: readonly TopologyPart[] }) =>
+      realLoadRegion(clients, { accountId: context.accountId, parts: context.parts }),
   );
-  const loadRegion = jest.fn(async (): Promise<Snapshot> => region);
   const handler = createRuleHandler(rule, {
     loadNeighbourhood,
     loadRegion,
@@ -83,11 +78,12 @@ function postedBatches(): unknown[][] {
 beforeEach(() => {
   config.reset();
   sts.reset();
-  ec2.reset();
-  efs.reset();
+  fake = installFakeAws(regionSnapshot(), { services: ['EC2', 'EFS', 'IAM'] });
   config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
   config.on(GetComplianceDetailsByConfigRuleCommand).resolves({ EvaluationResults: [] });
 });
+
+afterEach(() => fake.restore());
 
 describe('change notifications', () => {
   it('posts the changed group and the file systems it guards, ordered by the capture time', async () => {
@@ -553,12 +549,9 @@ describe('fault matrix', () => {
   }
 
   it('fails closed on AccessDenied from a Describe call: clear error, nothing posted', async () => {
-    ec2.onAnyCommand().resolves({});
-    efs.onAnyCommand().resolves({});
-    ec2.on(DescribeSecurityGroupsCommand).rejects(
-      Object.assign(new Error('You are not authorized to perform this operation.'), {
-        name: 'UnauthorizedOperation',
-      }),
+    fake.fail(
+      'DescribeSecurityGroups',
+      awsError('UnauthorizedOperation', 'You are not authorized to perform this operation.'),
     );
     const handler = useRealLoaders();
     const failure = handler(loadEvent(`${INGRESS}/scheduled.json`), fakeContext());
@@ -570,12 +563,8 @@ describe('fault matrix', () => {
   });
 
   it('fails on a 5xx from a Describe call, nothing posted', async () => {
-    ec2.onAnyCommand().resolves({});
-    efs.onAnyCommand().resolves({});
-    // One VPC: the sweep reads the network interfaces of each batch of VPCs, and a region without
-    // any has none to read.
-    ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-1', OwnerId: '123456789012' }] });
-    ec2.on(DescribeNetworkInterfacesCommand).rejects(
+    fake.fail(
+      'DescribeNetworkInterfaces',
       Object.assign(new Error('An internal error has occurred'), {
         name: 'InternalError',
         $metadata: { httpStatusCode: 500 },

@@ -19,8 +19,9 @@ import { createRuleHandler } from '../../handlers/runtime/factory';
 import { asffFindingId, toAsffFindings } from '../../report/asff';
 import { MOTO_ACCOUNT_ID } from '../helpers/accounts';
 import { loadEvent, retarget } from '../helpers/events';
+import { buildSmallRegion } from '../helpers/fake-account';
+import { type FakeAws, installFakeAws } from '../helpers/fake-aws';
 import { fakeContext } from '../helpers/lambda';
-import { regionSnapshot, sliceSnapshot } from './fixtures';
 
 const hub = mockClient(SecurityHubClient);
 const config = mockClient(ConfigServiceClient);
@@ -46,14 +47,8 @@ function findings(n: number) {
 }
 
 function handlerWithSecurityHub() {
-  const region = regionSnapshot();
+  // The production loaders, reading the small region through the fake AWS.
   return createRuleHandler(getRule(INGRESS), {
-    loadNeighbourhood: async (_clients, seeds) =>
-      sliceSnapshot(
-        region,
-        seeds.map((seed) => seed.resourceId),
-      ),
-    loadRegion: async () => region,
     logger: new Logger({ logLevel: 'SILENT' }),
     sleep: async () => {},
     now: () => NOW,
@@ -67,6 +62,12 @@ function handlerWithSecurityHub() {
 function importedFindings() {
   return hub.commandCalls(BatchImportFindingsCommand).flatMap((call) => call.args[0].input.Findings ?? []);
 }
+
+let fake: FakeAws;
+beforeEach(() => {
+  fake = installFakeAws(buildSmallRegion().snapshot());
+});
+afterEach(() => fake.restore());
 
 beforeEach(() => {
   hub.reset();

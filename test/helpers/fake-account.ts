@@ -4,7 +4,7 @@
 import type { IpPermission, NetworkAclEntry, NetworkInterface, SecurityGroup } from '@aws-sdk/client-ec2';
 import type { AccessPointDescription } from '@aws-sdk/client-efs';
 import { emptySnapshot, type Snapshot, type SnapshotFileSystem } from '../../aws/snapshot';
-import { ACCOUNT, REGION } from './accounts';
+import { ACCOUNT, MOTO_ACCOUNT_ID, MOTO_REGION, REGION } from './accounts';
 
 /** Inbound or outbound rule sources/destinations, in SDK shape. */
 export const fromGroup = (groupId: string, userId?: string): Partial<IpPermission> => ({
@@ -573,5 +573,25 @@ export function buildTypicalAccount(): FakeAccount {
   a.eni('eni-0client1', 'subnet-0appa', ['sg-0client'])
     .eni('eni-0client2', 'subnet-0appb', ['sg-0client'])
     .eni('eni-0web', 'subnet-0appa', ['sg-0web']);
+  return a;
+}
+
+/**
+ * The small region of the handler tests, in the account and region of the recorded Config events:
+ * fs-good's mount target carries sg-mt, which admits NFS only from sg-client (COMPLIANT); fs-open's
+ * carries sg-open, which admits NFS from 0.0.0.0/0 (NON_COMPLIANT); sg-client is on a client interface.
+ */
+export function buildSmallRegion(accountId: string = MOTO_ACCOUNT_ID): FakeAccount {
+  const a = new FakeAccount(accountId, MOTO_REGION);
+  const vpc = 'vpc-0a1b2c3d4e5f60718';
+  const subnet = 'subnet-0a1a2a3a4a5a6a7a8';
+  a.vpc(vpc, '10.0.0.0/16').subnet(subnet, vpc, '10.0.1.0/24');
+  a.acl('acl-0default', vpc, [subnet], ALLOW_ALL_ACL, true);
+  a.group('sg-mt', vpc, { ingress: [nfs(fromGroup('sg-client', accountId))] })
+    .group('sg-open', vpc, { ingress: [nfs(fromCidr('0.0.0.0/0'))] })
+    .group('sg-client', vpc);
+  a.eni('eni-client', subnet, ['sg-client'], { Description: 'web' });
+  a.fileSystem('fs-good').mountTarget('fs-good', 'fsmt-01', subnet, ['sg-mt']);
+  a.fileSystem('fs-open').mountTarget('fs-open', 'fsmt-02', subnet, ['sg-open']);
   return a;
 }

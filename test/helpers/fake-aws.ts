@@ -77,6 +77,11 @@ export interface FakeAwsOptions {
    * InvalidPrefixListID.NotFound (the default), or no entries, as some endpoints (moto) answer.
    */
   readonly missingPrefixListEntries?: 'not-found' | 'empty';
+  /**
+   * The services the fake stands in for (default all four). Leave one out to script it yourself with
+   * aws-sdk-client-mock, e.g. STS for a test of AssumeRole.
+   */
+  readonly services?: readonly FakeService[];
 }
 
 export interface FakeAwsCall {
@@ -225,11 +230,11 @@ interface FakeContext {
   readonly options: FakeAwsOptions;
 }
 
-type Service = 'EC2' | 'EFS' | 'STS' | 'IAM';
+export type FakeService = 'EC2' | 'EFS' | 'STS' | 'IAM';
 
 /** One row of the table: an SDK command, the input keys it honours and how the fake account answers it. */
 interface FakeCommand {
-  readonly service: Service;
+  readonly service: FakeService;
   readonly command: { readonly name: string };
   /** Input keys the fake honours; any other key that is set throws FakeAwsUnsupportedError. */
   readonly allowed: readonly string[];
@@ -475,17 +480,15 @@ export function installFakeAws(initial: Snapshot, options: FakeAwsOptions = {}):
   let snapshot = initial;
   const recorded: FakeAwsCall[] = [];
   const failures = new Map<string, Error>();
-  const mocks: Record<Service, ReturnType<typeof mockClient>> = {
-    EC2: mockClient(EC2Client) as never,
-    EFS: mockClient(EFSClient) as never,
-    STS: mockClient(STSClient) as never,
-    IAM: mockClient(IAMClient) as never,
-  };
+  const served = new Set<FakeService>(options.services ?? ['EC2', 'EFS', 'STS', 'IAM']);
+  const CLIENTS = { EC2: EC2Client, EFS: EFSClient, STS: STSClient, IAM: IAMClient } as const;
+  const mocks: Partial<Record<FakeService, ReturnType<typeof mockClient>>> = {};
+  for (const service of served) mocks[service] = mockClient(CLIENTS[service] as never) as never;
   const { pageSize } = options;
   // The service of each operation, for its IAM action (aws/errors.ts deriveIamAction).
-  const serviceOf = new Map<string, Service>();
+  const serviceOf = new Map<string, FakeService>();
   for (const [service, mock] of Object.entries(mocks)) {
-    mock.onAnyCommand().callsFake((input: Input) => {
+    mock?.onAnyCommand().callsFake((input: Input) => {
       recorded.push({ command: `${service}:unknown`, input: clone(input) });
       throw new FakeAwsUnsupportedError(
         `fake AWS: a ${service} command the fake does not implement was sent`,
@@ -494,10 +497,12 @@ export function installFakeAws(initial: Snapshot, options: FakeAwsOptions = {}):
   }
   // Each row: record the call, apply an injected failure, check the input keys, then answer.
   for (const row of [...COMMANDS, ...IAM_NEIGHBOURHOOD_COMMANDS]) {
+    const mock = mocks[row.service];
+    if (!mock) continue;
     const name = operationOf(row.command);
     serviceOf.set(name, row.service);
     (
-      mocks[row.service] as unknown as {
+      mock as unknown as {
         on: (c: unknown) => { callsFake: (fn: (input: Input) => unknown) => void };
       }
     )
@@ -536,7 +541,7 @@ export function installFakeAws(initial: Snapshot, options: FakeAwsOptions = {}):
       snapshot = next;
     },
     restore: () => {
-      for (const mock of Object.values(mocks)) mock.restore();
+      for (const mock of Object.values(mocks)) mock?.restore();
     },
   };
 }
