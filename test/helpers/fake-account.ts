@@ -234,7 +234,12 @@ export class FakeAccount {
     return this;
   }
 
-  fileSystem(fsId: string, policy: string | null = null): this {
+  /** A file system; `extra` sets other DescribeFileSystems fields (Tags, Encrypted, ...). */
+  fileSystem(
+    fsId: string,
+    policy: string | null = null,
+    extra: Partial<Omit<SnapshotFileSystem, 'Policy' | 'MountTargets'>> = {},
+  ): this {
     const fs: SnapshotFileSystem = {
       FileSystemId: fsId,
       FileSystemArn: `arn:aws:elasticfilesystem:${this.region}:${this.accountId}:file-system/${fsId}`,
@@ -246,6 +251,7 @@ export class FakeAccount {
       SizeInBytes: { Value: 6144 },
       PerformanceMode: 'generalPurpose',
       Tags: [],
+      ...extra,
       Policy: policy,
       MountTargets: [],
     };
