@@ -147,21 +147,3 @@ export function fanOutNetworkAcl(topology: Topology, seeds: readonly ResourceRef
   }
   return out.refs;
 }
-
-const FAN_OUTS: Readonly<Record<string, FanOut>> = {
-  'efs-mount-target-nfs-ingress': fanOutIngress,
-  'efs-client-nfs-egress': fanOutEgress,
-  'efs-nfs-network-acl': fanOutNetworkAcl,
-};
-
-/**
- * The resources (of the rule's resource types) whose verdicts a change to `seeds` can alter, seeds
- * included. Undefined for a rule without a registered fan-out.
- */
-export function fanOutSeeds(
-  ruleId: string,
-  topology: Topology,
-  seeds: readonly ResourceRef[],
-): ResourceRef[] | undefined {
-  return FAN_OUTS[ruleId]?.(topology, seeds);
-}
