@@ -13,12 +13,8 @@ import { efsNfsNetworkAcl } from '../core/rules/efs-nfs-network-acl';
 import type { Rule } from '../core/rules/types';
 import { createRuleHandler } from '../handlers/runtime/factory';
 import { localLambdaContext } from '../handlers/runtime/local-context';
-import {
-  addUnrelatedVpcs,
-  buildTypicalAccount,
-  FAKE_ACCOUNT,
-  FAKE_REGION,
-} from '../test/helpers/fake-account';
+import { ACCOUNT, REGION } from '../test/helpers/accounts';
+import { addUnrelatedVpcs, buildTypicalAccount } from '../test/helpers/fake-account';
 import { installFakeAws } from '../test/helpers/fake-aws';
 
 export interface ApiCallsRow {
@@ -82,16 +78,16 @@ function changeEvent(rule: Rule, resourceType: ResourceType, resourceId: string)
         configurationItemStatus: 'OK',
         resourceType,
         resourceId,
-        awsAccountId: FAKE_ACCOUNT,
-        awsRegion: FAKE_REGION,
+        awsAccountId: ACCOUNT,
+        awsRegion: REGION,
       },
     }),
     ruleParameters: '{}',
     resultToken: 'bench-token',
     eventLeftScope: false,
     configRuleName: rule.id,
-    configRuleArn: `arn:aws:config:${FAKE_REGION}:${FAKE_ACCOUNT}:config-rule/config-rule-bench`,
-    accountId: FAKE_ACCOUNT,
+    configRuleArn: `arn:aws:config:${REGION}:${ACCOUNT}:config-rule/config-rule-bench`,
+    accountId: ACCOUNT,
   };
 }
 
@@ -107,11 +103,11 @@ async function countCalls(
   try {
     const handler = createRuleHandler(change.rule, {
       logger: silentLogger,
-      defaultRegion: FAKE_REGION,
+      defaultRegion: REGION,
     });
     const result = await handler(
       changeEvent(change.rule, change.resourceType, change.resourceId),
-      localLambdaContext({ accountId: FAKE_ACCOUNT, region: FAKE_REGION }),
+      localLambdaContext({ accountId: ACCOUNT, region: REGION }),
     );
     if (result.evaluations.length === 0) throw new Error(`${change.event}: the handler posted nothing`);
     return fake.count() + config.calls().length;

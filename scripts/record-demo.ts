@@ -11,7 +11,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { createAwsClients, destroyAwsClients } from '../aws/clients';
 import { run } from '../cli/run';
-import { AccountBuilder, nfsFrom } from '../test/helpers/build-account';
+import { AccountBuilder } from '../test/helpers/build-account';
+import { nfs } from '../test/helpers/fake-account';
 import { startMoto } from '../test/helpers/moto';
 
 const OUT = 'demo/demo-snapshot.json';
@@ -35,9 +36,9 @@ async function buildAccount(b: AccountBuilder): Promise<void> {
   });
   const sharedMt = await b.group(prod, 'shared-efs-mount-targets', {
     ingress: [
-      nfsFrom({ UserIdGroupPairs: [{ GroupId: appClients, Description: 'app servers' }] }),
-      nfsFrom({ UserIdGroupPairs: [{ GroupId: batchClients, Description: 'batch workers' }] }),
-      nfsFrom({ PrefixListIds: [{ PrefixListId: officeList, Description: 'office admin hosts' }] }),
+      nfs({ UserIdGroupPairs: [{ GroupId: appClients, Description: 'app servers' }] }),
+      nfs({ UserIdGroupPairs: [{ GroupId: batchClients, Description: 'batch workers' }] }),
+      nfs({ PrefixListIds: [{ PrefixListId: officeList, Description: 'office admin hosts' }] }),
     ],
   });
   const shared = await b.fileSystem('shared-home');
@@ -80,16 +81,16 @@ async function buildAccount(b: AccountBuilder): Promise<void> {
     prod,
     [batch],
     [
-      { ruleNumber: 100, egress: true, action: 'allow', cidr: '0.0.0.0/0', protocol: '-1' },
-      { ruleNumber: 100, egress: false, action: 'allow', cidr: '0.0.0.0/0', ports: [443, 443] },
-      { ruleNumber: 110, egress: false, action: 'allow', cidr: '0.0.0.0/0', ports: [1024, 32767] },
+      { rule: 100, egress: true, action: 'allow', cidr: '0.0.0.0/0', protocol: '-1' },
+      { rule: 100, egress: false, action: 'allow', protocol: '6', cidr: '0.0.0.0/0', ports: [443, 443] },
+      { rule: 110, egress: false, action: 'allow', protocol: '6', cidr: '0.0.0.0/0', ports: [1024, 32767] },
     ],
   );
 
   // A file system exposed to the world, with an SSH rule for good measure, and no policy.
   const scratchMt = await b.group(prod, 'scratch-efs-open', {
     ingress: [
-      nfsFrom({ IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'temporary, remove' }] }),
+      nfs({ IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'temporary, remove' }] }),
       { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.10.0.0/16' }] },
     ],
   });
@@ -101,10 +102,10 @@ async function buildAccount(b: AccountBuilder): Promise<void> {
   const notebooks = await b.subnet(analytics, '172.20.1.0/24', `${REGION}a`);
   const storage = await b.subnet(analytics, '172.20.2.0/24', `${REGION}b`);
   const notebookClients = await b.group(analytics, 'notebook-efs-clients', {
-    egress: [nfsFrom({ IpRanges: [{ CidrIp: '172.20.2.0/24', Description: 'EFS mount targets' }] })],
+    egress: [nfs({ IpRanges: [{ CidrIp: '172.20.2.0/24', Description: 'EFS mount targets' }] })],
   });
   const analyticsMt = await b.group(analytics, 'analytics-efs-mount-targets', {
-    ingress: [nfsFrom({ UserIdGroupPairs: [{ GroupId: notebookClients }] })],
+    ingress: [nfs({ UserIdGroupPairs: [{ GroupId: notebookClients }] })],
   });
   const datasets = await b.fileSystem('datasets');
   await b.mountTarget(datasets, storage, [analyticsMt]);

@@ -102,27 +102,6 @@ export function matchGroupsTcp(
 
 const NONE: readonly never[] = Object.freeze([]);
 
-/** The addresses and groups of an interface, as the other end of a permission sees it. */
-export function targetOfInterface(eni: {
-  readonly privateIpAddresses: readonly string[];
-  readonly ipv6Addresses: readonly string[];
-  readonly groupIds: readonly string[];
-}): PeerTarget {
-  return { addresses: [...eni.privateIpAddresses, ...eni.ipv6Addresses], groupIds: eni.groupIds };
-}
-
-/** A mount target's addresses (IPv4 first; either may be absent) and its (authoritative) groups. */
-export function targetOfMountTarget(mt: {
-  readonly ipAddress?: string;
-  readonly ipv6Address?: string;
-  readonly securityGroupIds: readonly string[];
-}): PeerTarget {
-  const addresses: string[] = [];
-  if (mt.ipAddress) addresses.push(mt.ipAddress);
-  if (mt.ipv6Address) addresses.push(mt.ipv6Address);
-  return { addresses, groupIds: mt.securityGroupIds };
-}
-
 /** Short text for a peer, e.g. '0.0.0.0/0', 'pl-0abc', 'sg-0abc', '111122223333/sg-0abc'. */
 export function describePeer(peer: Peer, ownerId?: string): string {
   switch (peer.kind) {

@@ -39,7 +39,8 @@ import {
 import { functionActionsFor, LOG_ACTIONS, memberRoleActions } from '../../aws/permissions';
 import { createRequestContext, evaluateRequest, parsePolicyDocument } from '../../core/iam';
 import { RULES as REGISTERED_RULES } from '../../core/rules/index';
-import { MOTO_REGION, type MotoServer, startMoto } from '../helpers/moto';
+import { MOTO_REGION } from '../helpers/accounts';
+import { type MotoServer, startMoto } from '../helpers/moto';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');

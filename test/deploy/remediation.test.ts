@@ -11,7 +11,7 @@ import {
   EC2Client,
   type IpPermission,
 } from '@aws-sdk/client-ec2';
-import { MOTO_REGION, type MotoServer, startMoto } from '../helpers/moto';
+import { type MotoServer, startMoto } from '../helpers/moto';
 
 const run = promisify(execFile);
 const SCRIPT_DIR = join(__dirname, '..', '..', 'deploy', 'remediation');
@@ -205,6 +205,8 @@ try:
 except Exception as error:
     print(json.dumps({"error": f"{type(error).__name__}: {error}", "calls": ec2.calls}))
 `;
+
+import { MOTO_REGION } from '../helpers/accounts';
 
 const WORLD_NFS = { IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
 const WORLD_ALL_V6 = { IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] };

@@ -3,6 +3,7 @@
 // APIs (test/helpers/fake-aws.ts) and a mocked Config client: the tests assert the exact PutEvaluations
 // commands sent, and that these functions read EFS only. Their roles hold no ec2:Describe* permission
 // (aws/permissions.ts), so a single EC2 call would fail them in AWS.
+import type { AccessPointDescription } from '@aws-sdk/client-efs';
 import 'aws-sdk-client-mock-jest';
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
@@ -12,7 +13,7 @@ import {
 } from '@aws-sdk/client-config-service';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readActionsFor } from '../../aws/permissions';
-import type { Snapshot, SnapshotFileSystem } from '../../aws/snapshot';
+import type { Snapshot } from '../../aws/snapshot';
 import { STALE_ANNOTATION } from '../../aws/stale-results';
 import { efsAccessPointPosixIdentity } from '../../core/rules/efs-access-point-posix-identity';
 import { efsApiLeastPrivilege } from '../../core/rules/efs-api-least-privilege';
@@ -21,12 +22,12 @@ import type { Rule } from '../../core/rules/types';
 import { createRuleHandler } from '../../handlers/runtime/factory';
 import { DELETED_ANNOTATION } from '../../handlers/runtime/seed-verdicts';
 import { ANONYMOUS_POLICY, TLS_ONLY_POLICY } from '../fixtures/data-plane-policies';
+import { MOTO_ACCOUNT_ID, MOTO_REGION } from '../helpers/accounts';
 import { invokingEventOf, itemOf, loadEvent, retarget } from '../helpers/events';
+import { FakeAccount, fromCidr, nfs } from '../helpers/fake-account';
 import { awsError, type FakeAws, installFakeAws } from '../helpers/fake-aws';
 import { fakeContext } from '../helpers/lambda';
 
-const ACCOUNT_ID = '123456789012';
-const REGION = 'us-east-1';
 const POLICY_RULE = 'efs-file-system-policy';
 const AP_RULE = 'efs-access-point-posix-identity';
 const IAM_RULE = 'efs-api-least-privilege';
@@ -39,89 +40,30 @@ const SCHEDULED_TIME = new Date('2025-06-02T12:00:00.000Z');
 const VPC = 'vpc-0a1b2c3d4e5f60718';
 const SUBNET = 'subnet-0a1a2a3a4a5a6a7a8';
 
-function fileSystem(fileSystemId: string, index: number, policy: object | null): SnapshotFileSystem {
-  return {
-    FileSystemId: fileSystemId,
-    FileSystemArn: `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT_ID}:file-system/${fileSystemId}`,
-    OwnerId: ACCOUNT_ID,
-    CreationToken: fileSystemId,
-    CreationTime: new Date('2025-01-01T00:00:00Z'),
-    LifeCycleState: 'available',
-    NumberOfMountTargets: 1,
-    SizeInBytes: { Value: 6144 },
-    PerformanceMode: 'generalPurpose',
-    Encrypted: true,
-    Tags: [{ Key: 'Name', Value: fileSystemId }],
-    Policy: policy === null ? null : JSON.stringify(policy),
-    // A mount target with a world-open group: a rule that read the network would have something to say.
-    MountTargets: [
-      {
-        MountTargetId: `fsmt-0${index}`,
-        FileSystemId: fileSystemId,
-        OwnerId: ACCOUNT_ID,
-        SubnetId: SUBNET,
-        VpcId: VPC,
-        AvailabilityZoneName: 'us-east-1a',
-        IpAddress: `10.0.1.${100 + index}`,
-        NetworkInterfaceId: `eni-0mt${index}`,
-        LifeCycleState: 'available',
-        SecurityGroups: ['sg-open'],
-      },
-    ],
-  };
-}
-
-function accessPoint(
-  accessPointId: string,
-  options: { posixUser?: { Uid: number; Gid: number; SecondaryGids?: number[] }; path?: string },
-) {
-  return {
-    AccessPointId: accessPointId,
-    AccessPointArn: `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT_ID}:access-point/${accessPointId}`,
-    FileSystemId: 'fs-tls',
-    OwnerId: ACCOUNT_ID,
-    LifeCycleState: 'available' as const,
-    Name: accessPointId,
-    Tags: [],
-    ...(options.posixUser ? { PosixUser: options.posixUser } : {}),
-    ...(options.path ? { RootDirectory: { Path: options.path } } : {}),
-  };
-}
-
 /** One region: three file systems (no policy, TLS-only, anonymous) and three access points. */
 function dataPlaneSnapshot(): Snapshot {
-  return {
-    accountId: ACCOUNT_ID,
-    region: REGION,
-    vpcs: [{ VpcId: VPC, OwnerId: ACCOUNT_ID, CidrBlock: '10.0.0.0/16' }],
-    subnets: [{ SubnetId: SUBNET, VpcId: VPC, AvailabilityZone: 'us-east-1a', CidrBlock: '10.0.1.0/24' }],
-    securityGroups: [
-      {
-        GroupId: 'sg-open',
-        GroupName: 'sg-open',
-        VpcId: VPC,
-        OwnerId: ACCOUNT_ID,
-        Description: 'open',
-        IpPermissions: [
-          { IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
-        ],
-        IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
-      },
-    ],
-    networkInterfaces: [],
-    networkAcls: [],
-    managedPrefixLists: [],
-    fileSystems: [
-      fileSystem('fs-anonymous', 1, ANONYMOUS_POLICY),
-      fileSystem('fs-nopolicy', 2, null),
-      fileSystem('fs-tls', 3, TLS_ONLY_POLICY),
-    ],
-    accessPoints: [
-      accessPoint('fsap-good', { posixUser: { Uid: 1001, Gid: 1001 }, path: '/apps/web' }),
-      accessPoint('fsap-nouser', { path: '/apps/batch' }),
-      accessPoint('fsap-root', { posixUser: { Uid: 1002, Gid: 1002 }, path: '/' }),
-    ],
-  };
+  const account = new FakeAccount(MOTO_ACCOUNT_ID, MOTO_REGION);
+  account.vpc(VPC, '10.0.0.0/16').subnet(SUBNET, VPC, '10.0.1.0/24');
+  account.group('sg-open', VPC, { ingress: [nfs(fromCidr('0.0.0.0/0'))] });
+  const policies: [string, object | null][] = [
+    ['fs-anonymous', ANONYMOUS_POLICY],
+    ['fs-nopolicy', null],
+    ['fs-tls', TLS_ONLY_POLICY],
+  ];
+  for (const [index, [id, policy]] of policies.entries()) {
+    account.fileSystem(id, policy === null ? null : JSON.stringify(policy), {
+      Encrypted: true,
+      Tags: [{ Key: 'Name', Value: id }],
+    });
+    // A mount target with a world-open group: a rule that read the network would have something to say.
+    account.mountTarget(id, `fsmt-0${index + 1}`, SUBNET, ['sg-open']);
+  }
+  const accessPoint = (id: string, extra: Partial<AccessPointDescription>) =>
+    account.accessPoint(id, 'fs-tls', { Name: id, Tags: [], ...extra });
+  accessPoint('fsap-good', { PosixUser: { Uid: 1001, Gid: 1001 }, RootDirectory: { Path: '/apps/web' } });
+  accessPoint('fsap-nouser', { RootDirectory: { Path: '/apps/batch' } });
+  accessPoint('fsap-root', { PosixUser: { Uid: 1002, Gid: 1002 }, RootDirectory: { Path: '/' } });
+  return account.snapshot();
 }
 
 /** The rule's real handler: production loaders and clients (answered by the fake), silent logs. */
@@ -506,7 +448,7 @@ const ONE_FILE_SYSTEM = {
       Sid: 'OneFileSystem',
       Effect: 'Allow',
       Action: ['elasticfilesystem:PutFileSystemPolicy', 'elasticfilesystem:DeleteFileSystemPolicy'],
-      Resource: `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT_ID}:file-system/fs-tls`,
+      Resource: `arn:aws:elasticfilesystem:${MOTO_REGION}:${MOTO_ACCOUNT_ID}:file-system/fs-tls`,
     },
   ],
 };
@@ -541,7 +483,7 @@ function iamSnapshot(): Snapshot {
         {
           UserName: 'storage-operator',
           UserId: 'AIDAZ2ZQ5EXAMPLE0USER',
-          Arn: `arn:aws:iam::${ACCOUNT_ID}:user/storage-operator`,
+          Arn: `arn:aws:iam::${MOTO_ACCOUNT_ID}:user/storage-operator`,
           Path: '/',
           UserPolicyList: [{ PolicyName: 'one-file-system', PolicyDocument: encode(ONE_FILE_SYSTEM) }],
           GroupList: ['storage-admins'],
@@ -552,7 +494,7 @@ function iamSnapshot(): Snapshot {
         {
           GroupName: 'storage-admins',
           GroupId: 'AGPAZ2ZQ5EXAMPLE0GRUP',
-          Arn: `arn:aws:iam::${ACCOUNT_ID}:group/storage-admins`,
+          Arn: `arn:aws:iam::${MOTO_ACCOUNT_ID}:group/storage-admins`,
           Path: '/',
           GroupPolicyList: [{ PolicyName: 'efs-everything', PolicyDocument: encode(EFS_ADMIN) }],
           AttachedManagedPolicies: [],
@@ -598,7 +540,7 @@ describe('efs-api-least-privilege handler on the IAM samples', () => {
         },
       ]),
     });
-    expect(await postedRegion()).toBe(REGION);
+    expect(await postedRegion()).toBe(MOTO_REGION);
     const actions = fake.actions();
     expect(actions.filter((action) => !action.startsWith('iam:'))).toEqual([]);
     expect(actions.filter((action) => !readActionsFor(IAM_RULE).includes(action))).toEqual([]);

@@ -7,8 +7,6 @@ import 'aws-sdk-client-mock-jest';
 import { createRequire } from 'node:module';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
-import { DescribeNetworkInterfacesCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { EFSClient } from '@aws-sdk/client-efs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -17,10 +15,12 @@ import { getRule } from '../../core/rules';
 import { isDeterministicFailure } from '../../handlers/runtime/errors';
 import { createRuleHandler, LAMBDA_PORTS, type RuleHandler } from '../../handlers/runtime/factory';
 import type { RuleHandlerResult } from '../../handlers/runtime/ports';
+import { MEMBER_ACCOUNT, MOTO_ACCOUNT_ID } from '../helpers/accounts';
 import { useEmfCapture } from '../helpers/emf';
 import { editInvokingEvent, loadEvent, retarget } from '../helpers/events';
+import { buildSmallRegion } from '../helpers/fake-account';
+import { type FakeAws, installFakeAws } from '../helpers/fake-aws';
 import { fakeContext } from '../helpers/lambda';
-import { ACCOUNT_ID, MEMBER_ACCOUNT_ID } from './fixtures';
 
 const requireCjs = createRequire(__filename);
 const { internals } = requireCjs('../../deploy/serverless/resources.cjs') as {
@@ -31,8 +31,8 @@ const RETRIES = internals.ASYNC_INVOKE_CONFIG.MaximumRetryAttempts;
 const INGRESS = 'efs-mount-target-nfs-ingress';
 const config = mockClient(ConfigServiceClient);
 const sts = mockClient(STSClient);
-const ec2 = mockClient(EC2Client);
-const efs = mockClient(EFSClient);
+// The real loaders read the small region through the fake AWS; STS stays scripted for AssumeRole.
+let fake: FakeAws;
 
 // The EMF the handlers write, read back: the Errors and MissingExecutionRole counters as CloudWatch files them.
 const emf = useEmfCapture();
@@ -74,10 +74,10 @@ function deployedHandler() {
 beforeEach(() => {
   config.reset();
   sts.reset();
-  ec2.reset();
-  efs.reset();
+  fake = installFakeAws(buildSmallRegion().snapshot(), { services: ['EC2', 'EFS', 'IAM'] });
   config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
 });
+afterEach(() => fake.restore());
 
 describe('deployed handlers under asynchronous invocation', () => {
   it('retries at least once: the packaged EventInvokeConfig allows a bounded number of retries', () => {
@@ -98,7 +98,7 @@ describe('deployed handlers under asynchronous invocation', () => {
     expect(outcome.result?.failure).toMatchObject({
       name: 'InvalidParametersError',
       message: expect.stringContaining('allowEverything'),
-      accountId: ACCOUNT_ID,
+      accountId: MOTO_ACCOUNT_ID,
       retryable: false,
     });
     expect(outcome.result?.evaluations).toEqual([]);
@@ -107,7 +107,11 @@ describe('deployed handlers under asynchronous invocation', () => {
       expect.objectContaining({ namespace: 'efsguard', name: 'Errors', value: 1, dimensions: dimensions() }),
     );
     expect(emf.metrics()).toContainEqual(
-      expect.objectContaining({ name: 'Errors', value: 1, dimensions: dimensions({ account: ACCOUNT_ID }) }),
+      expect.objectContaining({
+        name: 'Errors',
+        value: 1,
+        dimensions: dimensions({ account: MOTO_ACCOUNT_ID }),
+      }),
     );
   });
 
@@ -120,7 +124,7 @@ describe('deployed handlers under asynchronous invocation', () => {
     const { handler } = deployedHandler();
     const event = {
       ...retarget(loadEvent(`${INGRESS}/security-group-change.json`), 'sg-mt'),
-      accountId: MEMBER_ACCOUNT_ID,
+      accountId: MEMBER_ACCOUNT,
       ruleParameters: '{"executionRoleName":"efsguard-execution"}',
     };
     const outcome = await invokeAsynchronously(handler, event, fakeContext(), RETRIES);
@@ -128,14 +132,14 @@ describe('deployed handlers under asynchronous invocation', () => {
     expect(outcome.attempts).toBe(1);
     expect(outcome.result?.failure).toMatchObject({
       name: 'AssumeRoleError',
-      accountId: MEMBER_ACCOUNT_ID,
+      accountId: MEMBER_ACCOUNT,
     });
     expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
     expect(emf.metrics()).toContainEqual(
       expect.objectContaining({
         name: 'MissingExecutionRole',
         value: 1,
-        dimensions: dimensions({ account: MEMBER_ACCOUNT_ID }),
+        dimensions: dimensions({ account: MEMBER_ACCOUNT }),
       }),
     );
   });
@@ -151,12 +155,8 @@ describe('deployed handlers under asynchronous invocation', () => {
   });
 
   it('throws a transient 5xx, so Lambda retries it and then sends it to the on-failure destination', async () => {
-    ec2.onAnyCommand().resolves({});
-    efs.onAnyCommand().resolves({});
-    // One VPC: the sweep reads the network interfaces of each batch of VPCs, and a region without any
-    // has none to read.
-    ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-1', OwnerId: ACCOUNT_ID }] });
-    ec2.on(DescribeNetworkInterfacesCommand).rejects(
+    fake.fail(
+      'DescribeNetworkInterfaces',
       Object.assign(new Error('An internal error has occurred'), {
         name: 'InternalError',
         $metadata: { httpStatusCode: 500 },

@@ -18,12 +18,12 @@ import { efsNfsNetworkAcl } from '../../core/rules/efs-nfs-network-acl';
 import type { Rule } from '../../core/rules/types';
 import { createRuleHandler } from '../../handlers/runtime/factory';
 import type { RuleHandlerResult } from '../../handlers/runtime/ports';
+import { MOTO_ACCOUNT_ID } from '../helpers/accounts';
 import { editInvokingEvent, loadEvent } from '../helpers/events';
 import { ALLOW_ALL_ACL, allTraffic, FakeAccount, fromCidr, fromGroup, nfs } from '../helpers/fake-account';
 import { type FakeAws, installFakeAws } from '../helpers/fake-aws';
 import { fakeContext } from '../helpers/lambda';
 
-const ACCOUNT_ID = '123456789012';
 const REGION = 'us-east-1';
 const VPC = 'vpc-0a1b2c3d4e5f60718';
 // The ids of the sample events.
@@ -43,7 +43,7 @@ const NOT_A_CLIENT = 'Not an NFS client: no mount-target security group admits i
  * world-open group). `without` leaves groups out, as if deleted since.
  */
 function accountAfterChange(without: readonly string[] = []): FakeAccount {
-  const account = new FakeAccount(ACCOUNT_ID, REGION)
+  const account = new FakeAccount(MOTO_ACCOUNT_ID, REGION)
     .vpc(VPC, '10.0.0.0/16')
     .subnet('subnet-0app', VPC, '10.0.1.0/24', `${REGION}a`)
     .subnet('subnet-0data', VPC, '10.0.2.0/24', `${REGION}a`)

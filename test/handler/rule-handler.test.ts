@@ -8,43 +8,43 @@ import {
   InvalidResultTokenException,
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
-import {
-  DescribeNetworkInterfacesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeVpcsCommand,
-  EC2Client,
-} from '@aws-sdk/client-ec2';
-import { EFSClient } from '@aws-sdk/client-efs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { AwsClients } from '../../aws/clients';
 import { InvalidEventError } from '../../aws/config-event';
 import { AssumeRoleError } from '../../aws/credentials';
 import { AccessDeniedError, AwsCallError } from '../../aws/errors';
 import { FailedEvaluationsError, InvalidResultTokenError } from '../../aws/evaluation-sink';
+import { loadRegion as realLoadRegion } from '../../aws/load-region';
+import { loadNeighbourhood as realLoadNeighbourhood } from '../../aws/neighbourhood';
 import { emptySnapshot, type Snapshot } from '../../aws/snapshot';
 import { STALE_ANNOTATION } from '../../aws/stale-results';
 import { InvalidParametersError } from '../../core/errors';
-import type { Evaluation } from '../../core/model';
+import type { Evaluation, TopologyPart } from '../../core/model';
 import { getRule, RULES } from '../../core/rules';
 import type { Rule } from '../../core/rules/types';
 import { DeadlineExceededError, StaleResultsError, SweepMemoryError } from '../../handlers/runtime/errors';
 import { createRuleHandler } from '../../handlers/runtime/factory';
 import type { RuleHandlerPorts } from '../../handlers/runtime/ports';
 import { DELETED_ANNOTATION } from '../../handlers/runtime/seed-verdicts';
+import { MEMBER_ACCOUNT, MOTO_ACCOUNT_ID } from '../helpers/accounts';
 import { useEmfCapture } from '../helpers/emf';
 import { editInvokingEvent, itemOf, loadEvent, retarget } from '../helpers/events';
+import { buildSmallRegion } from '../helpers/fake-account';
+import { awsError, type FakeAws, installFakeAws } from '../helpers/fake-aws';
 import { fakeContext } from '../helpers/lambda';
-import { ACCOUNT_ID, MEMBER_ACCOUNT_ID, regionSnapshot, sliceSnapshot } from './fixtures';
 
 const INGRESS = 'efs-mount-target-nfs-ingress';
 const CAPTURE_TIME = new Date('2025-06-02T09:14:27.512Z');
 const SCHEDULED_TIME = new Date('2025-06-02T12:00:00.000Z');
-const ROLE_ARN = `arn:aws:iam::${MEMBER_ACCOUNT_ID}:role/efsguard-config-rules`;
+const ROLE_ARN = `arn:aws:iam::${MEMBER_ACCOUNT}:role/efsguard-config-rules`;
 
 const config = mockClient(ConfigServiceClient);
 const sts = mockClient(STSClient);
-const ec2 = mockClient(EC2Client);
-const efs = mockClient(EFSClient);
+// The real loaders (aws/neighbourhood, aws/load-region) read the small region through the fake AWS;
+// STS stays scripted here for the AssumeRole tests.
+let fake: FakeAws;
+const regionSnapshot = () => buildSmallRegion().snapshot();
 
 // What the handler really emits: Powertools' EMF on stdout, read back.
 const emf = useEmfCapture();
@@ -52,18 +52,14 @@ const emf = useEmfCapture();
 const metric = (name: string, value: number) =>
   expect.objectContaining({ name, value, dimensions: { service: 'efsguard', rule: INGRESS } });
 
-function setup(
-  overrides: Partial<RuleHandlerPorts> = {},
-  rule: Rule = getRule(INGRESS),
-  region = regionSnapshot(),
-) {
-  const loadNeighbourhood = jest.fn(async (_clients: unknown, seeds: readonly { resourceId: string }[]) =>
-    sliceSnapshot(
-      region,
-      seeds.map((seed) => seed.resourceId),
-    ),
+function setup(overrides: Partial<RuleHandlerPorts> = {}, rule: Rule = getRule(INGRESS), region?: Snapshot) {
+  if (region) fake.setSnapshot(region);
+  // Spies on the production loaders, as createPorts wires them.
+  const loadNeighbourhood = jest.fn(realLoadNeighbourhood);
+  const loadRegion = jest.fn(
+    (clients: AwsClients, context: { accountId: string; parts: readonly TopologyPart[] }) =>
+      realLoadRegion(clients, { accountId: context.accountId, parts: context.parts }),
   );
-  const loadRegion = jest.fn(async (): Promise<Snapshot> => region);
   const handler = createRuleHandler(rule, {
     loadNeighbourhood,
     loadRegion,
@@ -82,11 +78,12 @@ function postedBatches(): unknown[][] {
 beforeEach(() => {
   config.reset();
   sts.reset();
-  ec2.reset();
-  efs.reset();
+  fake = installFakeAws(regionSnapshot(), { services: ['EC2', 'EFS', 'IAM'] });
   config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
   config.on(GetComplianceDetailsByConfigRuleCommand).resolves({ EvaluationResults: [] });
 });
+
+afterEach(() => fake.restore());
 
 describe('change notifications', () => {
   it('posts the changed group and the file systems it guards, ordered by the capture time', async () => {
@@ -97,7 +94,7 @@ describe('change notifications', () => {
     expect(loadNeighbourhood).toHaveBeenCalledWith(
       expect.anything(),
       [{ resourceType: 'AWS::EC2::SecurityGroup', resourceId: 'sg-mt' }],
-      { accountId: ACCOUNT_ID, region: 'us-east-1', parts: ['network'] },
+      { accountId: MOTO_ACCOUNT_ID, region: 'us-east-1', parts: ['network'] },
     );
     expect(config).toHaveReceivedCommandTimes(PutEvaluationsCommand, 1);
     expect(config).toHaveReceivedCommandWith(PutEvaluationsCommand, {
@@ -246,7 +243,7 @@ describe('scheduled notifications', () => {
 
     expect(loadNeighbourhood).not.toHaveBeenCalled();
     expect(loadRegion).toHaveBeenCalledWith(expect.anything(), {
-      accountId: ACCOUNT_ID,
+      accountId: MOTO_ACCOUNT_ID,
       region: 'us-east-1',
       parts: ['network'],
     });
@@ -457,7 +454,7 @@ describe('cross-account execution role', () => {
   function crossAccountEvent() {
     return {
       ...retarget(loadEvent(`${INGRESS}/security-group-change.json`), 'sg-mt'),
-      accountId: MEMBER_ACCOUNT_ID,
+      accountId: MEMBER_ACCOUNT,
       ruleParameters: '{"executionRoleName":"efsguard-config-rules"}',
     };
   }
@@ -494,7 +491,7 @@ describe('cross-account execution role', () => {
     expect(providers).toHaveLength(2);
     await expect(providers[0]?.()).resolves.toMatchObject({ accessKeyId: 'ASIAMEMBER' });
     expect(loadNeighbourhood).toHaveBeenCalledWith(expect.anything(), expect.anything(), {
-      accountId: MEMBER_ACCOUNT_ID,
+      accountId: MEMBER_ACCOUNT,
       region: 'us-east-1',
       parts: ['network'],
     });
@@ -515,10 +512,10 @@ describe('cross-account execution role', () => {
     // management account and post those verdicts under the member's resultToken.
     const { handler, loadNeighbourhood, loadRegion } = setup();
     const { ruleParameters: _, ...withoutRole } = crossAccountEvent();
-    const scheduled = { ...loadEvent(`${INGRESS}/scheduled.json`), accountId: MEMBER_ACCOUNT_ID };
+    const scheduled = { ...loadEvent(`${INGRESS}/scheduled.json`), accountId: MEMBER_ACCOUNT };
     for (const event of [withoutRole, scheduled]) {
       await expect(handler(event, fakeContext())).rejects.toThrow(
-        new RegExp(`${MEMBER_ACCOUNT_ID}.*${ACCOUNT_ID}.*executionRoleName`),
+        new RegExp(`${MEMBER_ACCOUNT}.*${MOTO_ACCOUNT_ID}.*executionRoleName`),
       );
     }
     expect(loadNeighbourhood).not.toHaveBeenCalled();
@@ -552,12 +549,9 @@ describe('fault matrix', () => {
   }
 
   it('fails closed on AccessDenied from a Describe call: clear error, nothing posted', async () => {
-    ec2.onAnyCommand().resolves({});
-    efs.onAnyCommand().resolves({});
-    ec2.on(DescribeSecurityGroupsCommand).rejects(
-      Object.assign(new Error('You are not authorized to perform this operation.'), {
-        name: 'UnauthorizedOperation',
-      }),
+    fake.fail(
+      'DescribeSecurityGroups',
+      awsError('UnauthorizedOperation', 'You are not authorized to perform this operation.'),
     );
     const handler = useRealLoaders();
     const failure = handler(loadEvent(`${INGRESS}/scheduled.json`), fakeContext());
@@ -569,12 +563,8 @@ describe('fault matrix', () => {
   });
 
   it('fails on a 5xx from a Describe call, nothing posted', async () => {
-    ec2.onAnyCommand().resolves({});
-    efs.onAnyCommand().resolves({});
-    // One VPC: the sweep reads the network interfaces of each batch of VPCs, and a region without
-    // any has none to read.
-    ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-1', OwnerId: '123456789012' }] });
-    ec2.on(DescribeNetworkInterfacesCommand).rejects(
+    fake.fail(
+      'DescribeNetworkInterfaces',
       Object.assign(new Error('An internal error has occurred'), {
         name: 'InternalError',
         $metadata: { httpStatusCode: 500 },
@@ -717,7 +707,7 @@ describe('metrics (the EMF Powertools writes to stdout)', () => {
         name: 'Errors',
         unit: 'Count',
         value: 1,
-        dimensions: { ...DIMENSIONS, account: ACCOUNT_ID },
+        dimensions: { ...DIMENSIONS, account: MOTO_ACCOUNT_ID },
       },
       { namespace: 'efsguard', name: 'Errors', unit: 'Count', value: 1, dimensions: DIMENSIONS },
       { namespace: 'efsguard', name: 'ApiCalls', unit: 'Count', value: 0, dimensions: DIMENSIONS },
@@ -748,7 +738,7 @@ describe('IAM triggers', () => {
           arn: 'arn:aws:iam::123456789012:role/efs-admin',
         },
       ],
-      { accountId: ACCOUNT_ID, region: 'us-east-1', parts: ['iam'] },
+      { accountId: MOTO_ACCOUNT_ID, region: 'us-east-1', parts: ['iam'] },
     );
     // Not in the slice any more: the role no longer exists under that id.
     expect(result.evaluations).toEqual([
@@ -802,13 +792,13 @@ describe('each rule loads exactly its own parts', () => {
       await handler({ ...loadEvent(`${INGRESS}/scheduled.json`), configRuleName: rule.id }, fakeContext());
       expect(loadNeighbourhood).toHaveBeenCalledTimes(1);
       expect(loadNeighbourhood).toHaveBeenCalledWith(expect.anything(), expect.anything(), {
-        accountId: ACCOUNT_ID,
+        accountId: MOTO_ACCOUNT_ID,
         region: 'us-east-1',
         parts: rule.requires,
       });
       expect(loadRegion).toHaveBeenCalledTimes(1);
       expect(loadRegion).toHaveBeenCalledWith(expect.anything(), {
-        accountId: ACCOUNT_ID,
+        accountId: MOTO_ACCOUNT_ID,
         region: 'us-east-1',
         parts: rule.requires,
       });

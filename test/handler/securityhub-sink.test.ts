@@ -17,9 +17,11 @@ import type { Evaluation } from '../../core/model';
 import { getRule } from '../../core/rules';
 import { createRuleHandler } from '../../handlers/runtime/factory';
 import { asffFindingId, toAsffFindings } from '../../report/asff';
+import { MOTO_ACCOUNT_ID } from '../helpers/accounts';
 import { loadEvent, retarget } from '../helpers/events';
+import { buildSmallRegion } from '../helpers/fake-account';
+import { type FakeAws, installFakeAws } from '../helpers/fake-aws';
 import { fakeContext } from '../helpers/lambda';
-import { ACCOUNT_ID, regionSnapshot, sliceSnapshot } from './fixtures';
 
 const hub = mockClient(SecurityHubClient);
 const config = mockClient(ConfigServiceClient);
@@ -35,7 +37,7 @@ function findings(n: number) {
     annotation: `finding ${i}`,
   }));
   return toAsffFindings({
-    accountId: ACCOUNT_ID,
+    accountId: MOTO_ACCOUNT_ID,
     region: 'us-east-1',
     evaluations,
     rules: [getRule(INGRESS)],
@@ -45,14 +47,8 @@ function findings(n: number) {
 }
 
 function handlerWithSecurityHub() {
-  const region = regionSnapshot();
+  // The production loaders, reading the small region through the fake AWS.
   return createRuleHandler(getRule(INGRESS), {
-    loadNeighbourhood: async (_clients, seeds) =>
-      sliceSnapshot(
-        region,
-        seeds.map((seed) => seed.resourceId),
-      ),
-    loadRegion: async () => region,
     logger: new Logger({ logLevel: 'SILENT' }),
     sleep: async () => {},
     now: () => NOW,
@@ -66,6 +62,12 @@ function handlerWithSecurityHub() {
 function importedFindings() {
   return hub.commandCalls(BatchImportFindingsCommand).flatMap((call) => call.args[0].input.Findings ?? []);
 }
+
+let fake: FakeAws;
+beforeEach(() => {
+  fake = installFakeAws(buildSmallRegion().snapshot());
+});
+afterEach(() => fake.restore());
 
 beforeEach(() => {
   hub.reset();
@@ -144,7 +146,7 @@ describe('Security Hub sink', () => {
     await expect(
       port.forward({
         rule: getRule(INGRESS),
-        accountId: ACCOUNT_ID,
+        accountId: MOTO_ACCOUNT_ID,
         region: 'us-east-1',
         evaluations: [
           {
@@ -167,13 +169,13 @@ describe('Security Hub sink', () => {
     expect(imported).toHaveLength(1);
     expect(imported[0]).toMatchObject({
       Id: asffFindingId(
-        { accountId: ACCOUNT_ID, region: 'us-east-1' },
+        { accountId: MOTO_ACCOUNT_ID, region: 'us-east-1' },
         { rule: INGRESS, resourceType: 'AWS::EC2::SecurityGroup', resourceId: 'sg-gone' },
       ),
       RecordState: 'ARCHIVED',
       Compliance: { Status: 'NOT_AVAILABLE' },
       Workflow: { Status: 'RESOLVED' },
-      ProductArn: `arn:aws:securityhub:us-east-1:${ACCOUNT_ID}:product/${ACCOUNT_ID}/default`,
+      ProductArn: `arn:aws:securityhub:us-east-1:${MOTO_ACCOUNT_ID}:product/${MOTO_ACCOUNT_ID}/default`,
       UpdatedAt: '2026-11-30T10:00:00.000Z',
     });
   });

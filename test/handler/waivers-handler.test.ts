@@ -13,44 +13,26 @@ import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-s
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createSecurityHubPort } from '../../aws/securityhub-sink';
-import { emptySnapshot, type SnapshotFileSystem } from '../../aws/snapshot';
+
 import { createSsmWaiverReader } from '../../aws/waiver-source';
 import { efsFileSystemPolicy } from '../../core/rules/efs-file-system-policy';
 import { createRuleHandler } from '../../handlers/runtime/factory';
+import { MOTO_ACCOUNT_ID, MOTO_REGION } from '../helpers/accounts';
 import { loadEvent } from '../helpers/events';
+import { FakeAccount } from '../helpers/fake-account';
 import { type FakeAws, installFakeAws } from '../helpers/fake-aws';
 import { fakeContext } from '../helpers/lambda';
 
-const ACCOUNT_ID = '123456789012';
-const REGION = 'us-east-1';
 const NOW = Date.parse('2026-11-30T10:00:00Z');
 const PARAMETER = '/efsguard/waivers';
 
-function fileSystem(id: string, policy: string | null): SnapshotFileSystem {
-  return {
-    FileSystemId: id,
-    FileSystemArn: `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT_ID}:file-system/${id}`,
-    OwnerId: ACCOUNT_ID,
-    CreationToken: id,
-    CreationTime: new Date('2025-01-01T00:00:00Z'),
-    LifeCycleState: 'available',
-    NumberOfMountTargets: 0,
-    SizeInBytes: { Value: 6144 },
-    PerformanceMode: 'generalPurpose',
-    Tags: [{ Key: 'risk-accepted', Value: 'yes' }],
-    Policy: policy,
-    MountTargets: [],
-  };
-}
-
-const snapshot = emptySnapshot(ACCOUNT_ID, REGION, {
-  fileSystems: [
-    fileSystem('fs-waived', null),
-    fileSystem('fs-expired', null),
-    fileSystem('fs-tagged', null),
-    fileSystem('fs-unreadable', '{ not json'),
-  ],
-});
+const TAGS = { Tags: [{ Key: 'risk-accepted', Value: 'yes' }] };
+const snapshot = new FakeAccount(MOTO_ACCOUNT_ID, MOTO_REGION)
+  .fileSystem('fs-waived', null, TAGS)
+  .fileSystem('fs-expired', null, TAGS)
+  .fileSystem('fs-tagged', null, TAGS)
+  .fileSystem('fs-unreadable', '{ not json', TAGS)
+  .snapshot();
 
 const WAIVERS = {
   waivers: [
@@ -97,7 +79,7 @@ function handlerWith(fetch: typeof globalThis.fetch) {
     logger: new Logger({ logLevel: 'SILENT' }),
     sleep: async () => {},
     now: () => NOW,
-    readWaivers: createSsmWaiverReader({ region: REGION, fetch, env: {}, now: () => NOW }),
+    readWaivers: createSsmWaiverReader({ region: MOTO_REGION, fetch, env: {}, now: () => NOW }),
   });
 }
 
@@ -175,7 +157,7 @@ describe('waivers in the Lambda rules', () => {
         sleep: async () => {},
         now: () => NOW,
         readWaivers: createSsmWaiverReader({
-          region: REGION,
+          region: MOTO_REGION,
           fetch: ssmAnswering(JSON.stringify(WAIVERS)),
           env: {},
           now: () => NOW,
@@ -264,7 +246,7 @@ describe('waivers in the Lambda rules', () => {
       sleep: async () => {},
       now: () => NOW,
       readWaivers: createSsmWaiverReader({
-        region: REGION,
+        region: MOTO_REGION,
         fetch: ssmAnswering(JSON.stringify(bad)),
         env: {},
         now: () => NOW,

@@ -1,4 +1,5 @@
-// Builds EFS scenarios through the real AWS API (against moto in tests and the demo recorder).
+// Builds EFS scenarios through the real AWS API (against moto in tests and the demo recorder). Rules and
+// ACL entries take the same shapes as the snapshot builder (test/helpers/fake-account.ts: nfs(), AclRule).
 import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
@@ -22,22 +23,7 @@ import {
   PutFileSystemPolicyCommand,
 } from '@aws-sdk/client-efs';
 import type { AwsClients } from '../../aws/clients';
-
-export const nfsFrom = (peer: Partial<IpPermission>): IpPermission => ({
-  IpProtocol: 'tcp',
-  FromPort: 2049,
-  ToPort: 2049,
-  ...peer,
-});
-
-export interface AclEntry {
-  ruleNumber: number;
-  egress: boolean;
-  action: 'allow' | 'deny';
-  cidr: string;
-  protocol?: string;
-  ports?: [number, number];
-}
+import type { AclRule } from './fake-account';
 
 export class AccountBuilder {
   constructor(private readonly clients: Pick<AwsClients, 'ec2' | 'efs'>) {}
@@ -139,18 +125,18 @@ export class AccountBuilder {
   }
 
   /** A custom network ACL (deny-all until entries are added) associated with the given subnets. */
-  async networkAcl(vpcId: string, subnetIds: string[], entries: AclEntry[]): Promise<string> {
+  async networkAcl(vpcId: string, subnetIds: string[], entries: readonly AclRule[]): Promise<string> {
     const out = await this.clients.ec2.send(new CreateNetworkAclCommand({ VpcId: vpcId }));
     const networkAclId = out.NetworkAcl?.NetworkAclId as string;
     for (const entry of entries) {
       await this.clients.ec2.send(
         new CreateNetworkAclEntryCommand({
           NetworkAclId: networkAclId,
-          RuleNumber: entry.ruleNumber,
+          RuleNumber: entry.rule,
           Egress: entry.egress,
           RuleAction: entry.action,
           CidrBlock: entry.cidr,
-          Protocol: entry.protocol ?? '6',
+          Protocol: entry.protocol,
           ...(entry.ports ? { PortRange: { From: entry.ports[0], To: entry.ports[1] } } : {}),
         }),
       );

@@ -4,9 +4,7 @@
 import type { IpPermission, NetworkAclEntry, NetworkInterface, SecurityGroup } from '@aws-sdk/client-ec2';
 import type { AccessPointDescription } from '@aws-sdk/client-efs';
 import { emptySnapshot, type Snapshot, type SnapshotFileSystem } from '../../aws/snapshot';
-
-export const FAKE_ACCOUNT = '111111111111';
-export const FAKE_REGION = 'eu-west-1';
+import { ACCOUNT, MOTO_ACCOUNT_ID, MOTO_REGION, REGION } from './accounts';
 
 /** Inbound or outbound rule sources/destinations, in SDK shape. */
 export const fromGroup = (groupId: string, userId?: string): Partial<IpPermission> => ({
@@ -49,8 +47,8 @@ export class FakeAccount {
   private ipCounter = 10;
 
   constructor(
-    readonly accountId: string = FAKE_ACCOUNT,
-    readonly region: string = FAKE_REGION,
+    readonly accountId: string = ACCOUNT,
+    readonly region: string = REGION,
   ) {
     this.snap = emptySnapshot(accountId, region);
   }
@@ -236,7 +234,12 @@ export class FakeAccount {
     return this;
   }
 
-  fileSystem(fsId: string, policy: string | null = null): this {
+  /** A file system; `extra` sets other DescribeFileSystems fields (Tags, Encrypted, ...). */
+  fileSystem(
+    fsId: string,
+    policy: string | null = null,
+    extra: Partial<Omit<SnapshotFileSystem, 'Policy' | 'MountTargets'>> = {},
+  ): this {
     const fs: SnapshotFileSystem = {
       FileSystemId: fsId,
       FileSystemArn: `arn:aws:elasticfilesystem:${this.region}:${this.accountId}:file-system/${fsId}`,
@@ -248,6 +251,7 @@ export class FakeAccount {
       SizeInBytes: { Value: 6144 },
       PerformanceMode: 'generalPurpose',
       Tags: [],
+      ...extra,
       Policy: policy,
       MountTargets: [],
     };
@@ -356,14 +360,14 @@ export function buildRichAccount(style: 'aws' | 'moto' = 'aws'): FakeAccount {
   const a = new FakeAccount();
   a.vpc('vpc-0a', '10.0.0.0/16').vpc('vpc-0b', '10.1.0.0/16');
   a.subnet('subnet-0appa', 'vpc-0a', '10.0.1.0/24')
-    .subnet('subnet-0appb', 'vpc-0a', '10.0.2.0/24', `${FAKE_REGION}b`)
+    .subnet('subnet-0appb', 'vpc-0a', '10.0.2.0/24', `${REGION}b`)
     .subnet('subnet-0dataa', 'vpc-0a', '10.0.11.0/24')
-    .subnet('subnet-0datab', 'vpc-0a', '10.0.12.0/24', `${FAKE_REGION}b`)
-    .subnet('subnet-0misc', 'vpc-0a', '10.0.20.0/24', `${FAKE_REGION}c`)
-    .subnet('subnet-0iso', 'vpc-0a', '10.0.30.0/24', `${FAKE_REGION}c`)
+    .subnet('subnet-0datab', 'vpc-0a', '10.0.12.0/24', `${REGION}b`)
+    .subnet('subnet-0misc', 'vpc-0a', '10.0.20.0/24', `${REGION}c`)
+    .subnet('subnet-0iso', 'vpc-0a', '10.0.30.0/24', `${REGION}c`)
     .subnet('subnet-0far', 'vpc-0a', '10.0.40.0/24')
     .subnet('subnet-0bapp', 'vpc-0b', '10.1.1.0/24')
-    .subnet('subnet-0bdata', 'vpc-0b', '10.1.11.0/24', `${FAKE_REGION}b`);
+    .subnet('subnet-0bdata', 'vpc-0b', '10.1.11.0/24', `${REGION}b`);
   a.acl('acl-0adefault', 'vpc-0a', ['subnet-0misc', 'subnet-0iso'], ALLOW_ALL_ACL, true)
     .acl('acl-0app', 'vpc-0a', ['subnet-0appa', 'subnet-0appb'], APP_ACL)
     .acl('acl-0data', 'vpc-0a', ['subnet-0dataa', 'subnet-0datab'], DATA_ACL)
@@ -484,9 +488,9 @@ const V6_ACL: readonly AclRule[] = [
  */
 export function addIpv6Resources(account: FakeAccount, style: 'aws' | 'moto' = 'aws'): FakeAccount {
   const a = account.vpcIpv6('vpc-0a', '2600:1f18:0:a00::/56');
-  a.subnet('subnet-0v6app', 'vpc-0a', null, `${FAKE_REGION}a`, '2600:1f18:0:a01::/64')
-    .subnet('subnet-0v6data', 'vpc-0a', null, `${FAKE_REGION}b`, '2600:1f18:0:a02::/64')
-    .subnet('subnet-0dual', 'vpc-0a', '10.0.50.0/24', `${FAKE_REGION}c`, '2600:1f18:0:a03::/64');
+  a.subnet('subnet-0v6app', 'vpc-0a', null, `${REGION}a`, '2600:1f18:0:a01::/64')
+    .subnet('subnet-0v6data', 'vpc-0a', null, `${REGION}b`, '2600:1f18:0:a02::/64')
+    .subnet('subnet-0dual', 'vpc-0a', '10.0.50.0/24', `${REGION}c`, '2600:1f18:0:a03::/64');
   // The IPv6-only subnets share an IPv6-only ACL; the dual-stack subnet's ACL allows all IPv4 and no
   // IPv6, so IPv6 NFS through it is blocked.
   a.acl('acl-0v6', 'vpc-0a', ['subnet-0v6app', 'subnet-0v6data'], V6_ACL).acl(
@@ -553,10 +557,10 @@ export function buildTypicalAccount(): FakeAccount {
   const a = new FakeAccount();
   a.vpc('vpc-0a', '10.0.0.0/16');
   a.subnet('subnet-0appa', 'vpc-0a', '10.0.1.0/24')
-    .subnet('subnet-0appb', 'vpc-0a', '10.0.2.0/24', `${FAKE_REGION}b`)
+    .subnet('subnet-0appb', 'vpc-0a', '10.0.2.0/24', `${REGION}b`)
     .subnet('subnet-0dataa', 'vpc-0a', '10.0.11.0/24')
-    .subnet('subnet-0datab', 'vpc-0a', '10.0.12.0/24', `${FAKE_REGION}b`)
-    .subnet('subnet-0datac', 'vpc-0a', '10.0.13.0/24', `${FAKE_REGION}c`);
+    .subnet('subnet-0datab', 'vpc-0a', '10.0.12.0/24', `${REGION}b`)
+    .subnet('subnet-0datac', 'vpc-0a', '10.0.13.0/24', `${REGION}c`);
   a.acl('acl-0app', 'vpc-0a', ['subnet-0appa', 'subnet-0appb'], APP_ACL).acl(
     'acl-0data',
     'vpc-0a',
@@ -575,5 +579,25 @@ export function buildTypicalAccount(): FakeAccount {
   a.eni('eni-0client1', 'subnet-0appa', ['sg-0client'])
     .eni('eni-0client2', 'subnet-0appb', ['sg-0client'])
     .eni('eni-0web', 'subnet-0appa', ['sg-0web']);
+  return a;
+}
+
+/**
+ * The small region of the handler tests, in the account and region of the recorded Config events:
+ * fs-good's mount target carries sg-mt, which admits NFS only from sg-client (COMPLIANT); fs-open's
+ * carries sg-open, which admits NFS from 0.0.0.0/0 (NON_COMPLIANT); sg-client is on a client interface.
+ */
+export function buildSmallRegion(accountId: string = MOTO_ACCOUNT_ID): FakeAccount {
+  const a = new FakeAccount(accountId, MOTO_REGION);
+  const vpc = 'vpc-0a1b2c3d4e5f60718';
+  const subnet = 'subnet-0a1a2a3a4a5a6a7a8';
+  a.vpc(vpc, '10.0.0.0/16').subnet(subnet, vpc, '10.0.1.0/24');
+  a.acl('acl-0default', vpc, [subnet], ALLOW_ALL_ACL, true);
+  a.group('sg-mt', vpc, { ingress: [nfs(fromGroup('sg-client', accountId))] })
+    .group('sg-open', vpc, { ingress: [nfs(fromCidr('0.0.0.0/0'))] })
+    .group('sg-client', vpc);
+  a.eni('eni-client', subnet, ['sg-client'], { Description: 'web' });
+  a.fileSystem('fs-good').mountTarget('fs-good', 'fsmt-01', subnet, ['sg-mt']);
+  a.fileSystem('fs-open').mountTarget('fs-open', 'fsmt-02', subnet, ['sg-open']);
   return a;
 }

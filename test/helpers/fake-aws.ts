@@ -1,5 +1,6 @@
 // A snapshot-backed fake of the AWS APIs efsguard reads, on aws-sdk-client-mock. Given a Snapshot it
-// answers every Describe/Get command the loaders send, honouring the ids and filters they pass (an
+// answers every Describe/Get command the loaders send from one table (COMMANDS: SDK command, the input
+// keys it honours, how the account answers it), honouring the ids and filters they pass (an
 // unsupported filter or parameter throws rather than being ignored), paginates with small pages when
 // asked to, and records every call. Handler tests and the benchmark reuse it:
 //
@@ -86,6 +87,11 @@ export interface FakeAwsOptions {
    * InvalidPrefixListID.NotFound (the default), or no entries, as some endpoints (moto) answer.
    */
   readonly missingPrefixListEntries?: 'not-found' | 'empty';
+  /**
+   * The services the fake stands in for (default all four). Leave one out to script it yourself with
+   * aws-sdk-client-mock, e.g. STS for a test of AssumeRole.
+   */
+  readonly services?: readonly FakeService[];
 }
 
 export interface FakeAwsCall {
@@ -115,6 +121,7 @@ export interface FakeAws {
 export const EC2_MAX_FILTER_VALUES = 200;
 
 /** An EC2-style service error with the given code (`name`), as the SDK raises it. */
+
 export function awsError(name: string, message = `${name} (fake)`): Error {
   return new EC2ServiceException({ name, $fault: 'client', message, $metadata: { httpStatusCode: 400 } });
 }
@@ -226,322 +233,171 @@ const NETWORK_ACL_FILTERS: Record<string, FilterFn<NetworkAcl>> = {
   'association.network-acl-id': (a, v) => (a.Associations ?? []).some((s) => has(v, s.NetworkAclId)),
 };
 
-/** Installs the fake on every EC2, EFS, STS and IAM client until restore(). */
-export function installFakeAws(initial: Snapshot, options: FakeAwsOptions = {}): FakeAws {
-  let snapshot = initial;
-  const recorded: FakeAwsCall[] = [];
-  const failures = new Map<string, Error>();
-  const ec2 = mockClient(EC2Client);
-  const efs = mockClient(EFSClient);
-  const sts = mockClient(STSClient);
-  const iam = mockClient(IAMClient);
-  const { pageSize } = options;
-  // The service of each registered operation, for its IAM action (aws/errors.ts deriveIamAction).
-  const serviceOf = new Map<string, string>();
-  const SERVICES = new Map<unknown, string>([
-    [ec2, 'EC2'],
-    [efs, 'EFS'],
-    [sts, 'STS'],
-    [iam, 'IAM'],
-  ]);
+/** What a fake command sees: the account it serves and the options it was installed with. */
+interface FakeContext {
+  readonly snapshot: Snapshot;
+  readonly pageSize: number | undefined;
+  readonly options: FakeAwsOptions;
+}
 
-  const unsupported = (service: string) => (input: Input) => {
-    recorded.push({ command: `${service}:unknown`, input: clone(input) });
-    throw new FakeAwsUnsupportedError(`fake AWS: a ${service} command the fake does not implement was sent`);
-  };
-  for (const [mock, service] of [
-    [ec2, 'EC2'],
-    [efs, 'EFS'],
-    [sts, 'STS'],
-    [iam, 'IAM'],
-  ] as const) {
-    (mock as ReturnType<typeof mockClient>).onAnyCommand().callsFake(unsupported(service));
-  }
+export type FakeService = 'EC2' | 'EFS' | 'STS' | 'IAM';
 
-  // Registers one operation: records the call, applies an injected failure, then answers.
-  const answer = (
-    mock: ReturnType<typeof mockClient>,
-    commandClass: unknown,
-    name: string,
-    allowed: readonly string[],
-    handler: (input: Input) => unknown,
-  ) => {
-    serviceOf.set(name, SERVICES.get(mock) ?? 'unknown');
-    (mock as unknown as { on: (c: unknown) => { callsFake: (fn: (input: Input) => unknown) => void } })
-      .on(commandClass)
-      .callsFake(async (input: Input) => {
-        recorded.push({ command: name, input: clone(input) });
-        const failure = failures.get(name);
-        if (failure) throw failure;
-        checkKeys(name, input, allowed);
-        return handler(input);
-      });
-  };
+/** One row of the table: an SDK command, the input keys it honours and how the fake account answers it. */
+interface FakeCommand {
+  readonly service: FakeService;
+  readonly command: { readonly name: string };
+  /** Input keys the fake honours; any other key that is set throws FakeAwsUnsupportedError. */
+  readonly allowed: readonly string[];
+  readonly answer: (input: Input, context: FakeContext) => unknown;
+}
 
-  const EC2_PAGED = ['Filters', 'MaxResults', 'NextToken', 'DryRun'];
-  const ec2List =
-    <T>(
-      name: string,
-      key: string,
-      items: () => readonly T[],
-      idsKey: string,
-      idOf: (item: T) => string | undefined,
-      notFound: string,
-      filters: Readonly<Record<string, FilterFn<T>>>,
-    ) =>
-    (input: Input) => {
+/** The operation name of an SDK command class, e.g. 'DescribeVpcs' for DescribeVpcsCommand. */
+const operationOf = (command: { readonly name: string }) => command.name.replace(/Command$/, '');
+
+/** An EC2 Describe call over one list of the snapshot: explicit ids, then filters, then paging. */
+function ec2Describe<T>(
+  command: { readonly name: string },
+  spec: {
+    readonly resultKey: string;
+    readonly idsKey: string;
+    readonly items: (snapshot: Snapshot) => readonly T[];
+    readonly idOf: (item: T) => string | undefined;
+    readonly notFound: string;
+    readonly filters: Readonly<Record<string, FilterFn<T>>>;
+  },
+): FakeCommand {
+  const name = operationOf(command);
+  return {
+    service: 'EC2',
+    command,
+    allowed: ['Filters', 'MaxResults', 'NextToken', 'DryRun', spec.idsKey],
+    answer: (input, { snapshot, pageSize }) => {
       const selected = applyFilters(
         name,
-        byIds(name, items(), input[idsKey], idOf, notFound),
+        byIds(name, spec.items(snapshot), input[spec.idsKey], spec.idOf, spec.notFound),
         input.Filters as Filter[] | undefined,
-        filters,
+        spec.filters,
       );
       const { slice, next } = page(selected, input.NextToken, input.MaxResults, pageSize);
-      return { [key]: slice, ...(next ? { NextToken: next } : {}) };
-    };
-
-  answer(
-    ec2 as never,
-    DescribeVpcsCommand,
-    'DescribeVpcs',
-    [...EC2_PAGED, 'VpcIds'],
-    ec2List(
-      'DescribeVpcs',
-      'Vpcs',
-      () => snapshot.vpcs,
-      'VpcIds',
-      (v) => v.VpcId,
-      'InvalidVpcID.NotFound',
-      {
-        'vpc-id': (v, values) => has(values, v.VpcId),
-        'owner-id': (v, values) => has(values, v.OwnerId),
-      },
-    ),
-  );
-  answer(
-    ec2 as never,
-    DescribeSubnetsCommand,
-    'DescribeSubnets',
-    [...EC2_PAGED, 'SubnetIds'],
-    ec2List(
-      'DescribeSubnets',
-      'Subnets',
-      () => snapshot.subnets,
-      'SubnetIds',
-      (s) => s.SubnetId,
-      'InvalidSubnetID.NotFound',
-      {
-        'subnet-id': (s, values) => has(values, s.SubnetId),
-        'vpc-id': (s, values) => has(values, s.VpcId),
-        'availability-zone': (s, values) => has(values, s.AvailabilityZone),
-      },
-    ),
-  );
-  answer(
-    ec2 as never,
-    DescribeSecurityGroupsCommand,
-    'DescribeSecurityGroups',
-    [...EC2_PAGED, 'GroupIds'],
-    ec2List(
-      'DescribeSecurityGroups',
-      'SecurityGroups',
-      () => snapshot.securityGroups,
-      'GroupIds',
-      (g) => g.GroupId,
-      'InvalidGroup.NotFound',
-      SECURITY_GROUP_FILTERS,
-    ),
-  );
-  answer(
-    ec2 as never,
-    DescribeNetworkInterfacesCommand,
-    'DescribeNetworkInterfaces',
-    [...EC2_PAGED, 'NetworkInterfaceIds'],
-    ec2List(
-      'DescribeNetworkInterfaces',
-      'NetworkInterfaces',
-      () => snapshot.networkInterfaces,
-      'NetworkInterfaceIds',
-      (e) => e.NetworkInterfaceId,
-      'InvalidNetworkInterfaceID.NotFound',
-      NETWORK_INTERFACE_FILTERS,
-    ),
-  );
-  answer(
-    ec2 as never,
-    DescribeNetworkAclsCommand,
-    'DescribeNetworkAcls',
-    [...EC2_PAGED, 'NetworkAclIds'],
-    ec2List(
-      'DescribeNetworkAcls',
-      'NetworkAcls',
-      () => snapshot.networkAcls,
-      'NetworkAclIds',
-      (a) => a.NetworkAclId,
-      'InvalidNetworkAclID.NotFound',
-      NETWORK_ACL_FILTERS,
-    ),
-  );
-  answer(
-    ec2 as never,
-    DescribeManagedPrefixListsCommand,
-    'DescribeManagedPrefixLists',
-    [...EC2_PAGED, 'PrefixListIds'],
-    ec2List(
-      'DescribeManagedPrefixLists',
-      'PrefixLists',
-      () =>
-        snapshot.managedPrefixLists.map((l) => ({
-          PrefixListId: l.PrefixListId,
-          PrefixListName: l.PrefixListName,
-          OwnerId: l.OwnerId,
-        })),
-      'PrefixListIds',
-      (l) => l.PrefixListId,
-      'InvalidPrefixListID.NotFound',
-      {
-        'prefix-list-id': (l, values) => has(values, l.PrefixListId),
-      },
-    ),
-  );
-  answer(
-    ec2 as never,
-    GetManagedPrefixListEntriesCommand,
-    'GetManagedPrefixListEntries',
-    ['PrefixListId', 'MaxResults', 'NextToken', 'TargetVersion', 'DryRun'],
-    (input) => {
-      const list = snapshot.managedPrefixLists.find((l) => l.PrefixListId === input.PrefixListId);
-      if (!list && options.missingPrefixListEntries === 'empty') return { Entries: [] };
-      if (!list)
-        throw awsError(
-          'InvalidPrefixListID.NotFound',
-          `The prefix list ID '${String(input.PrefixListId)}' does not exist`,
-        );
-      const { slice, next } = page(list.Entries, input.NextToken, input.MaxResults, pageSize);
-      return { Entries: slice, ...(next ? { NextToken: next } : {}) };
+      return { [spec.resultKey]: slice, ...(next ? { NextToken: next } : {}) };
     },
-  );
-
-  // ---- EC2 routing (the snapshot's `routing` section; none: an account without routes) ----
-  const routing = () => snapshot.routing ?? emptyRouting();
-  answer(
-    ec2 as never,
-    DescribeRouteTablesCommand,
-    'DescribeRouteTables',
-    [...EC2_PAGED, 'RouteTableIds'],
-    ec2List(
-      'DescribeRouteTables',
-      'RouteTables',
-      () => routing().routeTables,
-      'RouteTableIds',
-      (t) => t.RouteTableId,
-      'InvalidRouteTableID.NotFound',
-      {
-        'vpc-id': (t, v) => has(v, t.VpcId),
-        'route-table-id': (t, v) => has(v, t.RouteTableId),
-        'association.subnet-id': (t, v) => (t.Associations ?? []).some((a) => has(v, a.SubnetId)),
-      },
-    ),
-  );
-  answer(
-    ec2 as never,
-    DescribeVpcPeeringConnectionsCommand,
-    'DescribeVpcPeeringConnections',
-    [...EC2_PAGED, 'VpcPeeringConnectionIds'],
-    ec2List(
-      'DescribeVpcPeeringConnections',
-      'VpcPeeringConnections',
-      () => routing().vpcPeeringConnections,
-      'VpcPeeringConnectionIds',
-      (p) => p.VpcPeeringConnectionId,
-      'InvalidVpcPeeringConnectionID.NotFound',
-      {
-        'vpc-peering-connection-id': (p, v) => has(v, p.VpcPeeringConnectionId),
-        'requester-vpc-info.vpc-id': (p, v) => has(v, p.RequesterVpcInfo?.VpcId),
-        'accepter-vpc-info.vpc-id': (p, v) => has(v, p.AccepterVpcInfo?.VpcId),
-      },
-    ),
-  );
-  answer(
-    ec2 as never,
-    DescribeTransitGatewayAttachmentsCommand,
-    'DescribeTransitGatewayAttachments',
-    [...EC2_PAGED, 'TransitGatewayAttachmentIds'],
-    ec2List(
-      'DescribeTransitGatewayAttachments',
-      'TransitGatewayAttachments',
-      () => routing().transitGatewayAttachments,
-      'TransitGatewayAttachmentIds',
-      (a) => a.TransitGatewayAttachmentId,
-      'InvalidTransitGatewayAttachmentID.NotFound',
-      {
-        'transit-gateway-attachment-id': (a, v) => has(v, a.TransitGatewayAttachmentId),
-        'resource-id': (a, v) => has(v, a.ResourceId),
-        'resource-type': (a, v) => has(v, a.ResourceType),
-        'transit-gateway-id': (a, v) => has(v, a.TransitGatewayId),
-      },
-    ),
-  );
-  answer(
-    ec2 as never,
-    DescribeTransitGatewayVpcAttachmentsCommand,
-    'DescribeTransitGatewayVpcAttachments',
-    [...EC2_PAGED, 'TransitGatewayAttachmentIds'],
-    ec2List(
-      'DescribeTransitGatewayVpcAttachments',
-      'TransitGatewayVpcAttachments',
-      () => routing().transitGatewayVpcAttachments,
-      'TransitGatewayAttachmentIds',
-      (a) => a.TransitGatewayAttachmentId,
-      'InvalidTransitGatewayAttachmentID.NotFound',
-      {
-        'transit-gateway-attachment-id': (a, v) => has(v, a.TransitGatewayAttachmentId),
-        'vpc-id': (a, v) => has(v, a.VpcId),
-      },
-    ),
-  );
-  answer(
-    ec2 as never,
-    DescribeTransitGatewayRouteTablesCommand,
-    'DescribeTransitGatewayRouteTables',
-    [...EC2_PAGED, 'TransitGatewayRouteTableIds'],
-    ec2List(
-      'DescribeTransitGatewayRouteTables',
-      'TransitGatewayRouteTables',
-      () =>
-        routing().transitGatewayRouteTables.map(
-          ({ Routes: _r, Associations: _a, Propagations: _p, OwnerId: _o, ...table }) => table,
-        ),
-      'TransitGatewayRouteTableIds',
-      (t) => t.TransitGatewayRouteTableId,
-      'InvalidRouteTableID.NotFound',
-      {
-        'transit-gateway-route-table-id': (t, v) => has(v, t.TransitGatewayRouteTableId),
-        'transit-gateway-id': (t, v) => has(v, t.TransitGatewayId),
-      },
-    ),
-  );
-  const tgwTable = (input: Input) => {
-    const table = routing().transitGatewayRouteTables.find(
-      (t) => t.TransitGatewayRouteTableId === input.TransitGatewayRouteTableId,
-    );
-    if (!table)
-      throw awsError(
-        'InvalidRouteTableID.NotFound',
-        `The transitGatewayRouteTable ID '${String(input.TransitGatewayRouteTableId)}' does not exist`,
-      );
-    return table;
   };
-  answer(
-    ec2 as never,
-    SearchTransitGatewayRoutesCommand,
-    'SearchTransitGatewayRoutes',
-    ['TransitGatewayRouteTableId', ...EC2_PAGED],
-    (input) => {
+}
+
+const findFs = (snapshot: Snapshot, id: unknown): SnapshotFileSystem => {
+  const fs = snapshot.fileSystems.find((f) => f.FileSystemId === id);
+  if (!fs)
+    throw new FileSystemNotFound({
+      message: `File system '${String(id)}' does not exist.`,
+      ErrorCode: 'FileSystemNotFound',
+      $metadata: {},
+    });
+  return fs;
+};
+const findMountTarget = (snapshot: Snapshot, id: unknown) => {
+  const mt = snapshot.fileSystems.flatMap((fs) => fs.MountTargets).find((m) => m.MountTargetId === id);
+  if (!mt)
+    throw new MountTargetNotFound({
+      message: `Mount target '${String(id)}' does not exist.`,
+      ErrorCode: 'MountTargetNotFound',
+      $metadata: {},
+    });
+  return mt;
+};
+const describeFs = ({ Policy: _policy, MountTargets: _mts, ...fs }: SnapshotFileSystem) => fs;
+const describeMt = ({ SecurityGroups: _groups, ...mt }: SnapshotFileSystem['MountTargets'][number]) => mt;
+const efsPage = <T>(items: readonly T[], input: Input, pageSize: number | undefined) => {
+  const { slice, next } = page(items, input.Marker, input.MaxItems, pageSize);
+  return { slice, ...(next ? { NextMarker: next } : {}) };
+};
+
+// ---- EC2 routing (the snapshot's `routing` section; none: an account without routes) ----
+const routingOf = (snapshot: Snapshot) => snapshot.routing ?? emptyRouting();
+
+const tgwTable = (snapshot: Snapshot, input: Input) => {
+  const table = routingOf(snapshot).transitGatewayRouteTables.find(
+    (t) => t.TransitGatewayRouteTableId === input.TransitGatewayRouteTableId,
+  );
+  if (!table)
+    throw awsError(
+      'InvalidRouteTableID.NotFound',
+      `The transitGatewayRouteTable ID '${String(input.TransitGatewayRouteTableId)}' does not exist`,
+    );
+  return table;
+};
+
+const ROUTING_COMMANDS: readonly FakeCommand[] = [
+  ec2Describe(DescribeRouteTablesCommand, {
+    resultKey: 'RouteTables',
+    idsKey: 'RouteTableIds',
+    items: (s) => routingOf(s).routeTables,
+    idOf: (t) => t.RouteTableId,
+    notFound: 'InvalidRouteTableID.NotFound',
+    filters: {
+      'vpc-id': (t, v) => has(v, t.VpcId),
+      'route-table-id': (t, v) => has(v, t.RouteTableId),
+      'association.subnet-id': (t, v) => (t.Associations ?? []).some((a) => has(v, a.SubnetId)),
+    },
+  }),
+  ec2Describe(DescribeVpcPeeringConnectionsCommand, {
+    resultKey: 'VpcPeeringConnections',
+    idsKey: 'VpcPeeringConnectionIds',
+    items: (s) => routingOf(s).vpcPeeringConnections,
+    idOf: (p) => p.VpcPeeringConnectionId,
+    notFound: 'InvalidVpcPeeringConnectionID.NotFound',
+    filters: {
+      'vpc-peering-connection-id': (p, v) => has(v, p.VpcPeeringConnectionId),
+      'requester-vpc-info.vpc-id': (p, v) => has(v, p.RequesterVpcInfo?.VpcId),
+      'accepter-vpc-info.vpc-id': (p, v) => has(v, p.AccepterVpcInfo?.VpcId),
+    },
+  }),
+  ec2Describe(DescribeTransitGatewayAttachmentsCommand, {
+    resultKey: 'TransitGatewayAttachments',
+    idsKey: 'TransitGatewayAttachmentIds',
+    items: (s) => routingOf(s).transitGatewayAttachments,
+    idOf: (a) => a.TransitGatewayAttachmentId,
+    notFound: 'InvalidTransitGatewayAttachmentID.NotFound',
+    filters: {
+      'transit-gateway-attachment-id': (a, v) => has(v, a.TransitGatewayAttachmentId),
+      'resource-id': (a, v) => has(v, a.ResourceId),
+      'resource-type': (a, v) => has(v, a.ResourceType),
+      'transit-gateway-id': (a, v) => has(v, a.TransitGatewayId),
+    },
+  }),
+  ec2Describe(DescribeTransitGatewayVpcAttachmentsCommand, {
+    resultKey: 'TransitGatewayVpcAttachments',
+    idsKey: 'TransitGatewayAttachmentIds',
+    items: (s) => routingOf(s).transitGatewayVpcAttachments,
+    idOf: (a) => a.TransitGatewayAttachmentId,
+    notFound: 'InvalidTransitGatewayAttachmentID.NotFound',
+    filters: {
+      'transit-gateway-attachment-id': (a, v) => has(v, a.TransitGatewayAttachmentId),
+      'vpc-id': (a, v) => has(v, a.VpcId),
+    },
+  }),
+  ec2Describe(DescribeTransitGatewayRouteTablesCommand, {
+    resultKey: 'TransitGatewayRouteTables',
+    idsKey: 'TransitGatewayRouteTableIds',
+    items: (s) =>
+      routingOf(s).transitGatewayRouteTables.map(
+        ({ Routes: _r, Associations: _a, Propagations: _p, OwnerId: _o, ...table }) => table,
+      ),
+    idOf: (t) => t.TransitGatewayRouteTableId,
+    notFound: 'InvalidRouteTableID.NotFound',
+    filters: {
+      'transit-gateway-route-table-id': (t, v) => has(v, t.TransitGatewayRouteTableId),
+      'transit-gateway-id': (t, v) => has(v, t.TransitGatewayId),
+    },
+  }),
+  {
+    service: 'EC2',
+    command: SearchTransitGatewayRoutesCommand,
+    allowed: ['TransitGatewayRouteTableId', 'Filters', 'MaxResults', 'NextToken', 'DryRun'],
+    answer: (input, { snapshot, pageSize }) => {
       const routes = applyFilters(
         'SearchTransitGatewayRoutes',
-        tgwTable(input).Routes,
-        input.Filters as Filter[],
+        tgwTable(snapshot, input).Routes,
+        input.Filters as Filter[] | undefined,
         {
           state: (r, v) => has(v, r.State),
           type: (r, v) => has(v, r.Type),
@@ -550,39 +406,46 @@ export function installFakeAws(initial: Snapshot, options: FakeAwsOptions = {}):
       const { slice, next } = page(routes, input.NextToken, input.MaxResults, pageSize);
       return { Routes: slice, AdditionalRoutesAvailable: false, ...(next ? { NextToken: next } : {}) };
     },
-  );
-  answer(
-    ec2 as never,
-    GetTransitGatewayRouteTableAssociationsCommand,
-    'GetTransitGatewayRouteTableAssociations',
-    ['TransitGatewayRouteTableId', ...EC2_PAGED],
-    (input) => {
-      const { slice, next } = page(tgwTable(input).Associations, input.NextToken, input.MaxResults, pageSize);
+  },
+  {
+    service: 'EC2',
+    command: GetTransitGatewayRouteTableAssociationsCommand,
+    allowed: ['TransitGatewayRouteTableId', 'Filters', 'MaxResults', 'NextToken', 'DryRun'],
+    answer: (input, { snapshot, pageSize }) => {
+      const { slice, next } = page(
+        tgwTable(snapshot, input).Associations,
+        input.NextToken,
+        input.MaxResults,
+        pageSize,
+      );
       return { Associations: slice, ...(next ? { NextToken: next } : {}) };
     },
-  );
-  answer(
-    ec2 as never,
-    GetTransitGatewayRouteTablePropagationsCommand,
-    'GetTransitGatewayRouteTablePropagations',
-    ['TransitGatewayRouteTableId', ...EC2_PAGED],
-    (input) => {
-      const { slice, next } = page(tgwTable(input).Propagations, input.NextToken, input.MaxResults, pageSize);
+  },
+  {
+    service: 'EC2',
+    command: GetTransitGatewayRouteTablePropagationsCommand,
+    allowed: ['TransitGatewayRouteTableId', 'Filters', 'MaxResults', 'NextToken', 'DryRun'],
+    answer: (input, { snapshot, pageSize }) => {
+      const { slice, next } = page(
+        tgwTable(snapshot, input).Propagations,
+        input.NextToken,
+        input.MaxResults,
+        pageSize,
+      );
       return { TransitGatewayRouteTablePropagations: slice, ...(next ? { NextToken: next } : {}) };
     },
-  );
-  answer(
-    ec2 as never,
-    DescribeVpnGatewaysCommand,
-    'DescribeVpnGateways',
-    ['Filters', 'VpnGatewayIds', 'DryRun'],
-    (input) => ({
+  },
+  {
+    service: 'EC2',
+    command: DescribeVpnGatewaysCommand,
+    allowed: ['Filters', 'VpnGatewayIds', 'DryRun'],
+    answer: (input, { snapshot }) => ({
       VpnGateways: clone(
         applyFilters(
           'DescribeVpnGateways',
           byIds(
             'DescribeVpnGateways',
-            routing().vpnGateways,
+            routingOf(snapshot).vpnGateways,
             input.VpnGatewayIds,
             (g) => g.VpnGatewayId,
             'InvalidVpnGatewayID.NotFound',
@@ -595,99 +458,141 @@ export function installFakeAws(initial: Snapshot, options: FakeAwsOptions = {}):
         ),
       ),
     }),
-  );
+  },
+];
 
-  // ---- EFS ----
-  const findFs = (id: unknown): SnapshotFileSystem => {
-    const fs = snapshot.fileSystems.find((f) => f.FileSystemId === id);
-    if (!fs)
-      throw new FileSystemNotFound({
-        message: `File system '${String(id)}' does not exist.`,
-        ErrorCode: 'FileSystemNotFound',
-        $metadata: {},
-      });
-    return fs;
-  };
-  const describeFs = ({ Policy: _policy, MountTargets: _mts, ...fs }: SnapshotFileSystem) => fs;
-  const describeMt = ({ SecurityGroups: _groups, ...mt }: SnapshotFileSystem['MountTargets'][number]) => mt;
-  const allMountTargets = () => snapshot.fileSystems.flatMap((fs) => fs.MountTargets);
-  const efsPage = <T>(items: readonly T[], input: Input) => {
-    const { slice, next } = page(items, input.Marker, input.MaxItems, pageSize);
-    return { slice, ...(next ? { NextMarker: next } : {}) };
-  };
+/** The EC2, EFS and STS commands the loaders send, and how the fake account answers each. */
 
-  answer(
-    efs as never,
-    DescribeFileSystemsCommand,
-    'DescribeFileSystems',
-    ['FileSystemId', 'CreationToken', 'Marker', 'MaxItems'],
-    (input) => {
+const COMMANDS: readonly FakeCommand[] = [
+  ec2Describe(DescribeVpcsCommand, {
+    resultKey: 'Vpcs',
+    idsKey: 'VpcIds',
+    items: (s) => s.vpcs,
+    idOf: (v) => v.VpcId,
+    notFound: 'InvalidVpcID.NotFound',
+    filters: {
+      'vpc-id': (v, values) => has(values, v.VpcId),
+      'owner-id': (v, values) => has(values, v.OwnerId),
+    },
+  }),
+  ec2Describe(DescribeSubnetsCommand, {
+    resultKey: 'Subnets',
+    idsKey: 'SubnetIds',
+    items: (s) => s.subnets,
+    idOf: (subnet) => subnet.SubnetId,
+    notFound: 'InvalidSubnetID.NotFound',
+    filters: {
+      'subnet-id': (subnet, values) => has(values, subnet.SubnetId),
+      'vpc-id': (subnet, values) => has(values, subnet.VpcId),
+      'availability-zone': (subnet, values) => has(values, subnet.AvailabilityZone),
+    },
+  }),
+  ec2Describe(DescribeSecurityGroupsCommand, {
+    resultKey: 'SecurityGroups',
+    idsKey: 'GroupIds',
+    items: (s) => s.securityGroups,
+    idOf: (g) => g.GroupId,
+    notFound: 'InvalidGroup.NotFound',
+    filters: SECURITY_GROUP_FILTERS,
+  }),
+  ec2Describe(DescribeNetworkInterfacesCommand, {
+    resultKey: 'NetworkInterfaces',
+    idsKey: 'NetworkInterfaceIds',
+    items: (s) => s.networkInterfaces,
+    idOf: (e) => e.NetworkInterfaceId,
+    notFound: 'InvalidNetworkInterfaceID.NotFound',
+    filters: NETWORK_INTERFACE_FILTERS,
+  }),
+  ec2Describe(DescribeNetworkAclsCommand, {
+    resultKey: 'NetworkAcls',
+    idsKey: 'NetworkAclIds',
+    items: (s) => s.networkAcls,
+    idOf: (a) => a.NetworkAclId,
+    notFound: 'InvalidNetworkAclID.NotFound',
+    filters: NETWORK_ACL_FILTERS,
+  }),
+  ec2Describe(DescribeManagedPrefixListsCommand, {
+    resultKey: 'PrefixLists',
+    idsKey: 'PrefixListIds',
+    items: (s) =>
+      s.managedPrefixLists.map((l) => ({
+        PrefixListId: l.PrefixListId,
+        PrefixListName: l.PrefixListName,
+        OwnerId: l.OwnerId,
+      })),
+    idOf: (l) => l.PrefixListId,
+    notFound: 'InvalidPrefixListID.NotFound',
+    filters: { 'prefix-list-id': (l, values) => has(values, l.PrefixListId) },
+  }),
+  {
+    service: 'EC2',
+    command: GetManagedPrefixListEntriesCommand,
+    allowed: ['PrefixListId', 'MaxResults', 'NextToken', 'TargetVersion', 'DryRun'],
+    answer: (input, { snapshot, pageSize, options }) => {
+      const list = snapshot.managedPrefixLists.find((l) => l.PrefixListId === input.PrefixListId);
+      if (!list && options.missingPrefixListEntries === 'empty') return { Entries: [] };
+      if (!list)
+        throw awsError(
+          'InvalidPrefixListID.NotFound',
+          `The prefix list ID '${String(input.PrefixListId)}' does not exist`,
+        );
+      const { slice, next } = page(list.Entries, input.NextToken, input.MaxResults, pageSize);
+      return { Entries: slice, ...(next ? { NextToken: next } : {}) };
+    },
+  },
+  {
+    service: 'EFS',
+    command: DescribeFileSystemsCommand,
+    allowed: ['FileSystemId', 'CreationToken', 'Marker', 'MaxItems'],
+    answer: (input, { snapshot, pageSize }) => {
       if (input.CreationToken !== undefined)
         throw new FakeAwsUnsupportedError('fake AWS: DescribeFileSystems CreationToken');
-      const items = input.FileSystemId !== undefined ? [findFs(input.FileSystemId)] : snapshot.fileSystems;
-      const { slice, ...rest } = efsPage(items.map(describeFs), input);
+      const items =
+        input.FileSystemId !== undefined ? [findFs(snapshot, input.FileSystemId)] : snapshot.fileSystems;
+      const { slice, ...rest } = efsPage(items.map(describeFs), input, pageSize);
       return { FileSystems: slice, ...rest };
     },
-  );
-  answer(
-    efs as never,
-    DescribeMountTargetsCommand,
-    'DescribeMountTargets',
-    ['FileSystemId', 'MountTargetId', 'AccessPointId', 'Marker', 'MaxItems'],
-    (input) => {
+  },
+  {
+    service: 'EFS',
+    command: DescribeMountTargetsCommand,
+    allowed: ['FileSystemId', 'MountTargetId', 'AccessPointId', 'Marker', 'MaxItems'],
+    answer: (input, { snapshot, pageSize }) => {
       let items: SnapshotFileSystem['MountTargets'];
-      if (input.FileSystemId !== undefined) items = findFs(input.FileSystemId).MountTargets;
-      else if (input.MountTargetId !== undefined) {
-        const mt = allMountTargets().find((m) => m.MountTargetId === input.MountTargetId);
-        if (!mt)
-          throw new MountTargetNotFound({
-            message: `Mount target '${String(input.MountTargetId)}' does not exist.`,
-            ErrorCode: 'MountTargetNotFound',
-            $metadata: {},
-          });
-        items = [mt];
-      } else
+      if (input.FileSystemId !== undefined) items = findFs(snapshot, input.FileSystemId).MountTargets;
+      else if (input.MountTargetId !== undefined) items = [findMountTarget(snapshot, input.MountTargetId)];
+      else
         throw new FakeAwsUnsupportedError(
           'fake AWS: DescribeMountTargets needs FileSystemId or MountTargetId',
         );
-      const { slice, ...rest } = efsPage(items.map(describeMt), input);
+      const { slice, ...rest } = efsPage(items.map(describeMt), input, pageSize);
       return { MountTargets: slice, ...rest };
     },
-  );
-  answer(
-    efs as never,
-    DescribeMountTargetSecurityGroupsCommand,
-    'DescribeMountTargetSecurityGroups',
-    ['MountTargetId'],
-    (input) => {
-      const mt = allMountTargets().find((m) => m.MountTargetId === input.MountTargetId);
-      if (!mt)
-        throw new MountTargetNotFound({
-          message: `Mount target '${String(input.MountTargetId)}' does not exist.`,
-          ErrorCode: 'MountTargetNotFound',
-          $metadata: {},
-        });
-      return { SecurityGroups: [...mt.SecurityGroups] };
-    },
-  );
-  answer(
-    efs as never,
-    DescribeFileSystemPolicyCommand,
-    'DescribeFileSystemPolicy',
-    ['FileSystemId'],
-    (input) => {
-      const fs = findFs(input.FileSystemId);
+  },
+  {
+    service: 'EFS',
+    command: DescribeMountTargetSecurityGroupsCommand,
+    allowed: ['MountTargetId'],
+    answer: (input, { snapshot }) => ({
+      SecurityGroups: [...findMountTarget(snapshot, input.MountTargetId).SecurityGroups],
+    }),
+  },
+  {
+    service: 'EFS',
+    command: DescribeFileSystemPolicyCommand,
+    allowed: ['FileSystemId'],
+    answer: (input, { snapshot }) => {
+      const fs = findFs(snapshot, input.FileSystemId);
       if (fs.Policy === null || fs.Policy === undefined)
         throw new PolicyNotFound({ message: 'No policy', ErrorCode: 'PolicyNotFound', $metadata: {} });
       return { FileSystemId: fs.FileSystemId, Policy: fs.Policy };
     },
-  );
-  answer(
-    efs as never,
-    DescribeAccessPointsCommand,
-    'DescribeAccessPoints',
-    ['AccessPointId', 'FileSystemId', 'MaxResults', 'NextToken'],
-    (input) => {
+  },
+  {
+    service: 'EFS',
+    command: DescribeAccessPointsCommand,
+    allowed: ['AccessPointId', 'FileSystemId', 'MaxResults', 'NextToken'],
+    answer: (input, { snapshot, pageSize }) => {
       let items = snapshot.accessPoints;
       if (input.AccessPointId !== undefined) {
         items = items.filter((ap) => ap.AccessPointId === input.AccessPointId);
@@ -698,35 +603,78 @@ export function installFakeAws(initial: Snapshot, options: FakeAwsOptions = {}):
             $metadata: {},
           });
       } else if (input.FileSystemId !== undefined) {
-        findFs(input.FileSystemId);
+        findFs(snapshot, input.FileSystemId);
         items = items.filter((ap) => ap.FileSystemId === input.FileSystemId);
       }
       const { slice, next } = page(items, input.NextToken, input.MaxResults, pageSize);
       return { AccessPoints: slice, ...(next ? { NextToken: next } : {}) };
     },
-  );
-
-  // ---- STS, IAM ----
-  answer(sts as never, GetCallerIdentityCommand, 'GetCallerIdentity', [], () => ({
-    Account: snapshot.accountId,
-    Arn: `arn:aws:iam::${snapshot.accountId}:user/fake`,
-    UserId: 'AIDAFAKE',
-  }));
-  answer(
-    iam as never,
-    GetAccountAuthorizationDetailsCommand,
-    'GetAccountAuthorizationDetails',
-    ['Filter', 'MaxItems', 'Marker'],
-    () => ({
+  },
+  {
+    service: 'STS',
+    command: GetCallerIdentityCommand,
+    allowed: [],
+    answer: (_input, { snapshot }) => ({
+      Account: snapshot.accountId,
+      Arn: `arn:aws:iam::${snapshot.accountId}:user/fake`,
+      UserId: 'AIDAFAKE',
+    }),
+  },
+  {
+    service: 'IAM',
+    command: GetAccountAuthorizationDetailsCommand,
+    allowed: ['Filter', 'MaxItems', 'Marker'],
+    answer: (_input, { snapshot }) => ({
       UserDetailList: clone(snapshot.iam?.UserDetailList ?? []),
       GroupDetailList: clone(snapshot.iam?.GroupDetailList ?? []),
       RoleDetailList: clone(snapshot.iam?.RoleDetailList ?? []),
       Policies: clone(snapshot.iam?.Policies ?? []),
       IsTruncated: false,
     }),
-  );
+  },
+];
 
-  registerIamNeighbourhood(answer, iam as never, () => snapshot);
+/** Installs the fake on every EC2, EFS, STS and IAM client until restore(). */
+
+export function installFakeAws(initial: Snapshot, options: FakeAwsOptions = {}): FakeAws {
+  let snapshot = initial;
+  const recorded: FakeAwsCall[] = [];
+  const failures = new Map<string, Error>();
+  const served = new Set<FakeService>(options.services ?? ['EC2', 'EFS', 'STS', 'IAM']);
+  const CLIENTS = { EC2: EC2Client, EFS: EFSClient, STS: STSClient, IAM: IAMClient } as const;
+  const mocks: Partial<Record<FakeService, ReturnType<typeof mockClient>>> = {};
+  for (const service of served) mocks[service] = mockClient(CLIENTS[service] as never) as never;
+  const { pageSize } = options;
+  // The service of each operation, for its IAM action (aws/errors.ts deriveIamAction).
+  const serviceOf = new Map<string, FakeService>();
+  for (const [service, mock] of Object.entries(mocks)) {
+    mock?.onAnyCommand().callsFake((input: Input) => {
+      recorded.push({ command: `${service}:unknown`, input: clone(input) });
+      throw new FakeAwsUnsupportedError(
+        `fake AWS: a ${service} command the fake does not implement was sent`,
+      );
+    });
+  }
+  // Each row: record the call, apply an injected failure, check the input keys, then answer.
+  for (const row of [...COMMANDS, ...ROUTING_COMMANDS, ...IAM_NEIGHBOURHOOD_COMMANDS]) {
+    const mock = mocks[row.service];
+    if (!mock) continue;
+    const name = operationOf(row.command);
+    serviceOf.set(name, row.service);
+    (
+      mock as unknown as {
+        on: (c: unknown) => { callsFake: (fn: (input: Input) => unknown) => void };
+      }
+    )
+      .on(row.command)
+      .callsFake(async (input: Input) => {
+        recorded.push({ command: name, input: clone(input) });
+        const failure = failures.get(name);
+        if (failure) throw failure;
+        checkKeys(name, input, row.allowed);
+        return row.answer(input, { snapshot, pageSize, options });
+      });
+  }
 
   return {
     calls: () => recorded.map((call) => ({ command: call.command, input: clone(call.input) })),
@@ -753,21 +701,10 @@ export function installFakeAws(initial: Snapshot, options: FakeAwsOptions = {}):
       snapshot = next;
     },
     restore: () => {
-      ec2.restore();
-      efs.restore();
-      sts.restore();
-      iam.restore();
+      for (const mock of Object.values(mocks)) mock?.restore();
     },
   };
 }
-
-type Answer = (
-  mock: ReturnType<typeof mockClient>,
-  commandClass: unknown,
-  name: string,
-  allowed: readonly string[],
-  handler: (input: Input) => unknown,
-) => void;
 
 const noSuchEntity = (what: string) =>
   new NoSuchEntityException({ message: `The ${what} cannot be found (fake)`, $metadata: {} });
@@ -793,14 +730,18 @@ interface PrincipalDetail {
  * List<Noun>Policies, Get<Noun>Policy, ListAttached<Noun>Policies, GetPolicy, GetPolicyVersion and
  * ListEntitiesForPolicy. A name or ARN that is not there is NoSuchEntity, as in IAM.
  */
-function registerIamNeighbourhood(
-  answer: Answer,
-  iam: ReturnType<typeof mockClient>,
-  current: () => Snapshot,
-): void {
-  const details = (list: (typeof PRINCIPALS)[number]['list']) =>
-    (current().iam?.[list] ?? []) as unknown as PrincipalDetail[];
-  const COMMANDS = {
+function iamNeighbourhoodCommands(): FakeCommand[] {
+  const rows: FakeCommand[] = [];
+  const answer = (
+    command: { readonly name: string },
+    allowed: readonly string[],
+    fn: (input: Input, snapshot: Snapshot) => unknown,
+  ) => {
+    rows.push({ service: 'IAM', command, allowed, answer: (input, { snapshot }) => fn(input, snapshot) });
+  };
+  const details = (snapshot: Snapshot, list: (typeof PRINCIPALS)[number]['list']) =>
+    (snapshot.iam?.[list] ?? []) as unknown as PrincipalDetail[];
+  const PER_PRINCIPAL = {
     Role: [GetRoleCommand, ListRolePoliciesCommand, GetRolePolicyCommand, ListAttachedRolePoliciesCommand],
     User: [GetUserCommand, ListUserPoliciesCommand, GetUserPolicyCommand, ListAttachedUserPoliciesCommand],
     Group: [
@@ -812,14 +753,14 @@ function registerIamNeighbourhood(
   } as const;
   for (const { noun, list, inline } of PRINCIPALS) {
     const nameKey = `${noun}Name`;
-    const find = (input: Input): PrincipalDetail => {
-      const found = details(list).find((detail) => detail[nameKey] === input[nameKey]);
+    const find = (input: Input, snapshot: Snapshot): PrincipalDetail => {
+      const found = details(snapshot, list).find((detail) => detail[nameKey] === input[nameKey]);
       if (!found) throw noSuchEntity(`${noun.toLowerCase()} with name ${String(input[nameKey])}`);
       return found;
     };
-    const [get, listInline, getInline, listAttached] = COMMANDS[noun];
-    answer(iam, get, `Get${noun}`, [nameKey, ...IAM_PAGED], (input) => {
-      const detail = find(input);
+    const [get, listInline, getInline, listAttached] = PER_PRINCIPAL[noun];
+    answer(get, [nameKey, ...IAM_PAGED], (input, snapshot) => {
+      const detail = find(input, snapshot);
       const entity = {
         [nameKey]: detail[nameKey],
         [`${noun}Id`]: detail[`${noun}Id`],
@@ -829,12 +770,14 @@ function registerIamNeighbourhood(
       };
       return noun === 'Group' ? { Group: entity, Users: [], IsTruncated: false } : { [noun]: entity };
     });
-    answer(iam, listInline, `List${noun}Policies`, [nameKey, ...IAM_PAGED], (input) => ({
-      PolicyNames: ((find(input)[inline] ?? []) as PolicyDetail[]).map((policy) => policy.PolicyName),
+    answer(listInline, [nameKey, ...IAM_PAGED], (input, snapshot) => ({
+      PolicyNames: ((find(input, snapshot)[inline] ?? []) as PolicyDetail[]).map(
+        (policy) => policy.PolicyName,
+      ),
       IsTruncated: false,
     }));
-    answer(iam, getInline, `Get${noun}Policy`, [nameKey, 'PolicyName'], (input) => {
-      const policy = ((find(input)[inline] ?? []) as PolicyDetail[]).find(
+    answer(getInline, [nameKey, 'PolicyName'], (input, snapshot) => {
+      const policy = ((find(input, snapshot)[inline] ?? []) as PolicyDetail[]).find(
         (candidate) => candidate.PolicyName === input.PolicyName,
       );
       if (!policy) throw noSuchEntity(`policy ${String(input.PolicyName)}`);
@@ -844,25 +787,19 @@ function registerIamNeighbourhood(
         PolicyDocument: policy.PolicyDocument,
       };
     });
-    answer(
-      iam,
-      listAttached,
-      `ListAttached${noun}Policies`,
-      [nameKey, 'PathPrefix', ...IAM_PAGED],
-      (input) => ({
-        AttachedPolicies: clone(find(input).AttachedManagedPolicies ?? []),
-        IsTruncated: false,
-      }),
-    );
+    answer(listAttached, [nameKey, 'PathPrefix', ...IAM_PAGED], (input, snapshot) => ({
+      AttachedPolicies: clone(find(input, snapshot).AttachedManagedPolicies ?? []),
+      IsTruncated: false,
+    }));
   }
 
-  const findPolicy = (arn: unknown) => {
-    const policy = (current().iam?.Policies ?? []).find((candidate) => candidate.Arn === arn);
+  const findPolicy = (snapshot: Snapshot, arn: unknown) => {
+    const policy = (snapshot.iam?.Policies ?? []).find((candidate) => candidate.Arn === arn);
     if (!policy) throw noSuchEntity(`policy ${String(arn)}`);
     return policy;
   };
-  answer(iam, GetPolicyCommand, 'GetPolicy', ['PolicyArn'], (input) => {
-    const policy = findPolicy(input.PolicyArn);
+  answer(GetPolicyCommand, ['PolicyArn'], (input, snapshot) => {
+    const policy = findPolicy(snapshot, input.PolicyArn);
     return {
       Policy: {
         PolicyName: policy.PolicyName,
@@ -875,22 +812,20 @@ function registerIamNeighbourhood(
       },
     };
   });
-  answer(iam, GetPolicyVersionCommand, 'GetPolicyVersion', ['PolicyArn', 'VersionId'], (input) => {
-    const version = (findPolicy(input.PolicyArn).PolicyVersionList ?? []).find(
+  answer(GetPolicyVersionCommand, ['PolicyArn', 'VersionId'], (input, snapshot) => {
+    const version = (findPolicy(snapshot, input.PolicyArn).PolicyVersionList ?? []).find(
       (candidate) => candidate.VersionId === input.VersionId,
     );
     if (!version) throw noSuchEntity(`policy version ${String(input.VersionId)}`);
     return { PolicyVersion: clone(version) };
   });
   answer(
-    iam,
     ListEntitiesForPolicyCommand,
-    'ListEntitiesForPolicy',
     ['PolicyArn', 'EntityFilter', 'PathPrefix', 'PolicyUsageFilter', ...IAM_PAGED],
-    (input) => {
-      const arn = findPolicy(input.PolicyArn).Arn;
+    (input, snapshot) => {
+      const arn = findPolicy(snapshot, input.PolicyArn).Arn;
       const holders = (list: (typeof PRINCIPALS)[number]['list'], noun: string) =>
-        details(list)
+        details(snapshot, list)
           .filter((detail) => (detail.AttachedManagedPolicies ?? []).some((p) => p.PolicyArn === arn))
           .map((detail) => ({ [`${noun}Name`]: detail[`${noun}Name`], [`${noun}Id`]: detail[`${noun}Id`] }));
       return {
@@ -901,4 +836,7 @@ function registerIamNeighbourhood(
       };
     },
   );
+  return rows;
 }
+
+const IAM_NEIGHBOURHOOD_COMMANDS = iamNeighbourhoodCommands();

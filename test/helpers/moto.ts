@@ -11,9 +11,7 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-/** Moto's default account id. */
-export const MOTO_ACCOUNT_ID = '123456789012';
-export const MOTO_REGION = 'us-east-1';
+import { MOTO_REGION } from './accounts';
 
 /** Dummy credentials and region for SDK clients pointed at moto (never real ones). */
 export function useMotoCredentials(env: NodeJS.ProcessEnv = process.env): void {

@@ -9,9 +9,11 @@ import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { type AwsClients, createAwsClients, destroyAwsClients } from '../../aws/clients';
 import { SNAPSHOT_FORMAT } from '../../aws/snapshot';
 import type { ScanReport } from '../../cli/output';
-import { AccountBuilder, nfsFrom } from '../helpers/build-account';
+import { MOTO_ACCOUNT_ID } from '../helpers/accounts';
+import { AccountBuilder } from '../helpers/build-account';
 import { runCli } from '../helpers/cli';
-import { MOTO_ACCOUNT_ID, type MotoServer, startMoto } from '../helpers/moto';
+import { nfs } from '../helpers/fake-account';
+import { type MotoServer, startMoto } from '../helpers/moto';
 
 const execFileAsync = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -43,7 +45,7 @@ beforeAll(async () => {
   const vpcA = await b.vpc('10.1.0.0/16');
   const subnetA = await b.subnet(vpcA, '10.1.1.0/24', 'us-east-1a');
   ids.sgWorld = await b.group(vpcA, 'world-nfs', {
-    ingress: [nfsFrom({ IpRanges: [{ CidrIp: '0.0.0.0/0' }] })],
+    ingress: [nfs({ IpRanges: [{ CidrIp: '0.0.0.0/0' }] })],
   });
   ids.fsWorld = await b.fileSystem('world');
   await b.mountTarget(ids.fsWorld, subnetA, [ids.sgWorld]);
@@ -55,7 +57,7 @@ beforeAll(async () => {
   const subnetB2 = await b.subnet(vpcB, '10.2.2.0/24', 'us-east-1b');
   ids.sgClientB = await b.group(vpcB, 'client-b');
   ids.sgMtB = await b.group(vpcB, 'mt-b', {
-    ingress: [nfsFrom({ UserIdGroupPairs: [{ GroupId: ids.sgClientB }] })],
+    ingress: [nfs({ UserIdGroupPairs: [{ GroupId: ids.sgClientB }] })],
   });
   ids.fsB = await b.fileSystem('good');
   await b.mountTarget(ids.fsB, subnetB2, [ids.sgMtB]);
@@ -66,7 +68,7 @@ beforeAll(async () => {
   const subnetC = await b.subnet(vpcC, '10.3.1.0/24', 'us-east-1a');
   ids.sgUnused = await b.group(vpcC, 'mt-c', {
     ingress: [
-      nfsFrom({ IpRanges: [{ CidrIp: '10.3.0.0/16' }] }),
+      nfs({ IpRanges: [{ CidrIp: '10.3.0.0/16' }] }),
       { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.3.0.0/16' }] },
     ],
   });
@@ -79,10 +81,10 @@ beforeAll(async () => {
   const subnetE2 = await b.subnet(vpcE, '10.5.2.0/24', 'us-east-1b');
   ids.sgClientE = await b.group(vpcE, 'client-e', { egress: [] });
   ids.sgEgressF = await b.group(vpcE, 'egress-f', {
-    egress: [nfsFrom({ IpRanges: [{ CidrIp: '10.5.0.0/16' }] })],
+    egress: [nfs({ IpRanges: [{ CidrIp: '10.5.0.0/16' }] })],
   });
   ids.sgMtE = await b.group(vpcE, 'mt-e', {
-    ingress: [nfsFrom({ UserIdGroupPairs: [{ GroupId: ids.sgClientE }] })],
+    ingress: [nfs({ UserIdGroupPairs: [{ GroupId: ids.sgClientE }] })],
   });
   ids.fsE = await b.fileSystem('egress');
   await b.mountTarget(ids.fsE, subnetE2, [ids.sgMtE]);
@@ -95,7 +97,7 @@ beforeAll(async () => {
   const subnetG2 = await b.subnet(vpcG, '10.6.2.0/24', 'us-east-1b');
   ids.sgClientG = await b.group(vpcG, 'client-g');
   ids.sgMtG = await b.group(vpcG, 'mt-g', {
-    ingress: [nfsFrom({ UserIdGroupPairs: [{ GroupId: ids.sgClientG }] })],
+    ingress: [nfs({ UserIdGroupPairs: [{ GroupId: ids.sgClientG }] })],
   });
   ids.fsG = await b.fileSystem('acl');
   await b.mountTarget(ids.fsG, subnetG2, [ids.sgMtG]);
@@ -104,8 +106,8 @@ beforeAll(async () => {
     vpcG,
     [subnetG1],
     [
-      { ruleNumber: 100, egress: true, action: 'allow', cidr: '0.0.0.0/0', protocol: '-1' },
-      { ruleNumber: 100, egress: false, action: 'allow', cidr: '0.0.0.0/0', ports: [1024, 32767] },
+      { rule: 100, egress: true, action: 'allow', cidr: '0.0.0.0/0', protocol: '-1' },
+      { rule: 100, egress: false, action: 'allow', protocol: '6', cidr: '0.0.0.0/0', ports: [1024, 32767] },
     ],
   );
 
@@ -114,7 +116,7 @@ beforeAll(async () => {
   const subnetH = await b.subnet(vpcH, '10.7.1.0/24', 'us-east-1a');
   ids.sgClientH = await b.group(vpcH, 'client-h');
   ids.sgMtH = await b.group(vpcH, 'mt-h', {
-    ingress: [nfsFrom({ UserIdGroupPairs: [{ GroupId: ids.sgClientH }] })],
+    ingress: [nfs({ UserIdGroupPairs: [{ GroupId: ids.sgClientH }] })],
   });
   ids.fsH = await b.fileSystem('same-subnet');
   await b.mountTarget(ids.fsH, subnetH, [ids.sgMtH]);

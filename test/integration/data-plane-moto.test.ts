@@ -25,10 +25,11 @@ import type { ConfigRuleEvent } from '../../aws/config-event';
 import type { PostedEvaluation } from '../../aws/evaluation-sink';
 import type { ScanReport } from '../../cli/output';
 import { ANONYMOUS_POLICY, TLS_ONLY_POLICY } from '../fixtures/data-plane-policies';
+import { MOTO_ACCOUNT_ID, MOTO_REGION } from '../helpers/accounts';
 import { AccountBuilder } from '../helpers/build-account';
 import { runCli } from '../helpers/cli';
 import { editInvokingEvent, itemOf, loadEvent, retarget } from '../helpers/events';
-import { MOTO_ACCOUNT_ID, MOTO_REGION, type MotoServer, startMoto } from '../helpers/moto';
+import { type MotoServer, startMoto } from '../helpers/moto';
 
 const POLICY_RULE = 'efs-file-system-policy';
 const AP_RULE = 'efs-access-point-posix-identity';

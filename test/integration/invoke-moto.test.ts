@@ -10,8 +10,9 @@ import { type AwsClients, createAwsClients, destroyAwsClients } from '../../aws/
 import type { ConfigRuleEvent } from '../../aws/config-event';
 import type { PostedEvaluation } from '../../aws/evaluation-sink';
 import { run } from '../../cli/run';
-import { AccountBuilder, nfsFrom } from '../helpers/build-account';
+import { AccountBuilder } from '../helpers/build-account';
 import { loadEvent, retarget } from '../helpers/events';
+import { nfs } from '../helpers/fake-account';
 import { type MotoServer, startMoto } from '../helpers/moto';
 
 const INGRESS = 'efs-mount-target-nfs-ingress';
@@ -51,10 +52,10 @@ beforeAll(async () => {
   const mtSubnet = await b.subnet(vpc, '10.3.2.0/24', 'us-east-1b');
   ids.sgClient = await b.group(vpc, 'efs-clients');
   ids.sgMt = await b.group(vpc, 'efs-mount-targets', {
-    ingress: [nfsFrom({ UserIdGroupPairs: [{ GroupId: ids.sgClient }] })],
+    ingress: [nfs({ UserIdGroupPairs: [{ GroupId: ids.sgClient }] })],
   });
   ids.sgOpen = await b.group(vpc, 'efs-open', {
-    ingress: [nfsFrom({ IpRanges: [{ CidrIp: '0.0.0.0/0' }] })],
+    ingress: [nfs({ IpRanges: [{ CidrIp: '0.0.0.0/0' }] })],
   });
   ids.sgDoomed = await b.group(vpc, 'about-to-go');
   ids.fsGood = await b.fileSystem('good');
@@ -66,7 +67,7 @@ beforeAll(async () => {
   ids.aclMt = await b.networkAcl(
     vpc,
     [mtSubnet],
-    [{ ruleNumber: 100, egress: false, action: 'allow', cidr: '10.3.0.0/16', ports: [2049, 2049] }],
+    [{ rule: 100, egress: false, action: 'allow', protocol: '6', cidr: '10.3.0.0/16', ports: [2049, 2049] }],
   );
   await clients.ec2.send(new DeleteSecurityGroupCommand({ GroupId: ids.sgDoomed }));
 

@@ -17,7 +17,8 @@ import { normaliseIam } from '../../aws/normalise-iam';
 import type { IamSnapshot } from '../../aws/snapshot';
 import type { Evaluation, Scope, Topology } from '../../core/model';
 import { efsApiLeastPrivilege } from '../../core/rules/efs-api-least-privilege';
-import { MOTO_ACCOUNT_ID, MOTO_REGION, type MotoServer, startMoto } from '../helpers/moto';
+import { MOTO_ACCOUNT_ID, MOTO_REGION } from '../helpers/accounts';
+import { type MotoServer, startMoto } from '../helpers/moto';
 
 const RULE = 'efs-api-least-privilege';
 const TRUST = JSON.stringify({

@@ -27,9 +27,11 @@ import {
   destroyAwsClients,
 } from '../../aws/clients';
 import type { MultiScanReport } from '../../cli/multi-scan';
-import { AccountBuilder, nfsFrom } from '../helpers/build-account';
+import { MOTO_ACCOUNT_ID } from '../helpers/accounts';
+import { AccountBuilder } from '../helpers/build-account';
 import { runCli as runCliWith } from '../helpers/cli';
-import { MOTO_ACCOUNT_ID, type MotoServer, startMoto } from '../helpers/moto';
+import { nfs } from '../helpers/fake-account';
+import { type MotoServer, startMoto } from '../helpers/moto';
 
 const ROLE = 'efsguard-execution';
 const workDir = mkdtempSync(join(tmpdir(), 'efsguard-multi-'));
@@ -41,7 +43,7 @@ let accountNoRole: string;
 const ids: Record<string, string> = {};
 const opened: AwsClients[] = [];
 const CROSS_ACCOUNT_NFS = () =>
-  nfsFrom({
+  nfs({
     UserIdGroupPairs: [
       {
         GroupId: ids.sgClientB,
@@ -129,7 +131,7 @@ beforeAll(async () => {
   ids.sgClientB = await bEast.group(vpcB, 'client-b');
   const subnetB = await bEast.subnet(vpcB, '10.20.1.0/24', 'us-east-1a');
   ids.sgOpenB = await bEast.group(vpcB, 'open-b', {
-    ingress: [nfsFrom({ IpRanges: [{ CidrIp: '0.0.0.0/0' }] })],
+    ingress: [nfs({ IpRanges: [{ CidrIp: '0.0.0.0/0' }] })],
   });
   ids.fsB = await bEast.fileSystem('b-east');
   await bEast.mountTarget(ids.fsB, subnetB, [ids.sgOpenB]);
@@ -148,7 +150,7 @@ beforeAll(async () => {
   const vpcAW = await aWest.vpc('10.30.0.0/16');
   const subnetAW = await aWest.subnet(vpcAW, '10.30.1.0/24', 'eu-west-1a');
   ids.sgOpenAW = await aWest.group(vpcAW, 'open-a-west', {
-    ingress: [nfsFrom({ IpRanges: [{ CidrIp: '0.0.0.0/0' }] })],
+    ingress: [nfs({ IpRanges: [{ CidrIp: '0.0.0.0/0' }] })],
   });
   ids.fsAW = await aWest.fileSystem('a-west');
   await aWest.mountTarget(ids.fsAW, subnetAW, [ids.sgOpenAW]);

@@ -37,8 +37,9 @@ import { loadNeighbourhood } from '../../aws/neighbourhood';
 import { normaliseSnapshot } from '../../aws/normalise';
 import { parseSnapshotText } from '../../aws/snapshot-schema';
 import type { RoutingState } from '../../core/model';
+import { MOTO_ACCOUNT_ID } from '../helpers/accounts';
 import { AccountBuilder } from '../helpers/build-account';
-import { MOTO_ACCOUNT_ID, type MotoServer, startMoto } from '../helpers/moto';
+import { type MotoServer, startMoto } from '../helpers/moto';
 
 let moto: MotoServer;
 let clients: AwsClients;

@@ -21,9 +21,8 @@ import type {
 import { normaliseProtocol } from '../../core/net/protocol';
 import { efsClientNfsEgress } from '../../core/rules/efs-client-nfs-egress';
 import { efsNfsNetworkAcl } from '../../core/rules/efs-nfs-network-acl';
+import { ACCOUNT, OTHER_ACCOUNT } from '../helpers/accounts';
 
-const ACCOUNT = '111111111111';
-const OTHER = '222222222222';
 const SUBNETS = [0, 1, 2];
 const GROUPS = ['sg-0', 'sg-1', 'sg-2', 'sg-3'];
 const v4 = (s: number, host: number) => `10.0.${s}.${host}`;
@@ -87,7 +86,9 @@ const peerArb: fc.Arbitrary<Peer> = fc.oneof(
         // Cross-account references one time in four: they never admit clients.
         other: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
       })
-      .map(({ groupId, other }): Peer => ({ kind: 'group', groupId, userId: other ? OTHER : ACCOUNT })),
+      .map(
+        ({ groupId, other }): Peer => ({ kind: 'group', groupId, userId: other ? OTHER_ACCOUNT : ACCOUNT }),
+      ),
   },
 );
 

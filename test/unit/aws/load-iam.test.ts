@@ -23,10 +23,10 @@ import { normaliseIam } from '../../../aws/normalise-iam';
 import type { IamSnapshot } from '../../../aws/snapshot';
 import type { Evaluation, Scope, Topology } from '../../../core/model';
 import { efsApiLeastPrivilege } from '../../../core/rules/efs-api-least-privilege';
+import { ACCOUNT } from '../../helpers/accounts';
 
 const iamMock = mockClient(IAMClient);
 const iam = new IAMClient({ region: 'us-east-1' });
-const ACCOUNT = '111122223333';
 
 beforeEach(() => iamMock.reset());
 

@@ -8,21 +8,20 @@ import { loadNeighbourhood, UnsupportedSeedError } from '../../../aws/neighbourh
 import { normaliseSnapshot } from '../../../aws/normalise';
 import type { Snapshot } from '../../../aws/snapshot';
 import type { ResourceRef, TopologyPart } from '../../../core/model';
+import { ACCOUNT, REGION } from '../../helpers/accounts';
 import {
   addUnrelatedVpcs,
   buildRichAccount,
   buildTypicalAccount,
-  FAKE_ACCOUNT,
-  FAKE_REGION,
   FakeAccount,
   fromGroup,
   nfs,
 } from '../../helpers/fake-account';
 import { awsError, EC2_MAX_FILTER_VALUES, type FakeAws, installFakeAws } from '../../helpers/fake-aws';
 
-const clients = { ec2: new EC2Client({ region: FAKE_REGION }), efs: new EFSClient({ region: FAKE_REGION }) };
+const clients = { ec2: new EC2Client({ region: REGION }), efs: new EFSClient({ region: REGION }) };
 // The network rules' part: the per-event calls below are what their functions send.
-const options = { accountId: FAKE_ACCOUNT, region: FAKE_REGION, parts: ['network'] as TopologyPart[] };
+const options = { accountId: ACCOUNT, region: REGION, parts: ['network'] as TopologyPart[] };
 const EVERY_EFS_PART: TopologyPart[] = ['network', 'fileSystemPolicies', 'accessPoints'];
 
 let fake: FakeAws | undefined;
@@ -303,8 +302,8 @@ describe('what the snapshot holds', () => {
   it('probes by default against a custom endpoint (an emulator), not against AWS', async () => {
     const aws = serve(buildRichAccount('moto').snapshot());
     const local = {
-      ec2: new EC2Client({ region: FAKE_REGION, endpoint: 'http://127.0.0.1:5000' }),
-      efs: new EFSClient({ region: FAKE_REGION, endpoint: 'http://127.0.0.1:5000' }),
+      ec2: new EC2Client({ region: REGION, endpoint: 'http://127.0.0.1:5000' }),
+      efs: new EFSClient({ region: REGION, endpoint: 'http://127.0.0.1:5000' }),
     };
     const topology = normaliseSnapshot(
       await loadNeighbourhood(local, [{ resourceType: SG, resourceId: 'sg-0mt1' }], options),
@@ -322,8 +321,8 @@ describe('what the snapshot holds', () => {
       try {
         // No explicit endpoint: the SDK takes it from the environment (efsguard invoke, scan).
         const local = {
-          ec2: new EC2Client({ region: FAKE_REGION }),
-          efs: new EFSClient({ region: FAKE_REGION }),
+          ec2: new EC2Client({ region: REGION }),
+          efs: new EFSClient({ region: REGION }),
         };
         const topology = normaliseSnapshot(
           await loadNeighbourhood(local, [{ resourceType: SG, resourceId: 'sg-0mt1' }], options),

@@ -6,11 +6,10 @@ import { emptySnapshot, type Snapshot } from '../../../aws/snapshot';
 import { evaluateTargets } from '../../../cli/targets';
 import { efsMountTargetNfsIngress } from '../../../core/rules/efs-mount-target-nfs-ingress';
 import { efsNfsNetworkAcl } from '../../../core/rules/efs-nfs-network-acl';
+import { ACCOUNT, OTHER_ACCOUNT } from '../../helpers/accounts';
 
-const OWNER = '111111111111';
-const PARTICIPANT = '222222222222';
 const REGION = 'eu-west-1';
-const VPC = { VpcId: 'vpc-shared', OwnerId: OWNER, CidrBlock: '10.0.0.0/16' };
+const VPC = { VpcId: 'vpc-shared', OwnerId: ACCOUNT, CidrBlock: '10.0.0.0/16' };
 const SUBNETS = [
   { SubnetId: 'subnet-1', VpcId: 'vpc-shared', AvailabilityZone: 'eu-west-1a', CidrBlock: '10.0.1.0/24' },
   { SubnetId: 'subnet-2', VpcId: 'vpc-shared', AvailabilityZone: 'eu-west-1b', CidrBlock: '10.0.2.0/24' },
@@ -19,7 +18,7 @@ const nfs = (peer: object) => ({ IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049
 const allOut = { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
 
 /** The VPC owner: the VPC, its subnets and the network ACL of both subnets, which blocks NFS. */
-const owner: Snapshot = emptySnapshot(OWNER, REGION, {
+const owner: Snapshot = emptySnapshot(ACCOUNT, REGION, {
   parts: ['network'],
   vpcs: [VPC],
   subnets: SUBNETS,
@@ -27,7 +26,7 @@ const owner: Snapshot = emptySnapshot(OWNER, REGION, {
     {
       NetworkAclId: 'acl-owner',
       VpcId: 'vpc-shared',
-      OwnerId: OWNER,
+      OwnerId: ACCOUNT,
       IsDefault: false,
       Entries: [
         { RuleNumber: 100, Egress: false, RuleAction: 'deny', Protocol: '-1', CidrBlock: '0.0.0.0/0' },
@@ -39,7 +38,7 @@ const owner: Snapshot = emptySnapshot(OWNER, REGION, {
 });
 
 /** A participant: a client in subnet-1 and a mount target in subnet-2 of the shared VPC; it cannot see the ACL. */
-const participant: Snapshot = emptySnapshot(PARTICIPANT, REGION, {
+const participant: Snapshot = emptySnapshot(OTHER_ACCOUNT, REGION, {
   parts: ['network'],
   vpcs: [VPC],
   subnets: SUBNETS,
@@ -47,15 +46,15 @@ const participant: Snapshot = emptySnapshot(PARTICIPANT, REGION, {
     {
       GroupId: 'sg-client',
       VpcId: 'vpc-shared',
-      OwnerId: PARTICIPANT,
+      OwnerId: OTHER_ACCOUNT,
       IpPermissions: [],
       IpPermissionsEgress: [allOut],
     },
     {
       GroupId: 'sg-mt',
       VpcId: 'vpc-shared',
-      OwnerId: PARTICIPANT,
-      IpPermissions: [nfs({ UserIdGroupPairs: [{ GroupId: 'sg-client', UserId: PARTICIPANT }] })],
+      OwnerId: OTHER_ACCOUNT,
+      IpPermissions: [nfs({ UserIdGroupPairs: [{ GroupId: 'sg-client', UserId: OTHER_ACCOUNT }] })],
       IpPermissionsEgress: [allOut],
     },
   ],
@@ -64,7 +63,7 @@ const participant: Snapshot = emptySnapshot(PARTICIPANT, REGION, {
       NetworkInterfaceId: 'eni-client',
       SubnetId: 'subnet-1',
       VpcId: 'vpc-shared',
-      OwnerId: PARTICIPANT,
+      OwnerId: OTHER_ACCOUNT,
       AvailabilityZone: 'eu-west-1a',
       InterfaceType: 'interface',
       PrivateIpAddress: '10.0.1.10',
@@ -75,7 +74,7 @@ const participant: Snapshot = emptySnapshot(PARTICIPANT, REGION, {
       NetworkInterfaceId: 'eni-mt',
       SubnetId: 'subnet-2',
       VpcId: 'vpc-shared',
-      OwnerId: PARTICIPANT,
+      OwnerId: OTHER_ACCOUNT,
       AvailabilityZone: 'eu-west-1b',
       InterfaceType: 'interface',
       RequesterManaged: true,
@@ -87,13 +86,13 @@ const participant: Snapshot = emptySnapshot(PARTICIPANT, REGION, {
   fileSystems: [
     {
       FileSystemId: 'fs-p',
-      FileSystemArn: `arn:aws:elasticfilesystem:${REGION}:${PARTICIPANT}:file-system/fs-p`,
-      OwnerId: PARTICIPANT,
+      FileSystemArn: `arn:aws:elasticfilesystem:${REGION}:${OTHER_ACCOUNT}:file-system/fs-p`,
+      OwnerId: OTHER_ACCOUNT,
       MountTargets: [
         {
           MountTargetId: 'fsmt-p',
           FileSystemId: 'fs-p',
-          OwnerId: PARTICIPANT,
+          OwnerId: OTHER_ACCOUNT,
           SubnetId: 'subnet-2',
           VpcId: 'vpc-shared',
           AvailabilityZoneName: 'eu-west-1b',
@@ -113,9 +112,9 @@ describe('mergeRegionSnapshots', () => {
     expect(merged.snapshot.vpcs).toHaveLength(1);
     expect(merged.snapshot.subnets).toHaveLength(2);
     expect(merged.snapshot.parts).toEqual(['network']);
-    expect(merged.accountOf({ resourceType: 'AWS::EC2::NetworkAcl', resourceId: 'acl-owner' })).toBe(OWNER);
+    expect(merged.accountOf({ resourceType: 'AWS::EC2::NetworkAcl', resourceId: 'acl-owner' })).toBe(ACCOUNT);
     expect(merged.accountOf({ resourceType: 'AWS::EC2::SecurityGroup', resourceId: 'sg-mt' })).toBe(
-      PARTICIPANT,
+      OTHER_ACCOUNT,
     );
   });
 });

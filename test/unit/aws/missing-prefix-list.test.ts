@@ -12,14 +12,15 @@ import { normaliseSnapshot } from '../../../aws/normalise';
 import type { Snapshot } from '../../../aws/snapshot';
 import { ALL } from '../../../core/model';
 import { efsMountTargetNfsIngress } from '../../../core/rules/efs-mount-target-nfs-ingress';
-import { FAKE_ACCOUNT, FAKE_REGION, FakeAccount, fromPrefixList, nfs } from '../../helpers/fake-account';
+import { ACCOUNT, REGION } from '../../helpers/accounts';
+import { FakeAccount, fromPrefixList, nfs } from '../../helpers/fake-account';
 import { type FakeAws, installFakeAws } from '../../helpers/fake-aws';
 
 const clients: AwsClients = {
-  ec2: new EC2Client({ region: FAKE_REGION }),
-  efs: new EFSClient({ region: FAKE_REGION }),
-  iam: new IAMClient({ region: FAKE_REGION }),
-  sts: new STSClient({ region: FAKE_REGION }),
+  ec2: new EC2Client({ region: REGION }),
+  efs: new EFSClient({ region: REGION }),
+  iam: new IAMClient({ region: REGION }),
+  sts: new STSClient({ region: REGION }),
 };
 
 const account = new FakeAccount()
@@ -43,7 +44,7 @@ function verdictOf(loaded: Snapshot) {
 
 describe('a referenced prefix list that does not exist', () => {
   it('stays unresolved in the whole-region load, without asking for its entries', async () => {
-    const loaded = await loadRegion(clients, { parts: ['network'], accountId: FAKE_ACCOUNT });
+    const loaded = await loadRegion(clients, { parts: ['network'], accountId: ACCOUNT });
     expect(loaded.managedPrefixLists).toEqual([]);
     expect(fake.count('GetManagedPrefixListEntries')).toBe(0);
     expect(verdictOf(loaded)).toMatchObject({
@@ -56,7 +57,7 @@ describe('a referenced prefix list that does not exist', () => {
     const loaded = await loadNeighbourhood(
       clients,
       [{ resourceType: 'AWS::EC2::SecurityGroup', resourceId: 'sg-mt' }],
-      { accountId: FAKE_ACCOUNT, region: FAKE_REGION, parts: ['network'] },
+      { accountId: ACCOUNT, region: REGION, parts: ['network'] },
     );
     expect(loaded.managedPrefixLists).toEqual([]);
     expect(verdictOf(loaded)?.complianceType).toBe('NON_COMPLIANT');

@@ -5,8 +5,7 @@ import { MAX_REPORTED_ISSUES, parseSnapshot } from '../../../aws/snapshot-schema
 import { ALL } from '../../../core/model';
 import { efsApiLeastPrivilege } from '../../../core/rules/efs-api-least-privilege';
 import { TopologyPartMissingError } from '../../../core/rules/types';
-
-const ACCOUNT = '123456789012';
+import { ACCOUNT } from '../../helpers/accounts';
 
 function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
   return emptySnapshot(ACCOUNT, 'eu-west-1', overrides);

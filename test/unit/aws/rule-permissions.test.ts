@@ -17,10 +17,10 @@ import type { IamSnapshot, Snapshot } from '../../../aws/snapshot';
 import { ALL, type ResourceType, TOPOLOGY_PARTS, type Topology } from '../../../core/model';
 import { RULES } from '../../../core/rules';
 import { TopologyPartMissingError } from '../../../core/rules/types';
-import { buildRichAccount, buildTypicalAccount, FAKE_ACCOUNT, FAKE_REGION } from '../../helpers/fake-account';
+import { ACCOUNT, REGION } from '../../helpers/accounts';
+import { buildRichAccount, buildTypicalAccount } from '../../helpers/fake-account';
 import { type FakeAws, installFakeAws } from '../../helpers/fake-aws';
 
-const ACCOUNT = FAKE_ACCOUNT;
 const doc = (statement: object) => JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
 const ADMIN = doc({ Effect: 'Allow', Action: 'elasticfilesystem:*', Resource: '*' });
 const READ = doc({ Effect: 'Allow', Action: 'elasticfilesystem:Describe*', Resource: '*' });
@@ -182,10 +182,10 @@ function seedsOfType(snapshot: Snapshot, resourceType: ResourceType): Neighbourh
 }
 
 const clients: AwsClients = {
-  ec2: new EC2Client({ region: FAKE_REGION }),
-  efs: new EFSClient({ region: FAKE_REGION }),
-  iam: new IAMClient({ region: FAKE_REGION }),
-  sts: new STSClient({ region: FAKE_REGION }),
+  ec2: new EC2Client({ region: REGION }),
+  efs: new EFSClient({ region: REGION }),
+  iam: new IAMClient({ region: REGION }),
+  sts: new STSClient({ region: REGION }),
 };
 
 let fake: FakeAws;
@@ -228,7 +228,7 @@ describe.each(RULES.map((rule) => [rule.id, rule] as const))('%s', (_id, rule) =
         fake.resetCalls();
         const loaded = await loadNeighbourhood(clients, [seed], {
           accountId: ACCOUNT,
-          region: FAKE_REGION,
+          region: REGION,
           parts: rule.requires,
         });
         expect(forbiddenActions(rule.id)).toEqual([]);
@@ -256,7 +256,7 @@ describe('a load for one part cannot answer for another', () => {
     const loaded = await loadNeighbourhood(
       clients,
       [{ resourceType: 'AWS::EFS::FileSystem', resourceId: 'fs-0002' }],
-      { accountId: ACCOUNT, region: FAKE_REGION, parts: ['network'] },
+      { accountId: ACCOUNT, region: REGION, parts: ['network'] },
     );
     const topology = normaliseSnapshot(loaded);
     // fs-0002 has no policy in the account; loaded without the part, it must not read as "no policy".
@@ -329,7 +329,7 @@ describe('calls per event, per rule', () => {
           fake.resetCalls();
           await loadNeighbourhood(clients, [seed], {
             accountId: ACCOUNT,
-            region: FAKE_REGION,
+            region: REGION,
             parts: rule.requires,
           });
           expect(forbiddenActions(rule.id)).toEqual([]);

@@ -11,14 +11,15 @@ import { normaliseSnapshot } from '../../../aws/normalise';
 import type { Snapshot } from '../../../aws/snapshot';
 import { ALL } from '../../../core/model';
 import { efsMountTargetNfsIngress } from '../../../core/rules/efs-mount-target-nfs-ingress';
-import { FAKE_REGION, FakeAccount, fromCidr, nfs } from '../../helpers/fake-account';
+import { REGION } from '../../helpers/accounts';
+import { FakeAccount, fromCidr, nfs } from '../../helpers/fake-account';
 import { installFakeAws } from '../../helpers/fake-aws';
 
 const clients: AwsClients = {
-  ec2: new EC2Client({ region: FAKE_REGION }),
-  efs: new EFSClient({ region: FAKE_REGION }),
-  iam: new IAMClient({ region: FAKE_REGION }),
-  sts: new STSClient({ region: FAKE_REGION }),
+  ec2: new EC2Client({ region: REGION }),
+  efs: new EFSClient({ region: REGION }),
+  iam: new IAMClient({ region: REGION }),
+  sts: new STSClient({ region: REGION }),
 };
 
 /** A world-open mount-target group whose mount target's DescribeMountTargetSecurityGroups answers []. */

@@ -9,6 +9,7 @@ import { createSsmWaiverReader, splitWaiverParameters, WAIVER_CACHE_MS } from '.
 import { parseWaiverJson, resourceFactsFromSnapshot, todayUtc } from '../../../aws/waivers';
 import { InvalidParametersError } from '../../../core/errors';
 import { InvalidWaiversError } from '../../../core/waivers';
+import { ACCOUNT, REGION } from '../../helpers/accounts';
 
 const SCHEMA_PATH = join(__dirname, '../../../docs/schema/waivers.schema.json');
 
@@ -52,12 +53,12 @@ describe('todayUtc and parseWaiverJson', () => {
 });
 
 describe('resourceFactsFromSnapshot', () => {
-  const snapshot = emptySnapshot('111111111111', 'eu-west-1', {
+  const snapshot = emptySnapshot(ACCOUNT, REGION, {
     securityGroups: [
       {
         GroupId: 'sg-1',
         VpcId: 'vpc-1',
-        OwnerId: '111111111111',
+        OwnerId: ACCOUNT,
         Tags: [{ Key: 'exception', Value: 'approved' }],
       },
     ],
@@ -66,7 +67,7 @@ describe('resourceFactsFromSnapshot', () => {
         {
           RoleId: 'AROA1',
           RoleName: 'app',
-          Arn: 'arn:aws:iam::111111111111:role/app',
+          Arn: `arn:aws:iam::${ACCOUNT}:role/app`,
           Tags: [{ Key: 'k', Value: 'v' }],
         },
       ],
@@ -75,16 +76,16 @@ describe('resourceFactsFromSnapshot', () => {
   const describe = resourceFactsFromSnapshot(snapshot);
   it('builds EC2 and EFS ARNs from the id and reads tags', () => {
     expect(describe({ resourceType: 'AWS::EC2::SecurityGroup', resourceId: 'sg-1' })).toEqual({
-      arn: 'arn:aws:ec2:eu-west-1:111111111111:security-group/sg-1',
+      arn: `arn:aws:ec2:${REGION}:${ACCOUNT}:security-group/sg-1`,
       tags: { exception: 'approved' },
     });
     expect(describe({ resourceType: 'AWS::EFS::FileSystem', resourceId: 'fs-9' })).toEqual({
-      arn: 'arn:aws:elasticfilesystem:eu-west-1:111111111111:file-system/fs-9',
+      arn: `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:file-system/fs-9`,
     });
   });
   it('takes IAM ARNs from the load', () => {
     expect(describe({ resourceType: 'AWS::IAM::Role', resourceId: 'AROA1' })).toEqual({
-      arn: 'arn:aws:iam::111111111111:role/app',
+      arn: `arn:aws:iam::${ACCOUNT}:role/app`,
       tags: { k: 'v' },
     });
     expect(describe({ resourceType: 'AWS::IAM::User', resourceId: 'AIDA-unknown' })).toBeUndefined();

@@ -1,4 +1,4 @@
-import { fanOutSeeds } from '../../../core/fan-out';
+import { type FanOut, fanOutEgress, fanOutIngress, fanOutNetworkAcl } from '../../../core/fan-out';
 import type { ResourceRef, ResourceType, Scope } from '../../../core/model';
 import { getRule } from '../../../core/rules';
 import { allowAllEntries, sgRef, standardNfs, tcp } from '../../fixtures/topology-builder';
@@ -30,7 +30,14 @@ function world() {
 const ids = (refs: readonly ResourceRef[] | undefined) =>
   (refs ?? []).map((r) => `${r.resourceType.split('::')[2]}:${r.resourceId}`).sort();
 
-describe('fanOutSeeds', () => {
+/** The fan-out each network rule declares (its `fanOut`). */
+const FAN_OUTS: Readonly<Record<string, FanOut>> = {
+  'efs-mount-target-nfs-ingress': fanOutIngress,
+  'efs-client-nfs-egress': fanOutEgress,
+  'efs-nfs-network-acl': fanOutNetworkAcl,
+};
+
+describe('fan-out', () => {
   const topology = world();
   it.each([
     [
@@ -79,11 +86,7 @@ describe('fanOutSeeds', () => {
     ],
     ['efs-nfs-network-acl', [{ resourceType: ENI, resourceId: 'eni-plain' }], []],
   ] as const)('%s %o -> %o', (ruleId, seeds, expected) => {
-    expect(ids(fanOutSeeds(ruleId, topology, seeds))).toEqual([...expected].sort());
-  });
-
-  it('is undefined for a rule without a fan-out', () => {
-    expect(fanOutSeeds('no-such-rule', topology, [])).toBeUndefined();
+    expect(ids(FAN_OUTS[ruleId]?.(topology, seeds))).toEqual([...expected].sort());
   });
 });
 

@@ -9,16 +9,8 @@ import {
   noUnknowns,
   type PartialTopology,
 } from '../../../core/neighbourhood';
-import {
-  ACCOUNT,
-  allTraffic,
-  cidr,
-  OTHER_ACCOUNT,
-  perm,
-  pl,
-  sgRef,
-  tcp,
-} from '../../fixtures/topology-builder';
+import { allTraffic, cidr, perm, pl, sgRef, tcp } from '../../fixtures/topology-builder';
+import { ACCOUNT, OTHER_ACCOUNT } from '../../helpers/accounts';
 
 function group(groupId: string, ingress: SecurityGroup['ingress'] = []): SecurityGroup {
   return { groupId, groupName: groupId, vpcId: 'vpc-1', ownerId: ACCOUNT, ingress, egress: [] };

@@ -14,9 +14,9 @@ import {
   waivedAnnotation,
 } from '../../../core/waivers';
 import { cidr, pl, standardNfs, tcp } from '../../fixtures/topology-builder';
+import { ACCOUNT } from '../../helpers/accounts';
 
 const TODAY = '2026-11-30';
-const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
 const INGRESS = 'efs-mount-target-nfs-ingress';
 

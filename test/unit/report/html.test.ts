@@ -2,15 +2,8 @@
 // stays bounded for a file system with 50 mount targets and 2,000 clients.
 import { formatHtml } from '../../../report/html';
 import { CLIENT_GROUP_LIMIT } from '../../../report/svg';
-import {
-  aclEntry,
-  allowAllEntries,
-  cidr,
-  REGION,
-  sgRef,
-  tcp,
-  topology,
-} from '../../fixtures/topology-builder';
+import { aclEntry, allowAllEntries, cidr, sgRef, tcp, topology } from '../../fixtures/topology-builder';
+import { REGION } from '../../helpers/accounts';
 import {
   demoReportInput,
   EMPTY_INPUT,

@@ -1,12 +1,13 @@
 import type { NetworkAcl, NetworkAclEntry } from '../../../../core/model';
 import { evaluateAclTcp } from '../../../../core/net/network-acl';
 import { aclEntry } from '../../../fixtures/topology-builder';
+import { ACCOUNT } from '../../../helpers/accounts';
 
 function acl(entries: NetworkAclEntry[]): NetworkAcl {
   return {
     networkAclId: 'acl-1',
     vpcId: 'vpc-1',
-    ownerId: '111111111111',
+    ownerId: ACCOUNT,
     isDefault: false,
     entries,
     subnetIds: [],

@@ -1,14 +1,15 @@
-import { matchGroupsTcp, targetOfInterface, targetOfMountTarget } from '../../../../core/net/security-groups';
+import { matchGroupsTcp, type PeerTarget } from '../../../../core/net/security-groups';
 import { indexTopology } from '../../../../core/topology-index';
 import { cidr, perm, pl, sgRef, standardNfs, tcp } from '../../../fixtures/topology-builder';
 
 describe('matchGroupsTcp', () => {
   const base = () => standardNfs().prefixList('pl-good', ['10.0.2.0/24']);
-  const mt = { ipAddress: '10.0.2.10', ipv6Address: '2600:1f18:aaaa:bb02::10', securityGroupIds: ['sg-mt'] };
+  // The mount target fsmt-b of standardNfs, as the other end of the client's egress sees it.
+  const mt: PeerTarget = { addresses: ['10.0.2.10', '2600:1f18:aaaa:bb02::10'], groupIds: ['sg-mt'] };
 
   it('matches a group reference through the target interface groups', () => {
     const index = indexTopology(base().build());
-    const result = matchGroupsTcp(index, ['sg-client'], 'egress', 2049, targetOfMountTarget(mt));
+    const result = matchGroupsTcp(index, ['sg-client'], 'egress', 2049, mt);
     expect(result.allowed).toBe(true);
     expect(result.matched?.groupId).toBe('sg-client');
   });
@@ -26,9 +27,7 @@ describe('matchGroupsTcp', () => {
         .securityGroup('sg-client', { egress: [permission] })
         .build(),
     );
-    expect(matchGroupsTcp(index, ['sg-client'], 'egress', 2049, targetOfMountTarget(mt)).allowed).toBe(
-      allowed,
-    );
+    expect(matchGroupsTcp(index, ['sg-client'], 'egress', 2049, mt).allowed).toBe(allowed);
   });
 
   it('reports an unresolvable prefix list and a missing group instead of guessing', () => {
@@ -37,13 +36,7 @@ describe('matchGroupsTcp', () => {
         .securityGroup('sg-client', { egress: [tcp(2049, pl('pl-gone'))] })
         .build(),
     );
-    const result = matchGroupsTcp(
-      index,
-      ['sg-client', 'sg-missing'],
-      'egress',
-      2049,
-      targetOfMountTarget(mt),
-    );
+    const result = matchGroupsTcp(index, ['sg-client', 'sg-missing'], 'egress', 2049, mt);
     expect(result.allowed).toBe(false);
     expect(result.unresolved.map((u) => u.reference)).toEqual(['pl-gone']);
     expect(result.missingGroups).toEqual(['sg-missing']);
@@ -56,25 +49,7 @@ describe('matchGroupsTcp', () => {
         .securityGroup('sg-second', { egress: [tcp([2000, 2100], cidr('10.0.0.0/16'))] })
         .build(),
     );
-    const result = matchGroupsTcp(index, ['sg-client', 'sg-second'], 'egress', 2049, targetOfMountTarget(mt));
+    const result = matchGroupsTcp(index, ['sg-client', 'sg-second'], 'egress', 2049, mt);
     expect(result.matched?.groupId).toBe('sg-second');
-  });
-});
-
-describe('peer targets', () => {
-  it('lists only the addresses a mount target has', () => {
-    expect(targetOfMountTarget({ ipv6Address: '2600:1f18::10', securityGroupIds: ['sg-mt'] })).toEqual({
-      addresses: ['2600:1f18::10'],
-      groupIds: ['sg-mt'],
-    });
-    expect(targetOfMountTarget({ ipAddress: '10.0.2.10', securityGroupIds: [] }).addresses).toEqual([
-      '10.0.2.10',
-    ]);
-  });
-
-  it('lists an IPv6-only interface by its IPv6 addresses', () => {
-    expect(
-      targetOfInterface({ privateIpAddresses: [], ipv6Addresses: ['2600:1f18::5'], groupIds: ['sg-a'] }),
-    ).toEqual({ addresses: ['2600:1f18::5'], groupIds: ['sg-a'] });
   });
 });

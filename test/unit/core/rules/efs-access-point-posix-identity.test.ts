@@ -1,7 +1,8 @@
 import { InvalidParametersError } from '../../../../core/errors';
 import { type AccessPoint, ALL, type Evaluation, type PosixUser } from '../../../../core/model';
 import { efsAccessPointPosixIdentity } from '../../../../core/rules/efs-access-point-posix-identity';
-import { ACCOUNT, REGION, topology } from '../../../fixtures/topology-builder';
+import { topology } from '../../../fixtures/topology-builder';
+import { ACCOUNT, REGION } from '../../../helpers/accounts';
 
 function accessPoint(id: string, rootDirectory: string, posixUser?: PosixUser): AccessPoint {
   return {

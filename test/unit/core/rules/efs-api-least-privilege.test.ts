@@ -9,7 +9,8 @@ import {
   type Topology,
 } from '../../../../core/model';
 import { efsApiLeastPrivilege } from '../../../../core/rules/efs-api-least-privilege';
-import { ACCOUNT, topology } from '../../../fixtures/topology-builder';
+import { topology } from '../../../fixtures/topology-builder';
+import { ACCOUNT } from '../../../helpers/accounts';
 
 const fixture = (name: string): string =>
   readFileSync(join(__dirname, '../../../fixtures/policies', name), 'utf8');

@@ -4,7 +4,6 @@ import { efsClientNfsEgress as rule } from '../../../../core/rules/efs-client-nf
 import {
   allTraffic,
   cidr,
-  OTHER_ACCOUNT,
   perm,
   pl,
   sgRef,
@@ -12,6 +11,7 @@ import {
   type TopologyBuilder,
   tcp,
 } from '../../../fixtures/topology-builder';
+import { OTHER_ACCOUNT } from '../../../helpers/accounts';
 
 function verdictOf(builder: TopologyBuilder, params: Record<string, unknown> = {}, id = 'eni-client') {
   const found = rule.evaluate(builder.build(), ALL, params).find((e) => e.resourceId === id);

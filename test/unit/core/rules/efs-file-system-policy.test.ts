@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { InvalidParametersError } from '../../../../core/errors';
 import { ALL, type Evaluation } from '../../../../core/model';
 import { efsFileSystemPolicy } from '../../../../core/rules/efs-file-system-policy';
-import { ACCOUNT, REGION, topology } from '../../../fixtures/topology-builder';
+import { topology } from '../../../fixtures/topology-builder';
+import { ACCOUNT, REGION } from '../../../helpers/accounts';
 
 const FIXTURES = join(__dirname, '../../../fixtures/policies');
 const FS_ARN = `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:file-system/fs-1`;

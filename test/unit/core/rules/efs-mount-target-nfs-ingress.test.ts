@@ -5,7 +5,6 @@ import { efsMountTargetNfsIngress as rule } from '../../../../core/rules/efs-mou
 import {
   allTraffic,
   cidr,
-  OTHER_ACCOUNT,
   perm,
   pl,
   sgRef,
@@ -13,6 +12,7 @@ import {
   type TopologyBuilder,
   tcp,
 } from '../../../fixtures/topology-builder';
+import { OTHER_ACCOUNT } from '../../../helpers/accounts';
 
 const SG = 'AWS::EC2::SecurityGroup';
 const FS = 'AWS::EFS::FileSystem';
