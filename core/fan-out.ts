@@ -196,22 +196,3 @@ export function fanOutExposure(topology: Topology, seeds: readonly ResourceRef[]
   for (const mt of topology.mountTargets) if (vpcs.has(mt.vpcId)) out.add(FS, mt.fileSystemId);
   return out.refs;
 }
-
-const FAN_OUTS: Readonly<Record<string, FanOut>> = {
-  'efs-nfs-exposure': fanOutExposure,
-  'efs-mount-target-nfs-ingress': fanOutIngress,
-  'efs-client-nfs-egress': fanOutEgress,
-  'efs-nfs-network-acl': fanOutNetworkAcl,
-};
-
-/**
- * The resources (of the rule's resource types) whose verdicts a change to `seeds` can alter, seeds
- * included. Undefined for a rule without a registered fan-out.
- */
-export function fanOutSeeds(
-  ruleId: string,
-  topology: Topology,
-  seeds: readonly ResourceRef[],
-): ResourceRef[] | undefined {
-  return FAN_OUTS[ruleId]?.(topology, seeds);
-}

@@ -3,7 +3,7 @@
 // means the private IPs of interfaces carrying that group, never public or Elastic IPs, and across a
 // VPC peering connection only while it is active.
 // https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
-import type { Peer, Permission, SecurityGroup } from '../model';
+import type { Peer, Permission } from '../model';
 import type { TopologyIndex } from '../topology-index';
 import { cidrContainsAddress } from './cidr';
 import { coversTcpPort } from './protocol';
@@ -102,27 +102,6 @@ export function matchGroupsTcp(
 
 const NONE: readonly never[] = Object.freeze([]);
 
-/** The addresses and groups of an interface, as the other end of a permission sees it. */
-export function targetOfInterface(eni: {
-  readonly privateIpAddresses: readonly string[];
-  readonly ipv6Addresses: readonly string[];
-  readonly groupIds: readonly string[];
-}): PeerTarget {
-  return { addresses: [...eni.privateIpAddresses, ...eni.ipv6Addresses], groupIds: eni.groupIds };
-}
-
-/** A mount target's addresses (IPv4 first; either may be absent) and its (authoritative) groups. */
-export function targetOfMountTarget(mt: {
-  readonly ipAddress?: string;
-  readonly ipv6Address?: string;
-  readonly securityGroupIds: readonly string[];
-}): PeerTarget {
-  const addresses: string[] = [];
-  if (mt.ipAddress) addresses.push(mt.ipAddress);
-  if (mt.ipv6Address) addresses.push(mt.ipv6Address);
-  return { addresses, groupIds: mt.securityGroupIds };
-}
-
 /** Short text for a peer, e.g. '0.0.0.0/0', 'pl-0abc', 'sg-0abc', '111122223333/sg-0abc'. */
 export function describePeer(peer: Peer, ownerId?: string): string {
   switch (peer.kind) {
@@ -135,9 +114,4 @@ export function describePeer(peer: Peer, ownerId?: string): string {
         ? `${peer.userId}/${peer.groupId}`
         : peer.groupId;
   }
-}
-
-/** Every permission of a group in one direction, with the group id, for scanning. */
-export function permissionsOf(group: SecurityGroup, direction: Direction): PermissionRef[] {
-  return group[direction].map((permission) => ({ groupId: group.groupId, permission }));
 }

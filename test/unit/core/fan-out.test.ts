@@ -1,4 +1,3 @@
-import { fanOutSeeds } from '../../../core/fan-out';
 import type { ResourceRef, ResourceType, Scope } from '../../../core/model';
 import { getRule } from '../../../core/rules';
 import { allowAllEntries, sgRef, standardNfs, tcp } from '../../fixtures/topology-builder';
@@ -30,7 +29,8 @@ function world() {
 const ids = (refs: readonly ResourceRef[] | undefined) =>
   (refs ?? []).map((r) => `${r.resourceType.split('::')[2]}:${r.resourceId}`).sort();
 
-describe('fanOutSeeds', () => {
+// What a rule reports for a change: the seeds of its own types and its fan-out (defineRule's seeds scope).
+describe('the resources a change re-evaluates', () => {
   const topology = world();
   it.each([
     [
@@ -79,11 +79,7 @@ describe('fanOutSeeds', () => {
     ],
     ['efs-nfs-network-acl', [{ resourceType: ENI, resourceId: 'eni-plain' }], []],
   ] as const)('%s %o -> %o', (ruleId, seeds, expected) => {
-    expect(ids(fanOutSeeds(ruleId, topology, seeds))).toEqual([...expected].sort());
-  });
-
-  it('is undefined for a rule without a fan-out', () => {
-    expect(fanOutSeeds('no-such-rule', topology, [])).toBeUndefined();
+    expect(ids(getRule(ruleId).evaluate(topology, { kind: 'seeds', seeds }))).toEqual([...expected].sort());
   });
 });
 

@@ -1,4 +1,14 @@
-import { matchGroupsTcp, targetOfInterface, targetOfMountTarget } from '../../../../core/net/security-groups';
+import type { MountTarget } from '../../../../core/model';
+import { matchGroupsTcp, type PeerTarget } from '../../../../core/net/security-groups';
+
+/** The mount target as the other end of a client's egress permission sees it. */
+const targetOfMountTarget = (
+  mt: Pick<MountTarget, 'ipAddress' | 'ipv6Address' | 'securityGroupIds'>,
+): PeerTarget => ({
+  addresses: [mt.ipAddress, mt.ipv6Address].filter((address): address is string => address !== undefined),
+  groupIds: mt.securityGroupIds,
+});
+
 import { indexTopology } from '../../../../core/topology-index';
 import { cidr, perm, pl, sgRef, standardNfs, tcp } from '../../../fixtures/topology-builder';
 
@@ -58,23 +68,5 @@ describe('matchGroupsTcp', () => {
     );
     const result = matchGroupsTcp(index, ['sg-client', 'sg-second'], 'egress', 2049, targetOfMountTarget(mt));
     expect(result.matched?.groupId).toBe('sg-second');
-  });
-});
-
-describe('peer targets', () => {
-  it('lists only the addresses a mount target has', () => {
-    expect(targetOfMountTarget({ ipv6Address: '2600:1f18::10', securityGroupIds: ['sg-mt'] })).toEqual({
-      addresses: ['2600:1f18::10'],
-      groupIds: ['sg-mt'],
-    });
-    expect(targetOfMountTarget({ ipAddress: '10.0.2.10', securityGroupIds: [] }).addresses).toEqual([
-      '10.0.2.10',
-    ]);
-  });
-
-  it('lists an IPv6-only interface by its IPv6 addresses', () => {
-    expect(
-      targetOfInterface({ privateIpAddresses: [], ipv6Addresses: ['2600:1f18::5'], groupIds: ['sg-a'] }),
-    ).toEqual({ addresses: ['2600:1f18::5'], groupIds: ['sg-a'] });
   });
 });
