@@ -388,14 +388,3 @@ export function parseSnapshot(value: unknown, source = 'snapshot'): Snapshot {
   // The schema checks what efsguard reads; the rest is the SDK's own output, passed through unchanged.
   return (result as { data: unknown }).data as Snapshot;
 }
-
-/** Parses snapshot JSON text. */
-export function parseSnapshotText(text: string, source = 'snapshot'): Snapshot {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new SnapshotError(`${source}: not valid JSON (${(error as Error).message})`, { cause: error });
-  }
-  return parseSnapshot(value, source);
-}

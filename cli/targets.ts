@@ -8,7 +8,7 @@ import { type Snapshot, snapshotParts } from '../aws/snapshot';
 import type { TargetFailure } from '../aws/snapshot-set';
 import { resourceFactsFromSnapshot } from '../aws/waivers';
 import { ALL, type Evaluation, type TopologyPart } from '../core/model';
-import { partsRequiredBy, type Rule } from '../core/rules/types';
+import type { Rule } from '../core/rules/types';
 import type { WaiverScope } from '../core/waivers';
 import { type AwsCliOptions, type CliContext, createClientsFromOptions, createProgress } from './context';
 import { UsageError } from './errors';
@@ -140,5 +140,3 @@ export function evaluateTargets(
   }
   return out;
 }
-
-export { partsRequiredBy };

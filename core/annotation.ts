@@ -92,11 +92,6 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Plural helper for annotation text. */
-export function listIds(ids: Iterable<string>): string {
-  return [...ids].join(', ');
-}
-
 /**
  * `Waived until 2027-01-31 by team-storage: legacy NFS clients outside the VPC`: why a finding is
  * waived, as Config's annotation starts and as every report states it (core/waivers.ts).

@@ -10,14 +10,9 @@ import type { Snapshot } from '../../aws/snapshot';
 import type { MountTarget, Topology } from '../../core/model';
 import { canonicaliseCidr, InvalidCidrError } from '../../core/net/cidr';
 import { buildNfsGraph } from '../../core/net/nfs-paths';
-import {
-  atomsOf,
-  describeAtom,
-  explainClientPath,
-  explainSourcePath,
-  type NfsPath,
-} from '../../core/routing';
 import { cutsForMountTarget } from '../../core/routing/exposure';
+import { explainClientPath, explainSourcePath, type NfsPath } from '../../core/routing/nfs-path';
+import { atomsOf, describeAtom } from '../../core/routing/ranges';
 import { CLIENT_PORT_RANGE } from '../../core/rules/efs-nfs-network-acl';
 import { indexTopology } from '../../core/topology-index';
 import {

@@ -134,8 +134,3 @@ export function isExclusionClause(clause: ConditionClause): boolean {
     clause.values.every((value) => isFixedValue(clause, value))
   );
 }
-
-/** Keys of the statement's conditions, as written, for annotations. */
-export function listConditionKeys(statement: PolicyStatement): string[] {
-  return [...new Set(statement.conditions.map((clause) => clause.key))];
-}

@@ -164,13 +164,6 @@ export function cidrContainsCidr(outer: string, inner: string): boolean {
   return a.family === b.family && a.first <= b.first && b.last <= a.last;
 }
 
-/** True when the two blocks share at least one address. */
-export function cidrsOverlap(a: string, b: string): boolean {
-  const x = parseCidr(a);
-  const y = parseCidr(b);
-  return x.family === y.family && x.first <= y.last && y.first <= x.last;
-}
-
 /** 0.0.0.0/0 or ::/0 (in any spelling): every address of its family. */
 export function isWorldOpen(cidr: string): boolean {
   return parseCidr(cidr).prefixLength === 0;
@@ -197,10 +190,6 @@ export function familiesCoveredBy(cidrs: readonly string[]): AddressFamily[] {
     if (next >= end) covered.push(family);
   }
   return covered;
-}
-
-export function addressFamilyOf(address: string): AddressFamily {
-  return parseAddress(address).family;
 }
 
 export function cidrFamilyOf(cidr: string): AddressFamily {

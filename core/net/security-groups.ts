@@ -3,7 +3,7 @@
 // means the private IPs of interfaces carrying that group, never public or Elastic IPs, and across a
 // VPC peering connection only while it is active.
 // https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
-import type { Peer, Permission, SecurityGroup } from '../model';
+import type { Peer, Permission } from '../model';
 import type { TopologyIndex } from '../topology-index';
 import { cidrContainsAddress } from './cidr';
 import { coversTcpPort } from './protocol';
@@ -114,9 +114,4 @@ export function describePeer(peer: Peer, ownerId?: string): string {
         ? `${peer.userId}/${peer.groupId}`
         : peer.groupId;
   }
-}
-
-/** Every permission of a group in one direction, with the group id, for scanning. */
-export function permissionsOf(group: SecurityGroup, direction: Direction): PermissionRef[] {
-  return group[direction].map((permission) => ({ groupId: group.groupId, permission }));
 }

@@ -368,18 +368,6 @@ export function groupsAtAddress(topology: Topology, address: string): string[] {
   return map.get(address) ?? [];
 }
 
-/** How a source address arrives at a mount target, by its return route (undefined: routing not recorded). */
-export function sourceArrival(
-  topology: Topology,
-  mt: MountTarget,
-  address: string,
-): Arrival | 'none' | undefined {
-  const routing = indexRouting(topology);
-  const mtSubnet = indexTopology(topology).subnetsById.get(mt.subnetId);
-  if (!routing || !mtSubnet) return undefined;
-  return arrivalOf(routing, mtSubnet, address);
-}
-
 /**
  * Every hop from one source address (a representative of a source range, `label`) to a mount target and
  * back. Where the address lies in a subnet efsguard sees, the forward route starts from that subnet;

@@ -30,8 +30,6 @@ const FS = 'AWS::EFS::FileSystem' as const;
 export const CLIENT_MOUNT = 'elasticfilesystem:ClientMount';
 export const CLIENT_WRITE = 'elasticfilesystem:ClientWrite';
 export const CLIENT_ROOT_ACCESS = 'elasticfilesystem:ClientRootAccess';
-export const CLIENT_ACTIONS = [CLIENT_MOUNT, CLIENT_WRITE, CLIENT_ROOT_ACCESS] as const;
-
 const SECURE_TRANSPORT_KEY = 'aws:securetransport';
 
 export interface FileSystemPolicyParameters {

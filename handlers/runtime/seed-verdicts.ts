@@ -6,8 +6,6 @@ import type { Evaluation, ResourceRef } from '../../core/model';
 import { deletedEvaluation } from '../../core/rules/define';
 import type { Rule } from '../../core/rules/types';
 
-export { DELETED_ANNOTATION } from '../../core/rules/define';
-
 /**
  * The verdict for a resource outside the rule's trigger scope: the rule cannot judge it. Config only
  * sends such an item when the deployed scope is wider than the rule's; NOT_APPLICABLE if the rule owns

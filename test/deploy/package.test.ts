@@ -37,9 +37,10 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { functionActionsFor, LOG_ACTIONS, memberRoleActions } from '../../aws/permissions';
-import { createRequestContext, evaluateRequest, parsePolicyDocument } from '../../core/iam';
+import { createRequestContext, parsePolicyDocument } from '../../core/iam';
 import { RULES as REGISTERED_RULES } from '../../core/rules/index';
 import { MOTO_REGION } from '../helpers/accounts';
+import { evaluateRequest } from '../helpers/iam-decision';
 import { type MotoServer, startMoto } from '../helpers/moto';
 
 const run = promisify(execFile);

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normaliseSnapshot } from '../../aws/normalise';
-import { parseSnapshotText } from '../../aws/snapshot-schema';
+import { parseSnapshot } from '../../aws/snapshot-schema';
 import { ALL, type Evaluation } from '../../core/model';
 import { RULES } from '../../core/rules';
 import { waivedAnnotation } from '../../core/waivers';
@@ -15,7 +15,9 @@ export const GENERATED_AT = '2026-11-30T10:00:00.000Z';
 
 /** The demo account, as `efsguard scan --snapshot demo/demo-snapshot.json` evaluates it. */
 export function demoReportInput(overrides: Partial<ReportInput> = {}): ReportInput {
-  const topology = normaliseSnapshot(parseSnapshotText(readFileSync(DEMO_SNAPSHOT, 'utf8'), DEMO_SNAPSHOT));
+  const topology = normaliseSnapshot(
+    parseSnapshot(JSON.parse(readFileSync(DEMO_SNAPSHOT, 'utf8')), DEMO_SNAPSHOT),
+  );
   const evaluations = RULES.flatMap((rule) => rule.evaluate(topology, ALL, {}));
   return {
     accountId: topology.accountId,

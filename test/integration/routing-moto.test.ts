@@ -35,7 +35,7 @@ import { type AwsClients, createAwsClients, destroyAwsClients } from '../../aws/
 import { loadRegion } from '../../aws/load-region';
 import { loadNeighbourhood } from '../../aws/neighbourhood';
 import { normaliseSnapshot } from '../../aws/normalise';
-import { parseSnapshotText } from '../../aws/snapshot-schema';
+import { parseSnapshot } from '../../aws/snapshot-schema';
 import type { RoutingState } from '../../core/model';
 import { MOTO_ACCOUNT_ID } from '../helpers/accounts';
 import { AccountBuilder } from '../helpers/build-account';
@@ -200,7 +200,7 @@ beforeAll(async () => {
 
   const snapshot = await loadRegion(clients, { parts: ['network', 'routing'], accountId: MOTO_ACCOUNT_ID });
   // Through the file format too: what `efsguard snapshot` writes is what `scan --snapshot` reads.
-  routing = normaliseSnapshot(parseSnapshotText(JSON.stringify(snapshot))).routing as RoutingState;
+  routing = normaliseSnapshot(parseSnapshot(JSON.parse(JSON.stringify(snapshot)))).routing as RoutingState;
 });
 
 afterAll(async () => {

@@ -2,13 +2,12 @@ import fc from 'fast-check';
 import {
   createRequestContext,
   evaluateConditions,
-  evaluateRequest,
   matchesAction,
   matchesWildcard,
-  type PolicyRequest,
   parseIamDate,
   parsePolicyDocument,
 } from '../../../../core/iam';
+import { evaluateRequest, type PolicyRequest } from '../../../helpers/iam-decision';
 
 const clauses = (condition: unknown) =>
   parsePolicyDocument({ Statement: { Effect: 'Allow', Action: '*', Condition: condition } }).statements[0]

@@ -2,13 +2,9 @@
 // peering (active only, not transitive), Transit Gateway association/propagation/AZs, VPN gateways,
 // and 'unknown' wherever efsguard cannot see a part of the path.
 import type { MountTarget, NetworkInterface, Topology } from '../../../../core/model';
-import {
-  atomsOf,
-  describeAtom,
-  explainClientPath,
-  explainSourcePath,
-  longestPrefixMatch,
-} from '../../../../core/routing';
+import { longestPrefixMatch } from '../../../../core/routing/lpm';
+import { explainClientPath, explainSourcePath } from '../../../../core/routing/nfs-path';
+import { atomsOf, describeAtom } from '../../../../core/routing/ranges';
 import { arrivalOf, indexRouting } from '../../../../core/routing/trace';
 import { peered, transit, twoVpcs } from '../../../fixtures/routing-scenarios';
 import {
