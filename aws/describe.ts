@@ -2,9 +2,15 @@
 // every page's items (SDK paginators; a NextToken loop where the SDK has none) and translates a
 // failure into a typed error naming the IAM action: a failed call fails the load, never half of it.
 
-// Every paginator runs through guardPages, which stops at a page token the endpoint repeats.
 import {
+  type DescribeManagedPrefixListsCommandOutput,
+  type DescribeNetworkAclsCommandOutput,
+  type DescribeNetworkInterfacesCommandOutput,
+  type DescribeSecurityGroupsCommandOutput,
+  type DescribeSubnetsCommandOutput,
+  type DescribeVpcsCommandOutput,
   type EC2Client,
+  type EC2PaginationConfiguration,
   type Filter,
   type ManagedPrefixList,
   type NetworkAcl,
@@ -33,6 +39,8 @@ import {
   paginateDescribeMountTargets,
 } from '@aws-sdk/client-efs';
 import { type IAMClient, paginateGetAccountAuthorizationDetails } from '@aws-sdk/client-iam';
+// Every paginator runs through guardPages, which stops at a page token the endpoint repeats.
+import type { Paginator } from '@smithy/types';
 import { callAws, isNotFound } from './errors';
 import { guardPages } from './pagination';
 import type { IamSnapshot } from './snapshot';
@@ -116,91 +124,77 @@ async function describeEc2<T>(
 
 const withFilters = (filterSet: Filter[] | undefined) => (filterSet ? { Filters: filterSet } : {});
 
-export function describeVpcs(ec2: EC2Client, filters?: readonly Ec2Filter[]): Promise<Vpc[]> {
-  return describeEc2(
-    'ec2:DescribeVpcs',
-    filters,
-    async function* (filterSet) {
-      for await (const page of guardPages(
-        'ec2:DescribeVpcs',
-        paginateDescribeVpcs({ client: ec2, pageSize: EC2_PAGE_SIZE }, withFilters(filterSet)),
-      )) {
-        yield page.Vpcs ?? [];
-      }
-    },
-    (vpc) => vpc.VpcId,
-  );
+/**
+ * One filtered, paginated EC2 Describe: the action (for errors and the page guard), the SDK paginator,
+ * the page's list and each item's id (to merge the pages of several filter sets without repeats).
+ */
+function ec2Describe<O, T>(
+  action: string,
+  paginate: (config: EC2PaginationConfiguration, input: { Filters?: Filter[] }) => Paginator<O>,
+  itemsOf: (page: O) => T[] | undefined,
+  idOf: (item: T) => string | undefined,
+  pageSize = EC2_PAGE_SIZE,
+): (ec2: EC2Client, filters?: readonly Ec2Filter[]) => Promise<T[]> {
+  return (ec2, filters) =>
+    describeEc2(
+      action,
+      filters,
+      async function* (filterSet) {
+        for await (const page of guardPages(
+          action,
+          paginate({ client: ec2, pageSize }, withFilters(filterSet)),
+        )) {
+          yield itemsOf(page) ?? [];
+        }
+      },
+      idOf,
+    );
 }
 
-export function describeSubnets(ec2: EC2Client, filters?: readonly Ec2Filter[]): Promise<Subnet[]> {
-  return describeEc2(
-    'ec2:DescribeSubnets',
-    filters,
-    async function* (filterSet) {
-      for await (const page of guardPages(
-        'ec2:DescribeSubnets',
-        paginateDescribeSubnets({ client: ec2, pageSize: EC2_PAGE_SIZE }, withFilters(filterSet)),
-      )) {
-        yield page.Subnets ?? [];
-      }
-    },
-    (subnet) => subnet.SubnetId,
-  );
-}
-
-export function describeSecurityGroups(
-  ec2: EC2Client,
-  filters?: readonly Ec2Filter[],
-): Promise<SecurityGroup[]> {
-  return describeEc2(
-    'ec2:DescribeSecurityGroups',
-    filters,
-    async function* (filterSet) {
-      for await (const page of guardPages(
-        'ec2:DescribeSecurityGroups',
-        paginateDescribeSecurityGroups({ client: ec2, pageSize: EC2_PAGE_SIZE }, withFilters(filterSet)),
-      )) {
-        yield page.SecurityGroups ?? [];
-      }
-    },
-    (group) => group.GroupId,
-  );
-}
-
-export function describeNetworkInterfaces(
-  ec2: EC2Client,
-  filters?: readonly Ec2Filter[],
-): Promise<NetworkInterface[]> {
-  return describeEc2(
-    'ec2:DescribeNetworkInterfaces',
-    filters,
-    async function* (filterSet) {
-      for await (const page of guardPages(
-        'ec2:DescribeNetworkInterfaces',
-        paginateDescribeNetworkInterfaces({ client: ec2, pageSize: EC2_PAGE_SIZE }, withFilters(filterSet)),
-      )) {
-        yield page.NetworkInterfaces ?? [];
-      }
-    },
-    (eni) => eni.NetworkInterfaceId,
-  );
-}
-
-export function describeNetworkAcls(ec2: EC2Client, filters?: readonly Ec2Filter[]): Promise<NetworkAcl[]> {
-  return describeEc2(
-    'ec2:DescribeNetworkAcls',
-    filters,
-    async function* (filterSet) {
-      for await (const page of guardPages(
-        'ec2:DescribeNetworkAcls',
-        paginateDescribeNetworkAcls({ client: ec2, pageSize: EC2_PAGE_SIZE }, withFilters(filterSet)),
-      )) {
-        yield page.NetworkAcls ?? [];
-      }
-    },
-    (acl) => acl.NetworkAclId,
-  );
-}
+// The filtered Describe calls the loaders make: one row each.
+export const describeVpcs = ec2Describe<DescribeVpcsCommandOutput, Vpc>(
+  'ec2:DescribeVpcs',
+  paginateDescribeVpcs,
+  (page) => page.Vpcs,
+  (vpc) => vpc.VpcId,
+);
+export const describeSubnets = ec2Describe<DescribeSubnetsCommandOutput, Subnet>(
+  'ec2:DescribeSubnets',
+  paginateDescribeSubnets,
+  (page) => page.Subnets,
+  (subnet) => subnet.SubnetId,
+);
+export const describeSecurityGroups = ec2Describe<DescribeSecurityGroupsCommandOutput, SecurityGroup>(
+  'ec2:DescribeSecurityGroups',
+  paginateDescribeSecurityGroups,
+  (page) => page.SecurityGroups,
+  (group) => group.GroupId,
+);
+export const describeNetworkInterfaces = ec2Describe<
+  DescribeNetworkInterfacesCommandOutput,
+  NetworkInterface
+>(
+  'ec2:DescribeNetworkInterfaces',
+  paginateDescribeNetworkInterfaces,
+  (page) => page.NetworkInterfaces,
+  (eni) => eni.NetworkInterfaceId,
+);
+export const describeNetworkAcls = ec2Describe<DescribeNetworkAclsCommandOutput, NetworkAcl>(
+  'ec2:DescribeNetworkAcls',
+  paginateDescribeNetworkAcls,
+  (page) => page.NetworkAcls,
+  (acl) => acl.NetworkAclId,
+);
+export const describeManagedPrefixLists = ec2Describe<
+  DescribeManagedPrefixListsCommandOutput,
+  ManagedPrefixList
+>(
+  'ec2:DescribeManagedPrefixLists',
+  paginateDescribeManagedPrefixLists,
+  (page) => page.PrefixLists,
+  (list) => list.PrefixListId,
+  PREFIX_LIST_PAGE_SIZE,
+);
 
 /** EC2's codes for an ACL or prefix-list id that does not exist (it spells them with ID and with Id). */
 const ACL_NOT_FOUND = ['InvalidNetworkAclID.NotFound', 'InvalidNetworkAclId.NotFound'];
@@ -245,28 +239,6 @@ export async function describeNetworkAclsById(
     }
   }
   return acls;
-}
-
-export function describeManagedPrefixLists(
-  ec2: EC2Client,
-  filters?: readonly Ec2Filter[],
-): Promise<ManagedPrefixList[]> {
-  return describeEc2(
-    'ec2:DescribeManagedPrefixLists',
-    filters,
-    async function* (filterSet) {
-      for await (const page of guardPages(
-        'ec2:DescribeManagedPrefixLists',
-        paginateDescribeManagedPrefixLists(
-          { client: ec2, pageSize: PREFIX_LIST_PAGE_SIZE },
-          withFilters(filterSet),
-        ),
-      )) {
-        yield page.PrefixLists ?? [];
-      }
-    },
-    (list) => list.PrefixListId,
-  );
 }
 
 /** Every entry of one prefix list; null when the list does not exist or is not visible to the caller. */
