@@ -5,7 +5,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { ConfigRuleEvent } from '../aws/config-event';
+import type { ConfigRuleEvent } from '../aws/config/event';
 import type { ResourceType } from '../core/model';
 import { efsClientNfsEgress } from '../core/rules/efs-client-nfs-egress';
 import { efsMountTargetNfsIngress } from '../core/rules/efs-mount-target-nfs-ingress';

@@ -5,7 +5,7 @@
 // Usage: node --import tsx bench/fake-endpoint.ts <snapshot.json>   (prints "listening <port>")
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Snapshot } from '../aws/snapshot';
+import type { Snapshot } from '../aws/snapshot/format';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: fake-endpoint <snapshot.json>');

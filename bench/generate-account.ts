@@ -19,8 +19,8 @@ import {
   type Snapshot,
   type SnapshotFileSystem,
   type SnapshotPrefixList,
-} from '../aws/snapshot';
-import { emptyRouting, type SnapshotRouting } from '../aws/snapshot-routing';
+} from '../aws/snapshot/format';
+import { emptyRouting, type SnapshotRouting } from '../aws/snapshot/format-routing';
 
 export interface AccountShape {
   vpcs: number;

@@ -7,8 +7,8 @@
 // a shared machine it moves far less with the load than the wall time does.
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { normaliseSnapshot } from '../aws/normalise';
-import { parseSnapshot } from '../aws/snapshot-schema';
+import { normaliseSnapshot } from '../aws/snapshot/normalise';
+import { parseSnapshot } from '../aws/snapshot/schema';
 import { writeJsonReport } from '../cli/json-report';
 import { summarise } from '../cli/output';
 import { ALL, type Evaluation } from '../core/model';

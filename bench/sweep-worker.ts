@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { loadRegion } from '../aws/load-region';
+import { loadRegion } from '../aws/load/region';
 import { getRule } from '../core/rules/index';
 import { createRuleHandler } from '../handlers/runtime/factory';
 import { localLambdaContext } from '../handlers/runtime/local-context';

@@ -4,8 +4,13 @@ import { join } from 'node:path';
 import { loadSharedConfigFiles } from '@smithy/core/config';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { callsInFlight } from '../aws/call-tracking';
-import { type AwsClientOptions, type AwsClients, createAwsClients, destroyAwsClients } from '../aws/clients';
+import { callsInFlight } from '../aws/sdk/call-tracking';
+import {
+  type AwsClientOptions,
+  type AwsClients,
+  createAwsClients,
+  destroyAwsClients,
+} from '../aws/sdk/clients';
 import { EfsguardError } from '../core/errors';
 import { RULES } from '../core/rules';
 import type { Rule } from '../core/rules/types';

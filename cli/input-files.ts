@@ -1,9 +1,9 @@
 // Reading the user's input files (--snapshot, --params), with errors that name the file and the problem.
 import { readFile } from 'node:fs/promises';
-import { SnapshotError } from '../aws/errors';
-import type { Snapshot } from '../aws/snapshot';
-import { parseSnapshot } from '../aws/snapshot-schema';
-import { isSnapshotSet, parseSnapshotSet, type SnapshotSet } from '../aws/snapshot-set';
+import { SnapshotError } from '../aws/sdk/errors';
+import type { Snapshot } from '../aws/snapshot/format';
+import { parseSnapshot } from '../aws/snapshot/schema';
+import { isSnapshotSet, parseSnapshotSet, type SnapshotSet } from '../aws/snapshot/set';
 import { UsageError } from './errors';
 
 /**

@@ -6,18 +6,18 @@
 // account, the region and what was refused, and nothing is judged there.
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { type Command, Option } from 'commander';
+import { mapWithConcurrency } from '../aws/load/describe';
+import { listActiveAccounts, listEnabledRegions } from '../aws/load/organizations';
+import { loadRegion } from '../aws/load/region';
 import {
   type AwsClients,
   destroyAwsClients,
   getAccountId,
   resolveRegion,
   sharedClientConfig,
-} from '../aws/clients';
-import { createCredentialCache, type RoleCredentials, roleArnFor } from '../aws/credentials';
-import { mapWithConcurrency } from '../aws/describe';
-import { loadRegion } from '../aws/load-region';
-import { listActiveAccounts, listEnabledRegions } from '../aws/organizations';
-import type { Snapshot } from '../aws/snapshot';
+} from '../aws/sdk/clients';
+import { createCredentialCache, type RoleCredentials, roleArnFor } from '../aws/sdk/credentials';
+import type { Snapshot } from '../aws/snapshot/format';
 import { partitionOf } from '../core/arn';
 import type { TopologyPart } from '../core/model';
 import type { AwsCliOptions, CliContext, OutputStream } from './context';

@@ -3,7 +3,7 @@
 // account-region that failed to load is a failure row, never a COMPLIANT verdict, and sets exit code 4.
 import Table from 'cli-table3';
 import { createColors } from 'picocolors';
-import { normaliseSnapshot } from '../aws/normalise';
+import { normaliseSnapshot } from '../aws/snapshot/normalise';
 import type { Evaluation } from '../core/model';
 import { partsRequiredBy, type Rule } from '../core/rules/types';
 import type { WaiverDocument, WaiverReport } from '../core/waivers';

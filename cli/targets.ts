@@ -1,12 +1,13 @@
 // What a scan judges: one or more account-regions, each either a loaded snapshot or the error that kept
 // it from loading, and the rules' verdicts on them. `scan` and `waivers` share this.
-import { destroyAwsClients } from '../aws/clients';
-import { loadRegion } from '../aws/load-region';
-import { mergeRegionSnapshots } from '../aws/merge-snapshots';
-import { normaliseSnapshot } from '../aws/normalise';
-import { type Snapshot, snapshotParts } from '../aws/snapshot';
-import type { TargetFailure } from '../aws/snapshot-set';
-import { resourceFactsFromSnapshot } from '../aws/waivers';
+
+import { resourceFactsFromSnapshot } from '../aws/config/waivers';
+import { loadRegion } from '../aws/load/region';
+import { destroyAwsClients } from '../aws/sdk/clients';
+import { type Snapshot, snapshotParts } from '../aws/snapshot/format';
+import { mergeRegionSnapshots } from '../aws/snapshot/merge';
+import { normaliseSnapshot } from '../aws/snapshot/normalise';
+import type { TargetFailure } from '../aws/snapshot/set';
 import { ALL, type Evaluation, type TopologyPart } from '../core/model';
 import type { Rule } from '../core/rules/types';
 import type { WaiverScope } from '../core/waivers';
@@ -94,7 +95,7 @@ export function rulesFor(snapshot: Snapshot, rules: readonly Rule[]): Rule[] {
 
 /**
  * Each loaded target's verdicts from the rules its snapshot can feed. The account-regions of one region
- * are judged together where their topologies meet (aws/merge-snapshots.ts): each resource once, its
+ * are judged together where their topologies meet (aws/snapshot/merge.ts): each resource once, its
  * verdict credited to the account that owns it. IAM rules judge each account on its own.
  */
 export function evaluateTargets(

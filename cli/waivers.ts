@@ -6,7 +6,7 @@ import Table from 'cli-table3';
 import { type Command, Option } from 'commander';
 import { createColors } from 'picocolors';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { todayUtc, validateWaivers } from '../aws/waivers';
+import { todayUtc, validateWaivers } from '../aws/config/waivers';
 import {
   applyWaivers,
   DEFAULT_MAX_WAIVER_DAYS,

@@ -4,7 +4,7 @@ import type { AppliedWaiver, ComplianceType, Evaluation, ResourceRef } from './m
 /**
  * PutEvaluations accepts annotations of 1-256 characters ("Annotation: Length Constraints: Minimum
  * length of 1. Maximum length of 256.", AWS Config API Reference, Evaluation). The one limit: the rules,
- * the waiver notes and the sink (aws/evaluation-sink.ts) all cut with truncateAnnotation.
+ * the waiver notes and the sink (aws/config/evaluation-sink.ts) all cut with truncateAnnotation.
  */
 export const MAX_ANNOTATION_LENGTH = 256;
 const ELLIPSIS = '…';

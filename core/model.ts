@@ -352,7 +352,7 @@ export interface IamState {
 
 /**
  * The parts of an account a loader can read. Each rule loads only the parts it needs, so its function
- * needs IAM permission for those reads alone (aws/permissions.ts maps parts to actions).
+ * needs IAM permission for those reads alone (aws/load/permissions.ts maps parts to actions).
  * - network: VPCs, subnets, security groups, prefix lists, interfaces, ACLs, file systems and mount targets
  * - fileSystemPolicies: file systems and their policies
  * - accessPoints: access points
@@ -370,7 +370,7 @@ export interface Topology {
   /**
    * The parts that were loaded. A rule refuses a topology that lacks a part it requires: an unloaded
    * part must never read as "nothing there". Always present: the normaliser fills it for a snapshot
-   * recorded before parts existed (aws/snapshot.ts snapshotParts).
+   * recorded before parts existed (aws/snapshot/format.ts snapshotParts).
    */
   readonly parts: readonly TopologyPart[];
   readonly vpcs: readonly Vpc[];

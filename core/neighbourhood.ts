@@ -2,7 +2,7 @@
 // (a PartialTopology), which resources a change can reach and what must still be read to know more.
 // The same fan-out graph as core/fan-out.ts and core/net/nfs-paths.ts, asked of an incomplete topology:
 // which groups reference a group for NFS, which interfaces carry it, which mount targets admit them,
-// which subnets' ACLs lie on their paths. The loader (aws/neighbourhood/) only turns the answers into
+// which subnets' ACLs lie on their paths. The loader (aws/load/neighbourhood/) only turns the answers into
 // Describe calls (docs/neighbourhood.md).
 
 import { referencesAnyGroup, referencesAnyGroupAtAll } from './group-references';

@@ -2,7 +2,7 @@
 // Bundles each rule's Lambda entry (handlers/<rule-id>.ts) into dist/handlers/<rule-id>/index.js (CommonJS, so
 // that `osls invoke local` can require it too) and
 // writes dist/deploy/manifest.json: the rules' metadata (core/rules/index.ts RULES) and their IAM actions
-// (aws/permissions.ts), which serverless.yml's generated resources read. One bundle per function keeps
+// (aws/load/permissions.ts), which serverless.yml's generated resources read. One bundle per function keeps
 // each zip to what that rule loads; the SDK is bundled (not the runtime's copy) so the code that ran in
 // the tests is the code that runs in Lambda, and its ESM builds ("module" first) let esbuild drop the
 // commands a rule never sends.
@@ -64,7 +64,7 @@ function selectRules(registered, selection) {
 /** The rules to deploy and their IAM actions, from the TypeScript sources of truth. */
 export async function loadDeploymentModel({ selection = process.env[DEPLOY_RULES_ENV] } = {}) {
   const { RULES } = await tsImport(join(ROOT, 'core/rules/index.ts'), import.meta.url);
-  const permissions = await tsImport(join(ROOT, 'aws/permissions.ts'), import.meta.url);
+  const permissions = await tsImport(join(ROOT, 'aws/load/permissions.ts'), import.meta.url);
   const instrumentation = await tsImport(join(ROOT, 'handlers/runtime/instrumentation.ts'), import.meta.url);
   if (!Array.isArray(RULES) || RULES.length === 0) {
     throw new BuildHandlersError('core/rules/index.ts registers no rules: there is nothing to deploy');
@@ -79,7 +79,7 @@ export async function loadDeploymentModel({ selection = process.env[DEPLOY_RULES
     // (global resources) is deployed in the iamRegion only (deploy/serverless/resources.cjs).
     requires: [...rule.requires],
     parameters: rule.parameters.map((parameter) => ({ name: parameter.name, default: parameter.default })),
-    // Throws UnknownPermissionsError naming the rule when aws/permissions.ts has no entry for it.
+    // Throws UnknownPermissionsError naming the rule when aws/load/permissions.ts has no entry for it.
     readActions: permissions.readActionsFor(rule.id),
     functionActions: Object.fromEntries(
       permissions.DEPLOYMENT_MODES.map((mode) => [mode, permissions.functionActionsFor(rule.id, mode)]),
@@ -140,7 +140,7 @@ function bundleHandler(ruleId) {
 }
 
 /**
- * The optional Security Hub sink, bundled apart beside each handler (aws/securityhub-loader.ts requires
+ * The optional Security Hub sink, bundled apart beside each handler (aws/config/securityhub-loader.ts requires
  * it only when the deployment turns Security Hub on), so that the handlers stay within their budget.
  */
 function bundleSecurityHubSink(ruleId) {

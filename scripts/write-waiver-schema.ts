@@ -1,7 +1,7 @@
 // Rewrites docs/schema/waivers.schema.json from the zod schema (npm run schema).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { waiverSchemaJson } from '../aws/waiver-schema-json';
+import { waiverSchemaJson } from '../aws/config/waiver-schema-json';
 
 writeFileSync(
   join(__dirname, '../docs/schema/waivers.schema.json'),

@@ -2,11 +2,11 @@
 // mount targets, with each hop's verdict and the rule, route or entry that decides it. The paths come
 // from core/routing (explainClientPath, explainSourcePath): the same functions the rules judge with.
 import { type Command, Option } from 'commander';
-import { destroyAwsClients } from '../../aws/clients';
-import { SnapshotError } from '../../aws/errors';
-import { loadRegion } from '../../aws/load-region';
-import { normaliseSnapshot } from '../../aws/normalise';
-import type { Snapshot } from '../../aws/snapshot';
+import { loadRegion } from '../../aws/load/region';
+import { destroyAwsClients } from '../../aws/sdk/clients';
+import { SnapshotError } from '../../aws/sdk/errors';
+import type { Snapshot } from '../../aws/snapshot/format';
+import { normaliseSnapshot } from '../../aws/snapshot/normalise';
 import type { MountTarget, Topology } from '../../core/model';
 import { canonicaliseCidr, InvalidCidrError } from '../../core/net/cidr';
 import { buildNfsGraph } from '../../core/net/nfs-paths';

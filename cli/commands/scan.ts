@@ -1,11 +1,11 @@
 // `efsguard scan`: load a region (or read a snapshot), evaluate the rules, print the verdicts.
 import { type Command, Option } from 'commander';
-import { destroyAwsClients } from '../../aws/clients';
-import { SnapshotError } from '../../aws/errors';
-import { loadRegion } from '../../aws/load-region';
-import { normaliseSnapshot } from '../../aws/normalise';
-import { type Snapshot, snapshotParts } from '../../aws/snapshot';
-import { resourceFactsFromSnapshot } from '../../aws/waivers';
+import { resourceFactsFromSnapshot } from '../../aws/config/waivers';
+import { loadRegion } from '../../aws/load/region';
+import { destroyAwsClients } from '../../aws/sdk/clients';
+import { SnapshotError } from '../../aws/sdk/errors';
+import { type Snapshot, snapshotParts } from '../../aws/snapshot/format';
+import { normaliseSnapshot } from '../../aws/snapshot/normalise';
 import { UnknownRuleError } from '../../core/errors';
 import { ALL, type Evaluation, type TopologyPart } from '../../core/model';
 import { partsRequiredBy, type Rule } from '../../core/rules/types';

@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { destroyAwsClients } from '../../aws/clients';
-import { loadRegion } from '../../aws/load-region';
-import { SNAPSHOT_SET_FORMAT, type SnapshotSet } from '../../aws/snapshot-set';
+import { loadRegion } from '../../aws/load/region';
+import { destroyAwsClients } from '../../aws/sdk/clients';
+import { SNAPSHOT_SET_FORMAT, type SnapshotSet } from '../../aws/snapshot/set';
 import { partsRequiredBy } from '../../core/rules/types';
 import {
   type AwsCliOptions,

@@ -41,7 +41,7 @@ function buildFunctions({ manifest, settings }) {
 // ---------------------------------------------------------------------------------------------- IAM
 
 function functionRole(rule, settings) {
-  // Every statement is cut from this mode's list in aws/permissions.ts, so a mode that needs no reads
+  // Every statement is cut from this mode's list in aws/load/permissions.ts, so a mode that needs no reads
   // or Config calls of its own (the function acting only through the member role) grants none.
   const modeActions = rule.functionActions[settings.mode];
   const reads = modeActions.filter((action) => rule.readActions.includes(action));
@@ -102,7 +102,7 @@ function functionRole(rule, settings) {
     Resource: { 'Fn::GetAtt': ['FailedEventsQueue', 'Arn'] },
   });
   if (declared.size !== granted.size || [...declared].some((action) => !granted.has(action))) {
-    throw new DeploymentConfigError(`role of ${rule.id} does not match aws/permissions.ts`);
+    throw new DeploymentConfigError(`role of ${rule.id} does not match aws/load/permissions.ts`);
   }
   return {
     Type: 'AWS::IAM::Role',

@@ -1,6 +1,6 @@
 // Generates the per-rule parts of serverless.yml (functions, roles, Config rules, permissions,
 // remediation, notifications, dashboard) from dist/deploy/manifest.json, which
-// scripts/build-handlers.mjs writes from core/rules/index.ts (rule metadata) and aws/permissions.ts
+// scripts/build-handlers.mjs writes from core/rules/index.ts (rule metadata) and aws/load/permissions.ts
 // (IAM actions). serverless.yml pulls these in with ${file(./deploy/serverless/resources.cjs):…}; the
 // osls variable resolver calls each export with { resolveVariable }.
 // This file only assembles the stack; each concern lives in its own file beside it: settings.cjs (stage

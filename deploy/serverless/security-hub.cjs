@@ -1,5 +1,5 @@
 // The optional Security Hub deployment: with the stage parameter securityHub=true each rule's function
-// also imports its verdicts into AWS Security Hub as ASFF findings (aws/securityhub-sink.ts).
+// also imports its verdicts into AWS Security Hub as ASFF findings (aws/config/securityhub-sink.ts).
 //
 // Why it exists: AWS Config's integration with Security Hub sends evaluation results of AWS Config
 // rules, managed and custom, to Security Hub as findings of the product "Config" (Security Hub User

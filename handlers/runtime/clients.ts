@@ -1,9 +1,9 @@
 // The clients of one invocation: the function's own account, or a member account through its
 // execution role (docs/lambda.md, "Organization and cross-account rules").
 import type { Context } from 'aws-lambda';
-import { type AwsClientOptions, createAwsClients, createConfigServiceClient } from '../../aws/clients';
-import type { Trigger } from '../../aws/config-event';
-import { roleArnFor } from '../../aws/credentials';
+import type { Trigger } from '../../aws/config/event';
+import { type AwsClientOptions, createAwsClients, createConfigServiceClient } from '../../aws/sdk/clients';
+import { roleArnFor } from '../../aws/sdk/credentials';
 import { AccountMismatchError } from './errors';
 import type { ClientOptions, HandlerClients, RuleHandlerPorts } from './ports';
 

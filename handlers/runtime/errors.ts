@@ -1,9 +1,10 @@
 // The handler's own failures, and which failures retrying the same event cannot fix
 // (docs/lambda.md, "Failures").
-import { InvalidEventError } from '../../aws/config-event';
-import { AssumeRoleError } from '../../aws/credentials';
-import { AccessDeniedError, awsErrorName } from '../../aws/errors';
-import { InvalidResultTokenError } from '../../aws/evaluation-sink';
+
+import { InvalidResultTokenError } from '../../aws/config/evaluation-sink';
+import { InvalidEventError } from '../../aws/config/event';
+import { AssumeRoleError } from '../../aws/sdk/credentials';
+import { AccessDeniedError, awsErrorName } from '../../aws/sdk/errors';
 import { EfsguardError, InvalidParametersError } from '../../core/errors';
 import { InvalidWaiversError } from '../../core/waivers';
 

@@ -6,7 +6,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { ConfigRuleEvent } from '../../aws/config-event';
+import type { ConfigRuleEvent } from '../../aws/config/event';
 import type { Rule } from '../../core/rules/types';
 import type { ApiCallCounter } from './instrumentation';
 import { handleInvocation } from './invocation';

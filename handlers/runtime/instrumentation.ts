@@ -3,7 +3,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MetadataBearer, Pluggable } from '@smithy/types';
-import type { PostedEvaluation } from '../../aws/evaluation-sink';
+import type { PostedEvaluation } from '../../aws/config/evaluation-sink';
 import type { ComplianceType } from '../../core/model';
 import type { HandlerClients } from './ports';
 

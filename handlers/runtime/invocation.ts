@@ -3,10 +3,10 @@
 // and either thrown or reported (docs/lambda.md, "Failures").
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { type ConfigRuleEvent, parseConfigEvent, type Trigger } from '../../aws/config-event';
-import { AssumeRoleError } from '../../aws/credentials';
-import { createEvaluationSink, type PostedEvaluation } from '../../aws/evaluation-sink';
-import { splitWaiverParameters } from '../../aws/waiver-source';
+import { createEvaluationSink, type PostedEvaluation } from '../../aws/config/evaluation-sink';
+import { type ConfigRuleEvent, parseConfigEvent, type Trigger } from '../../aws/config/event';
+import { splitWaiverParameters } from '../../aws/config/waiver-source';
+import { AssumeRoleError } from '../../aws/sdk/credentials';
 import type { Evaluation } from '../../core/model';
 import type { Rule } from '../../core/rules/types';
 import { createClientsFor } from './clients';

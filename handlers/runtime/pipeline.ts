@@ -3,11 +3,11 @@
 //   scheduled          -> sweep the region batch by batch, each -> normalise -> rule -> waivers -> post;
 //                         then clear stale results
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { ResourceTrigger, Trigger } from '../../aws/config-event';
-import type { EvaluationSink, PostedEvaluation } from '../../aws/evaluation-sink';
-import { isIamResourceType } from '../../aws/load-iam';
-import type { NeighbourhoodSeed } from '../../aws/neighbourhood';
-import { findStaleResults, listReportedResources } from '../../aws/stale-results';
+import type { EvaluationSink, PostedEvaluation } from '../../aws/config/evaluation-sink';
+import type { ResourceTrigger, Trigger } from '../../aws/config/event';
+import { findStaleResults, listReportedResources } from '../../aws/config/stale-results';
+import { isIamResourceType } from '../../aws/load/iam';
+import type { NeighbourhoodSeed } from '../../aws/load/neighbourhood';
 import type { Evaluation, ResourceRef, ResourceType, Seed } from '../../core/model';
 import type { Evaluator, Rule } from '../../core/rules/types';
 import type { Deadline } from './deadline';

@@ -3,18 +3,18 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
-import type { AwsClientOptions, AwsClients } from '../../aws/clients';
-import type { Trigger } from '../../aws/config-event';
-import { type CredentialCache, createCredentialCache, type RoleCredentials } from '../../aws/credentials';
-import type { PostedEvaluation } from '../../aws/evaluation-sink';
-import { loadRegion } from '../../aws/load-region';
-import { loadNeighbourhood, type NeighbourhoodSeed } from '../../aws/neighbourhood';
-import { normaliseSnapshot } from '../../aws/normalise';
-import { loadSecurityHubPort } from '../../aws/securityhub-loader';
-import type { SecurityHubPort } from '../../aws/securityhub-sink';
-import type { Snapshot } from '../../aws/snapshot';
-import { sweepNetworkInBatches } from '../../aws/sweep-batches';
-import { createSsmWaiverReader, type ReadWaiverText } from '../../aws/waiver-source';
+import type { PostedEvaluation } from '../../aws/config/evaluation-sink';
+import type { Trigger } from '../../aws/config/event';
+import { loadSecurityHubPort } from '../../aws/config/securityhub-loader';
+import type { SecurityHubPort } from '../../aws/config/securityhub-sink';
+import { createSsmWaiverReader, type ReadWaiverText } from '../../aws/config/waiver-source';
+import { loadNeighbourhood, type NeighbourhoodSeed } from '../../aws/load/neighbourhood';
+import { loadRegion } from '../../aws/load/region';
+import { sweepNetworkInBatches } from '../../aws/load/sweep-batches';
+import type { AwsClientOptions, AwsClients } from '../../aws/sdk/clients';
+import { type CredentialCache, createCredentialCache, type RoleCredentials } from '../../aws/sdk/credentials';
+import type { Snapshot } from '../../aws/snapshot/format';
+import { normaliseSnapshot } from '../../aws/snapshot/normalise';
 import type { Topology, TopologyPart } from '../../core/model';
 import { createDefaultClientFactory } from './clients';
 import { safetyMarginFrom } from './deadline';
@@ -30,7 +30,7 @@ export interface HandlerClients {
 interface LoadContext {
   readonly accountId: string;
   readonly region: string;
-  /** The rule's `requires`: the loaders read these parts and nothing else (aws/permissions.ts). */
+  /** The rule's `requires`: the loaders read these parts and nothing else (aws/load/permissions.ts). */
   readonly parts: readonly TopologyPart[];
 }
 
@@ -45,7 +45,7 @@ type LoadRegion = (clients: AwsClients, context: LoadContext) => Promise<Snapsho
 /**
  * A scheduled sweep's load, in batches: `visit` gets each batch's snapshot and is awaited before the
  * next batch is read. The default reads the network rules' part one batch of connected VPCs at a time
- * (aws/sweep-batches.ts) and every other part in one batch; a `loadRegion` override alone makes it one
+ * (aws/load/sweep-batches.ts) and every other part in one batch; a `loadRegion` override alone makes it one
  * batch of that loader's snapshot.
  */
 type SweepRegion = (

@@ -1,7 +1,7 @@
 // The seeds a change or deletion hands to the rule, beyond the changed resource itself. What a seed is
 // (deleted, or only a hint) the scope says; core's defineRule then judges it (core/rules/define.ts).
-import type { ResourceTrigger } from '../../aws/config-event';
-import { SEED_PARTS } from '../../aws/neighbourhood';
+import type { ResourceTrigger } from '../../aws/config/event';
+import { SEED_PARTS } from '../../aws/load/neighbourhood';
 import type { Evaluation, ResourceRef } from '../../core/model';
 import { deletedEvaluation } from '../../core/rules/define';
 import type { Rule } from '../../core/rules/types';

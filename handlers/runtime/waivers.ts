@@ -2,10 +2,10 @@
 // function's own role, applied to each batch before it is posted (docs/waivers.md).
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Trigger } from '../../aws/config-event';
-import type { Snapshot } from '../../aws/snapshot';
-import { readWaiverDocument, type WaiverSettings } from '../../aws/waiver-source';
-import { resourceFactsFromSnapshot, todayUtc } from '../../aws/waivers';
+import type { Trigger } from '../../aws/config/event';
+import { readWaiverDocument, type WaiverSettings } from '../../aws/config/waiver-source';
+import { resourceFactsFromSnapshot, todayUtc } from '../../aws/config/waivers';
+import type { Snapshot } from '../../aws/snapshot/format';
 import type { Evaluation } from '../../core/model';
 import { applyWaivers } from '../../core/waivers';
 import type { RuleHandlerPorts } from './ports';

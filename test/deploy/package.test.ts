@@ -1,7 +1,7 @@
 // One offline `npm run package` run (both modes, no AWS credentials) plus the rollout's other variants
 // (account mode where CloudFormation lacks RemediationConfiguration, organization mode in a second
 // region with 1,000 excluded accounts), then checks on what they produced: cfn-lint for every supported
-// region, quotas, least-privilege roles against aws/permissions.ts, the member template's trust of every
+// region, quotas, least-privilege roles against aws/load/permissions.ts, the member template's trust of every
 // function role of both regions (evaluated with core/iam), failure wiring, notifications and their
 // forwarding (patterns tested by moto's EventBridge), and both modes created then updated in moto's
 // CloudFormation.
@@ -36,7 +36,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { functionActionsFor, LOG_ACTIONS, memberRoleActions } from '../../aws/permissions';
+import { functionActionsFor, LOG_ACTIONS, memberRoleActions } from '../../aws/load/permissions';
 import { createRequestContext, parsePolicyDocument } from '../../core/iam';
 import { RULES as REGISTERED_RULES } from '../../core/rules/index';
 import { MOTO_REGION } from '../helpers/accounts';
@@ -326,7 +326,7 @@ describe('npm run package (offline, no credentials)', () => {
   });
 
   describe.each(MODES)('%s mode', (mode) => {
-    it('gives every function its own role holding exactly its actions from aws/permissions.ts', () => {
+    it('gives every function its own role holding exactly its actions from aws/load/permissions.ts', () => {
       const template = templates[mode];
       const roleIds = new Set<string>();
       for (const rule of RULES) {

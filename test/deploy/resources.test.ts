@@ -95,7 +95,7 @@ describe('deploy/serverless/resources.cjs', () => {
 
   it("grants each mode's function role exactly that mode's actions, with no read it does not list", async () => {
     // In organization mode a function may act only through the member execution role: then
-    // aws/permissions.ts lists no reads or Config calls for its own role, and the role must hold none.
+    // aws/load/permissions.ts lists no reads or Config calls for its own role, and the role must hold none.
     const assumeOnly = {
       ...MANIFEST,
       rules: [{ ...RULE, functionActions: { ...RULE.functionActions, organization: ['sts:AssumeRole'] } }],

@@ -7,7 +7,7 @@ import {
   MAX_FORMER_REFERENCES,
   parseConfigEvent,
   type ResourceTrigger,
-} from '../../aws/config-event';
+} from '../../aws/config/event';
 import { InvalidParametersError } from '../../core/errors';
 import { editInvokingEvent, itemOf, loadEvent } from '../helpers/events';
 

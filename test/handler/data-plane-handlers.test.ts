@@ -2,7 +2,7 @@
 // sample events of events/, with the production loaders in front of a snapshot-backed fake of the AWS
 // APIs (test/helpers/fake-aws.ts) and a mocked Config client: the tests assert the exact PutEvaluations
 // commands sent, and that these functions read EFS only. Their roles hold no ec2:Describe* permission
-// (aws/permissions.ts), so a single EC2 call would fail them in AWS.
+// (aws/load/permissions.ts), so a single EC2 call would fail them in AWS.
 import type { AccessPointDescription } from '@aws-sdk/client-efs';
 import 'aws-sdk-client-mock-jest';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -12,9 +12,9 @@ import {
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
 import { mockClient } from 'aws-sdk-client-mock';
-import { readActionsFor } from '../../aws/permissions';
-import type { Snapshot } from '../../aws/snapshot';
-import { STALE_ANNOTATION } from '../../aws/stale-results';
+import { STALE_ANNOTATION } from '../../aws/config/stale-results';
+import { readActionsFor } from '../../aws/load/permissions';
+import type { Snapshot } from '../../aws/snapshot/format';
 import { DELETED_ANNOTATION } from '../../core/rules/define';
 import { efsAccessPointPosixIdentity } from '../../core/rules/efs-access-point-posix-identity';
 import { efsApiLeastPrivilege } from '../../core/rules/efs-api-least-privilege';

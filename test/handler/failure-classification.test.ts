@@ -10,7 +10,7 @@ import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-conf
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { ConfigRuleEvent } from '../../aws/config-event';
+import type { ConfigRuleEvent } from '../../aws/config/event';
 import { getRule } from '../../core/rules';
 import { isDeterministicFailure } from '../../handlers/runtime/errors';
 import { createRuleHandler, LAMBDA_PORTS, type RuleHandler } from '../../handlers/runtime/factory';

@@ -10,7 +10,7 @@ import {
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { ConfigRuleEvent } from '../../aws/config-event';
+import type { ConfigRuleEvent } from '../../aws/config/event';
 import { efsClientNfsEgress } from '../../core/rules/efs-client-nfs-egress';
 import { efsFileSystemPolicy } from '../../core/rules/efs-file-system-policy';
 import { efsMountTargetNfsIngress } from '../../core/rules/efs-mount-target-nfs-ingress';

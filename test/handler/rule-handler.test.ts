@@ -10,15 +10,15 @@ import {
 } from '@aws-sdk/client-config-service';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { AwsClients } from '../../aws/clients';
-import { InvalidEventError } from '../../aws/config-event';
-import { AssumeRoleError } from '../../aws/credentials';
-import { AccessDeniedError, AwsCallError } from '../../aws/errors';
-import { FailedEvaluationsError, InvalidResultTokenError } from '../../aws/evaluation-sink';
-import { loadRegion as realLoadRegion } from '../../aws/load-region';
-import { loadNeighbourhood as realLoadNeighbourhood } from '../../aws/neighbourhood';
-import { emptySnapshot, type Snapshot } from '../../aws/snapshot';
-import { STALE_ANNOTATION } from '../../aws/stale-results';
+import { FailedEvaluationsError, InvalidResultTokenError } from '../../aws/config/evaluation-sink';
+import { InvalidEventError } from '../../aws/config/event';
+import { STALE_ANNOTATION } from '../../aws/config/stale-results';
+import { loadNeighbourhood as realLoadNeighbourhood } from '../../aws/load/neighbourhood';
+import { loadRegion as realLoadRegion } from '../../aws/load/region';
+import type { AwsClients } from '../../aws/sdk/clients';
+import { AssumeRoleError } from '../../aws/sdk/credentials';
+import { AccessDeniedError, AwsCallError } from '../../aws/sdk/errors';
+import { emptySnapshot, type Snapshot } from '../../aws/snapshot/format';
 import { InvalidParametersError } from '../../core/errors';
 import type { Evaluation, TopologyPart } from '../../core/model';
 import { getRule, RULES } from '../../core/rules';
@@ -41,7 +41,7 @@ const ROLE_ARN = `arn:aws:iam::${MEMBER_ACCOUNT}:role/efsguard-config-rules`;
 
 const config = mockClient(ConfigServiceClient);
 const sts = mockClient(STSClient);
-// The real loaders (aws/neighbourhood, aws/load-region) read the small region through the fake AWS;
+// The real loaders (aws/load/neighbourhood, aws/load/region) read the small region through the fake AWS;
 // STS stays scripted here for the AssumeRole tests.
 let fake: FakeAws;
 const regionSnapshot = () => buildSmallRegion().snapshot();
@@ -826,7 +826,7 @@ describe('handler files', () => {
 describe('default clients', () => {
   it('gives the Config client the retries of the Describe clients (PutEvaluations is throttled too)', async () => {
     const { createDefaultClientFactory } = await import('../../handlers/runtime/clients');
-    const { DEFAULT_MAX_ATTEMPTS } = await import('../../aws/clients');
+    const { DEFAULT_MAX_ATTEMPTS } = await import('../../aws/sdk/clients');
     const clients = createDefaultClientFactory()('eu-west-1');
     expect(await clients.config.config.maxAttempts()).toBe(DEFAULT_MAX_ATTEMPTS);
     const retryMode = clients.config.config.retryMode;

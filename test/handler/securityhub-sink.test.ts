@@ -5,14 +5,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
 import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
-import { loadSecurityHubPort } from '../../aws/securityhub-loader';
+import { loadSecurityHubPort } from '../../aws/config/securityhub-loader';
 import {
   createSecurityHubPort,
   FailedFindingsError,
   importFindings,
   MAX_FINDINGS_PER_CALL,
   securityHubFromEnv,
-} from '../../aws/securityhub-sink';
+} from '../../aws/config/securityhub-sink';
 import type { Evaluation } from '../../core/model';
 import { getRule } from '../../core/rules';
 import { createRuleHandler } from '../../handlers/runtime/factory';

@@ -5,7 +5,7 @@
 import { Readable } from 'node:stream';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
-import { createAwsClients } from '../../aws/clients';
+import { createAwsClients } from '../../aws/sdk/clients';
 import { getRule } from '../../core/rules';
 import { createRuleHandler } from '../../handlers/runtime/factory';
 import { useEmfCapture } from '../helpers/emf';

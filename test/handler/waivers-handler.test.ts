@@ -12,9 +12,9 @@ import {
 import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createSecurityHubPort } from '../../aws/securityhub-sink';
+import { createSecurityHubPort } from '../../aws/config/securityhub-sink';
 
-import { createSsmWaiverReader } from '../../aws/waiver-source';
+import { createSsmWaiverReader } from '../../aws/config/waiver-source';
 import { efsFileSystemPolicy } from '../../core/rules/efs-file-system-policy';
 import { createRuleHandler } from '../../handlers/runtime/factory';
 import { MOTO_ACCOUNT_ID, MOTO_REGION } from '../helpers/accounts';

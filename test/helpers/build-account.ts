@@ -22,7 +22,7 @@ import {
   CreateMountTargetCommand,
   PutFileSystemPolicyCommand,
 } from '@aws-sdk/client-efs';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsClients } from '../../aws/sdk/clients';
 import type { AclRule } from './fake-account';
 
 export class AccountBuilder {

@@ -2,7 +2,7 @@
 // each test gets its own copy to mutate (the Powertools test style: fixtures cloned per test).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConfigRuleEvent } from '../../aws/config-event';
+import type { ConfigRuleEvent } from '../../aws/config/event';
 
 export const EVENTS_DIR = join(__dirname, '..', '..', 'events');
 

@@ -3,7 +3,7 @@
 // description `EFS mount target for fs-… (fsmt-…)`; each subnet is associated with exactly one ACL.
 import type { IpPermission, NetworkAclEntry, NetworkInterface, SecurityGroup } from '@aws-sdk/client-ec2';
 import type { AccessPointDescription } from '@aws-sdk/client-efs';
-import { emptySnapshot, type Snapshot, type SnapshotFileSystem } from '../../aws/snapshot';
+import { emptySnapshot, type Snapshot, type SnapshotFileSystem } from '../../aws/snapshot/format';
 import { ACCOUNT, MOTO_ACCOUNT_ID, MOTO_REGION, REGION } from './accounts';
 
 /** Inbound or outbound rule sources/destinations, in SDK shape. */

@@ -11,7 +11,7 @@
 //   fake.restore();
 //
 // IAM answers from the snapshot's `iam` (GetAccountAuthorizationDetails shapes): the sweep, and the
-// Get/List calls of the neighbourhood of one role, user, group or managed policy (aws/load-iam.ts).
+// Get/List calls of the neighbourhood of one role, user, group or managed policy (aws/load/iam.ts).
 import {
   DescribeManagedPrefixListsCommand,
   DescribeNetworkAclsCommand,
@@ -72,9 +72,9 @@ import {
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { deriveIamAction } from '../../aws/errors';
-import type { Snapshot, SnapshotFileSystem } from '../../aws/snapshot';
-import { emptyRouting } from '../../aws/snapshot-routing';
+import { deriveIamAction } from '../../aws/sdk/errors';
+import type { Snapshot, SnapshotFileSystem } from '../../aws/snapshot/format';
+import { emptyRouting } from '../../aws/snapshot/format-routing';
 
 export interface FakeAwsOptions {
   /**
@@ -645,7 +645,7 @@ export function installFakeAws(initial: Snapshot, options: FakeAwsOptions = {}):
   const mocks: Partial<Record<FakeService, ReturnType<typeof mockClient>>> = {};
   for (const service of served) mocks[service] = mockClient(CLIENTS[service] as never) as never;
   const { pageSize } = options;
-  // The service of each operation, for its IAM action (aws/errors.ts deriveIamAction).
+  // The service of each operation, for its IAM action (aws/sdk/errors.ts deriveIamAction).
   const serviceOf = new Map<string, FakeService>();
   for (const [service, mock] of Object.entries(mocks)) {
     mock?.onAnyCommand().callsFake((input: Input) => {
@@ -726,7 +726,7 @@ interface PrincipalDetail {
 }
 
 /**
- * The IAM calls of aws/load-iam.ts loadIamNeighbourhood, answered from the snapshot's `iam`: Get<Noun>,
+ * The IAM calls of aws/load/iam.ts loadIamNeighbourhood, answered from the snapshot's `iam`: Get<Noun>,
  * List<Noun>Policies, Get<Noun>Policy, ListAttached<Noun>Policies, GetPolicy, GetPolicyVersion and
  * ListEntitiesForPolicy. A name or ARN that is not there is NoSuchEntity, as in IAM.
  */

@@ -1,8 +1,8 @@
 // Report inputs for the format tests: the demo account evaluated by every rule, and edge cases.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { normaliseSnapshot } from '../../aws/normalise';
-import { parseSnapshot } from '../../aws/snapshot-schema';
+import { normaliseSnapshot } from '../../aws/snapshot/normalise';
+import { parseSnapshot } from '../../aws/snapshot/schema';
 import { ALL, type Evaluation } from '../../core/model';
 import { RULES } from '../../core/rules';
 import { waivedAnnotation } from '../../core/waivers';

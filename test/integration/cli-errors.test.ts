@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { DescribeVpcsCommand, EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { type AwsClientOptions, createAwsClients } from '../../aws/clients';
+import { type AwsClientOptions, createAwsClients } from '../../aws/sdk/clients';
 import type { ScanReport } from '../../cli/output';
 import { RULES } from '../../core/rules';
 import { runCli } from '../helpers/cli';

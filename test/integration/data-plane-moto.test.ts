@@ -20,9 +20,9 @@ import {
   PutGroupPolicyCommand,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { type AwsClients, createAwsClients, destroyAwsClients } from '../../aws/clients';
-import type { ConfigRuleEvent } from '../../aws/config-event';
-import type { PostedEvaluation } from '../../aws/evaluation-sink';
+import type { PostedEvaluation } from '../../aws/config/evaluation-sink';
+import type { ConfigRuleEvent } from '../../aws/config/event';
+import { type AwsClients, createAwsClients, destroyAwsClients } from '../../aws/sdk/clients';
 import type { ScanReport } from '../../cli/output';
 import { ANONYMOUS_POLICY, TLS_ONLY_POLICY } from '../fixtures/data-plane-policies';
 import { MOTO_ACCOUNT_ID, MOTO_REGION } from '../helpers/accounts';

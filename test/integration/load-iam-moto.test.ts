@@ -11,10 +11,10 @@ import {
   DetachRolePolicyCommand,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { type AwsClients, createAwsClients, destroyAwsClients } from '../../aws/clients';
-import { loadIamNeighbourhood, loadIamSweep } from '../../aws/load-iam';
-import { normaliseIam } from '../../aws/normalise-iam';
-import type { IamSnapshot } from '../../aws/snapshot';
+import { loadIamNeighbourhood, loadIamSweep } from '../../aws/load/iam';
+import { type AwsClients, createAwsClients, destroyAwsClients } from '../../aws/sdk/clients';
+import type { IamSnapshot } from '../../aws/snapshot/format';
+import { normaliseIam } from '../../aws/snapshot/normalise-iam';
 import type { Evaluation, Scope, Topology } from '../../core/model';
 import { efsApiLeastPrivilege } from '../../core/rules/efs-api-least-privilege';
 import { MOTO_ACCOUNT_ID, MOTO_REGION } from '../helpers/accounts';

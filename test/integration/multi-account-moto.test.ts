@@ -25,7 +25,7 @@ import {
   type AwsClients,
   createAwsClients,
   destroyAwsClients,
-} from '../../aws/clients';
+} from '../../aws/sdk/clients';
 import type { MultiScanReport } from '../../cli/multi-scan';
 import { MOTO_ACCOUNT_ID } from '../helpers/accounts';
 import { AccountBuilder } from '../helpers/build-account';

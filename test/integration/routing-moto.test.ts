@@ -31,11 +31,11 @@ import {
   type Filter,
   type SearchTransitGatewayRoutesCommandOutput,
 } from '@aws-sdk/client-ec2';
-import { type AwsClients, createAwsClients, destroyAwsClients } from '../../aws/clients';
-import { loadRegion } from '../../aws/load-region';
-import { loadNeighbourhood } from '../../aws/neighbourhood';
-import { normaliseSnapshot } from '../../aws/normalise';
-import { parseSnapshot } from '../../aws/snapshot-schema';
+import { loadNeighbourhood } from '../../aws/load/neighbourhood';
+import { loadRegion } from '../../aws/load/region';
+import { type AwsClients, createAwsClients, destroyAwsClients } from '../../aws/sdk/clients';
+import { normaliseSnapshot } from '../../aws/snapshot/normalise';
+import { parseSnapshot } from '../../aws/snapshot/schema';
 import type { RoutingState } from '../../core/model';
 import { MOTO_ACCOUNT_ID } from '../helpers/accounts';
 import { AccountBuilder } from '../helpers/build-account';

@@ -1,7 +1,7 @@
 // Fuzzing the edge: whatever Config (or anyone) sends, the parser answers with a Trigger or a typed
 // validation error, never a TypeError or any other uncaught failure.
 import fc from 'fast-check';
-import { InvalidEventError, parseConfigEvent, type Trigger } from '../../aws/config-event';
+import { InvalidEventError, parseConfigEvent, type Trigger } from '../../aws/config/event';
 import { InvalidParametersError } from '../../core/errors';
 import { loadEvent } from '../helpers/events';
 

@@ -8,14 +8,14 @@ import {
   type Socket,
 } from 'node:net';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { describeVpcs } from '../../../aws/load/describe';
 import {
   CONNECTION_TIMEOUT_MS,
   createAwsClients,
   destroyAwsClients,
   REQUEST_TIMEOUT_MS,
-} from '../../../aws/clients';
-import { describeVpcs } from '../../../aws/describe';
-import { AccessDeniedError, AwsCallError, EndpointUnreachableError } from '../../../aws/errors';
+} from '../../../aws/sdk/clients';
+import { AccessDeniedError, AwsCallError, EndpointUnreachableError } from '../../../aws/sdk/errors';
 import { findFreePort } from '../../helpers/moto';
 
 const THROTTLED = `<?xml version="1.0" encoding="UTF-8"?>

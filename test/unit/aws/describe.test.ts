@@ -29,8 +29,8 @@ import {
   getManagedPrefixListEntries,
   MAX_FILTER_VALUES,
   mapWithConcurrency,
-} from '../../../aws/describe';
-import { AccessDeniedError, AwsCallError } from '../../../aws/errors';
+} from '../../../aws/load/describe';
+import { AccessDeniedError, AwsCallError } from '../../../aws/sdk/errors';
 
 const ec2Mock = mockClient(EC2Client);
 const efsMock = mockClient(EFSClient);

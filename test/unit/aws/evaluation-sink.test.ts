@@ -5,8 +5,8 @@ import {
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AccessDeniedError, AwsCallError } from '../../../aws/errors';
-import { createEvaluationSink } from '../../../aws/evaluation-sink';
+import { createEvaluationSink } from '../../../aws/config/evaluation-sink';
+import { AccessDeniedError, AwsCallError } from '../../../aws/sdk/errors';
 import type { Evaluation } from '../../../core/model';
 
 const config = mockClient(ConfigServiceClient);

@@ -1,7 +1,7 @@
 // The benchmark's synthetic accounts carry routes (bench/generate-account.ts generateRouting): they must
 // be valid snapshots whose routing normalises, so exposure and explain can be measured at scale.
-import { normaliseSnapshot } from '../../../aws/normalise';
-import { parseSnapshot } from '../../../aws/snapshot-schema';
+import { normaliseSnapshot } from '../../../aws/snapshot/normalise';
+import { parseSnapshot } from '../../../aws/snapshot/schema';
 import { generateAccount } from '../../../bench/generate-account';
 
 describe('generated accounts with routes', () => {

@@ -17,10 +17,10 @@ import {
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { AccessDeniedError } from '../../../aws/errors';
-import { isIamResourceType, loadIamNeighbourhood, loadIamSweep } from '../../../aws/load-iam';
-import { normaliseIam } from '../../../aws/normalise-iam';
-import type { IamSnapshot } from '../../../aws/snapshot';
+import { isIamResourceType, loadIamNeighbourhood, loadIamSweep } from '../../../aws/load/iam';
+import { AccessDeniedError } from '../../../aws/sdk/errors';
+import type { IamSnapshot } from '../../../aws/snapshot/format';
+import { normaliseIam } from '../../../aws/snapshot/normalise-iam';
 import type { Evaluation, Scope, Topology } from '../../../core/model';
 import { efsApiLeastPrivilege } from '../../../core/rules/efs-api-least-privilege';
 import { ACCOUNT } from '../../helpers/accounts';

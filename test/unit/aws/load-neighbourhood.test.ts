@@ -3,10 +3,10 @@
 // long filter lists, forged descriptions and emulators' unlabelled mount-target interfaces.
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EFSClient } from '@aws-sdk/client-efs';
-import { AccessDeniedError, AwsCallError } from '../../../aws/errors';
-import { loadNeighbourhood, UnsupportedSeedError } from '../../../aws/neighbourhood';
-import { normaliseSnapshot } from '../../../aws/normalise';
-import type { Snapshot } from '../../../aws/snapshot';
+import { loadNeighbourhood, UnsupportedSeedError } from '../../../aws/load/neighbourhood';
+import { AccessDeniedError, AwsCallError } from '../../../aws/sdk/errors';
+import type { Snapshot } from '../../../aws/snapshot/format';
+import { normaliseSnapshot } from '../../../aws/snapshot/normalise';
 import type { ResourceRef, TopologyPart } from '../../../core/model';
 import { ACCOUNT, REGION } from '../../helpers/accounts';
 import {

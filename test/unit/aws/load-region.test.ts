@@ -11,8 +11,8 @@ import {
   MountTargetNotFound,
 } from '@aws-sdk/client-efs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AccessDeniedError } from '../../../aws/errors';
-import { loadFileSystems } from '../../../aws/load-region';
+import { loadFileSystems } from '../../../aws/load/region';
+import { AccessDeniedError } from '../../../aws/sdk/errors';
 
 const efsMock = mockClient(EFSClient);
 const efs = new EFSClient({ region: 'us-east-1' });

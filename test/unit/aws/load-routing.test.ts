@@ -1,16 +1,16 @@
-// The routing loader (aws/load-routing.ts) against the snapshot-backed fake AWS: the whole region, a set
+// The routing loader (aws/load/routing.ts) against the snapshot-backed fake AWS: the whole region, a set
 // of VPCs and one hop around it, another account's TGW route table, and the neighbourhood of a routing
 // change.
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EFSClient } from '@aws-sdk/client-efs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
-import { AccessDeniedError } from '../../../aws/errors';
-import { loadRegion } from '../../../aws/load-region';
-import { loadRouting } from '../../../aws/load-routing';
-import { loadNeighbourhood } from '../../../aws/neighbourhood';
-import { normaliseSnapshot } from '../../../aws/normalise';
-import type { Snapshot } from '../../../aws/snapshot';
+import { loadNeighbourhood } from '../../../aws/load/neighbourhood';
+import { loadRegion } from '../../../aws/load/region';
+import { loadRouting } from '../../../aws/load/routing';
+import { AccessDeniedError } from '../../../aws/sdk/errors';
+import type { Snapshot } from '../../../aws/snapshot/format';
+import { normaliseSnapshot } from '../../../aws/snapshot/normalise';
 import { ACCOUNT, OTHER_ACCOUNT, REGION, routingSection } from '../../fixtures/routing-snapshot';
 import { FakeAccount } from '../../helpers/fake-account';
 import { awsError, type FakeAws, installFakeAws } from '../../helpers/fake-aws';

@@ -3,8 +3,8 @@
 // resource, the rule and the field, and every other resource is still judged. It used to stop the
 // whole scan with an InvalidCidrError that named neither the group nor the ACL, and only when the bad
 // entry happened to be evaluated.
-import { normaliseSnapshot } from '../../../aws/normalise';
-import { parseSnapshot } from '../../../aws/snapshot-schema';
+import { normaliseSnapshot } from '../../../aws/snapshot/normalise';
+import { parseSnapshot } from '../../../aws/snapshot/schema';
 import { ALL, type Evaluation } from '../../../core/model';
 import { efsClientNfsEgress } from '../../../core/rules/efs-client-nfs-egress';
 import { efsMountTargetNfsIngress } from '../../../core/rules/efs-mount-target-nfs-ingress';

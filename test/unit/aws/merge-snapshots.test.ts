@@ -1,8 +1,9 @@
 // One region's snapshots of several accounts, merged where they meet: a shared VPC seen by its owner and a
 // participant is one VPC, the owner's network ACL is in view of the participant's mount target and
 // client, and each verdict goes to the account that owns the resource.
-import { mergeRegionSnapshots } from '../../../aws/merge-snapshots';
-import { emptySnapshot, type Snapshot } from '../../../aws/snapshot';
+
+import { emptySnapshot, type Snapshot } from '../../../aws/snapshot/format';
+import { mergeRegionSnapshots } from '../../../aws/snapshot/merge';
 import { evaluateTargets } from '../../../cli/targets';
 import { efsMountTargetNfsIngress } from '../../../core/rules/efs-mount-target-nfs-ingress';
 import { efsNfsNetworkAcl } from '../../../core/rules/efs-nfs-network-acl';

@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EFSClient } from '@aws-sdk/client-efs';
-import { loadNeighbourhood } from '../../../aws/neighbourhood';
-import { normaliseSnapshot } from '../../../aws/normalise';
-import type { Snapshot } from '../../../aws/snapshot';
+import { loadNeighbourhood } from '../../../aws/load/neighbourhood';
+import type { Snapshot } from '../../../aws/snapshot/format';
+import { normaliseSnapshot } from '../../../aws/snapshot/normalise';
 import { ALL, type Evaluation, type ResourceRef, type Topology } from '../../../core/model';
 import { getRule } from '../../../core/rules';
 import {

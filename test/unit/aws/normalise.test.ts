@@ -1,7 +1,7 @@
-import { SnapshotError } from '../../../aws/errors';
-import { normaliseSnapshot } from '../../../aws/normalise';
-import { emptySnapshot, type Snapshot } from '../../../aws/snapshot';
-import { MAX_REPORTED_ISSUES, parseSnapshot } from '../../../aws/snapshot-schema';
+import { SnapshotError } from '../../../aws/sdk/errors';
+import { emptySnapshot, type Snapshot } from '../../../aws/snapshot/format';
+import { normaliseSnapshot } from '../../../aws/snapshot/normalise';
+import { MAX_REPORTED_ISSUES, parseSnapshot } from '../../../aws/snapshot/schema';
 import { ALL } from '../../../core/model';
 import { efsApiLeastPrivilege } from '../../../core/rules/efs-api-least-privilege';
 import { TopologyPartMissingError } from '../../../core/rules/types';

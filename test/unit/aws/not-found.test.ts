@@ -1,7 +1,7 @@
-// The one "the resource is gone" test (aws/errors.ts isNotFound): on the SDK's own error and on the
+// The one "the resource is gone" test (aws/sdk/errors.ts isNotFound): on the SDK's own error and on the
 // typed error callAws makes of it, by exact code.
 import { EC2ServiceException } from '@aws-sdk/client-ec2';
-import { callAws, isNotFound } from '../../../aws/errors';
+import { callAws, isNotFound } from '../../../aws/sdk/errors';
 
 const ec2Error = (name: string) =>
   new EC2ServiceException({ name, message: `${name} happened`, $fault: 'client', $metadata: {} });

@@ -13,15 +13,15 @@ import {
   ListRolePoliciesCommand,
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
+import { listReportedResources } from '../../../aws/config/stale-results';
 import {
   describeAccessPoints,
   describeFileSystems,
   describeSecurityGroups,
   getAccountAuthorizationDetails,
-} from '../../../aws/describe';
-import { PaginationLoopError } from '../../../aws/errors';
-import { loadIamNeighbourhood } from '../../../aws/load-iam';
-import { listReportedResources } from '../../../aws/stale-results';
+} from '../../../aws/load/describe';
+import { loadIamNeighbourhood } from '../../../aws/load/iam';
+import { PaginationLoopError } from '../../../aws/sdk/errors';
 
 const ec2Mock = mockClient(EC2Client);
 const efsMock = mockClient(EFSClient);

@@ -1,9 +1,9 @@
 // The routing section of a snapshot: schema (zod and the fast check), the /1 compatibility rule, and the
-// normaliser to core RoutingState (aws/snapshot-schema-routing.ts, aws/normalise-routing.ts).
-import { SnapshotError } from '../../../aws/errors';
-import { normaliseSnapshot } from '../../../aws/normalise';
-import { SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_BEFORE_ROUTING, snapshotParts } from '../../../aws/snapshot';
-import { parseSnapshot, snapshotSchema } from '../../../aws/snapshot-schema';
+// normaliser to core RoutingState (aws/snapshot/schema-routing.ts, aws/snapshot/normalise-routing.ts).
+import { SnapshotError } from '../../../aws/sdk/errors';
+import { SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_BEFORE_ROUTING, snapshotParts } from '../../../aws/snapshot/format';
+import { normaliseSnapshot } from '../../../aws/snapshot/normalise';
+import { parseSnapshot, snapshotSchema } from '../../../aws/snapshot/schema';
 import { ACCOUNT, OTHER_ACCOUNT, routingSection, routingSnapshot } from '../../fixtures/routing-snapshot';
 
 const parsed = (value: unknown) => parseSnapshot(structuredClone(value), 'x.json');

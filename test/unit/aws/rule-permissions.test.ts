@@ -1,4 +1,4 @@
-// Each rule's function holds only its own IAM actions (aws/permissions.ts, derived from the rule's
+// Each rule's function holds only its own IAM actions (aws/load/permissions.ts, derived from the rule's
 // `requires`). This proves the loaders keep to them: for every rule, the sweep and the neighbourhood
 // of every resource type the rule triggers on are loaded with the rule's parts against the
 // snapshot-backed fake, every command sent is mapped to its IAM action and must be one the rule's
@@ -8,12 +8,12 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { EFSClient } from '@aws-sdk/client-efs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { AwsClients } from '../../../aws/clients';
-import { loadRegion } from '../../../aws/load-region';
-import { loadNeighbourhood, type NeighbourhoodSeed } from '../../../aws/neighbourhood';
-import { normaliseSnapshot } from '../../../aws/normalise';
-import { PART_READ_ACTIONS, readActionsFor } from '../../../aws/permissions';
-import type { IamSnapshot, Snapshot } from '../../../aws/snapshot';
+import { loadNeighbourhood, type NeighbourhoodSeed } from '../../../aws/load/neighbourhood';
+import { PART_READ_ACTIONS, readActionsFor } from '../../../aws/load/permissions';
+import { loadRegion } from '../../../aws/load/region';
+import type { AwsClients } from '../../../aws/sdk/clients';
+import type { IamSnapshot, Snapshot } from '../../../aws/snapshot/format';
+import { normaliseSnapshot } from '../../../aws/snapshot/normalise';
 import { ALL, type ResourceType, TOPOLOGY_PARTS, type Topology } from '../../../core/model';
 import { RULES } from '../../../core/rules';
 import { TopologyPartMissingError } from '../../../core/rules/types';

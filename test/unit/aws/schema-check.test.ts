@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { z } from 'zod';
-import { compileFastCheck } from '../../../aws/schema-check';
-import { parseSnapshot, snapshotSchema } from '../../../aws/snapshot-schema';
+import { parseSnapshot, snapshotSchema } from '../../../aws/snapshot/schema';
+import { compileFastCheck } from '../../../aws/snapshot/schema-check';
 
 const DEMO = join(__dirname, '../../../demo/demo-snapshot.json');
 const demo = (): Record<string, unknown> => JSON.parse(readFileSync(DEMO, 'utf8'));

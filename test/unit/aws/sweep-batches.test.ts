@@ -1,8 +1,8 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EFSClient } from '@aws-sdk/client-efs';
-import { normaliseSnapshot } from '../../../aws/normalise';
-import type { Snapshot } from '../../../aws/snapshot';
-import { planVpcBatches, sweepNetworkInBatches } from '../../../aws/sweep-batches';
+import { planVpcBatches, sweepNetworkInBatches } from '../../../aws/load/sweep-batches';
+import type { Snapshot } from '../../../aws/snapshot/format';
+import { normaliseSnapshot } from '../../../aws/snapshot/normalise';
 import { ALL, type Evaluation } from '../../../core/model';
 import { getRule } from '../../../core/rules';
 import {

@@ -2,11 +2,15 @@
 // waiver parameters and the signed SSM GetParameter request.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { emptySnapshot } from '../../../aws/snapshot';
-import { getParameterValue } from '../../../aws/ssm-parameter';
-import { waiverSchemaJson } from '../../../aws/waiver-schema-json';
-import { createSsmWaiverReader, splitWaiverParameters, WAIVER_CACHE_MS } from '../../../aws/waiver-source';
-import { parseWaiverJson, resourceFactsFromSnapshot, todayUtc } from '../../../aws/waivers';
+import { waiverSchemaJson } from '../../../aws/config/waiver-schema-json';
+import {
+  createSsmWaiverReader,
+  splitWaiverParameters,
+  WAIVER_CACHE_MS,
+} from '../../../aws/config/waiver-source';
+import { parseWaiverJson, resourceFactsFromSnapshot, todayUtc } from '../../../aws/config/waivers';
+import { getParameterValue } from '../../../aws/sdk/ssm-parameter';
+import { emptySnapshot } from '../../../aws/snapshot/format';
 import { InvalidParametersError } from '../../../core/errors';
 import { InvalidWaiversError } from '../../../core/waivers';
 import { ACCOUNT, REGION } from '../../helpers/accounts';

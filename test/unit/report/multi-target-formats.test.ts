@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import sarifSchema from '@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { SNAPSHOT_SET_FORMAT, type SnapshotSet } from '../../../aws/snapshot-set';
+import { SNAPSHOT_SET_FORMAT, type SnapshotSet } from '../../../aws/snapshot/set';
 import { CSV_COLUMNS } from '../../../report/csv';
 import { runCli as runCliWith } from '../../helpers/cli';
 import { DEMO_SNAPSHOT } from '../../helpers/report-input';

@@ -1,0 +1,39 @@
+// Field checks the normalisers share: each error names the resource and the field it concerns.
+import { parseAddress } from '../../core/net/cidr';
+import { SnapshotError } from '../sdk/errors';
+
+/** Throws a SnapshotError naming the resource when a required field is absent or empty. */
+export function required<T>(value: T | undefined | null, resource: string, field: string): T {
+  if (value === undefined || value === null || value === '') {
+    throw new SnapshotError(`${resource}: missing ${field}`);
+  }
+  return value;
+}
+
+/** Throws a SnapshotError naming the resource and field when `address` is not an IP address. */
+export function checkAddress(address: string, resource: string, field: string): void {
+  try {
+    parseAddress(address);
+  } catch {
+    throw new SnapshotError(`${resource}: ${field} ${JSON.stringify(address)} is not a valid IP address`);
+  }
+}
+
+/** Runs `fn`, prefixing any error's message with the resource it concerns. */
+export function within<T>(resource: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof SnapshotError) throw error;
+    throw new SnapshotError(`${resource}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** The account and region a snapshot was recorded in: they fill fields AWS leaves optional. */
+/** A comparator by a string key: normalised lists come out in a stable order. */
+export const byKey =
+  <T>(key: (item: T) => string) =>
+  (a: T, b: T): number =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;

@@ -1,0 +1,563 @@
+// The one normaliser: recorded SDK output (a Snapshot, live or from a file) -> the core Topology.
+// Everything optional or polymorphic in the SDK's shapes is settled here, once, so that core never
+// sees an absent port, a protocol string or an unflattened permission.
+
+import type {
+  IpPermission,
+  NetworkAcl as SdkNetworkAcl,
+  NetworkInterface as SdkNetworkInterface,
+  SecurityGroup as SdkSecurityGroup,
+  Subnet as SdkSubnet,
+  Vpc as SdkVpc,
+} from '@aws-sdk/client-ec2';
+import type { AccessPointDescription } from '@aws-sdk/client-efs';
+import { arnFromId } from '../../core/arn';
+import type {
+  AccessPoint,
+  FileSystem,
+  MalformedRule,
+  ManagedPrefixList,
+  MountTarget,
+  NetworkAcl,
+  NetworkAclEntry,
+  NetworkInterface,
+  Peer,
+  Permission,
+  SecurityGroup,
+  Subnet,
+  Topology,
+  Vpc,
+} from '../../core/model';
+import { isValidCidr, parseAddress } from '../../core/net/cidr';
+import { normalisePorts, normaliseProtocol } from '../../core/net/protocol';
+import { SnapshotError } from '../sdk/errors';
+import { type Snapshot, type SnapshotFileSystem, type SnapshotPrefixList, snapshotParts } from './format';
+import { byKey, checkAddress, required, within } from './normalise-fields';
+import { normaliseIam } from './normalise-iam';
+import { normaliseRouting } from './normalise-routing';
+
+export interface SnapshotContext {
+  readonly accountId: string;
+  readonly region: string;
+}
+
+// States in which a VPC or subnet CIDR block is in use (EC2 API Reference, VpcCidrBlockState).
+const ASSOCIATED = 'associated';
+
+export function normaliseVpc(vpc: SdkVpc, context?: SnapshotContext): Vpc {
+  const vpcId = required(vpc.VpcId, 'VPC', 'VpcId');
+  const name = `VPC ${vpcId}`;
+  const cidrBlocks: string[] = [];
+  for (const association of vpc.CidrBlockAssociationSet ?? []) {
+    const state = association.CidrBlockState?.State;
+    if (association.CidrBlock && (state === undefined || state === ASSOCIATED))
+      cidrBlocks.push(association.CidrBlock);
+  }
+  // Older responses (and some emulators) carry only the primary block.
+  if (vpc.CidrBlock && !cidrBlocks.includes(vpc.CidrBlock)) cidrBlocks.unshift(vpc.CidrBlock);
+  for (const association of vpc.Ipv6CidrBlockAssociationSet ?? []) {
+    const state = association.Ipv6CidrBlockState?.State;
+    if (association.Ipv6CidrBlock && (state === undefined || state === ASSOCIATED)) {
+      cidrBlocks.push(association.Ipv6CidrBlock);
+    }
+  }
+  // OwnerId is optional in the EC2 API (Vpc) and absent from old recordings; no rule reads it, so the
+  // snapshot's account stands in.
+  // An unreadable block is left out: sources then count as outside the VPC, the safer reading.
+  return {
+    vpcId,
+    ownerId: required(vpc.OwnerId ?? context?.accountId, name, 'OwnerId'),
+    cidrBlocks: cidrBlocks.filter(isValidCidr),
+  };
+}
+
+export function normaliseSubnet(subnet: SdkSubnet): Subnet {
+  const subnetId = required(subnet.SubnetId, 'subnet', 'SubnetId');
+  const name = `subnet ${subnetId}`;
+  const cidrBlocks: string[] = [];
+  if (subnet.CidrBlock) cidrBlocks.push(subnet.CidrBlock);
+  for (const association of subnet.Ipv6CidrBlockAssociationSet ?? []) {
+    const state = association.Ipv6CidrBlockState?.State;
+    if (association.Ipv6CidrBlock && (state === undefined || state === ASSOCIATED)) {
+      cidrBlocks.push(association.Ipv6CidrBlock);
+    }
+  }
+  return {
+    subnetId,
+    vpcId: required(subnet.VpcId, name, 'VpcId'),
+    availabilityZone: required(subnet.AvailabilityZone, name, 'AvailabilityZone'),
+    cidrBlocks,
+  };
+}
+
+/**
+ * One shared (immutable) peer per CIDR text: an account repeats a few thousand CIDRs across hundreds
+ * of thousands of permissions. Bounded, so that a stream of distinct CIDRs cannot grow it for ever.
+ */
+const cidrPeers = new Map<string, Peer>();
+const MAX_SHARED_CIDR_PEERS = 50_000;
+
+function cidrPeer(cidr: string): Peer {
+  let peer = cidrPeers.get(cidr);
+  if (!peer) {
+    peer = { kind: 'cidr', cidr };
+    if (cidrPeers.size < MAX_SHARED_CIDR_PEERS) cidrPeers.set(cidr, peer);
+  }
+  return peer;
+}
+
+/**
+ * One IpPermission -> one Permission per peer (IPv4 range, IPv6 range, prefix list, group pair). A
+ * range whose CIDR cannot be parsed becomes no Permission: `onMalformed` receives where it is and what
+ * is wrong (without it, the permission is refused), so that the rules can fail closed on that one group.
+ * `resource` names the permission in errors; as a function it is only called when there is an error
+ * (a scale-16 account has about 430,000 permissions).
+ */
+export function flattenIpPermission(
+  permission: IpPermission,
+  groupOwnerId: string,
+  resource: string | (() => string) = 'permission',
+  onMalformed?: (detail: string) => void,
+): Permission[] {
+  // No closure per call: this runs once per permission.
+  const protocol = normaliseProtocol(need(permission.IpProtocol, resource, 'IpProtocol'));
+  const ports = normalisePorts(protocol, permission.FromPort, permission.ToPort);
+  const permissions: Permission[] = [];
+  const ipRanges = permission.IpRanges;
+  if (ipRanges) {
+    for (let i = 0; i < ipRanges.length; i++) {
+      const range = ipRanges[i] as NonNullable<IpPermission['IpRanges']>[number];
+      const cidr = need(range.CidrIp, resource, 'IpRanges[].CidrIp');
+      if (isValidCidr(cidr))
+        permissions.push(makePermission(protocol, ports, cidrPeer(cidr), range.Description));
+      else
+        malformedCidr(
+          `IpRanges[${i}].CidrIp ${JSON.stringify(cidr)} is not a valid CIDR`,
+          resource,
+          onMalformed,
+        );
+    }
+  }
+  const ipv6Ranges = permission.Ipv6Ranges;
+  if (ipv6Ranges) {
+    for (let i = 0; i < ipv6Ranges.length; i++) {
+      const range = ipv6Ranges[i] as NonNullable<IpPermission['Ipv6Ranges']>[number];
+      const cidr = need(range.CidrIpv6, resource, 'Ipv6Ranges[].CidrIpv6');
+      if (isValidCidr(cidr))
+        permissions.push(makePermission(protocol, ports, cidrPeer(cidr), range.Description));
+      else
+        malformedCidr(
+          `Ipv6Ranges[${i}].CidrIpv6 ${JSON.stringify(cidr)} is not a valid CIDR`,
+          resource,
+          onMalformed,
+        );
+    }
+  }
+  const lists = permission.PrefixListIds;
+  if (lists) {
+    for (const list of lists) {
+      const prefixListId = need(list.PrefixListId, resource, 'PrefixListIds[].PrefixListId');
+      permissions.push(
+        makePermission(protocol, ports, { kind: 'prefixList', prefixListId }, list.Description),
+      );
+    }
+  }
+  const pairs = permission.UserIdGroupPairs;
+  if (pairs) {
+    for (const pair of pairs) {
+      const peer: Mutable<GroupPeer> = {
+        kind: 'group',
+        groupId: need(pair.GroupId, resource, 'UserIdGroupPairs[].GroupId'),
+        // AWS omits UserId for a reference to a group of the same account.
+        userId: pair.UserId || groupOwnerId,
+      };
+      if (pair.VpcPeeringConnectionId) peer.vpcPeeringConnectionId = pair.VpcPeeringConnectionId;
+      if (pair.PeeringStatus) peer.peeringStatus = pair.PeeringStatus;
+      permissions.push(makePermission(protocol, ports, peer, pair.Description));
+    }
+  }
+  return permissions;
+}
+
+type GroupPeer = Extract<Peer, { kind: 'group' }>;
+
+/** `required`, with the resource named lazily. */
+function need<T>(value: T | undefined | null, resource: string | (() => string), field: string): T {
+  if (value === undefined || value === null || (value as unknown) === '')
+    return required(value, typeof resource === 'string' ? resource : resource(), field);
+  return value;
+}
+
+function makePermission(
+  protocol: Permission['protocol'],
+  ports: Permission['ports'],
+  peer: Peer,
+  description: string | undefined,
+): Permission {
+  return description ? { protocol, ports, peer, description } : { protocol, ports, peer };
+}
+
+function malformedCidr(
+  detail: string,
+  resource: string | (() => string),
+  onMalformed: ((detail: string) => void) | undefined,
+): void {
+  if (!onMalformed)
+    throw new SnapshotError(`${typeof resource === 'string' ? resource : resource()}: ${detail}`);
+  onMalformed(detail);
+}
+
+export function normaliseSecurityGroup(group: SdkSecurityGroup): SecurityGroup {
+  const groupId = required(group.GroupId, 'security group', 'GroupId');
+  const name = `security group ${groupId}`;
+  const ownerId = required(group.OwnerId, name, 'OwnerId');
+  const malformed: MalformedRule[] = [];
+  const ingress = flattenGroupPermissions(
+    name,
+    ownerId,
+    group.IpPermissions,
+    'IpPermissions',
+    'ingress',
+    malformed,
+  );
+  const egress = flattenGroupPermissions(
+    name,
+    ownerId,
+    group.IpPermissionsEgress,
+    'IpPermissionsEgress',
+    'egress',
+    malformed,
+  );
+  return {
+    groupId,
+    groupName: group.GroupName ?? '',
+    vpcId: required(group.VpcId, name, 'VpcId'),
+    ownerId,
+    ingress,
+    egress,
+    ...(malformed.length > 0 ? { malformed } : {}),
+  };
+}
+
+/** One direction of a group's rules, flattened; an unreadable CIDR is recorded in `malformed`. */
+function flattenGroupPermissions(
+  name: string,
+  ownerId: string,
+  permissions: IpPermission[] | undefined,
+  field: string,
+  direction: MalformedRule['direction'],
+  malformed: MalformedRule[],
+): Permission[] {
+  const flat: Permission[] = [];
+  if (!permissions) return flat;
+  let index = 0;
+  // Formed only on an error, so that a valid permission costs no string or closure.
+  const where = () => `${name} ${field}[${index}]`;
+  const onMalformed = (detail: string) => {
+    malformed.push({ direction, detail: `${field}[${index}].${detail}` });
+  };
+  for (; index < permissions.length; index++) {
+    let peers: Permission[];
+    try {
+      peers = flattenIpPermission(permissions[index] as IpPermission, ownerId, where, onMalformed);
+    } catch (error) {
+      if (error instanceof SnapshotError) throw error;
+      throw new SnapshotError(`${where()}: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
+    }
+    for (const peer of peers) flat.push(peer);
+  }
+  return flat;
+}
+
+export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInterface {
+  const networkInterfaceId = required(eni.NetworkInterfaceId, 'network interface', 'NetworkInterfaceId');
+  const name = `network interface ${networkInterfaceId}`;
+  // Plain loops: this runs once per interface, 160,000 times at scale 16.
+  const addresses = eni.PrivateIpAddresses ?? [];
+  const ipv4: string[] = [];
+  let primaryFromList: string | undefined;
+  let primaryFound = false;
+  for (const address of addresses) {
+    if (address.PrivateIpAddress) ipv4.push(address.PrivateIpAddress);
+    if (!primaryFound && address.Primary) {
+      primaryFound = true;
+      primaryFromList = address.PrivateIpAddress;
+    }
+  }
+  const ipv6Addresses: string[] = [];
+  for (const address of eni.Ipv6Addresses ?? []) {
+    if (address.Ipv6Address) ipv6Addresses.push(address.Ipv6Address);
+  }
+  const primaryPrivateIp = eni.PrivateIpAddress || primaryFromList || undefined;
+  // An interface in an IPv6-only subnet has no IPv4 address at all (Amazon VPC User Guide, "IPv6-only
+  // subnets"), and an efa-only interface has no IP address of either family (Amazon EC2 User Guide,
+  // "Elastic Fabric Adapter"): it is kept, and the rules report it as neither client nor mount target
+  // (core/topology-index.ts nonClientReason). IPv4 addresses without a primary are malformed.
+  if (!primaryPrivateIp && ipv4.length > 0) throw new SnapshotError(`${name}: missing PrivateIpAddress`);
+  // Addresses are compared with every CIDR a rule names: a malformed one is refused here, naming it.
+  if (primaryPrivateIp) checkAddress(primaryPrivateIp, name, 'PrivateIpAddress');
+  for (let i = 0; i < ipv4.length; i++) {
+    if (!isAddress(ipv4[i] as string))
+      checkAddress(ipv4[i] as string, name, `PrivateIpAddresses[${i}].PrivateIpAddress`);
+  }
+  for (let i = 0; i < ipv6Addresses.length; i++) {
+    if (!isAddress(ipv6Addresses[i] as string))
+      checkAddress(ipv6Addresses[i] as string, name, `Ipv6Addresses[${i}].Ipv6Address`);
+  }
+  const privateIpAddresses: string[] = [];
+  if (primaryPrivateIp) {
+    privateIpAddresses.push(primaryPrivateIp);
+    for (const ip of ipv4) {
+      if (ip !== primaryPrivateIp && !privateIpAddresses.includes(ip)) privateIpAddresses.push(ip);
+    }
+  }
+  const groups = eni.Groups ?? [];
+  const groupIds: string[] = [];
+  for (let index = 0; index < groups.length; index++) {
+    const groupId = groups[index]?.GroupId;
+    groupIds.push(groupId ? groupId : required(groupId, name, `Groups[${index}].GroupId`));
+  }
+  // Optional members are set in place (in the order the type lists them), not spread from temporaries.
+  const normalised: Mutable<NetworkInterface> = {
+    networkInterfaceId,
+    subnetId: required(eni.SubnetId, name, 'SubnetId'),
+    vpcId: required(eni.VpcId, name, 'VpcId'),
+    ownerId: required(eni.OwnerId, name, 'OwnerId'),
+    availabilityZone: eni.AvailabilityZone ?? '',
+    interfaceType: eni.InterfaceType ?? 'interface',
+    requesterManaged: eni.RequesterManaged ?? false,
+  } as Mutable<NetworkInterface>;
+  if (eni.RequesterId) normalised.requesterId = eni.RequesterId;
+  normalised.description = eni.Description ?? '';
+  if (primaryPrivateIp) normalised.primaryPrivateIp = primaryPrivateIp;
+  normalised.privateIpAddresses = privateIpAddresses;
+  normalised.ipv6Addresses = ipv6Addresses;
+  normalised.groupIds = groupIds;
+  if (eni.Attachment?.InstanceId) normalised.attachedInstanceId = eni.Attachment.InstanceId;
+  return normalised;
+}
+
+/** True when `text` is an IPv4 or IPv6 address (checkAddress then names what is wrong). */
+function isAddress(text: string): boolean {
+  try {
+    parseAddress(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+export function normaliseNetworkAcl(acl: SdkNetworkAcl, context?: SnapshotContext): NetworkAcl {
+  const networkAclId = required(acl.NetworkAclId, 'network ACL', 'NetworkAclId');
+  const name = `network ACL ${networkAclId}`;
+  const malformedEntries: string[] = [];
+  const entries = (acl.Entries ?? []).flatMap((entry, index): NetworkAclEntry[] => {
+    const where = `${name} Entries[${index}]`;
+    const cidr = entry.CidrBlock ?? entry.Ipv6CidrBlock;
+    if (cidr !== undefined && cidr !== '' && !isValidCidr(cidr)) {
+      // Left out, and the ACL rule fails closed on this ACL alone (it is never COMPLIANT).
+      const field = entry.CidrBlock !== undefined ? 'CidrBlock' : 'Ipv6CidrBlock';
+      const rule = entry.RuleNumber === 32767 ? '*' : String(entry.RuleNumber ?? '?');
+      const direction = entry.Egress ? 'outbound' : 'inbound';
+      malformedEntries.push(
+        `rule ${rule} ${direction} (Entries[${index}]): ${field} ${JSON.stringify(cidr)} is not a valid CIDR`,
+      );
+      return [];
+    }
+    return [
+      within(where, () => {
+        const action = required(entry.RuleAction, where, 'RuleAction');
+        if (action !== 'allow' && action !== 'deny') {
+          throw new SnapshotError(
+            `${where}: RuleAction must be allow or deny, got ${JSON.stringify(action)}`,
+          );
+        }
+        const protocol = normaliseProtocol(required(entry.Protocol, where, 'Protocol'));
+        return {
+          ruleNumber: required(entry.RuleNumber, where, 'RuleNumber'),
+          egress: required(entry.Egress, where, 'Egress'),
+          action,
+          protocol,
+          cidr: required(entry.CidrBlock ?? entry.Ipv6CidrBlock, where, 'CidrBlock or Ipv6CidrBlock'),
+          // PortRange is absent on all-traffic and ICMP entries: it then applies to every port.
+          ports: normalisePorts(protocol, entry.PortRange?.From, entry.PortRange?.To),
+        };
+      }),
+    ];
+  });
+  return {
+    networkAclId,
+    vpcId: required(acl.VpcId, name, 'VpcId'),
+    // Optional in the EC2 API (NetworkAcl); no rule reads it, so the snapshot's account stands in.
+    ownerId: required(acl.OwnerId ?? context?.accountId, name, 'OwnerId'),
+    isDefault: acl.IsDefault ?? false,
+    entries: entries.sort((a, b) => a.ruleNumber - b.ruleNumber || Number(a.egress) - Number(b.egress)),
+    subnetIds: (acl.Associations ?? [])
+      .map((association) => association.SubnetId)
+      .filter((id): id is string => Boolean(id)),
+    ...(malformedEntries.length > 0 ? { malformedEntries } : {}),
+  };
+}
+
+export function normalisePrefixList(list: SnapshotPrefixList): ManagedPrefixList {
+  const prefixListId = required(list.PrefixListId, 'prefix list', 'PrefixListId');
+  const entries: string[] = [];
+  const malformed: string[] = [];
+  (list.Entries ?? []).forEach((entry, index) => {
+    const cidr = required(entry.Cidr, `prefix list ${prefixListId}`, `Entries[${index}].Cidr`);
+    if (isValidCidr(cidr)) entries.push(cidr);
+    else malformed.push(`Entries[${index}].Cidr ${JSON.stringify(cidr)} is not a valid CIDR`);
+  });
+  // A list with an unreadable entry counts as unresolved: the rules fail closed on its references.
+  return {
+    prefixListId,
+    name: list.PrefixListName ?? '',
+    entries,
+    ...(malformed.length ? { malformed } : {}),
+  };
+}
+
+export function normaliseFileSystem(fs: SnapshotFileSystem, context?: SnapshotContext): FileSystem {
+  const fileSystemId = required(fs.FileSystemId, 'file system', 'FileSystemId');
+  const name = `file system ${fileSystemId}`;
+  if (fs.Policy !== undefined && fs.Policy !== null && typeof fs.Policy !== 'string') {
+    throw new SnapshotError(`${name}: Policy must be the policy text or null`);
+  }
+  const ownerId = required(fs.OwnerId, name, 'OwnerId');
+  // FileSystemArn is optional in the EFS API (FileSystemDescription); old recordings lack it.
+  const fileSystemArn =
+    fs.FileSystemArn ||
+    (context ? arnFromId(context.region, ownerId, 'AWS::EFS::FileSystem', fileSystemId) : undefined);
+  return {
+    fileSystemId,
+    fileSystemArn: required(fileSystemArn, name, 'FileSystemArn'),
+    ownerId,
+    ...(fs.Name ? { name: fs.Name } : {}),
+    // Absent: not read. The rule that reads policies requires the part 'fileSystemPolicies', so a
+    // topology without it is refused (TopologyPartMissingError) before null can pass for "no policy".
+    policy: fs.Policy ?? null,
+  };
+}
+
+export function normaliseMountTargets(
+  fs: SnapshotFileSystem,
+  subnetVpcs: ReadonlyMap<string, string>,
+): MountTarget[] {
+  const fileSystemId = required(fs.FileSystemId, 'file system', 'FileSystemId');
+  return (fs.MountTargets ?? []).map((mt, index) => {
+    const mountTargetId = required(
+      mt.MountTargetId,
+      `file system ${fileSystemId} MountTargets[${index}]`,
+      'MountTargetId',
+    );
+    const name = `mount target ${mountTargetId}`;
+    const subnetId = required(mt.SubnetId, name, 'SubnetId');
+    // IpAddressType IPV6_ONLY mount targets have no IpAddress, only Ipv6Address (EFS API Reference,
+    // CreateMountTarget and MountTargetDescription); DUAL_STACK ones have both.
+    if (!mt.IpAddress && !mt.Ipv6Address) {
+      throw new SnapshotError(`${name}: missing IpAddress or Ipv6Address (it has no address)`);
+    }
+    if (mt.IpAddress) checkAddress(mt.IpAddress, name, 'IpAddress');
+    if (mt.Ipv6Address) checkAddress(mt.Ipv6Address, name, 'Ipv6Address');
+    if (!Array.isArray(mt.SecurityGroups)) {
+      throw new SnapshotError(`${name}: missing SecurityGroups (DescribeMountTargetSecurityGroups output)`);
+    }
+    return {
+      mountTargetId,
+      fileSystemId,
+      ownerId: required(mt.OwnerId, name, 'OwnerId'),
+      subnetId,
+      // VpcId is in newer DescribeMountTargets output; otherwise the subnet tells.
+      vpcId: required(
+        mt.VpcId ?? subnetVpcs.get(subnetId),
+        name,
+        'VpcId (and its subnet is not in the snapshot)',
+      ),
+      availabilityZone: mt.AvailabilityZoneName ?? '',
+      ...(mt.IpAddress ? { ipAddress: mt.IpAddress } : {}),
+      ...(mt.Ipv6Address ? { ipv6Address: mt.Ipv6Address } : {}),
+      networkInterfaceId: required(mt.NetworkInterfaceId, name, 'NetworkInterfaceId'),
+      securityGroupIds: [...mt.SecurityGroups],
+      lifeCycleState: mt.LifeCycleState ?? 'available',
+    };
+  });
+}
+
+export function normaliseAccessPoint(ap: AccessPointDescription, context?: SnapshotContext): AccessPoint {
+  const accessPointId = required(ap.AccessPointId, 'access point', 'AccessPointId');
+  const name = `access point ${accessPointId}`;
+  const posix = ap.PosixUser;
+  const ownerId = required(ap.OwnerId, name, 'OwnerId');
+  // AccessPointArn is optional in the EFS API (AccessPointDescription); old recordings lack it.
+  const accessPointArn =
+    ap.AccessPointArn ||
+    (context ? arnFromId(context.region, ownerId, 'AWS::EFS::AccessPoint', accessPointId) : undefined);
+  return {
+    accessPointId,
+    accessPointArn: required(accessPointArn, name, 'AccessPointArn'),
+    fileSystemId: required(ap.FileSystemId, name, 'FileSystemId'),
+    ownerId,
+    ...(ap.Name ? { name: ap.Name } : {}),
+    ...(posix
+      ? {
+          posixUser: {
+            uid: required(posix.Uid, name, 'PosixUser.Uid'),
+            gid: required(posix.Gid, name, 'PosixUser.Gid'),
+            secondaryGids: posix.SecondaryGids ?? [],
+          },
+        }
+      : {}),
+    // With no RootDirectory the access point exposes the file system's root.
+    rootDirectory: ap.RootDirectory?.Path || '/',
+  };
+}
+
+/** Recorded SDK output -> the core Topology. Throws SnapshotError naming the malformed resource. */
+export function normaliseSnapshot(snapshot: Snapshot): Topology {
+  if (snapshot.parts?.includes('iam') && !snapshot.iam) {
+    throw new SnapshotError("snapshot: parts lists 'iam' but the snapshot has no iam data");
+  }
+  if (snapshot.parts?.includes('routing') && !snapshot.routing) {
+    throw new SnapshotError("snapshot: parts lists 'routing' but the snapshot has no routing data");
+  }
+  const context: SnapshotContext = {
+    accountId: required(snapshot.accountId, 'snapshot', 'accountId'),
+    region: required(snapshot.region, 'snapshot', 'region'),
+  };
+  const subnets = snapshot.subnets.map(normaliseSubnet).sort(byKey((subnet) => subnet.subnetId));
+  const subnetVpcs = new Map(subnets.map((subnet) => [subnet.subnetId, subnet.vpcId]));
+  return {
+    accountId: required(snapshot.accountId, 'snapshot', 'accountId'),
+    region: required(snapshot.region, 'snapshot', 'region'),
+    // A file without parts predates them: every part but routing (and IAM unless recorded). Spelt out, so
+    // that a rule needing routing sees it was not recorded rather than take "absent" for "everything".
+    parts: snapshotParts(snapshot),
+    vpcs: snapshot.vpcs.map((vpc) => normaliseVpc(vpc, context)).sort(byKey((vpc) => vpc.vpcId)),
+    subnets,
+    securityGroups: snapshot.securityGroups.map(normaliseSecurityGroup).sort(byKey((group) => group.groupId)),
+    prefixLists: snapshot.managedPrefixLists
+      .map(normalisePrefixList)
+      .sort(byKey((list) => list.prefixListId)),
+    networkInterfaces: snapshot.networkInterfaces
+      .map(normaliseNetworkInterface)
+      .sort(byKey((eni) => eni.networkInterfaceId)),
+    networkAcls: snapshot.networkAcls
+      .map((acl) => normaliseNetworkAcl(acl, context))
+      .sort(byKey((acl) => acl.networkAclId)),
+    fileSystems: snapshot.fileSystems
+      .map((fs) => normaliseFileSystem(fs, context))
+      .sort(byKey((fs) => fs.fileSystemId)),
+    mountTargets: snapshot.fileSystems
+      .flatMap((fs) => normaliseMountTargets(fs, subnetVpcs))
+      .sort(byKey((mt) => mt.mountTargetId)),
+    accessPoints: snapshot.accessPoints
+      .map((ap) => normaliseAccessPoint(ap, context))
+      .sort(byKey((ap) => ap.accessPointId)),
+    ...(snapshot.iam ? { iam: normaliseIam(snapshot.iam) } : {}),
+    ...(snapshot.routing ? { routing: normaliseRouting(snapshot.routing, context) } : {}),
+  };
+}
