@@ -12,7 +12,8 @@ import { indexTopology } from '../topology-index';
 import { destinationCidrs } from './lpm';
 import { explainSourcePath, groupsAtAddress, type NfsPath, type PathOptions } from './nfs-path';
 import { type Atom, atomsOf, describeAtom } from './ranges';
-import { type Arrival, arrivalOf, describeArrival, indexRouting, routeTableOf, subnetHolding } from './trace';
+import { type Arrival, describeArrival, indexRouting, routeTableOf } from './routing-index';
+import { arrivalOf, subnetHolding } from './trace';
 
 export interface ReachingNetwork {
   /** How it arrives, e.g. 'pcx-1 to vpc-2', 'tgw-attach-1 to VPN vpn-1', 'vgw-1 (on-premises)'. */

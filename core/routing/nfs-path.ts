@@ -29,17 +29,13 @@ import {
 import { indexTopology, type TopologyIndex } from '../topology-index';
 import {
   type Arrival,
-  arrivalOf,
-  blockingHop,
   type Hop,
   indexRouting,
-  pathVerdict,
   type RouteEnd,
   type RouteStart,
-  subnetHolding,
-  traceRoute,
   type Verdict,
-} from './trace';
+} from './routing-index';
+import { arrivalOf, blockingHop, pathVerdict, subnetHolding, traceRoute } from './trace';
 
 export interface NfsPath {
   /** `eni-… (10.0.1.10)` or a source range. */

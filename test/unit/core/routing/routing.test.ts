@@ -5,7 +5,8 @@ import type { MountTarget, NetworkInterface, Topology } from '../../../../core/m
 import { longestPrefixMatch } from '../../../../core/routing/lpm';
 import { explainClientPath, explainSourcePath } from '../../../../core/routing/nfs-path';
 import { atomsOf, describeAtom } from '../../../../core/routing/ranges';
-import { arrivalOf, indexRouting } from '../../../../core/routing/trace';
+import { indexRouting } from '../../../../core/routing/routing-index';
+import { arrivalOf } from '../../../../core/routing/trace';
 import { peered, transit, twoVpcs } from '../../../fixtures/routing-scenarios';
 import {
   allowAllEntries,
