@@ -145,7 +145,7 @@ function bundleHandler(ruleId) {
  */
 function bundleSecurityHubSink(ruleId) {
   return bundle(
-    join(ROOT, 'aws', 'securityhub-sink.ts'),
+    join(ROOT, 'aws', 'config', 'securityhub-sink.ts'),
     join(HANDLERS_OUT_DIR, ruleId, 'securityhub.js'),
     ruleId,
   );
