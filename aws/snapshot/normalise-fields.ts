@@ -37,3 +37,6 @@ export const byKey =
   <T>(key: (item: T) => string) =>
   (a: T, b: T): number =>
     key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+
+/** A model type under construction: its fields are filled in before it is handed out read-only. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };

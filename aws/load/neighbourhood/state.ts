@@ -6,11 +6,8 @@ import type { FileSystemDescription, MountTargetDescription } from '@aws-sdk/cli
 import type * as core from '../../../core/model';
 import type { MountTargetRecord, PartialTopology } from '../../../core/neighbourhood';
 import type { SnapshotPrefixList } from '../../snapshot/format';
-import {
-  normaliseNetworkAcl,
-  normaliseNetworkInterface,
-  normaliseSecurityGroup,
-} from '../../snapshot/normalise';
+import { normaliseNetworkAcl, normaliseNetworkInterface } from '../../snapshot/normalise';
+import { normaliseSecurityGroup } from '../../snapshot/normalise-security-groups';
 
 /**
  * A changed resource. IAM resources carry the configuration item's resourceName and ARN: IAM's Get calls

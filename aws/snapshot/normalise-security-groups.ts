@@ -1,0 +1,186 @@
+// Security groups, from the SDK's shapes to core's: every IpPermission flattened into one permission per
+// peer (CIDR, prefix list or group), all-traffic and port-less rules settled, and a rule that cannot be
+// read kept as a malformed rule so that the rules fail closed locally (docs/architecture.md).
+import type { IpPermission, SecurityGroup as SdkSecurityGroup } from '@aws-sdk/client-ec2';
+import type { MalformedRule, Peer, Permission, SecurityGroup } from '../../core/model';
+import { isValidCidr } from '../../core/net/cidr';
+import { normalisePorts, normaliseProtocol } from '../../core/net/protocol';
+import { SnapshotError } from '../sdk/errors';
+import { type Mutable, required } from './normalise-fields';
+
+const cidrPeers = new Map<string, Peer>();
+const MAX_SHARED_CIDR_PEERS = 50_000;
+
+function cidrPeer(cidr: string): Peer {
+  let peer = cidrPeers.get(cidr);
+  if (!peer) {
+    peer = { kind: 'cidr', cidr };
+    if (cidrPeers.size < MAX_SHARED_CIDR_PEERS) cidrPeers.set(cidr, peer);
+  }
+  return peer;
+}
+
+/**
+ * One IpPermission -> one Permission per peer (IPv4 range, IPv6 range, prefix list, group pair). A
+ * range whose CIDR cannot be parsed becomes no Permission: `onMalformed` receives where it is and what
+ * is wrong (without it, the permission is refused), so that the rules can fail closed on that one group.
+ * `resource` names the permission in errors; as a function it is only called when there is an error
+ * (a scale-16 account has about 430,000 permissions).
+ */
+export function flattenIpPermission(
+  permission: IpPermission,
+  groupOwnerId: string,
+  resource: string | (() => string) = 'permission',
+  onMalformed?: (detail: string) => void,
+): Permission[] {
+  // No closure per call: this runs once per permission.
+  const protocol = normaliseProtocol(need(permission.IpProtocol, resource, 'IpProtocol'));
+  const ports = normalisePorts(protocol, permission.FromPort, permission.ToPort);
+  const permissions: Permission[] = [];
+  const ipRanges = permission.IpRanges;
+  if (ipRanges) {
+    for (let i = 0; i < ipRanges.length; i++) {
+      const range = ipRanges[i] as NonNullable<IpPermission['IpRanges']>[number];
+      const cidr = need(range.CidrIp, resource, 'IpRanges[].CidrIp');
+      if (isValidCidr(cidr))
+        permissions.push(makePermission(protocol, ports, cidrPeer(cidr), range.Description));
+      else
+        malformedCidr(
+          `IpRanges[${i}].CidrIp ${JSON.stringify(cidr)} is not a valid CIDR`,
+          resource,
+          onMalformed,
+        );
+    }
+  }
+  const ipv6Ranges = permission.Ipv6Ranges;
+  if (ipv6Ranges) {
+    for (let i = 0; i < ipv6Ranges.length; i++) {
+      const range = ipv6Ranges[i] as NonNullable<IpPermission['Ipv6Ranges']>[number];
+      const cidr = need(range.CidrIpv6, resource, 'Ipv6Ranges[].CidrIpv6');
+      if (isValidCidr(cidr))
+        permissions.push(makePermission(protocol, ports, cidrPeer(cidr), range.Description));
+      else
+        malformedCidr(
+          `Ipv6Ranges[${i}].CidrIpv6 ${JSON.stringify(cidr)} is not a valid CIDR`,
+          resource,
+          onMalformed,
+        );
+    }
+  }
+  const lists = permission.PrefixListIds;
+  if (lists) {
+    for (const list of lists) {
+      const prefixListId = need(list.PrefixListId, resource, 'PrefixListIds[].PrefixListId');
+      permissions.push(
+        makePermission(protocol, ports, { kind: 'prefixList', prefixListId }, list.Description),
+      );
+    }
+  }
+  const pairs = permission.UserIdGroupPairs;
+  if (pairs) {
+    for (const pair of pairs) {
+      const peer: Mutable<GroupPeer> = {
+        kind: 'group',
+        groupId: need(pair.GroupId, resource, 'UserIdGroupPairs[].GroupId'),
+        // AWS omits UserId for a reference to a group of the same account.
+        userId: pair.UserId || groupOwnerId,
+      };
+      if (pair.VpcPeeringConnectionId) peer.vpcPeeringConnectionId = pair.VpcPeeringConnectionId;
+      if (pair.PeeringStatus) peer.peeringStatus = pair.PeeringStatus;
+      permissions.push(makePermission(protocol, ports, peer, pair.Description));
+    }
+  }
+  return permissions;
+}
+
+type GroupPeer = Extract<Peer, { kind: 'group' }>;
+
+/** `required`, with the resource named lazily. */
+function need<T>(value: T | undefined | null, resource: string | (() => string), field: string): T {
+  if (value === undefined || value === null || (value as unknown) === '')
+    return required(value, typeof resource === 'string' ? resource : resource(), field);
+  return value;
+}
+
+function makePermission(
+  protocol: Permission['protocol'],
+  ports: Permission['ports'],
+  peer: Peer,
+  description: string | undefined,
+): Permission {
+  return description ? { protocol, ports, peer, description } : { protocol, ports, peer };
+}
+
+function malformedCidr(
+  detail: string,
+  resource: string | (() => string),
+  onMalformed: ((detail: string) => void) | undefined,
+): void {
+  if (!onMalformed)
+    throw new SnapshotError(`${typeof resource === 'string' ? resource : resource()}: ${detail}`);
+  onMalformed(detail);
+}
+
+export function normaliseSecurityGroup(group: SdkSecurityGroup): SecurityGroup {
+  const groupId = required(group.GroupId, 'security group', 'GroupId');
+  const name = `security group ${groupId}`;
+  const ownerId = required(group.OwnerId, name, 'OwnerId');
+  const malformed: MalformedRule[] = [];
+  const ingress = flattenGroupPermissions(
+    name,
+    ownerId,
+    group.IpPermissions,
+    'IpPermissions',
+    'ingress',
+    malformed,
+  );
+  const egress = flattenGroupPermissions(
+    name,
+    ownerId,
+    group.IpPermissionsEgress,
+    'IpPermissionsEgress',
+    'egress',
+    malformed,
+  );
+  return {
+    groupId,
+    groupName: group.GroupName ?? '',
+    vpcId: required(group.VpcId, name, 'VpcId'),
+    ownerId,
+    ingress,
+    egress,
+    ...(malformed.length > 0 ? { malformed } : {}),
+  };
+}
+
+/** One direction of a group's rules, flattened; an unreadable CIDR is recorded in `malformed`. */
+function flattenGroupPermissions(
+  name: string,
+  ownerId: string,
+  permissions: IpPermission[] | undefined,
+  field: string,
+  direction: MalformedRule['direction'],
+  malformed: MalformedRule[],
+): Permission[] {
+  const flat: Permission[] = [];
+  if (!permissions) return flat;
+  let index = 0;
+  // Formed only on an error, so that a valid permission costs no string or closure.
+  const where = () => `${name} ${field}[${index}]`;
+  const onMalformed = (detail: string) => {
+    malformed.push({ direction, detail: `${field}[${index}].${detail}` });
+  };
+  for (; index < permissions.length; index++) {
+    let peers: Permission[];
+    try {
+      peers = flattenIpPermission(permissions[index] as IpPermission, ownerId, where, onMalformed);
+    } catch (error) {
+      if (error instanceof SnapshotError) throw error;
+      throw new SnapshotError(`${where()}: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
+    }
+    for (const peer of peers) flat.push(peer);
+  }
+  return flat;
+}
