@@ -8,7 +8,7 @@ import { type Snapshot, snapshotParts } from '../aws/snapshot';
 import type { TargetFailure } from '../aws/snapshot-set';
 import { resourceFactsFromSnapshot } from '../aws/waivers';
 import { ALL, type Evaluation, type TopologyPart } from '../core/model';
-import { partsRequiredBy, type Rule } from '../core/rules/types';
+import { indispensableParts, partsRequiredBy, type Rule } from '../core/rules/types';
 import type { WaiverScope } from '../core/waivers';
 import { type AwsCliOptions, type CliContext, createClientsFromOptions, createProgress } from './context';
 import { UsageError } from './errors';
@@ -89,7 +89,7 @@ export async function loadSingleTarget(
 /** The rules a snapshot holds the parts for. */
 export function rulesFor(snapshot: Snapshot, rules: readonly Rule[]): Rule[] {
   const available = snapshotParts(snapshot);
-  return rules.filter((rule) => rule.requires.every((part) => available.includes(part)));
+  return rules.filter((rule) => indispensableParts(rule).every((part) => available.includes(part)));
 }
 
 /**

@@ -22,6 +22,7 @@ import { AssumeRoleError } from '../../aws/credentials';
 import { AccessDeniedError, AwsCallError } from '../../aws/errors';
 import { FailedEvaluationsError, InvalidResultTokenError } from '../../aws/evaluation-sink';
 import { emptySnapshot, type Snapshot } from '../../aws/snapshot';
+import { emptyRouting } from '../../aws/snapshot-routing';
 import { STALE_ANNOTATION } from '../../aws/stale-results';
 import { InvalidParametersError } from '../../core/errors';
 import type { Evaluation } from '../../core/model';
@@ -794,6 +795,7 @@ describe('each rule loads exactly its own parts', () => {
       const empty = emptySnapshot(accountId, region, {
         parts: [...rule.requires],
         iam: { RoleDetailList: [], UserDetailList: [], GroupDetailList: [], Policies: [] },
+        ...(rule.requires.includes('routing') ? { routing: emptyRouting() } : {}),
       });
       const loadNeighbourhood = jest.fn(async () => empty);
       const loadRegion = jest.fn(async () => empty);

@@ -8,12 +8,14 @@ import { EFSClient } from '@aws-sdk/client-efs';
 import { loadNeighbourhood } from '../../../aws/neighbourhood';
 import { normaliseSnapshot } from '../../../aws/normalise';
 import type { Snapshot } from '../../../aws/snapshot';
+import { emptyRouting } from '../../../aws/snapshot-routing';
 import { ALL, type Evaluation, type ResourceRef, type Topology } from '../../../core/model';
 import { getRule } from '../../../core/rules';
 import {
   addIpv6Resources,
   allTraffic,
   buildRichAccount,
+  buildRoutedAccount,
   FakeAccount,
   fromCidr,
   fromGroup,
@@ -22,12 +24,18 @@ import {
 } from '../../helpers/fake-account';
 import { type FakeAws, installFakeAws } from '../../helpers/fake-aws';
 
-const NETWORK_RULES = ['efs-mount-target-nfs-ingress', 'efs-client-nfs-egress', 'efs-nfs-network-acl'];
+const NETWORK_RULES = [
+  'efs-mount-target-nfs-ingress',
+  'efs-client-nfs-egress',
+  'efs-nfs-network-acl',
+  'efs-nfs-exposure',
+];
 
 const PARAMETER_VARIANTS: Readonly<Record<string, Record<string, string>>> = {
   'efs-mount-target-nfs-ingress': { allowedCidrs: '192.168.0.0/16', allowUnusedIngress: 'true' },
   'efs-client-nfs-egress': { requireScopedEgress: 'true' },
   'efs-nfs-network-acl': { clientPortRange: '665-1023' },
+  'efs-nfs-exposure': { allowedNetworks: 'pcx-0ab,10.2.0.0/16', clientPortRange: '665-1023' },
 };
 
 function seedsOf(snapshot: Snapshot): ResourceRef[] {
@@ -50,6 +58,26 @@ function seedsOf(snapshot: Snapshot): ResourceRef[] {
       'AWS::EFS::FileSystem',
       snapshot.fileSystems.map((f) => f.FileSystemId),
     ),
+    ...refs(
+      'AWS::EC2::RouteTable',
+      (snapshot.routing?.routeTables ?? []).map((t) => t.RouteTableId),
+    ),
+    ...refs(
+      'AWS::EC2::VPCPeeringConnection',
+      (snapshot.routing?.vpcPeeringConnections ?? []).map((p) => p.VpcPeeringConnectionId),
+    ),
+    ...refs(
+      'AWS::EC2::TransitGatewayAttachment',
+      (snapshot.routing?.transitGatewayAttachments ?? []).map((a) => a.TransitGatewayAttachmentId),
+    ),
+    ...refs(
+      'AWS::EC2::TransitGatewayRouteTable',
+      (snapshot.routing?.transitGatewayRouteTables ?? []).map((t) => t.TransitGatewayRouteTableId),
+    ),
+    ...refs(
+      'AWS::EC2::VPNGateway',
+      (snapshot.routing?.vpnGateways ?? []).map((g) => g.VpnGatewayId),
+    ),
     // Deleted resources (and a group that rules still reference although it is gone).
     { resourceType: 'AWS::EC2::SecurityGroup', resourceId: 'sg-0deleted' },
     { resourceType: 'AWS::EC2::NetworkInterface', resourceId: 'eni-0gone' },
@@ -65,7 +93,9 @@ function describeEquivalence(
   probeUnlabelledInterfaces: boolean,
 ): void {
   describe(name, () => {
-    const snapshot = makeSnapshot();
+    // An account without routes still has routing recorded (none): the fake serves it as AWS would.
+    const made = makeSnapshot();
+    const snapshot: Snapshot = { ...made, routing: made.routing ?? emptyRouting() };
     const full: Topology = normaliseSnapshot(snapshot);
     const sweep = new Map<string, Evaluation>();
     for (const ruleId of NETWORK_RULES) {
@@ -92,13 +122,14 @@ function describeEquivalence(
           region: snapshot.region,
           probeUnlabelledInterfaces,
           // Every part but IAM: the network rules and, for file-system seeds, the policy rule.
-          parts: ['network', 'fileSystemPolicies'],
+          parts: ['network', 'fileSystemPolicies', 'routing'],
         });
         const slice = normaliseSnapshot(loaded);
         const scope = { kind: 'seeds', seeds: [seed] } as const;
         let compared = 0;
         for (const ruleId of NETWORK_RULES) {
           const rule = getRule(ruleId);
+          if (!rule.triggerResourceTypes.includes(seed.resourceType)) continue;
           // Non-default parameters read other parts of the neighbourhood (egress scope, other ports).
           const params = PARAMETER_VARIANTS[ruleId] ?? {};
           expect(rule.evaluate(slice, scope, params)).toEqual(rule.evaluate(full, scope, params));
@@ -214,6 +245,16 @@ describeEquivalence(
 describeEquivalence(
   'rich account with rule shorthands (moto-shaped mount-target interfaces)',
   () => addRuleShorthands(buildRichAccount('moto'), 'moto').snapshot(),
+  true,
+);
+describeEquivalence(
+  'routed account: peering, Transit Gateway, pending peering, VPN gateway',
+  () => buildRoutedAccount('aws').snapshot(),
+  false,
+);
+describeEquivalence(
+  'routed account (moto-shaped mount-target interfaces)',
+  () => buildRoutedAccount('moto').snapshot(),
   true,
 );
 describeEquivalence(
