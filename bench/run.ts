@@ -398,9 +398,10 @@ function checkTargets(
           },
         ]
       : []),
+    // Routing-aware rules also read the routing of the VPCs involved and their neighbours' subnets and CIDRs.
     ...apiCalls.map((a) => ({
-      name: `API calls ${a.event}: large == small <= 12`,
-      ok: a.largeAccount === a.smallAccount && a.smallAccount <= 12,
+      name: `API calls ${a.event} (${a.rule}): large == small <= ${a.routing ? 20 : 12}`,
+      ok: a.largeAccount === a.smallAccount && a.smallAccount <= (a.routing ? 20 : 12),
       detail: `${a.smallAccount} / ${a.largeAccount}`,
     })),
   ];
