@@ -19,6 +19,9 @@ import { installFakeAws } from '../test/helpers/fake-aws';
 
 export interface ApiCallsRow {
   event: string;
+  /** The rule the event is sent to, and whether it reads routing (the routing-aware rules' budget is 20). */
+  rule: string;
+  routing: boolean;
   smallAccount: number;
   largeAccount: number;
 }
@@ -124,6 +127,8 @@ export async function measureApiCallsPerEvent(): Promise<ApiCallsRow[]> {
   for (const change of EVENTS) {
     rows.push({
       event: change.event,
+      rule: change.rule.id,
+      routing: change.rule.requires.includes('routing'),
       smallAccount: await countCalls(small, change),
       largeAccount: await countCalls(large, change),
     });

@@ -1,8 +1,10 @@
 // `npm run bench`: bundle sizes, cold start, the CLI scan end to end and by phase at organization scale,
 // the Lambda sweep under a memory cap, and API calls per change event.
-// `npm run bench -- --only=scan,sweep` runs only the named sections (bundles, cold, scan, sweep, api).
+// `npm run bench -- --only=scan,sweep` runs only the named sections (bundles, cold, scan, sweep, api,
+// routing).
 // `npm run bench -- --json` prints exactly one JSON object on stdout; progress goes to stderr.
 // Targets are checked and reported here (never in timed tests); see the README's Performance section.
+
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -12,6 +14,7 @@ import { build } from 'esbuild';
 import { RULES } from '../core/rules/index';
 import { type ApiCallsRow, measureApiCallsPerEvent } from './api-calls';
 import { measurePaired, median, type PairedRow } from './end-to-end';
+import { measureRouting } from './routing';
 import { measureTableRender } from './table-render';
 
 // Child processes inherit this: the SDK's one-time Node 22 notice would only add noise to stderr.
@@ -395,9 +398,10 @@ function checkTargets(
           },
         ]
       : []),
+    // Routing-aware rules also read the routing of the VPCs involved and their neighbours' subnets and CIDRs.
     ...apiCalls.map((a) => ({
-      name: `API calls ${a.event}: large == small <= 12`,
-      ok: a.largeAccount === a.smallAccount && a.smallAccount <= 12,
+      name: `API calls ${a.event} (${a.rule}): large == small <= ${a.routing ? 20 : 12}`,
+      ok: a.largeAccount === a.smallAccount && a.smallAccount <= (a.routing ? 20 : 12),
       detail: `${a.smallAccount} / ${a.largeAccount}`,
     })),
   ];
@@ -489,6 +493,11 @@ async function main(): Promise<void> {
     work: exponent(scans, scanWorkMs),
   };
   const apiCallsPerEvent = wanted('api') ? await measureApiCallsPerEvent() : [];
+  // Exposure and explain at scale (bench/routing.ts): 'routing' only when asked for by name or quick.
+  const routing = wanted('routing')
+    ? await section('routing', () => (quick ? [1] : [1, 4]).map((scale) => measureRouting(scale)))
+    : [];
+  if (routing.length > 0) log(`routing: ${JSON.stringify(routing)}`);
   if (wanted('table')) log('table rendering');
   const tableRender = wanted('table')
     ? measureTableRender(quick ? [2_500, 5_000, 10_000] : [5_000, 10_000, 20_000])
@@ -510,6 +519,7 @@ async function main(): Promise<void> {
     scalingExponents,
     sweeps,
     apiCallsPerEvent,
+    routing,
     tableRender,
     tableExponent,
   };

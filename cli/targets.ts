@@ -9,7 +9,7 @@ import { mergeRegionSnapshots } from '../aws/snapshot/merge';
 import { normaliseSnapshot } from '../aws/snapshot/normalise';
 import type { TargetFailure } from '../aws/snapshot/set';
 import { ALL, type Evaluation, type TopologyPart } from '../core/model';
-import type { Rule } from '../core/rules/types';
+import { indispensableParts, type Rule } from '../core/rules/types';
 import type { WaiverScope } from '../core/waivers';
 import { type AwsCliOptions, type CliContext, createClientsFromOptions, createProgress } from './context';
 import { UsageError } from './errors';
@@ -90,7 +90,7 @@ export async function loadSingleTarget(
 /** The rules a snapshot holds the parts for. */
 export function rulesFor(snapshot: Snapshot, rules: readonly Rule[]): Rule[] {
   const available = snapshotParts(snapshot);
-  return rules.filter((rule) => rule.requires.every((part) => available.includes(part)));
+  return rules.filter((rule) => indispensableParts(rule).every((part) => available.includes(part)));
 }
 
 /**

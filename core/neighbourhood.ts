@@ -341,3 +341,31 @@ export function isFileSystemInNeighbourhood(partial: PartialTopology, fileSystem
     (mt) => mt.networkInterfaceId !== undefined && partial.interfaces.has(mt.networkInterfaceId),
   );
 }
+
+/**
+ * More seeds the neighbourhood of a routing-aware load needs (the part 'routing', efs-nfs-exposure): the
+ * exposure rule judges every mount target of each file system it reports (core/fan-out.ts
+ * fanOutExposure), so each such file system is read as fully as a file-system seed; and it reports for an
+ * interface what it reports for the interface's groups, so those count as group seeds. Asked again after
+ * every round: the answer grows as more is read.
+ */
+export function exposureSeeds(view: NeighbourhoodView): ResourceRef[] {
+  const { partial } = view;
+  const refs: ResourceRef[] = [];
+  for (const id of view.seedIds('AWS::EC2::NetworkInterface')) {
+    for (const groupId of partial.interfaces.get(id)?.groupIds ?? [])
+      refs.push({ resourceType: 'AWS::EC2::SecurityGroup', resourceId: groupId });
+  }
+  const reported = reportedIngressFileSystems(view);
+  const seedAcls = new Set(view.seedIds('AWS::EC2::NetworkAcl'));
+  for (const acl of partial.networkAcls.values()) {
+    if (!seedAcls.has(acl.networkAclId)) continue;
+    const subnets = new Set(acl.subnetIds);
+    for (const records of partial.mountTargets.values()) {
+      for (const mt of records ?? [])
+        if (mt.fileSystemId && mt.subnetId && subnets.has(mt.subnetId)) reported.add(mt.fileSystemId);
+    }
+  }
+  for (const id of [...reported].sort()) refs.push({ resourceType: 'AWS::EFS::FileSystem', resourceId: id });
+  return refs;
+}

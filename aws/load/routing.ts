@@ -518,20 +518,6 @@ export function vpcsOfSnapshot(snapshot: Snapshot): string[] {
 }
 
 /**
- * 'routing' of a neighbourhood: the routing of the VPCs the network part holds and of the routing seeds,
- * one hop around them (loadRouting), recorded in `snapshot.routing`.
- */
-export async function loadNeighbourhoodRouting(
-  ec2: EC2Client,
-  snapshot: Snapshot,
-  seeds: readonly { resourceType: ResourceType; resourceId: string }[],
-  options: RoutingLoadOptions,
-): Promise<void> {
-  const vpcs = new Set([...vpcsOfSnapshot(snapshot), ...(await vpcsOfRoutingSeeds(ec2, seeds))]);
-  snapshot.routing = await loadRouting(ec2, [...vpcs].sort(), options);
-}
-
-/**
  * The file systems whose reach routing seeds can alter (core/routing/fan-out.ts over the routing of the
  * seeds' VPCs; a seed AWS no longer shows can have touched anything: every file system), as FileSystem seeds for the network part of the neighbourhood: without them a routing
  * change would load no file system to judge. Lists the region's file systems and their mount targets
@@ -571,6 +557,8 @@ export async function fileSystemSeedsForRouting(
         ),
   );
   const ids = new Set<string>();
+  // A seed that cannot be placed can have touched any file system, even one without mount targets.
+  if (!touched) for (const fs of fileSystems) if (fs.FileSystemId) ids.add(fs.FileSystemId);
   for (const mt of mountTargets) {
     const vpcId = mt.VpcId ?? subnetVpc.get(mt.SubnetId);
     if (vpcId && (!touched || touched.has(vpcId)) && mt.FileSystemId) ids.add(mt.FileSystemId);

@@ -11,6 +11,7 @@
 // only its VPC and the groups it references, to find those groups.
 import type { SecurityGroup } from '@aws-sdk/client-ec2';
 import { paginateDescribeSecurityGroups } from '@aws-sdk/client-ec2';
+import { routeLinks } from '../../core/routing/fan-out';
 import type { AwsClients } from '../sdk/clients';
 import { callAws } from '../sdk/errors';
 import {
@@ -19,6 +20,7 @@ import {
   type SnapshotFileSystem,
   type SnapshotPrefixList,
 } from '../snapshot/format';
+import { normaliseRouting } from '../snapshot/normalise-routing';
 import {
   DEFAULT_CONCURRENCY,
   describeNetworkAcls,
@@ -28,6 +30,7 @@ import {
   describeVpcs,
 } from './describe';
 import { collectReferencedPrefixListIds, loadFileSystems, loadPrefixLists } from './region';
+import { loadRouting, routingPrefixListIds } from './routing';
 
 /** A batch holds connected groups of VPCs with at most this many security groups, unless one group alone has more. */
 export const DEFAULT_MAX_GROUPS_PER_BATCH = 5_000;
@@ -54,6 +57,7 @@ export function planVpcBatches(
   groupVpcs: ReadonlyMap<string, string>,
   references: readonly GroupReference[],
   maxGroups = DEFAULT_MAX_GROUPS_PER_BATCH,
+  routeLinks: readonly (readonly [string, string])[] = [],
 ): VpcBatch[] {
   const parent = new Map<string, string>();
   const find = (vpcId: string): string => {
@@ -82,6 +86,17 @@ export function planVpcBatches(
     // The smaller id becomes the root, so the plan does not depend on the order of the references.
     if (a < b) parent.set(b, a);
     else if (b < a) parent.set(a, b);
+  }
+  // VPCs that routing joins (a peering, a shared Transit Gateway: core/routing/fan-out.ts routeLinks)
+  // go in one batch too, so that no batch splits a routed pair.
+  for (const [a, b] of routeLinks) {
+    if (a === b) continue;
+    add(a);
+    add(b);
+    const ra = find(a);
+    const rb = find(b);
+    if (ra < rb) parent.set(rb, ra);
+    else if (rb < ra) parent.set(ra, rb);
   }
   const groupsPerVpc = new Map<string, number>();
   for (const vpcId of groupVpcs.values()) groupsPerVpc.set(vpcId, (groupsPerVpc.get(vpcId) ?? 0) + 1);
@@ -159,6 +174,11 @@ export interface SweepInBatchesOptions {
   readonly concurrency?: number;
   readonly capturedAt?: Date;
   readonly onProgress?: (message: string) => void;
+  /**
+   * Also read the part 'routing' (the routing-aware rules): the region's routing is read once, VPCs it
+   * joins go in the same batch, and every batch's snapshot carries it.
+   */
+  readonly routing?: boolean;
 }
 
 /**
@@ -174,18 +194,31 @@ export async function sweepNetworkInBatches(
 ): Promise<void> {
   const progress = options.onProgress ?? (() => {});
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const [vpcs, allSubnets, { groupVpcs, references }, fileSystems] = await Promise.all([
+  const [vpcs, allSubnets, { groupVpcs, references }, fileSystems, routing] = await Promise.all([
     describeVpcs(clients.ec2),
     describeSubnets(clients.ec2),
     readGroupReferences(clients),
     loadFileSystems(clients, undefined, { mountTargets: true, policies: false }, concurrency),
+    options.routing
+      ? loadRouting(clients.ec2, undefined, {
+          accountId: options.accountId,
+          concurrency,
+          onProgress: progress,
+        })
+      : undefined,
   ]);
+  const links = routing
+    ? routeLinks(normaliseRouting(routing, { accountId: options.accountId, region: options.region }))
+    : [];
   const batches = planVpcBatches(
     vpcs.map((vpc) => vpc.VpcId as string),
     groupVpcs,
     references,
     options.maxGroupsPerBatch,
+    links,
   );
+  // The prefix lists routes name, read once with the rest (addRoutingPrefixLists below adds them).
+  const routingLists = routing ? routingPrefixListIds(routing) : [];
   groupVpcs.clear();
   // A region without VPCs still has one (empty) batch: file systems without mount targets are judged too.
   if (batches.length === 0) batches.push({ vpcIds: [], securityGroups: 0 });
@@ -220,7 +253,9 @@ export async function sweepNetworkInBatches(
             describeNetworkAcls(clients.ec2, filter),
           ]);
     // Prefix lists are region-wide and few: each is read once, for the first batch that references it.
-    const wantedLists = collectReferencedPrefixListIds(securityGroups);
+    const wantedLists = [
+      ...new Set([...collectReferencedPrefixListIds(securityGroups), ...routingLists]),
+    ].sort();
     const unread = wantedLists.filter((id) => !prefixLists.has(id));
     for (const list of await loadPrefixLists(clients, unread, concurrency, progress)) {
       prefixLists.set(list.PrefixListId, list);
@@ -232,7 +267,8 @@ export async function sweepNetworkInBatches(
     ];
     const snapshot = emptySnapshot(options.accountId, options.region, {
       capturedAt: (options.capturedAt ?? new Date()).toISOString(),
-      parts: ['network'],
+      parts: routing ? ['network', 'routing'] : ['network'],
+      ...(routing ? { routing } : {}),
       vpcs: batch.vpcIds.flatMap((vpcId) => vpcsById.get(vpcId) ?? []),
       subnets: allSubnets.filter((subnet) => inBatch.has(subnet.VpcId as string)),
       securityGroups,

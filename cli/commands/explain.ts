@@ -58,7 +58,8 @@ async function loadTopology(context: CliContext, options: ExplainOptions): Promi
   }
   const clients = await createClientsFromOptions(context, options);
   try {
-    snapshot = await loadRegion(clients, { parts: ['network'] });
+    // Routes decide every cross-VPC hop: without them each would only say 'routing was not recorded'.
+    snapshot = await loadRegion(clients, { parts: ['network', 'routing'] });
   } finally {
     destroyAwsClients(clients);
   }

@@ -8,7 +8,7 @@ import { type Snapshot, snapshotParts } from '../../aws/snapshot/format';
 import { normaliseSnapshot } from '../../aws/snapshot/normalise';
 import { UnknownRuleError } from '../../core/errors';
 import { ALL, type Evaluation, type TopologyPart } from '../../core/model';
-import { partsRequiredBy, type Rule } from '../../core/rules/types';
+import { indispensableParts, partsRequiredBy, type Rule } from '../../core/rules/types';
 import {
   type AwsCliOptions,
   addAwsOptions,
@@ -175,7 +175,7 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
   // A snapshot file may lack parts (`snapshot --no-iam`, or recorded by a narrower tool): a rule that
   // needs a missing part must not report on what was never loaded.
   const available = snapshotParts(snapshot);
-  const missingOf = (rule: Rule) => rule.requires.filter((part) => !available.includes(part));
+  const missingOf = (rule: Rule) => indispensableParts(rule).filter((part) => !available.includes(part));
   const lacking = rules.filter((rule) => missingOf(rule).length > 0);
   if (lacking.length > 0) {
     const detail = lacking.map((rule) => `${rule.id} needs ${missingOf(rule).join(', ')}`).join('; ');

@@ -2,7 +2,7 @@
 // connected to those by a peering or a shared Transit Gateway (a route table in a peer VPC decides the
 // forward route of that peer's traffic to a mount target). A seed efsguard no longer sees (deleted) can
 // have touched anything: 'all'.
-import { type ResourceRef, ROUTING_RESOURCE_TYPES, type Topology } from '../model';
+import { type ResourceRef, ROUTING_RESOURCE_TYPES, type RoutingState, type Topology } from '../model';
 import { listNfsPairs, type NfsPair } from '../net/nfs-paths';
 
 export function isRoutingSeed(seed: ResourceRef): boolean {
@@ -79,4 +79,59 @@ export function pairsAffectedByRouting(topology: Topology, seeds: readonly Resou
       pair.client.vpcId !== pair.mountTarget.vpcId &&
       (vpcs === 'all' || vpcs.has(pair.client.vpcId) || vpcs.has(pair.mountTarget.vpcId)),
   );
+}
+
+// States in which a peering or an attachment can never carry traffic again (EC2 API Reference,
+// VpcPeeringConnectionStateReason and TransitGatewayAttachmentState). Every other state, even one that
+// carries nothing yet (pending-acceptance, pendingAcceptance), is kept: the verdict names it.
+const GONE_PEERING = new Set(['deleted', 'rejected', 'failed', 'expired']);
+const GONE_ATTACHMENT = new Set(['deleted', 'deleting', 'failed', 'failing', 'rejected', 'rejecting']);
+
+/**
+ * The VPC pairs that routing can join: the two sides of a peering, and every two VPC attachments of one
+ * Transit Gateway. A path between a client or a source network and a mount target crosses at most one
+ * such link (peering is not transitive; a TGW route table names its next attachment directly), so a
+ * verdict on a mount target depends on the network of its VPC and of the VPCs linked to it, never further.
+ */
+export function routeLinks(routing: RoutingState): [string, string][] {
+  const links: [string, string][] = [];
+  for (const p of routing.peeringConnections) {
+    if (!GONE_PEERING.has(p.status) && p.requester.vpcId !== p.accepter.vpcId)
+      links.push([p.requester.vpcId, p.accepter.vpcId]);
+  }
+  const spokes = new Map<string, string[]>();
+  for (const a of routing.transitGatewayAttachments) {
+    if (a.resourceType !== 'vpc' || GONE_ATTACHMENT.has(a.state)) continue;
+    const list = spokes.get(a.transitGatewayId);
+    if (list) list.push(a.resourceId);
+    else spokes.set(a.transitGatewayId, [a.resourceId]);
+  }
+  // A star per Transit Gateway joins all its spokes: one link from the first to each other suffices for
+  // connected components; routeConnectedVpcs reads the TGW's spokes directly.
+  for (const vpcs of spokes.values()) {
+    const [first, ...rest] = [...new Set(vpcs)].sort();
+    for (const other of rest) if (first !== undefined) links.push([first, other]);
+  }
+  return links;
+}
+
+/**
+ * The VPCs linked by routing (routeLinks) to any of `vpcIds`, together with `vpcIds`: the neighbourhood
+ * of a routing-aware rule needs their network (subnets and CIDRs decide where a source address starts and
+ * which ranges are cut apart), docs/neighbourhood.md.
+ */
+export function routeConnectedVpcs(routing: RoutingState, vpcIds: Iterable<string>): Set<string> {
+  const start = new Set(vpcIds);
+  const connected = new Set(start);
+  for (const p of routing.peeringConnections) {
+    if (GONE_PEERING.has(p.status)) continue;
+    if (start.has(p.requester.vpcId)) connected.add(p.accepter.vpcId);
+    if (start.has(p.accepter.vpcId)) connected.add(p.requester.vpcId);
+  }
+  const live = routing.transitGatewayAttachments.filter(
+    (a) => a.resourceType === 'vpc' && !GONE_ATTACHMENT.has(a.state),
+  );
+  const gateways = new Set(live.filter((a) => start.has(a.resourceId)).map((a) => a.transitGatewayId));
+  for (const a of live) if (gateways.has(a.transitGatewayId)) connected.add(a.resourceId);
+  return connected;
 }

@@ -27,6 +27,7 @@ import { type ParameterSpecs, parseRuleParameters } from '../params';
 import { lookupResources, type ReportedResourceType, type ResourceOfType } from './resources';
 import {
   type Evaluator,
+  indispensableParts,
   missingParts,
   type Rule,
   type RuleMetadata,
@@ -122,7 +123,7 @@ export function defineRule<P, T extends ReportedResourceType>(spec: RuleSpec<P, 
   const isReported = (type: ResourceType): type is T => reported.includes(type);
 
   const evaluateWith = (params: P, topology: Topology, scope: Scope): Evaluation[] => {
-    const missing = missingParts(topology, spec.requires);
+    const missing = missingParts(topology, indispensableParts(spec));
     if (missing.length > 0) throw new TopologyPartMissingError(spec.id, missing);
     const lookup = lookupResources(topology, spec.id);
     // The resources to judge, and their model objects at the same positions.

@@ -1,7 +1,7 @@
 // efs-client-nfs-egress: intended clients can send NFS to their mount targets.
 import { composeAnnotation, isUnresolvedFinding } from '../annotation';
 import { fanOutEgress } from '../fan-out';
-import type { MountTarget, NetworkInterface, Topology } from '../model';
+import { type MountTarget, type NetworkInterface, ROUTING_RESOURCE_TYPES, type Topology } from '../model';
 import { isWorldOpen } from '../net/cidr';
 import {
   buildNfsGraph,
@@ -194,9 +194,16 @@ export const efsClientNfsEgress = defineRule({
     'system that admits it, and across VPCs routes must connect the two both ways (docs/routing.md). Otherwise mounts hang or fail, often only after someone tightens the default ' +
     'allow-all outbound rule. Optionally flags outbound NFS open to the whole internet.',
   resourceTypes: ['AWS::EC2::NetworkInterface'],
-  triggerResourceTypes: ['AWS::EC2::NetworkInterface', 'AWS::EC2::SecurityGroup', 'AWS::EFS::FileSystem'],
+  triggerResourceTypes: [
+    'AWS::EC2::NetworkInterface',
+    'AWS::EC2::SecurityGroup',
+    'AWS::EFS::FileSystem',
+    ...ROUTING_RESOURCE_TYPES,
+  ],
   triggers: ['configurationChange', 'periodic'],
-  requires: ['network'],
+  requires: ['network', 'routing'],
+  // A snapshot recorded before routing: cross-VPC paths say 'routing was not recorded'.
+  judgesWithout: ['routing'],
   severity: 'medium',
   risk:
     'Intended clients cannot mount the file system (an availability failure), or, with requireScopedEgress, they ' +

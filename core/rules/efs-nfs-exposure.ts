@@ -1,7 +1,13 @@
 // efs-nfs-exposure: only allowed networks can open NFS to a file system's mount targets.
 import { composeAnnotation, isUnresolvedFinding } from '../annotation';
 import { fanOutExposure } from '../fan-out';
-import type { FileSystem, MountTarget, PortRange, Topology } from '../model';
+import {
+  type FileSystem,
+  type MountTarget,
+  type PortRange,
+  ROUTING_RESOURCE_TYPES,
+  type Topology,
+} from '../model';
 import { canonicaliseCidr, cidrContainsAddress } from '../net/cidr';
 import { listParam, parameter } from '../params';
 import { describeRanges, networkIds, networksReaching, type ReachingNetwork } from '../routing/exposure';
@@ -117,16 +123,18 @@ export const efsNfsExposure = defineRule({
     "Gateway, VPN gateway). Each is named by how it arrives. Any network other than the file system's own VPCs and " +
     'allowedNetworks makes the file system NON_COMPLIANT; a network efsguard can only possibly see reaching it counts.',
   resourceTypes: ['AWS::EFS::FileSystem'],
-  // Routing changes are fanned out in core (fanOutExposure); their Config types join this list once the
-  // neighbourhood loader expands routing seeds.
+  // Routing changes are fanned out in core (fanOutExposure) and expanded by the neighbourhood load.
   triggerResourceTypes: [
     'AWS::EFS::FileSystem',
     'AWS::EC2::SecurityGroup',
     'AWS::EC2::NetworkInterface',
     'AWS::EC2::NetworkAcl',
+    ...ROUTING_RESOURCE_TYPES,
   ],
   triggers: ['configurationChange', 'periodic'],
-  requires: ['network'],
+  requires: ['network', 'routing'],
+  // A snapshot recorded before routing: cross-VPC paths say 'routing was not recorded'.
+  judgesWithout: ['routing'],
   severity: 'high',
   risk: 'Networks nobody meant to trust (a peered VPC, a Transit Gateway spoke, an on-premises range) can mount the file system.',
   remediation:

@@ -1,7 +1,14 @@
 // efs-nfs-network-acl: network ACLs pass NFS and its return traffic between clients and mount targets.
 import { composeAnnotation } from '../annotation';
 import { fanOutNetworkAcl } from '../fan-out';
-import { type NetworkAcl, NFS_PORT, type PortRange, type ResourceRef, type Topology } from '../model';
+import {
+  type NetworkAcl,
+  NFS_PORT,
+  type PortRange,
+  type ResourceRef,
+  ROUTING_RESOURCE_TYPES,
+  type Topology,
+} from '../model';
 import { type AclDecision, evaluateAclTcp } from '../net/network-acl';
 import { listNfsPairs, type NfsPair } from '../net/nfs-paths';
 import type { Direction } from '../net/security-groups';
@@ -169,9 +176,12 @@ export const efsNfsNetworkAcl = defineRule({
     'AWS::EC2::SecurityGroup',
     'AWS::EC2::NetworkInterface',
     'AWS::EFS::FileSystem',
+    ...ROUTING_RESOURCE_TYPES,
   ],
   triggers: ['configurationChange', 'periodic'],
-  requires: ['network'],
+  requires: ['network', 'routing'],
+  // A snapshot recorded before routing: cross-VPC paths say 'routing was not recorded'.
+  judgesWithout: ['routing'],
   severity: 'medium',
   risk: 'Intended clients cannot mount the file system, or mounts hang when replies are dropped.',
   remediation:

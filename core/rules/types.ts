@@ -38,6 +38,11 @@ export interface RuleMetadata {
   readonly triggers: readonly TriggerType[];
   /** The parts of the account this rule reads; loaders read exactly these (and need IAM permission for them only). */
   readonly requires: readonly TopologyPart[];
+  /**
+   * Parts of `requires` the rule can still judge without: a topology that lacks one (a snapshot recorded
+   * before routing was) is not refused; the verdicts that depend on it say it was not recorded instead.
+   */
+  readonly judgesWithout?: readonly TopologyPart[];
   readonly severity: Severity;
   readonly risk: string;
   readonly remediation: string;
@@ -70,6 +75,11 @@ export class TopologyPartMissingError extends EfsguardError {
 
 export function missingParts(topology: Topology, requires: readonly TopologyPart[]): TopologyPart[] {
   return requires.filter((part) => !topology.parts.includes(part));
+}
+
+/** The parts without which the rule cannot judge at all: `requires` less `judgesWithout`. */
+export function indispensableParts(rule: Pick<RuleMetadata, 'requires' | 'judgesWithout'>): TopologyPart[] {
+  return rule.requires.filter((part) => !(rule.judgesWithout ?? []).includes(part));
 }
 
 /** The union of the rules' required parts, in TOPOLOGY_PARTS order: what a load for them must read. */

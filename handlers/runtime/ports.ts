@@ -132,10 +132,17 @@ export function createPorts(
     loadRegion: (clients, context) =>
       loadRegion(clients, { accountId: context.accountId, parts: context.parts }),
     sweepRegion: async (clients, context, visit) => {
-      if (context.parts.length > 0 && context.parts.every((part) => part === 'network')) {
+      const batchable =
+        context.parts.includes('network') &&
+        context.parts.every((part) => part === 'network' || part === 'routing');
+      if (batchable) {
         await sweepNetworkInBatches(
           clients,
-          { accountId: context.accountId, region: context.region },
+          {
+            accountId: context.accountId,
+            region: context.region,
+            routing: context.parts.includes('routing'),
+          },
           (snapshot) => visit(snapshot),
         );
       } else {

@@ -19,6 +19,7 @@ import type { AwsClients } from '../../aws/sdk/clients';
 import { AssumeRoleError } from '../../aws/sdk/credentials';
 import { AccessDeniedError, AwsCallError } from '../../aws/sdk/errors';
 import { emptySnapshot, type Snapshot } from '../../aws/snapshot/format';
+import { emptyRouting } from '../../aws/snapshot/format-routing';
 import { InvalidParametersError } from '../../core/errors';
 import type { Evaluation, TopologyPart } from '../../core/model';
 import { getRule, RULES } from '../../core/rules';
@@ -784,6 +785,7 @@ describe('each rule loads exactly its own parts', () => {
       const empty = emptySnapshot(accountId, region, {
         parts: [...rule.requires],
         iam: { RoleDetailList: [], UserDetailList: [], GroupDetailList: [], Policies: [] },
+        ...(rule.requires.includes('routing') ? { routing: emptyRouting() } : {}),
       });
       const loadNeighbourhood = jest.fn(async () => empty);
       const loadRegion = jest.fn(async () => empty);

@@ -4,6 +4,7 @@
 import type { IpPermission, NetworkAclEntry, NetworkInterface, SecurityGroup } from '@aws-sdk/client-ec2';
 import type { AccessPointDescription } from '@aws-sdk/client-efs';
 import { emptySnapshot, type Snapshot, type SnapshotFileSystem } from '../../aws/snapshot/format';
+import type { SnapshotRouting } from '../../aws/snapshot/format-routing';
 import { ACCOUNT, MOTO_ACCOUNT_ID, MOTO_REGION, REGION } from './accounts';
 
 /** Inbound or outbound rule sources/destinations, in SDK shape. */
@@ -332,6 +333,12 @@ export class FakeAccount {
     return this;
   }
 
+  /** Records routing (the part 'routing'), replacing any recorded before. */
+  routing(section: SnapshotRouting): this {
+    this.snap.routing = structuredClone(section);
+    return this;
+  }
+
   /** A deep copy of the account as recorded output. */
   snapshot(): Snapshot {
     return structuredClone(this.snap);
@@ -600,4 +607,189 @@ export function buildSmallRegion(accountId: string = MOTO_ACCOUNT_ID): FakeAccou
   a.fileSystem('fs-good').mountTarget('fs-good', 'fsmt-01', subnet, ['sg-mt']);
   a.fileSystem('fs-open').mountTarget('fs-open', 'fsmt-02', subnet, ['sg-open']);
   return a;
+}
+
+type RouteSpec = readonly [
+  destination: string,
+  target: Record<string, string>,
+  state?: 'active' | 'blackhole',
+];
+
+function routeTable(
+  tableId: string,
+  vpcId: string,
+  cidr: string,
+  routes: readonly RouteSpec[],
+  subnetIds: readonly string[] = [],
+): NonNullable<SnapshotRouting['routeTables']>[number] {
+  return {
+    RouteTableId: tableId,
+    VpcId: vpcId,
+    OwnerId: ACCOUNT,
+    Associations:
+      subnetIds.length === 0
+        ? [{ Main: true, AssociationState: { State: 'associated' } }]
+        : subnetIds.map((subnetId) => ({
+            Main: false,
+            SubnetId: subnetId,
+            AssociationState: { State: 'associated' },
+          })),
+    Routes: [
+      { DestinationCidrBlock: cidr, GatewayId: 'local', State: 'active', Origin: 'CreateRouteTable' },
+      ...routes.map(([destination, target, state]) => ({
+        DestinationCidrBlock: destination,
+        ...target,
+        State: state ?? 'active',
+        Origin: 'CreateRoute' as const,
+      })),
+    ],
+  };
+}
+
+/**
+ * The rich account routed to more VPCs: vpc-0b peered with vpc-0a (routes both ways, but the far
+ * subnet's own route table has none), vpc-0c and vpc-0e spokes of a Transit Gateway with vpc-0a (vpc-0e's
+ * range blackholed in the TGW route table), vpc-0d behind a peering still pending acceptance, a virtual
+ * private gateway on vpc-0a with an on-premises range. Mount targets in vpc-0a and vpc-0b admit clients
+ * of the other VPCs by group and by CIDR, so cross-VPC pairs, reaching, blocked and unknown networks occur.
+ */
+export function addRoutedVpcs(account: FakeAccount, style: 'aws' | 'moto' = 'aws'): FakeAccount {
+  const a = account;
+  a.vpc('vpc-0c', '10.2.0.0/16').vpc('vpc-0d', '10.3.0.0/16').vpc('vpc-0e', '10.4.0.0/16');
+  a.subnet('subnet-0capp', 'vpc-0c', '10.2.1.0/24')
+    .subnet('subnet-0cdata', 'vpc-0c', '10.2.11.0/24', `${REGION}b`)
+    .subnet('subnet-0dapp', 'vpc-0d', '10.3.1.0/24')
+    .subnet('subnet-0eapp', 'vpc-0e', '10.4.1.0/24');
+  a.acl('acl-0cdefault', 'vpc-0c', ['subnet-0capp', 'subnet-0cdata'], ALLOW_ALL_ACL, true)
+    .acl('acl-0ddefault', 'vpc-0d', ['subnet-0dapp'], ALLOW_ALL_ACL, true)
+    .acl('acl-0edefault', 'vpc-0e', ['subnet-0eapp'], ALLOW_ALL_ACL, true);
+  a.group('sg-0cc', 'vpc-0c')
+    .group('sg-0dc', 'vpc-0d')
+    .group('sg-0ec', 'vpc-0e')
+    .group('sg-0xmt', 'vpc-0a', {
+      ingress: [
+        nfs(fromGroup('sg-0bc')),
+        nfs(fromGroup('sg-0cc')),
+        nfs(fromCidr('10.3.0.0/16')),
+        nfs(fromCidr('10.4.0.0/16')),
+        nfs(fromCidr('192.168.0.0/16')),
+      ],
+    })
+    .group('sg-0bmt2', 'vpc-0b', { ingress: [nfs(fromGroup('sg-0c1')), nfs(fromGroup('sg-0c2'))] })
+    .group('sg-0cmt', 'vpc-0c', { ingress: [nfs(fromCidr('10.0.0.0/8'))] });
+  a.fileSystem('fs-00x1')
+    .mountTarget('fs-00x1', 'fsmt-00x1a', 'subnet-0misc', ['sg-0xmt'], style)
+    .mountTarget('fs-00x1', 'fsmt-00x1b', 'subnet-0far', ['sg-0xmt'], style);
+  a.fileSystem('fs-00b2').mountTarget('fs-00b2', 'fsmt-00b2a', 'subnet-0bdata', ['sg-0bmt2'], style);
+  a.fileSystem('fs-00c1').mountTarget('fs-00c1', 'fsmt-00c1a', 'subnet-0cdata', ['sg-0cmt'], style);
+  a.eni('eni-0cc1', 'subnet-0capp', ['sg-0cc'])
+    .eni('eni-0cc2', 'subnet-0cdata', ['sg-0cc'])
+    .eni('eni-0dc1', 'subnet-0dapp', ['sg-0dc'])
+    .eni('eni-0ec1', 'subnet-0eapp', ['sg-0ec'])
+    .eni('eni-0bc2', 'subnet-0bapp', ['sg-0bc']);
+  const tgw = { TransitGatewayId: 'tgw-0' };
+  const attachment = (id: string, vpcId: string) => ({
+    TransitGatewayAttachmentId: id,
+    TransitGatewayId: 'tgw-0',
+    TransitGatewayOwnerId: ACCOUNT,
+    ResourceOwnerId: ACCOUNT,
+    ResourceType: 'vpc' as const,
+    ResourceId: vpcId,
+    State: 'available' as const,
+    Association: { TransitGatewayRouteTableId: 'tgw-rtb-0', State: 'associated' as const },
+  });
+  const vpcAttachment = (id: string, vpcId: string, subnetIds: string[]) => ({
+    TransitGatewayAttachmentId: id,
+    TransitGatewayId: 'tgw-0',
+    VpcId: vpcId,
+    State: 'available' as const,
+    SubnetIds: subnetIds,
+  });
+  const tgwRoute = (cidr: string, id: string, vpcId: string) => ({
+    DestinationCidrBlock: cidr,
+    TransitGatewayAttachments: [
+      { TransitGatewayAttachmentId: id, ResourceId: vpcId, ResourceType: 'vpc' as const },
+    ],
+    Type: 'static' as const,
+    State: 'active' as const,
+  });
+  const peering = (
+    id: string,
+    code: 'active' | 'pending-acceptance',
+    x: [string, string],
+    y: [string, string],
+  ) => ({
+    VpcPeeringConnectionId: id,
+    Status: { Code: code },
+    RequesterVpcInfo: { VpcId: x[0], OwnerId: ACCOUNT, Region: REGION, CidrBlock: x[1] },
+    AccepterVpcInfo: { VpcId: y[0], OwnerId: ACCOUNT, Region: REGION, CidrBlock: y[1] },
+  });
+  return a.routing({
+    routeTables: [
+      routeTable('rtb-0amain', 'vpc-0a', '10.0.0.0/16', [
+        ['10.1.0.0/16', { VpcPeeringConnectionId: 'pcx-0ab' }],
+        ['10.2.0.0/16', tgw],
+        ['10.3.0.0/16', { VpcPeeringConnectionId: 'pcx-0ad' }],
+        ['10.4.0.0/16', tgw],
+        ['192.168.0.0/16', { GatewayId: 'vgw-0a' }],
+        ['0.0.0.0/0', { GatewayId: 'igw-0a' }],
+      ]),
+      routeTable('rtb-0afar', 'vpc-0a', '10.0.0.0/16', [['10.2.0.0/16', tgw]], ['subnet-0far']),
+      routeTable('rtb-0bmain', 'vpc-0b', '10.1.0.0/16', [
+        ['10.0.0.0/16', { VpcPeeringConnectionId: 'pcx-0ab' }],
+      ]),
+      routeTable('rtb-0cmain', 'vpc-0c', '10.2.0.0/16', [['10.0.0.0/8', tgw]]),
+      routeTable('rtb-0dmain', 'vpc-0d', '10.3.0.0/16', [
+        ['10.0.0.0/16', { VpcPeeringConnectionId: 'pcx-0ad' }],
+      ]),
+      routeTable('rtb-0emain', 'vpc-0e', '10.4.0.0/16', [['10.0.0.0/16', tgw]]),
+    ],
+    vpcPeeringConnections: [
+      peering('pcx-0ab', 'active', ['vpc-0a', '10.0.0.0/16'], ['vpc-0b', '10.1.0.0/16']),
+      peering('pcx-0ad', 'pending-acceptance', ['vpc-0a', '10.0.0.0/16'], ['vpc-0d', '10.3.0.0/16']),
+    ],
+    transitGatewayAttachments: [
+      attachment('tgw-attach-0a', 'vpc-0a'),
+      attachment('tgw-attach-0c', 'vpc-0c'),
+      attachment('tgw-attach-0e', 'vpc-0e'),
+    ],
+    transitGatewayVpcAttachments: [
+      vpcAttachment('tgw-attach-0a', 'vpc-0a', ['subnet-0appa', 'subnet-0datab', 'subnet-0misc']),
+      vpcAttachment('tgw-attach-0c', 'vpc-0c', ['subnet-0capp', 'subnet-0cdata']),
+      vpcAttachment('tgw-attach-0e', 'vpc-0e', ['subnet-0eapp']),
+    ],
+    transitGatewayRouteTables: [
+      {
+        TransitGatewayRouteTableId: 'tgw-rtb-0',
+        TransitGatewayId: 'tgw-0',
+        OwnerId: ACCOUNT,
+        State: 'available',
+        Routes: [
+          tgwRoute('10.0.0.0/16', 'tgw-attach-0a', 'vpc-0a'),
+          tgwRoute('10.2.0.0/16', 'tgw-attach-0c', 'vpc-0c'),
+          { DestinationCidrBlock: '10.4.0.0/16', Type: 'static', State: 'blackhole' },
+        ],
+        Associations: ['0a', '0c', '0e'].map((v) => ({
+          TransitGatewayAttachmentId: `tgw-attach-${v}`,
+          ResourceType: 'vpc' as const,
+          ResourceId: `vpc-${v}`,
+          State: 'associated' as const,
+        })),
+        Propagations: [],
+      },
+    ],
+    vpnGateways: [
+      {
+        VpnGatewayId: 'vgw-0a',
+        State: 'available',
+        Type: 'ipsec.1',
+        VpcAttachments: [{ VpcId: 'vpc-0a', State: 'attached' }],
+      },
+    ],
+  });
+}
+
+/** The rich account with routing recorded and more VPCs routed to it (addRoutedVpcs). */
+export function buildRoutedAccount(style: 'aws' | 'moto' = 'aws'): FakeAccount {
+  return addRoutedVpcs(buildRichAccount(style), style);
 }

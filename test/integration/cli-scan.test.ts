@@ -305,7 +305,7 @@ describe('snapshots', () => {
       format: SNAPSHOT_FORMAT,
       accountId: MOTO_ACCOUNT_ID,
       region: 'us-east-1',
-      parts: ['network', 'fileSystemPolicies', 'accessPoints', 'iam'],
+      parts: ['network', 'fileSystemPolicies', 'accessPoints', 'iam', 'routing'],
     });
     const offline = await runCli(['scan', '--snapshot', file, '--format', 'json']);
     expect(offline.code).toBe(0);
@@ -328,7 +328,7 @@ describe('snapshots', () => {
     const file = join(workDir, 'no-iam.json');
     await runCli(['snapshot', '--endpoint-url', moto.endpoint, '--out', file, '--no-iam']);
     const snapshot = JSON.parse(readFileSync(file, 'utf8'));
-    expect(snapshot.parts).toEqual(['network', 'fileSystemPolicies', 'accessPoints']);
+    expect(snapshot.parts).toEqual(['network', 'fileSystemPolicies', 'accessPoints', 'routing']);
     expect(snapshot.iam).toBeUndefined();
     const offline = await runCli(['scan', '--snapshot', file, '--format', 'json']);
     expect(offline.stderr).toMatch(

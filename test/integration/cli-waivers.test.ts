@@ -10,7 +10,7 @@ import { runCli as runCliWith } from '../helpers/cli';
 const SNAPSHOT = join(__dirname, '../../demo/demo-snapshot.json');
 const dir = mkdtempSync(join(tmpdir(), 'efsguard-waivers-'));
 const NOW = new Date('2026-11-30T12:00:00Z');
-const OPEN_GROUP = 'sg-cb051316b24c4d0d1';
+const OPEN_GROUP = 'sg-4acda023c155fbd5b';
 
 function file(name: string, content: string): string {
   const path = join(dir, name);
@@ -33,7 +33,7 @@ waivers:
     owner: team-storage
     expires: 2027-01-31
   - rule: efs-nfs-network-acl
-    resource: acl-dae87b65566afe7e7
+    resource: acl-8d376a6635c46ddad
     reason: was temporary
     owner: team-net
     expires: 2026-11-29
@@ -81,12 +81,12 @@ describe('efsguard scan --waivers', () => {
         },
       },
     ]);
-    // 13: the demo snapshot predates routing, so efs-nfs-exposure says so for each of its 4 file systems.
-    expect(report.summary.byComplianceType).toMatchObject({ NON_COMPLIANT: 13, WAIVED: 1 });
+    // 10: the demo snapshot records routing, so efs-nfs-exposure judges its file systems (one exposed).
+    expect(report.summary.byComplianceType).toMatchObject({ NON_COMPLIANT: 10, WAIVED: 1 });
     expect(report.waivers.map((waiver) => waiver.status)).toEqual(['active', 'unused', 'expired']);
     // The expired waiver's finding is back.
     expect(
-      report.evaluations.find((evaluation) => evaluation.resourceId === 'acl-dae87b65566afe7e7')
+      report.evaluations.find((evaluation) => evaluation.resourceId === 'acl-8d376a6635c46ddad')
         ?.complianceType,
     ).toBe('NON_COMPLIANT');
     expect(result.stderr).toMatch(/waivers\[1\] .* is unused/);
@@ -112,7 +112,7 @@ describe('efsguard scan --waivers', () => {
     const all = file(
       'all.json',
       JSON.stringify({
-        waivers: ['sg-cb051316b24c4d0d1', 'fs-b2035dbb'].map((resource) => ({
+        waivers: ['sg-4acda023c155fbd5b', 'fs-0a2aba14'].map((resource) => ({
           rule: 'efs-mount-target-nfs-ingress',
           resource,
           reason: 'accepted',

@@ -1,7 +1,9 @@
 // The routing loaders through a real moto server (docs/routing-aws.md): peerings with routes both ways,
 // one way and none, a peering that is not active, a Transit Gateway with two spokes and a blackhole
 // route, and a virtual private gateway route to an on-premises range. The account is built through the
-// AWS API; the real loaders read it and the normaliser's RoutingState is asserted.
+// AWS API; the real loaders read it and the normaliser's RoutingState is asserted. Then end to end:
+// `efsguard scan --rules efs-nfs-exposure` with and without allowedNetworks, and `efsguard explain` on an
+// open and a blocked path, both with --endpoint-url (the CLI's clients get the same moto patches).
 //
 // Where moto departs from AWS the test setup works around it, never the product (docs/routing-aws.md,
 // "Where moto departs from AWS"):
@@ -15,6 +17,9 @@
 //   item): the same middleware applies them to moto's answer.
 // - moto never propagates VPC attachments' CIDRs into a TGW route table: the Transit Gateway is created
 //   with default propagation disabled, so that AWS would show no propagated route either.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   AcceptVpcPeeringConnectionCommand,
   AttachVpnGatewayCommand,
@@ -36,9 +41,12 @@ import { loadRegion } from '../../aws/load/region';
 import { type AwsClients, createAwsClients, destroyAwsClients } from '../../aws/sdk/clients';
 import { normaliseSnapshot } from '../../aws/snapshot/normalise';
 import { parseSnapshot } from '../../aws/snapshot/schema';
+import type { ScanReport } from '../../cli/output';
 import type { RoutingState } from '../../core/model';
 import { MOTO_ACCOUNT_ID } from '../helpers/accounts';
 import { AccountBuilder } from '../helpers/build-account';
+import { runCli } from '../helpers/cli';
+import { nfs } from '../helpers/fake-account';
 import { type MotoServer, startMoto } from '../helpers/moto';
 
 let moto: MotoServer;
@@ -72,11 +80,9 @@ async function route(vpcId: string, cidr: string, target: Record<string, string>
   );
 }
 
-beforeAll(async () => {
-  moto = await startMoto();
-  clients = createAwsClients({ endpoint: moto.endpoint, region: 'us-east-1' });
-  // The moto gap above, patched on the test's client only.
-  clients.ec2.middlewareStack.add(
+/** The moto gaps above, patched on a client the test makes (its own, or the CLI's through createClients). */
+function patchMotoRouting(target: AwsClients): AwsClients {
+  target.ec2.middlewareStack.add(
     (next, context) => async (args) => {
       if (context.commandName === 'SearchTransitGatewayRoutesCommand')
         delete (args.input as { MaxResults?: number }).MaxResults;
@@ -118,6 +124,12 @@ beforeAll(async () => {
     },
     { step: 'initialize', name: 'motoTgwRouteAttachments' },
   );
+  return target;
+}
+
+beforeAll(async () => {
+  moto = await startMoto();
+  clients = patchMotoRouting(createAwsClients({ endpoint: moto.endpoint, region: 'us-east-1' }));
   const b = new AccountBuilder(clients);
   for (const [name, cidr] of [
     ['a', '10.1.0.0/16'],
@@ -197,6 +209,18 @@ beforeAll(async () => {
   ids.vgw = vgw.VpnGateway?.VpnGatewayId as string;
   await clients.ec2.send(new AttachVpnGatewayCommand({ VpnGatewayId: ids.vgw, VpcId: vpc('a') }));
   await route(vpc('a'), '192.168.0.0/16', { GatewayId: ids.vgw });
+
+  // A file system in A whose mount-target group admits NFS from B (peered, routes both ways), from C
+  // (peered, but C has no route back to A) and from the on-premises range behind the VPN gateway.
+  ids.mtGroup = await b.group(vpc('a'), 'mt-a', {
+    ingress: [
+      nfs({ IpRanges: [{ CidrIp: '10.2.0.0/16' }] }),
+      nfs({ IpRanges: [{ CidrIp: '10.3.0.0/16' }] }),
+      nfs({ IpRanges: [{ CidrIp: '192.168.0.0/16' }] }),
+    ],
+  });
+  ids.fs = await b.fileSystem('routed');
+  ids.mt = (await b.mountTarget(ids.fs, ids['subnet-a'] as string, [ids.mtGroup])).mountTargetId;
 
   const snapshot = await loadRegion(clients, { parts: ['network', 'routing'], accountId: MOTO_ACCOUNT_ID });
   // Through the file format too: what `efsguard snapshot` writes is what `scan --snapshot` reads.
@@ -335,5 +359,104 @@ describe('routing loaded from moto', () => {
     expect(near.routeTables.map((t) => t.vpcId).sort()).toEqual([ids['vpc-e'], ids['vpc-f']].sort());
     expect(near.transitGatewayRouteTables).toEqual(routing.transitGatewayRouteTables);
     expect(near.peeringConnections).toEqual([]);
+  });
+});
+
+describe('efs-nfs-exposure and explain through the CLI against moto', () => {
+  const EXPOSURE = 'efs-nfs-exposure';
+  /** The CLI's clients get the same moto patches as the test's own. */
+  const deps = {
+    createClients: (options: Parameters<typeof createAwsClients>[0]) =>
+      patchMotoRouting(createAwsClients(options)),
+  };
+  const scan = async (params?: object) => {
+    const argv = ['scan', '--endpoint-url', moto.endpoint, '--rules', EXPOSURE, '--format', 'json'];
+    if (params) {
+      const file = join(mkdtempSync(join(tmpdir(), 'efsguard-exposure-')), 'params.json');
+      writeFileSync(file, JSON.stringify({ [EXPOSURE]: params }));
+      argv.push('--params', file);
+    }
+    const result = await runCli(argv, deps, { env: { AWS_REGION: 'us-east-1' } });
+    expect(result.stderr).toBe('');
+    const report = JSON.parse(result.stdout) as ScanReport;
+    const verdict = report.evaluations.find((e) => e.rule === EXPOSURE && e.resourceId === ids.fs);
+    return { code: result.code, verdict };
+  };
+
+  it('names the peered VPC and the on-premises range that reach the mount target, not the one-way peer', async () => {
+    const { code, verdict } = await scan();
+    expect(code).toBe(0); // --exit-code not given
+    expect(verdict?.complianceType).toBe('NON_COMPLIANT');
+    // Only B's subnet holds sources: its range is what reaches.
+    expect(verdict?.annotation).toContain(
+      `${ids.mt} reachable from ${ids.pcxAB} to ${ids['vpc-b']} (10.2.1.0/24)`,
+    );
+    // Whether the customer network sends the range over the VPN, efsguard cannot see: possibly reaching.
+    expect(verdict?.annotation).toContain(
+      `${ids.mt} possibly reachable from ${ids.vgw} (on-premises) (192.168.0.0/16): cannot check every hop`,
+    );
+    expect(verdict?.unresolved).toBe(true);
+    // C is admitted by the group and peered, but no route leads from C to A.
+    expect(verdict?.annotation).not.toContain(ids['vpc-c'] as string);
+  });
+
+  it('is COMPLIANT once allowedNetworks names the peering and the VPN gateway', async () => {
+    const { code, verdict } = await scan({ allowedNetworks: `${ids.pcxAB},${ids.vgw}` });
+    expect(verdict).toMatchObject({ complianceType: 'COMPLIANT' });
+    expect(code).toBe(0);
+  });
+
+  it('a CIDR item allows only a network whose whole reaching range lies inside it', async () => {
+    const narrow = await scan({ allowedNetworks: `10.2.1.0/25,${ids.vgw}` });
+    expect(narrow.verdict?.complianceType).toBe('NON_COMPLIANT');
+    const wide = await scan({ allowedNetworks: `10.2.0.0/16,${ids.vgw}` });
+    expect(wide.verdict?.complianceType).toBe('COMPLIANT');
+  });
+
+  type Explained = {
+    paths: {
+      source: string;
+      mountTarget: string;
+      reachable: boolean | 'unknown';
+      hops: { hop: string; verdict: string; by: string }[];
+    }[];
+  };
+  const explain = async (source: string) => {
+    const result = await runCli(
+      [
+        'explain',
+        '--endpoint-url',
+        moto.endpoint,
+        '--file-system',
+        ids.fs as string,
+        '--source',
+        source,
+        '--format',
+        'json',
+      ],
+      deps,
+      { env: { AWS_REGION: 'us-east-1' } },
+    );
+    expect(result.stderr).toBe('');
+    return JSON.parse(result.stdout) as Explained;
+  };
+
+  it('explain shows an open path from the peered VPC, every hop allowing', async () => {
+    const { paths } = await explain('10.2.1.0/24');
+    expect(paths).toHaveLength(1);
+    const [path] = paths;
+    expect(path).toMatchObject({ mountTarget: ids.mt, reachable: true });
+    expect(path?.hops.every((h) => h.verdict === 'allow')).toBe(true);
+    expect(path?.hops.map((h) => h.by).join(' ')).toContain(ids.pcxAB as string);
+  });
+
+  it('explain marks the missing forward route from the one-way peer as the blocking hop', async () => {
+    const { paths } = await explain('10.3.1.0/24');
+    const [path] = paths;
+    expect(path).toMatchObject({ mountTarget: ids.mt, reachable: false });
+    const blocking = path?.hops.find((h) => h.verdict === 'deny');
+    expect(blocking?.hop).toMatch(/route/);
+    // The group admits the range: only routing blocks it.
+    expect(path?.hops.find((h) => h.hop === 'mount target security groups in')?.verdict).toBe('allow');
   });
 });

@@ -6,14 +6,17 @@ import type { EFSClient } from '@aws-sdk/client-efs';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { ResourceRef, TopologyPart } from '../../../core/model';
 import { isFileSystemInNeighbourhood } from '../../../core/neighbourhood';
+import { routeConnectedVpcs } from '../../../core/routing/fan-out';
 import {
   SNAPSHOT_FORMAT,
   type Snapshot,
   type SnapshotFileSystem,
   type SnapshotPrefixList,
 } from '../../snapshot/format';
+import { normaliseRouting } from '../../snapshot/normalise-routing';
+import { describeSubnets, describeVpcs } from '../describe';
 import { addRoutingPrefixLists } from '../region';
-import { loadNeighbourhoodRouting } from '../routing';
+import { loadRouting, vpcsOfRoutingSeeds, vpcsOfSnapshot } from '../routing';
 import { loadIamSeeds, loadSeedAccessPoints, loadSeedPolicies } from './flat-parts';
 import type { NeighbourhoodSeed, NeighbourhoodState } from './state';
 
@@ -54,15 +57,48 @@ export async function assembleNeighbourhood(input: AssemblyInput): Promise<Snaps
           ...(input.onProgress ? { onProgress: input.onProgress } : {}),
         })
       : undefined,
-    // Routing of the neighbourhood's VPCs (aws/load/routing.ts), and the prefix lists its routes name.
-    parts.includes('routing')
-      ? loadNeighbourhoodRouting(clients.ec2, snapshot, input.seedsOf('routing'), {
-          accountId: input.accountId,
-          concurrency,
-        }).then(() => addRoutingPrefixLists(clients, snapshot, concurrency))
-      : undefined,
+    // Routing of the neighbourhood's VPCs and of the VPCs routed to them, with those VPCs' network.
+    parts.includes('routing') ? loadRoutingPart(input, snapshot) : undefined,
   ]);
   return snapshot;
+}
+
+/**
+ * The part 'routing' of a neighbourhood (docs/neighbourhood.md, "Routing"): the routing of the VPCs the
+ * network part holds and of the routing seeds (aws/load/routing.ts), then, with the network part, the
+ * VPCs routed to those (core/routing/fan-out.ts routeConnectedVpcs: a peering or a shared Transit
+ * Gateway): their routing too, and the subnets and CIDRs of every one of these VPCs, which decide where
+ * a source address starts its path and which source ranges a mount target's exposure tells apart. Then
+ * the prefix lists the routes name.
+ */
+async function loadRoutingPart(input: AssemblyInput, snapshot: Snapshot): Promise<void> {
+  const { clients, concurrency } = input;
+  const options = { accountId: input.accountId, concurrency };
+  const base = new Set([
+    ...vpcsOfSnapshot(snapshot),
+    ...(await vpcsOfRoutingSeeds(clients.ec2, input.seedsOf('routing'))),
+  ]);
+  let routing = await loadRouting(clients.ec2, [...base].sort(), options);
+  if (input.parts.includes('network') && base.size > 0) {
+    const normalised = normaliseRouting(routing, { accountId: input.accountId, region: input.region });
+    const connected = routeConnectedVpcs(normalised, base);
+    if (connected.size > base.size) routing = await loadRouting(clients.ec2, [...connected].sort(), options);
+    const vpcIds = [...connected].sort();
+    const [vpcs, subnets] = await Promise.all([
+      describeVpcs(clients.ec2, [{ name: 'vpc-id', values: vpcIds }]),
+      describeSubnets(clients.ec2, [{ name: 'vpc-id', values: vpcIds }]),
+    ]);
+    snapshot.vpcs = mergeById(snapshot.vpcs, vpcs, (vpc) => vpc.VpcId);
+    snapshot.subnets = mergeById(snapshot.subnets, subnets, (subnet) => subnet.SubnetId);
+  }
+  snapshot.routing = routing;
+  await addRoutingPrefixLists(clients, snapshot, concurrency);
+}
+
+function mergeById<T>(have: readonly T[], more: readonly T[], id: (item: T) => string | undefined): T[] {
+  const byKey = new Map<string, T>();
+  for (const item of [...have, ...more]) byKey.set(id(item) ?? '', item);
+  return byId(byKey.values(), id);
 }
 
 const byId = <T>(items: Iterable<T>, id: (item: T) => string | undefined): T[] =>

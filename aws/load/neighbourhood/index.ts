@@ -15,6 +15,7 @@ import type { EFSClient } from '@aws-sdk/client-efs';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { EfsguardError } from '../../../core/errors';
 import type { ResourceRef, ResourceType, TopologyPart } from '../../../core/model';
+import { exposureSeeds, NeighbourhoodView } from '../../../core/neighbourhood';
 import type { Snapshot } from '../../snapshot/format';
 import { DEFAULT_CONCURRENCY } from '../describe';
 import { orderParts } from '../region';
@@ -135,7 +136,10 @@ export async function loadNeighbourhood(
     options.probeUnlabelledInterfaces ?? isCustomEndpoint(clients.ec2),
     { accountId: options.accountId, region: options.region },
   );
+  const routingAware = parts.includes('routing');
   for (let round = 0; network.seeds.length > 0; round++) {
+    // A routing-aware load judges whole file systems (efs-nfs-exposure): more seeds as they appear.
+    if (routingAware) network.addSeeds(exposureSeeds(new NeighbourhoodView(network.partial())));
     const work = firstStageWithWork(plan(network));
     if (!work) break;
     if (round >= MAX_ROUNDS)

@@ -107,11 +107,34 @@ export class NeighbourhoodState {
   readonly asked: Record<WorkKind, Set<string>> = emptySets();
   scanned = false;
 
+  private readonly seedList: core.ResourceRef[];
+
   constructor(
-    readonly seeds: readonly core.ResourceRef[],
+    seeds: readonly core.ResourceRef[],
     readonly probeUnlabelled: boolean,
     private readonly context: { readonly accountId: string; readonly region: string },
-  ) {}
+  ) {
+    this.seedList = [...seeds];
+  }
+
+  /** The changed resources, and those added since (addSeeds). */
+  get seeds(): readonly core.ResourceRef[] {
+    return this.seedList;
+  }
+
+  /** Adds the seeds not there yet; answers how many were new. */
+  addSeeds(refs: readonly core.ResourceRef[]): number {
+    const have = new Set(this.seedList.map((seed) => `${seed.resourceType}|${seed.resourceId}`));
+    let added = 0;
+    for (const ref of refs) {
+      const key = `${ref.resourceType}|${ref.resourceId}`;
+      if (have.has(key)) continue;
+      have.add(key);
+      this.seedList.push(ref);
+      added++;
+    }
+    return added;
+  }
 
   addGroups(groups: readonly SecurityGroup[]): void {
     for (const group of groups) {

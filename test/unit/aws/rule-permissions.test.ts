@@ -18,7 +18,7 @@ import { ALL, type ResourceType, TOPOLOGY_PARTS, type Topology } from '../../../
 import { RULES } from '../../../core/rules';
 import { TopologyPartMissingError } from '../../../core/rules/types';
 import { ACCOUNT, REGION } from '../../helpers/accounts';
-import { buildRichAccount, buildTypicalAccount } from '../../helpers/fake-account';
+import { buildRoutedAccount, buildTypicalAccount } from '../../helpers/fake-account';
 import { type FakeAws, installFakeAws } from '../../helpers/fake-aws';
 
 const doc = (statement: object) => JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
@@ -88,9 +88,12 @@ const IAM: IamSnapshot = {
   ],
 };
 
-/** The rich account with policies, a second (non-compliant) access point and IAM: every part has data. */
+/**
+ * The rich account routed to more VPCs (peering, Transit Gateway, VPN gateway), with policies, a second
+ * (non-compliant) access point and IAM: every part has data.
+ */
 function buildAccount(): Snapshot {
-  const account = buildRichAccount()
+  const account = buildRoutedAccount()
     .accessPoint('fsap-0002', 'fs-0002', { RootDirectory: { Path: '/' } })
     .snapshot();
   return { ...account, iam: structuredClone(IAM) };
@@ -252,6 +255,20 @@ describe('a load for one part cannot answer for another', () => {
     expect(() => rule.evaluate(topology, ALL)).toThrow(TopologyPartMissingError);
   });
 
+  it.each(
+    RULES.filter((rule) => rule.judgesWithout?.includes('routing')).map((rule) => [rule.id, rule] as const),
+  )(
+    '%s judges a topology loaded without routing (a snapshot recorded before it), naming what it could not see',
+    async (_id, rule) => {
+      const loaded = await loadRegion(clients, { parts: ['network'], accountId: ACCOUNT });
+      const evaluations = rule.evaluate(normaliseSnapshot(loaded), ALL);
+      expect(evaluations.length).toBeGreaterThan(0);
+      // The cross-VPC paths of the routed account say why they could not be checked.
+      const noted = evaluations.filter((e) => e.annotation?.includes('routing was not recorded'));
+      expect(noted.length).toBeGreaterThan(0);
+    },
+  );
+
   it('a file system loaded for the network part has no policy to judge: efs-file-system-policy throws', async () => {
     const loaded = await loadNeighbourhood(
       clients,
@@ -316,6 +333,8 @@ describe('calls per event, per rule', () => {
   };
   /** At most this many calls per network event in the typical account (load-neighbourhood.test.ts). */
   const NETWORK_EVENT_BUDGET = 12;
+  /** At most this many for the routing-aware rules (measured: see docs/neighbourhood.md, Routing). */
+  const ROUTED_EVENT_BUDGET = 20;
 
   it('each rule makes only the calls of its own parts for each event it triggers on', async () => {
     // Whole pages, as AWS answers a typical account: the counts are the real per-event cost.
@@ -336,7 +355,12 @@ describe('calls per event, per rule', () => {
           const commands = fake.calls().map((call) => call.command);
           const exact = EXACT[`${rule.id}/${event}`];
           if (exact) expect([...commands].sort()).toEqual([...exact].sort());
-          else {
+          else if (rule.requires.includes('routing')) {
+            // Routing-aware rules: the network pipeline's calls, plus the routing of the VPCs involved
+            // and of the VPCs routed to them (their subnets and CIDRs), whatever the account's size.
+            expect(rule.requires).toEqual(['network', 'routing']);
+            expect(commands.length).toBeLessThanOrEqual(ROUTED_EVENT_BUDGET);
+          } else {
             expect(rule.requires).toEqual(['network']);
             expect(commands.length).toBeLessThanOrEqual(NETWORK_EVENT_BUDGET);
           }

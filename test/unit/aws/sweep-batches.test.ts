@@ -9,6 +9,7 @@ import {
   addIpv6Resources,
   addUnrelatedVpcs,
   buildRichAccount,
+  buildRoutedAccount,
   FakeAccount,
   fromGroup,
   nfs,
@@ -52,6 +53,14 @@ describe('planVpcBatches', () => {
     ]);
     for (const batch of batches) expect(batch.securityGroups).toBeLessThanOrEqual(3);
     expect(batches).toHaveLength(2);
+  });
+
+  it('keeps VPCs that routing joins (peering, a shared Transit Gateway) in one batch', () => {
+    const batches = planVpcBatches(['vpc-a', 'vpc-b', 'vpc-c', 'vpc-d'], groups, [], 1, [
+      ['vpc-b', 'vpc-d'],
+      ['vpc-d', 'vpc-a'],
+    ]);
+    expect(batches.map((batch) => batch.vpcIds)).toEqual([['vpc-a', 'vpc-b', 'vpc-d'], ['vpc-c']]);
   });
 
   it('gives a connected group larger than the budget a batch of its own', () => {
@@ -132,5 +141,51 @@ describe('sweepNetworkInBatches', () => {
       },
     );
     expect(seen).toEqual([['fs-0lonely']]);
+  });
+});
+
+describe('sweepNetworkInBatches with routing', () => {
+  const ROUTED_RULES = ['efs-client-nfs-egress', 'efs-nfs-network-acl', 'efs-nfs-exposure'];
+  // vpc-0e is joined to vpc-0a by the Transit Gateway alone, vpc-0d by a pending peering alone.
+  const snapshot = addUnrelatedVpcs(buildRoutedAccount(), 3).snapshot();
+  const clients = {
+    ec2: new EC2Client({ region: 'eu-west-1' }),
+    efs: new EFSClient({ region: 'eu-west-1' }),
+  };
+  let fake: FakeAws;
+  beforeAll(() => {
+    fake = installFakeAws(snapshot, { pageSize: 2 });
+  });
+  afterAll(() => fake.restore());
+
+  it('never splits a routed pair, carries routing in every batch, and judges as the whole region', async () => {
+    const whole = normaliseSnapshot(snapshot);
+    const key = (ruleId: string, e: Evaluation) => `${ruleId}|${e.resourceType}|${e.resourceId}`;
+    const expected = new Map<string, Evaluation>();
+    for (const ruleId of ROUTED_RULES)
+      for (const e of getRule(ruleId).evaluate(whole, ALL)) expected.set(key(ruleId, e), e);
+    const got = new Map<string, Evaluation>();
+    const batches: string[][] = [];
+    await sweepNetworkInBatches(
+      clients,
+      { accountId: snapshot.accountId, region: snapshot.region, maxGroupsPerBatch: 1, routing: true },
+      async (batch) => {
+        batches.push(batch.vpcs.map((vpc) => vpc.VpcId as string));
+        expect(batch.parts).toEqual(['network', 'routing']);
+        expect(batch.routing?.routeTables.length).toBeGreaterThan(0);
+        const topology = normaliseSnapshot(batch);
+        for (const ruleId of ROUTED_RULES) {
+          for (const e of getRule(ruleId).evaluate(topology, ALL)) {
+            expect(got.has(key(ruleId, e))).toBe(false);
+            got.set(key(ruleId, e), e);
+          }
+        }
+      },
+    );
+    expect(batches.length).toBeGreaterThan(1);
+    expect(batches.find((vpcIds) => vpcIds.includes('vpc-0a'))).toEqual(
+      expect.arrayContaining(['vpc-0a', 'vpc-0b', 'vpc-0c', 'vpc-0d', 'vpc-0e']),
+    );
+    expect(new Map([...got].sort())).toEqual(new Map([...expected].sort()));
   });
 });
