@@ -439,7 +439,7 @@ export async function loadRouting(
 }
 
 // ---------------------------------------------------------------------------------------------
-// The neighbourhood of a routing change (aws/load-neighbourhood.ts calls these two).
+// The neighbourhood of a routing change (aws/neighbourhood/ calls these).
 
 /**
  * The VPCs routing seeds belong to, as AWS shows them now: a route table's VPC, a peering's two VPCs,
