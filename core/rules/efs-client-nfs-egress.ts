@@ -12,7 +12,7 @@ import {
 } from '../net/nfs-paths';
 import { coversNfs } from '../net/protocol';
 import { booleanParam, parameter } from '../params';
-import { pairRouteCheck } from '../routing/nfs-path';
+import { pairRouteCheck } from '../routing/pair-routes';
 import { isMountTargetInterface, nonClientReason } from '../topology-index';
 import { compliant, defineRule, nonCompliant, notApplicable, type Verdict } from './define';
 

@@ -13,7 +13,7 @@ import { type AclDecision, evaluateAclTcp } from '../net/network-acl';
 import { listNfsPairs, type NfsPair } from '../net/nfs-paths';
 import type { Direction } from '../net/security-groups';
 import { parameter, portRangeParam } from '../params';
-import { pairRouteCheck } from '../routing/nfs-path';
+import { pairRouteCheck } from '../routing/pair-routes';
 import { indexTopology } from '../topology-index';
 import { compliant, defineRule, nonCompliant, notApplicable, type Verdict } from './define';
 
