@@ -106,7 +106,7 @@ export async function mapWithConcurrency<T, R>(
 }
 
 /** Runs one paginated EC2 Describe for every filter set and merges the items, deduplicated by id. */
-async function describeEc2<T>(
+export async function describeEc2<T>(
   action: string,
   filters: readonly Ec2Filter[] | undefined,
   pages: (filterSet: Filter[] | undefined) => AsyncIterable<T[]>,
@@ -128,7 +128,7 @@ const withFilters = (filterSet: Filter[] | undefined) => (filterSet ? { Filters:
  * One filtered, paginated EC2 Describe: the action (for errors and the page guard), the SDK paginator,
  * the page's list and each item's id (to merge the pages of several filter sets without repeats).
  */
-function ec2Describe<O, T>(
+export function ec2Describe<O, T>(
   action: string,
   paginate: (config: EC2PaginationConfiguration, input: { Filters?: Filter[] }) => Paginator<O>,
   itemsOf: (page: O) => T[] | undefined,

@@ -14,32 +14,11 @@
 // listed, and a TGW route table of a Transit Gateway shared by another account answers AccessDenied
 // (UnauthorizedOperation) or not-found: that table is absent, which core reads as "unknown". The same
 // answer about a table of this account's own Transit Gateway is a missing permission and fails the load.
-import {
-  DescribeVpnGatewaysCommand,
-  type EC2Client,
-  type Filter,
-  paginateDescribeRouteTables,
-  paginateDescribeTransitGatewayAttachments,
-  paginateDescribeTransitGatewayRouteTables,
-  paginateDescribeTransitGatewayVpcAttachments,
-  paginateDescribeVpcPeeringConnections,
-  paginateGetTransitGatewayRouteTableAssociations,
-  paginateGetTransitGatewayRouteTablePropagations,
-  paginateSearchTransitGatewayRoutes,
-  type RouteTable,
-  type TransitGatewayAttachment,
-  type TransitGatewayRoute,
-  type TransitGatewayRouteTableAssociation,
-  type TransitGatewayRouteTablePropagation,
-  type TransitGatewayVpcAttachment,
-  type VpcPeeringConnection,
-  type VpnGateway,
-} from '@aws-sdk/client-ec2';
+import type { EC2Client, TransitGatewayAttachment, VpcPeeringConnection } from '@aws-sdk/client-ec2';
 import type { EFSClient } from '@aws-sdk/client-efs';
 import type { ResourceType } from '../../core/model';
 import { vpcsAffectedByRouting } from '../../core/routing/fan-out';
-import { AccessDeniedError, awsErrorName, callAws } from '../sdk/errors';
-import { guardPages } from '../sdk/pagination';
+import { AccessDeniedError, awsErrorName } from '../sdk/errors';
 import { UniqueById } from '../sdk/unique-by-id';
 import type { Snapshot } from '../snapshot/format';
 import type { SnapshotRouting, SnapshotTransitGatewayRouteTable } from '../snapshot/format-routing';
@@ -50,9 +29,19 @@ import {
   describeMountTargets,
   describeSubnets,
   type Ec2Filter,
-  expandFilters,
   mapWithConcurrency,
 } from './describe';
+import {
+  describeRouteTables,
+  describeTransitGatewayAttachments,
+  describeTransitGatewayRouteTables,
+  describeTransitGatewayVpcAttachments,
+  describeVpcPeeringConnections,
+  describeVpnGateways,
+  getTransitGatewayRouteTableAssociations,
+  getTransitGatewayRouteTablePropagations,
+  searchTransitGatewayRoutes,
+} from './describe-routing';
 
 /** The Config resource types whose change can alter routing (the seeds the part 'routing' expands). */
 export const ROUTING_SEED_TYPES: readonly ResourceType[] = [
@@ -62,198 +51,6 @@ export const ROUTING_SEED_TYPES: readonly ResourceType[] = [
   'AWS::EC2::TransitGatewayRouteTable',
   'AWS::EC2::VPNGateway',
 ];
-
-const EC2_PAGE_SIZE = 1000; // DescribeRouteTables, DescribeVpcPeeringConnections upper bound
-const TGW_PAGE_SIZE = 1000; // DescribeTransitGateway*, Get*/Search* upper bound
-
-/** Items of one paginated EC2 call per filter set (none: the whole region), merged and deduplicated. */
-async function listEc2<T, P>(
-  action: string,
-  filters: readonly Ec2Filter[] | undefined,
-  pages: (filterSet: Filter[] | undefined) => AsyncIterable<P>,
-  itemsOf: (page: P) => T[] | undefined,
-  idOf: (item: T) => string | undefined,
-): Promise<T[]> {
-  const filterSets = filters === undefined ? [undefined] : expandFilters(filters);
-  return callAws(action, async () => {
-    const unique = new UniqueById(action, idOf);
-    for (const filterSet of filterSets) {
-      for await (const page of guardPages(action, pages(filterSet))) unique.addAll(itemsOf(page) ?? []);
-    }
-    return unique.items;
-  });
-}
-
-const withFilters = (filterSet: Filter[] | undefined) => (filterSet ? { Filters: filterSet } : {});
-
-export function describeRouteTables(ec2: EC2Client, filters?: readonly Ec2Filter[]): Promise<RouteTable[]> {
-  return listEc2(
-    'ec2:DescribeRouteTables',
-    filters,
-    (set) => paginateDescribeRouteTables({ client: ec2, pageSize: EC2_PAGE_SIZE }, withFilters(set)),
-    (page) => page.RouteTables,
-    (table) => table.RouteTableId,
-  );
-}
-
-export function describeVpcPeeringConnections(
-  ec2: EC2Client,
-  filters?: readonly Ec2Filter[],
-): Promise<VpcPeeringConnection[]> {
-  return listEc2(
-    'ec2:DescribeVpcPeeringConnections',
-    filters,
-    (set) =>
-      paginateDescribeVpcPeeringConnections({ client: ec2, pageSize: EC2_PAGE_SIZE }, withFilters(set)),
-    (page) => page.VpcPeeringConnections,
-    (peering) => peering.VpcPeeringConnectionId,
-  );
-}
-
-export function describeTransitGatewayAttachments(
-  ec2: EC2Client,
-  filters?: readonly Ec2Filter[],
-): Promise<TransitGatewayAttachment[]> {
-  return listEc2(
-    'ec2:DescribeTransitGatewayAttachments',
-    filters,
-    (set) =>
-      paginateDescribeTransitGatewayAttachments({ client: ec2, pageSize: TGW_PAGE_SIZE }, withFilters(set)),
-    (page) => page.TransitGatewayAttachments,
-    (attachment) => attachment.TransitGatewayAttachmentId,
-  );
-}
-
-export function describeTransitGatewayVpcAttachments(
-  ec2: EC2Client,
-  filters?: readonly Ec2Filter[],
-): Promise<TransitGatewayVpcAttachment[]> {
-  return listEc2(
-    'ec2:DescribeTransitGatewayVpcAttachments',
-    filters,
-    (set) =>
-      paginateDescribeTransitGatewayVpcAttachments(
-        { client: ec2, pageSize: TGW_PAGE_SIZE },
-        withFilters(set),
-      ),
-    (page) => page.TransitGatewayVpcAttachments,
-    (attachment) => attachment.TransitGatewayAttachmentId,
-  );
-}
-
-export function describeTransitGatewayRouteTables(
-  ec2: EC2Client,
-  filters?: readonly Ec2Filter[],
-): Promise<SnapshotTransitGatewayRouteTable[]> {
-  return listEc2(
-    'ec2:DescribeTransitGatewayRouteTables',
-    filters,
-    (set) =>
-      paginateDescribeTransitGatewayRouteTables({ client: ec2, pageSize: TGW_PAGE_SIZE }, withFilters(set)),
-    (page) =>
-      (page.TransitGatewayRouteTables ?? []).flatMap((table) =>
-        table.TransitGatewayRouteTableId
-          ? [
-              {
-                ...table,
-                TransitGatewayRouteTableId: table.TransitGatewayRouteTableId,
-                Routes: [],
-                Associations: [],
-                Propagations: [],
-              },
-            ]
-          : [],
-      ),
-    (table) => table.TransitGatewayRouteTableId,
-  );
-}
-
-/** DescribeVpnGateways has no pagination (EC2 API Reference, DescribeVpnGateways). */
-export async function describeVpnGateways(
-  ec2: EC2Client,
-  filters?: readonly Ec2Filter[],
-): Promise<VpnGateway[]> {
-  const action = 'ec2:DescribeVpnGateways';
-  const filterSets = filters === undefined ? [undefined] : expandFilters(filters);
-  return callAws(action, async () => {
-    const unique = new UniqueById<VpnGateway>(action, (gateway) => gateway.VpnGatewayId);
-    for (const set of filterSets) {
-      const output = await ec2.send(new DescribeVpnGatewaysCommand(withFilters(set)));
-      unique.addAll(output.VpnGateways ?? []);
-    }
-    return unique.items;
-  });
-}
-
-/**
- * Every route of a TGW route table. SearchTransitGatewayRoutes needs a filter: the `state` filter with
- * every live state returns them all (EC2 API Reference, SearchTransitGatewayRoutes).
- */
-async function searchTransitGatewayRoutes(
-  ec2: EC2Client,
-  routeTableId: string,
-): Promise<TransitGatewayRoute[]> {
-  const action = 'ec2:SearchTransitGatewayRoutes';
-  return callAws(action, async () => {
-    const routes: TransitGatewayRoute[] = [];
-    for await (const page of guardPages(
-      action,
-      paginateSearchTransitGatewayRoutes(
-        { client: ec2, pageSize: TGW_PAGE_SIZE },
-        {
-          TransitGatewayRouteTableId: routeTableId,
-          Filters: [{ Name: 'state', Values: ['active', 'blackhole'] }],
-        },
-      ),
-    )) {
-      routes.push(...(page.Routes ?? []));
-      // Without NextToken, a page that says more routes exist cannot be completed: fail, never judge half.
-      if (page.AdditionalRoutesAvailable && !page.NextToken)
-        throw new Error(`${routeTableId} has more routes than one SearchTransitGatewayRoutes answer holds`);
-    }
-    return routes;
-  });
-}
-
-async function getAssociations(
-  ec2: EC2Client,
-  routeTableId: string,
-): Promise<TransitGatewayRouteTableAssociation[]> {
-  const action = 'ec2:GetTransitGatewayRouteTableAssociations';
-  return callAws(action, async () => {
-    const items: TransitGatewayRouteTableAssociation[] = [];
-    for await (const page of guardPages(
-      action,
-      paginateGetTransitGatewayRouteTableAssociations(
-        { client: ec2, pageSize: TGW_PAGE_SIZE },
-        { TransitGatewayRouteTableId: routeTableId },
-      ),
-    )) {
-      items.push(...(page.Associations ?? []));
-    }
-    return items;
-  });
-}
-
-async function getPropagations(
-  ec2: EC2Client,
-  routeTableId: string,
-): Promise<TransitGatewayRouteTablePropagation[]> {
-  const action = 'ec2:GetTransitGatewayRouteTablePropagations';
-  return callAws(action, async () => {
-    const items: TransitGatewayRouteTablePropagation[] = [];
-    for await (const page of guardPages(
-      action,
-      paginateGetTransitGatewayRouteTablePropagations(
-        { client: ec2, pageSize: TGW_PAGE_SIZE },
-        { TransitGatewayRouteTableId: routeTableId },
-      ),
-    )) {
-      items.push(...(page.TransitGatewayRouteTablePropagations ?? []));
-    }
-    return items;
-  });
-}
 
 /** Answers about a table this account cannot read: another account's Transit Gateway. */
 const NOT_READABLE =
@@ -350,8 +147,8 @@ export async function loadRouting(
     try {
       const [routes, associations, propagations] = await Promise.all([
         searchTransitGatewayRoutes(ec2, table.TransitGatewayRouteTableId),
-        getAssociations(ec2, table.TransitGatewayRouteTableId),
-        getPropagations(ec2, table.TransitGatewayRouteTableId),
+        getTransitGatewayRouteTableAssociations(ec2, table.TransitGatewayRouteTableId),
+        getTransitGatewayRouteTablePropagations(ec2, table.TransitGatewayRouteTableId),
       ]);
       const read: SnapshotTransitGatewayRouteTable = {
         ...table,
