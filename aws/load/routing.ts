@@ -21,7 +21,11 @@ import { vpcsAffectedByRouting } from '../../core/routing/fan-out';
 import { AccessDeniedError, awsErrorName } from '../sdk/errors';
 import { UniqueById } from '../sdk/unique-by-id';
 import type { Snapshot } from '../snapshot/format';
-import type { SnapshotRouting, SnapshotTransitGatewayRouteTable } from '../snapshot/format-routing';
+import {
+  emptyRouting,
+  type SnapshotRouting,
+  type SnapshotTransitGatewayRouteTable,
+} from '../snapshot/format-routing';
 import { normaliseRouting } from '../snapshot/normalise-routing';
 import {
   DEFAULT_CONCURRENCY,
@@ -97,16 +101,7 @@ export async function loadRouting(
   const progress = options.onProgress ?? (() => {});
   const region = vpcIds === undefined;
   const vpcs = [...new Set(vpcIds ?? [])].sort();
-  if (!region && vpcs.length === 0) {
-    return {
-      routeTables: [],
-      vpcPeeringConnections: [],
-      transitGatewayAttachments: [],
-      transitGatewayVpcAttachments: [],
-      transitGatewayRouteTables: [],
-      vpnGateways: [],
-    };
-  }
+  if (!region && vpcs.length === 0) return emptyRouting();
   const byVpc = (name: string, values: readonly string[]) => (region ? undefined : [{ name, values }]);
 
   // Round 1: what the VPCs themselves name.
