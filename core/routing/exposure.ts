@@ -5,7 +5,7 @@
 // named by how they arrive (the mount target's return route): its own VPC, a peering, a TGW attachment,
 // a virtual private gateway, or unknown. A path with an unknown hop counts as possibly reachable.
 import { type MountTarget, NFS_PORT, type Topology } from '../model';
-import { cidrContainsAddress, cidrContainsCidr } from '../net/cidr';
+import { canonicaliseCidr, cidrContainsCidr } from '../net/cidr';
 import { coversNfs } from '../net/protocol';
 import { matchGroupsTcp } from '../net/security-groups';
 import { indexTopology } from '../topology-index';
@@ -13,7 +13,7 @@ import { destinationCidrs } from './lpm';
 import { explainSourcePath, groupsAtAddress, type NfsPath, type PathOptions } from './nfs-path';
 import { type Atom, atomsOf, describeAtom } from './ranges';
 import { type Arrival, describeArrival, indexRouting, routeTableOf } from './routing-index';
-import { arrivalOf, subnetHolding } from './trace';
+import { arrivalOf, subnetHolding, vpcHolding } from './trace';
 
 export interface ReachingNetwork {
   /** How it arrives, e.g. 'pcx-1 to vpc-2', 'tgw-attach-1 to VPN vpn-1', 'vgw-1 (on-premises)'. */
@@ -32,24 +32,57 @@ export interface ExposureOptions extends PathOptions {
   readonly cuts?: readonly string[];
 }
 
-/** The VPCs a mount target's VPC is routed to: itself, its peers, and its TGW neighbours. */
-function neighbourVpcs(topology: Topology, vpcId: string): Set<string> {
+const neighbours = new WeakMap<Topology, Map<string, ReadonlySet<string>>>();
+
+/** The VPCs a mount target's VPC is routed to: itself, its peers, and its TGW neighbours (memoised). */
+function neighbourVpcs(topology: Topology, vpcId: string): ReadonlySet<string> {
+  let byVpc = neighbours.get(topology);
+  if (!byVpc) {
+    byVpc = new Map();
+    neighbours.set(topology, byVpc);
+  }
+  const known = byVpc.get(vpcId);
+  if (known) return known;
   const vpcs = new Set([vpcId]);
   const routing = topology.routing;
-  if (!routing) return vpcs;
-  for (const p of routing.peeringConnections) {
-    if (p.requester.vpcId === vpcId) vpcs.add(p.accepter.vpcId);
-    if (p.accepter.vpcId === vpcId) vpcs.add(p.requester.vpcId);
+  if (routing) {
+    for (const p of routing.peeringConnections) {
+      if (p.requester.vpcId === vpcId) vpcs.add(p.accepter.vpcId);
+      if (p.accepter.vpcId === vpcId) vpcs.add(p.requester.vpcId);
+    }
+    const tgws = new Set(
+      routing.transitGatewayAttachments
+        .filter((a) => a.resourceType === 'vpc' && a.resourceId === vpcId)
+        .map((a) => a.transitGatewayId),
+    );
+    for (const a of routing.transitGatewayAttachments) {
+      if (a.resourceType === 'vpc' && tgws.has(a.transitGatewayId)) vpcs.add(a.resourceId);
+    }
   }
-  const tgws = new Set(
-    routing.transitGatewayAttachments
-      .filter((a) => a.resourceType === 'vpc' && a.resourceId === vpcId)
-      .map((a) => a.transitGatewayId),
-  );
-  for (const a of routing.transitGatewayAttachments) {
-    if (a.resourceType === 'vpc' && tgws.has(a.transitGatewayId)) vpcs.add(a.resourceId);
-  }
+  byVpc.set(vpcId, vpcs);
   return vpcs;
+}
+
+const memberCutsCache = new WeakMap<Topology, Map<string, readonly string[]>>();
+
+/** The host CIDRs of the interfaces carrying `groupId` (memoised: many mount targets admit one group). */
+function memberCuts(topology: Topology, groupId: string): readonly string[] {
+  let byGroup = memberCutsCache.get(topology);
+  if (!byGroup) {
+    byGroup = new Map();
+    memberCutsCache.set(topology, byGroup);
+  }
+  let cuts = byGroup.get(groupId);
+  if (!cuts) {
+    const list: string[] = [];
+    for (const eni of indexTopology(topology).interfacesByGroup.get(groupId) ?? []) {
+      for (const a of eni.privateIpAddresses) list.push(`${a}/32`);
+      for (const a of eni.ipv6Addresses) list.push(`${a}/128`);
+    }
+    cuts = list;
+    byGroup.set(groupId, cuts);
+  }
+  return cuts;
 }
 
 /** Every CIDR a decision about a source address on the way to `mt` depends on. */
@@ -63,14 +96,7 @@ export function cutsForMountTarget(topology: Topology, mt: MountTarget): string[
       if (peer.kind === 'cidr') cuts.push(peer.cidr);
       else if (peer.kind === 'prefixList')
         cuts.push(...(index.prefixListsById.get(peer.prefixListId)?.entries ?? []));
-      else {
-        for (const eni of index.interfacesByGroup.get(peer.groupId) ?? []) {
-          cuts.push(
-            ...eni.privateIpAddresses.map((a) => `${a}/32`),
-            ...eni.ipv6Addresses.map((a) => `${a}/128`),
-          );
-        }
-      }
+      else cuts.push(...memberCuts(topology, peer.groupId));
     }
   }
   for (const entry of index.networkAclBySubnet.get(mt.subnetId)?.entries ?? []) cuts.push(entry.cidr);
@@ -78,16 +104,75 @@ export function cutsForMountTarget(topology: Topology, mt: MountTarget): string[
   const subnet = index.subnetsById.get(mt.subnetId);
   if (routing && subnet) {
     cuts.push(...destinationCidrs(routeTableOf(routing, subnet)?.routes ?? [], index.prefixListsById));
-    for (const table of routing.routing.transitGatewayRouteTables) {
-      cuts.push(...destinationCidrs(table.routes, index.prefixListsById));
-    }
-    for (const p of routing.routing.peeringConnections)
-      cuts.push(...p.requester.cidrBlocks, ...p.accepter.cidrBlocks);
+    cuts.push(...sharedCuts(topology).routing);
   }
-  const vpcs = neighbourVpcs(topology, mt.vpcId);
+  cuts.push(...neighbourCuts(topology, mt.vpcId));
+  return cuts;
+}
+
+interface SharedCuts {
+  /** The destinations of every TGW route table and the blocks of every peering. */
+  readonly routing: readonly string[];
+  /** By VPC: the blocks of the VPCs it is routed to and of their subnets. */
+  readonly byVpc: Map<string, readonly string[]>;
+}
+
+const sharedCutsCache = new WeakMap<Topology, SharedCuts>();
+
+function sharedCuts(topology: Topology): SharedCuts {
+  let shared = sharedCutsCache.get(topology);
+  if (shared) return shared;
+  const index = indexTopology(topology);
+  const routing: string[] = [];
+  for (const table of topology.routing?.transitGatewayRouteTables ?? []) {
+    routing.push(...destinationCidrs(table.routes, index.prefixListsById));
+  }
+  for (const p of topology.routing?.peeringConnections ?? [])
+    routing.push(...p.requester.cidrBlocks, ...p.accepter.cidrBlocks);
+  shared = { routing, byVpc: new Map() };
+  sharedCutsCache.set(topology, shared);
+  return shared;
+}
+
+/** The cuts every mount target of `vpcId` shares (memoised): see SharedCuts.byVpc. */
+function neighbourCuts(topology: Topology, vpcId: string): readonly string[] {
+  const { byVpc } = sharedCuts(topology);
+  const known = byVpc.get(vpcId);
+  if (known) return known;
+  const vpcs = neighbourVpcs(topology, vpcId);
+  const cuts: string[] = [];
   for (const vpc of topology.vpcs) if (vpcs.has(vpc.vpcId)) cuts.push(...vpc.cidrBlocks);
   for (const s of topology.subnets) if (vpcs.has(s.vpcId)) cuts.push(...s.cidrBlocks);
+  byVpc.set(vpcId, cuts);
   return cuts;
+}
+
+/**
+ * The blocks the mount target's groups admit NFS from (CIDR peers, prefix-list entries, the addresses of
+ * referenced groups' interfaces), canonical; undefined when a group or prefix list is missing, so that
+ * anything might be admitted. Every block is also a cut, so the atoms the groups admit are exactly the
+ * atoms inside these blocks: only those need a path.
+ */
+function admittingBlocks(topology: Topology, mt: MountTarget): Set<string> | undefined {
+  const index = indexTopology(topology);
+  const blocks = new Set<string>();
+  for (const groupId of mt.securityGroupIds) {
+    const group = index.groupsById.get(groupId);
+    if (!group) return undefined;
+    for (const permission of group.ingress) {
+      if (!coversNfs(permission)) continue;
+      const peer = permission.peer;
+      if (peer.kind === 'cidr') blocks.add(canonicaliseCidr(peer.cidr));
+      else if (peer.kind === 'prefixList') {
+        const list = index.prefixListsById.get(peer.prefixListId);
+        if (!list || list.malformed?.length) return undefined;
+        for (const entry of list.entries) blocks.add(canonicaliseCidr(entry));
+      } else if (peer.peeringStatus === undefined || peer.peeringStatus === 'active') {
+        for (const cidr of memberCuts(topology, peer.groupId)) blocks.add(canonicaliseCidr(cidr));
+      }
+    }
+  }
+  return blocks;
 }
 
 /**
@@ -109,8 +194,9 @@ export function networksReaching(
     { arrival: Arrival; reachable: true | 'unknown'; ranges: Atom[]; paths: NfsPath[] }
   >();
   const universes = [...(mt.ipAddress ? ['0.0.0.0/0'] : []), ...(mt.ipv6Address ? ['::/0'] : [])];
+  const admitting = admittingBlocks(topology, mt);
   for (const universe of universes) {
-    for (const atom of atomsOf(universe, cuts)) {
+    for (const atom of atomsOf(universe, cuts, admitting)) {
       const address = atom.representative;
       // Cheap first: the mount target's groups must (or might) admit it.
       const admitted = matchGroupsTcp(index, mt.securityGroupIds, 'ingress', NFS_PORT, {
@@ -121,11 +207,7 @@ export function networksReaching(
         continue;
       const source = subnetHolding(topology, address);
       // An address of a VPC efsguard sees but of none of its subnets belongs to no host.
-      if (
-        !source &&
-        topology.vpcs.some((vpc) => vpc.cidrBlocks.some((block) => cidrContainsAddress(block, address)))
-      )
-        continue;
+      if (!source && vpcHolding(topology, address)) continue;
       const path = explainSourcePath(topology, mt, address, describeAtom(atom), options);
       if (path.reachable === false) continue;
       let arrival: Arrival;

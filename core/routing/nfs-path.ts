@@ -236,13 +236,21 @@ const groupsByAddress = new WeakMap<Topology, Map<string, string[]>>();
 export function groupsAtAddress(topology: Topology, address: string): string[] {
   let map = groupsByAddress.get(topology);
   if (!map) {
-    map = new Map();
-    for (const eni of topology.networkInterfaces) {
-      for (const a of [...eni.privateIpAddresses, ...eni.ipv6Addresses]) {
-        map.set(a, [...new Set([...(map.get(a) ?? []), ...eni.groupIds])]);
+    const built = new Map<string, string[]>();
+    const add = (a: string, groupIds: readonly string[]): void => {
+      let groups = built.get(a);
+      if (!groups) {
+        groups = [];
+        built.set(a, groups);
       }
+      for (const groupId of groupIds) if (!groups.includes(groupId)) groups.push(groupId);
+    };
+    for (const eni of topology.networkInterfaces) {
+      for (const a of eni.privateIpAddresses) add(a, eni.groupIds);
+      for (const a of eni.ipv6Addresses) add(a, eni.groupIds);
     }
-    groupsByAddress.set(topology, map);
+    groupsByAddress.set(topology, built);
+    map = built;
   }
   return map.get(address) ?? [];
 }

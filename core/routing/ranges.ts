@@ -30,24 +30,69 @@ function inside(inner: ParsedCidr, outer: ParsedCidr): boolean {
   return inner.family === outer.family && outer.first <= inner.first && inner.last <= outer.last;
 }
 
+function byAddress(a: ParsedCidr, b: ParsedCidr): number {
+  return a.first < b.first ? -1 : a.first > b.first ? 1 : a.prefixLength - b.prefixLength;
+}
+
+/** The blocks of `within` inside `outer` and inside no other of them, in address order. */
+function largestBlocks(within: ReadonlySet<string>, outer: ParsedCidr): ParsedCidr[] {
+  const sorted = [...within].map((cidr) => parseCidr(cidr)).filter((block) => inside(block, outer));
+  sorted.sort(byAddress);
+  const largest: ParsedCidr[] = [];
+  for (const block of sorted) {
+    const last = largest[largest.length - 1];
+    if (!last || !inside(block, last)) largest.push(block);
+  }
+  return largest;
+}
+
+/** Is `block` inside one of `largest` (disjoint, in address order)? Binary search on the first address. */
+function insideAny(block: ParsedCidr, largest: readonly ParsedCidr[]): boolean {
+  let low = 0;
+  let high = largest.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const candidate = largest[middle] as ParsedCidr;
+    if (candidate.first > block.first) high = middle - 1;
+    else if (candidate.last < block.first) low = middle + 1;
+    else return inside(block, candidate);
+  }
+  return false;
+}
+
 /**
  * The atoms of `range` under `cuts`, in address order. A cut that holds the whole range, or misses it,
- * cuts nothing; CIDRs nest or are disjoint, so each overlapping cut is either inside the range or holds it.
+ * cuts nothing; CIDRs nest or are disjoint, so each overlapping cut is either inside the range or holds it,
+ * and the pieces form a tree: one sweep in address order (outer before inner) finds each piece's holes,
+ * its children, in O(k log k) for k cuts. With `within` (canonical CIDRs, each holding the range or
+ * among the cuts), only the atoms inside one of those blocks.
  */
-export function atomsOf(range: string, cuts: Iterable<string>): Atom[] {
+export function atomsOf(range: string, cuts: Iterable<string>, within?: ReadonlySet<string>): Atom[] {
   const outer = parseCidr(range);
   const pieces = new Map<string, ParsedCidr>([[outer.canonical, outer]]);
+  // Only cuts inside a wanted block can shape a wanted atom (a cut holding one cuts nothing in it).
+  const wholeRange = !within || [...within].some((cidr) => inside(outer, parseCidr(cidr)));
+  const blocks = within && !wholeRange ? largestBlocks(within, outer) : undefined;
   for (const cut of cuts) {
     const block = parseCidr(cut);
-    if (inside(block, outer)) pieces.set(block.canonical, block);
+    if (inside(block, outer) && (!blocks || insideAny(block, blocks))) pieces.set(block.canonical, block);
   }
-  const list = [...pieces.values()].sort((a, b) =>
-    a.first < b.first ? -1 : a.first > b.first ? 1 : a.prefixLength - b.prefixLength,
-  );
+  const list = [...pieces.values()].sort(byAddress);
+  const holesOf = new Map<ParsedCidr, ParsedCidr[]>(list.map((piece) => [piece, []]));
+  const wanted = new Set<ParsedCidr>();
+  const enclosing: ParsedCidr[] = [];
+  for (const piece of list) {
+    while (enclosing.length > 0 && !inside(piece, enclosing[enclosing.length - 1] as ParsedCidr))
+      enclosing.pop();
+    const parent = enclosing[enclosing.length - 1];
+    if (parent) holesOf.get(parent)?.push(piece);
+    if (wholeRange || within?.has(piece.canonical) || (parent && wanted.has(parent))) wanted.add(piece);
+    enclosing.push(piece);
+  }
   const atoms: Atom[] = [];
   for (const piece of list) {
-    const inner = list.filter((other) => other !== piece && inside(other, piece));
-    const holes = inner.filter((hole) => !inner.some((other) => other !== hole && inside(hole, other)));
+    if (!wanted.has(piece)) continue;
+    const holes = holesOf.get(piece) ?? [];
     let candidate = piece.first;
     for (const hole of holes) {
       if (hole.first <= candidate && candidate <= hole.last) candidate = hole.last + 1n;

@@ -1,0 +1,65 @@
+// atomsOf's contract, checked on random cut sets: the atoms partition the range, and every cut holds
+// either every address of an atom or none of them, so the atom's representative decides it.
+import fc from 'fast-check';
+import { cidrContainsAddress, cidrContainsCidr } from '../../core/net/cidr';
+import { addressText, atomsOf } from '../../core/routing/ranges';
+
+const RANGE = '10.0.0.0/16';
+const BASE = 10 * 2 ** 24;
+
+// A random CIDR with its host bits cleared, from /8 (holds the whole range) to /32, mostly inside the range.
+const cidrArb = fc
+  .record({ offset: fc.integer({ min: 0, max: 2 ** 16 - 1 }), length: fc.integer({ min: 8, max: 32 }) })
+  .map(({ offset, length }) => {
+    const size = 2 ** (32 - length);
+    return `${addressText('ipv4', BigInt(Math.floor((BASE + offset) / size) * size))}/${length}`;
+  });
+
+function atomHolding(atoms: ReturnType<typeof atomsOf>, address: string) {
+  return atoms.filter(
+    (atom) =>
+      cidrContainsAddress(atom.cidr, address) &&
+      !atom.holes.some((hole) => cidrContainsAddress(hole, address)),
+  );
+}
+
+describe('atomsOf (property)', () => {
+  it('puts every address of the range in exactly one atom, which every cut holds wholly or not at all', () => {
+    fc.assert(
+      fc.property(
+        fc.array(cidrArb, { maxLength: 40 }),
+        fc.array(fc.integer({ min: 0, max: 2 ** 16 - 1 }), { minLength: 1, maxLength: 20 }),
+        (cuts, offsets) => {
+          const atoms = atomsOf(RANGE, cuts);
+          for (const offset of offsets) {
+            const address = addressText('ipv4', BigInt(BASE + offset));
+            const holding = atomHolding(atoms, address);
+            expect(holding).toHaveLength(1);
+            const atom = holding[0];
+            if (!atom) return;
+            // The representative is an address of the atom itself.
+            expect(atomHolding(atoms, atom.representative)).toEqual([atom]);
+            for (const cut of cuts) {
+              expect(cidrContainsAddress(cut, address)).toBe(cidrContainsAddress(cut, atom.representative));
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+  it('with `within`, gives exactly the atoms inside those blocks, unchanged', () => {
+    fc.assert(
+      fc.property(
+        fc.array(cidrArb, { maxLength: 40 }),
+        fc.array(cidrArb, { maxLength: 6 }),
+        (cuts, within) => {
+          const all = atomsOf(RANGE, [...cuts, ...within]);
+          const wanted = all.filter((atom) => within.some((block) => cidrContainsCidr(block, atom.cidr)));
+          expect(atomsOf(RANGE, [...cuts, ...within], new Set(within))).toEqual(wanted);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
