@@ -5,10 +5,11 @@ import Table from 'cli-table3';
 import { createColors } from 'picocolors';
 import { normaliseSnapshot } from '../aws/snapshot/normalise';
 import type { Evaluation } from '../core/model';
-import { partsRequiredBy, type Rule } from '../core/rules/types';
+import { partsRequiredBy } from '../core/rules/types';
 import type { WaiverDocument, WaiverReport } from '../core/waivers';
 import { version } from '../package.json';
 import { type MultiTargetFormat, renderMultiReport } from '../report';
+import type { ConfiguredRule } from './configured-rules';
 import type { CliContext } from './context';
 import { EXIT_TARGETS_FAILED } from './errors';
 import {
@@ -79,11 +80,12 @@ function sum(summaries: readonly ScanSummary[]): ComplianceCounts {
 export async function scanTargets(
   context: CliContext,
   options: MultiScanOptions,
-  rules: readonly Rule[],
+  configured: readonly ConfiguredRule[],
   params: Readonly<Record<string, Record<string, unknown>>>,
   waivers: WaiverDocument | undefined,
 ): Promise<void> {
   const { io } = context;
+  const rules = configured.map(({ rule }) => rule);
   const targets = await loadTargets(context, options, partsRequiredBy(rules));
   const loaded = targets.filter((target): target is LoadedTarget => !isFailure(target));
   const failures = targets.filter(isFailure);
@@ -94,7 +96,7 @@ export async function scanTargets(
         `efsguard: warning: ${target.accountId} ${target.region}: skipping ${skipped.map((rule) => rule.id).join(', ')}: the snapshot lacks the parts they read\n`,
       );
   }
-  let evaluated: EvaluatedTarget[] = evaluateTargets(loaded, rules, params);
+  let evaluated: EvaluatedTarget[] = evaluateTargets(loaded, configured);
   let reports: readonly WaiverReport[] | undefined;
   if (waivers && options.waivers) {
     const result = applyCliWaivers(context, waivers, evaluated, options);

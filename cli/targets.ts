@@ -11,6 +11,7 @@ import type { TargetFailure } from '../aws/snapshot/set';
 import { ALL, type Evaluation, type TopologyPart } from '../core/model';
 import { indispensableParts, type Rule } from '../core/rules/types';
 import type { WaiverScope } from '../core/waivers';
+import type { ConfiguredRule } from './configured-rules';
 import { type AwsCliOptions, type CliContext, createClientsFromOptions, createProgress } from './context';
 import { UsageError } from './errors';
 import { readSnapshotFile, readSnapshotSetFile } from './input-files';
@@ -100,8 +101,7 @@ export function rulesFor(snapshot: Snapshot, rules: readonly Rule[]): Rule[] {
  */
 export function evaluateTargets(
   targets: readonly LoadedTarget[],
-  rules: readonly Rule[],
-  params: Readonly<Record<string, Record<string, unknown>>> = {},
+  rules: readonly ConfiguredRule[],
 ): EvaluatedTarget[] {
   const out = targets.map((target) => ({
     accountId: target.accountId,
@@ -119,10 +119,10 @@ export function evaluateTargets(
       group.length > 1 ? mergeRegionSnapshots(group.map((target) => target.snapshot)) : undefined;
     const mergedTopology = merged ? normaliseSnapshot(merged.snapshot) : undefined;
     const own = group.map((target) => normaliseSnapshot(target.snapshot));
-    for (const rule of rules) {
+    for (const { rule, evaluate } of rules) {
       const shared = merged && mergedTopology && !rule.requires.includes('iam');
       if (shared && rulesFor(merged.snapshot, [rule]).length > 0) {
-        for (const evaluation of rule.evaluate(mergedTopology, ALL, params[rule.id] ?? {})) {
+        for (const evaluation of evaluate(mergedTopology, ALL)) {
           const accountId = merged.accountOf(evaluation) ?? group[0]?.accountId;
           const slot = indexes.find((index) => targets[index]?.accountId === accountId) ?? indexes[0];
           out[slot as number]?.evaluations.push(evaluation);
@@ -133,9 +133,7 @@ export function evaluateTargets(
         if (rulesFor(target.snapshot, [rule]).length === 0) return;
         const topology = own[position];
         if (!topology) return;
-        out[indexes[position] as number]?.evaluations.push(
-          ...rule.evaluate(topology, ALL, params[rule.id] ?? {}),
-        );
+        out[indexes[position] as number]?.evaluations.push(...evaluate(topology, ALL));
       });
     }
   }

@@ -9,6 +9,7 @@ import { normaliseSnapshot } from '../../aws/snapshot/normalise';
 import { UnknownRuleError } from '../../core/errors';
 import { ALL, type Evaluation, type TopologyPart } from '../../core/model';
 import { indispensableParts, partsRequiredBy, type Rule } from '../../core/rules/types';
+import { configureRules } from '../configured-rules';
 import {
   type AwsCliOptions,
   addAwsOptions,
@@ -90,22 +91,6 @@ function selectRules(registry: readonly Rule[], ids: readonly string[] | undefin
   });
 }
 
-/** Validates every selected rule's parameters before any AWS call, so a typo costs no load. */
-function checkParameters(
-  registry: readonly Rule[],
-  selected: readonly Rule[],
-  params: Readonly<Record<string, Record<string, unknown>>>,
-  source: string,
-): void {
-  const known = registry.map((rule) => rule.id);
-  for (const ruleId of Object.keys(params)) {
-    if (!known.includes(ruleId)) {
-      throw new UsageError(`${source}: unknown rule ${ruleId}; known rules: ${known.join(', ')}`);
-    }
-  }
-  for (const rule of selected) rule.parseParameters(params[rule.id] ?? {});
-}
-
 async function loadSnapshot(
   context: CliContext,
   options: ScanOptions,
@@ -157,9 +142,14 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
       );
     }
   }
-  let rules = selectRules(context.rules, options.rules);
   const params = options.params ? await readParamsFile(options.params) : {};
-  checkParameters(context.rules, rules, params, options.params ?? '--params');
+  let configured = configureRules(
+    context.rules,
+    selectRules(context.rules, options.rules),
+    params,
+    options.params ?? '--params',
+  );
+  let rules = configured.map(({ rule }) => rule);
   const waivers = options.waivers ? await readWaiversFile(context, options.waivers, options) : undefined;
   // Several account-regions: --accounts/--regions, or a multi-account snapshot (cli/multi-scan.ts).
   if (isMultiTarget(options) || (options.snapshot && (await isSnapshotSetFile(options.snapshot)))) {
@@ -168,7 +158,7 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
       throw new UsageError(
         '--format html shows one account-region: for several, use sarif, asff, ocsf, csv, json or table, or scan each account-region (--region, or a single-account snapshot) on its own',
       );
-    return scanTargets(context, { ...options, format }, rules, params, waivers);
+    return scanTargets(context, { ...options, format }, configured, params, waivers);
   }
 
   let snapshot: Snapshot | undefined = await loadSnapshot(context, options, partsRequiredBy(rules));
@@ -191,7 +181,8 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
         ...new Set(lacking.flatMap(missingOf)),
       ].join(', ')} (${detail})\n`,
     );
-    rules = rules.filter((rule) => !lacking.includes(rule));
+    configured = configured.filter(({ rule }) => !lacking.includes(rule));
+    rules = configured.map(({ rule }) => rule);
   }
 
   const topology = normaliseFrom(snapshot, options.snapshot);
@@ -199,9 +190,7 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
   const describe = waivers ? resourceFactsFromSnapshot(snapshot) : undefined;
   // The recorded SDK output is no longer needed: let it go before the rules and the report allocate.
   snapshot = undefined;
-  let evaluations: Evaluation[] = rules.flatMap((rule) =>
-    rule.evaluate(topology, ALL, params[rule.id] ?? {}),
-  );
+  let evaluations: Evaluation[] = configured.flatMap(({ evaluate }) => evaluate(topology, ALL));
   const waived =
     waivers && describe
       ? applyCliWaivers(

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { partsRequiredBy } from '../../core/rules/types';
+import { withDefaultParameters } from '../configured-rules';
 import { type AwsCliOptions, addAwsOptions, type CliContext, type RegisterCommand } from '../context';
 import { UsageError } from '../errors';
 import { addMultiAccountOptions, type MultiAccountOptions } from '../multi-account';
@@ -38,7 +39,7 @@ async function listWaivers(context: CliContext, options: WaiversOptions): Promis
       `efsguard: warning: ${failure.accountId} ${failure.region} could not be loaded, so waivers are not judged there: ${failure.error}\n`,
     );
   }
-  const evaluated = evaluateTargets(loaded, context.rules);
+  const evaluated = evaluateTargets(loaded, withDefaultParameters(context.rules));
   const { reports } = applyCliWaivers(context, document, evaluated, options);
   const { io } = context;
   if (options.format === 'json') {

@@ -4,6 +4,7 @@
 
 import { emptySnapshot, type Snapshot } from '../../../aws/snapshot/format';
 import { mergeRegionSnapshots } from '../../../aws/snapshot/merge';
+import { withDefaultParameters } from '../../../cli/configured-rules';
 import { evaluateTargets } from '../../../cli/targets';
 import { efsMountTargetNfsIngress } from '../../../core/rules/efs-mount-target-nfs-ingress';
 import { efsNfsNetworkAcl } from '../../../core/rules/efs-nfs-network-acl';
@@ -128,10 +129,10 @@ describe('evaluateTargets across a shared VPC', () => {
   }));
 
   it("judges the owner's network ACL on the participant's NFS path, and credits the verdict to the owner", () => {
-    const [ownerResult, participantResult] = evaluateTargets(targets, [
-      efsNfsNetworkAcl,
-      efsMountTargetNfsIngress,
-    ]);
+    const [ownerResult, participantResult] = evaluateTargets(
+      targets,
+      withDefaultParameters([efsNfsNetworkAcl, efsMountTargetNfsIngress]),
+    );
     expect(ownerResult?.evaluations).toContainEqual(
       expect.objectContaining({ resourceId: 'acl-owner', complianceType: 'NON_COMPLIANT' }),
     );
@@ -144,7 +145,10 @@ describe('evaluateTargets across a shared VPC', () => {
   });
 
   it('without the owner scanned, the participant alone has no ACL to judge', () => {
-    const [alone] = evaluateTargets([targets[1] as (typeof targets)[number]], [efsNfsNetworkAcl]);
+    const [alone] = evaluateTargets(
+      [targets[1] as (typeof targets)[number]],
+      withDefaultParameters([efsNfsNetworkAcl]),
+    );
     expect(alone?.evaluations.map((evaluation) => evaluation.resourceId)).not.toContain('acl-owner');
   });
 });
