@@ -11,7 +11,7 @@ import { matchGroupsTcp } from '../net/security-groups';
 import { indexTopology } from '../topology-index';
 import { destinationCidrs } from './lpm';
 import { explainSourcePath, groupsAtAddress, type NfsPath, type PathOptions } from './nfs-path';
-import { type Atom, atomsOf, describeAtom } from './ranges';
+import { type Atom, atomsOf, describeAtom, SortedCuts } from './ranges';
 import { type Arrival, describeArrival, indexRouting, routeTableOf } from './routing-index';
 import { arrivalOf, subnetHolding, vpcHolding } from './trace';
 
@@ -65,7 +65,7 @@ function neighbourVpcs(topology: Topology, vpcId: string): ReadonlySet<string> {
 
 const memberCutsCache = new WeakMap<Topology, Map<string, readonly string[]>>();
 
-/** The host CIDRs of the interfaces carrying `groupId` (memoised: many mount targets admit one group). */
+/** The host CIDRs of the interfaces carrying `groupId`, canonical (memoised: many mount targets admit one group). */
 function memberCuts(topology: Topology, groupId: string): readonly string[] {
   let byGroup = memberCutsCache.get(topology);
   if (!byGroup) {
@@ -76,8 +76,8 @@ function memberCuts(topology: Topology, groupId: string): readonly string[] {
   if (!cuts) {
     const list: string[] = [];
     for (const eni of indexTopology(topology).interfacesByGroup.get(groupId) ?? []) {
-      for (const a of eni.privateIpAddresses) list.push(`${a}/32`);
-      for (const a of eni.ipv6Addresses) list.push(`${a}/128`);
+      for (const a of eni.privateIpAddresses) list.push(canonicaliseCidr(`${a}/32`));
+      for (const a of eni.ipv6Addresses) list.push(canonicaliseCidr(`${a}/128`));
     }
     cuts = list;
     byGroup.set(groupId, cuts);
@@ -87,6 +87,11 @@ function memberCuts(topology: Topology, groupId: string): readonly string[] {
 
 /** Every CIDR a decision about a source address on the way to `mt` depends on. */
 export function cutsForMountTarget(topology: Topology, mt: MountTarget): string[] {
+  return [...ownCuts(topology, mt), ...sharedCutsOf(topology, mt).cuts];
+}
+
+/** The cuts of the mount target itself: its groups' NFS peers, its subnet's ACL and route table. */
+function ownCuts(topology: Topology, mt: MountTarget): string[] {
   const index = indexTopology(topology);
   const cuts: string[] = [];
   for (const groupId of mt.securityGroupIds) {
@@ -104,47 +109,47 @@ export function cutsForMountTarget(topology: Topology, mt: MountTarget): string[
   const subnet = index.subnetsById.get(mt.subnetId);
   if (routing && subnet) {
     cuts.push(...destinationCidrs(routeTableOf(routing, subnet)?.routes ?? [], index.prefixListsById));
-    cuts.push(...sharedCuts(topology).routing);
   }
-  cuts.push(...neighbourCuts(topology, mt.vpcId));
   return cuts;
 }
 
 interface SharedCuts {
-  /** The destinations of every TGW route table and the blocks of every peering. */
-  readonly routing: readonly string[];
-  /** By VPC: the blocks of the VPCs it is routed to and of their subnets. */
-  readonly byVpc: Map<string, readonly string[]>;
+  readonly cuts: readonly string[];
+  readonly sorted: SortedCuts;
 }
 
-const sharedCutsCache = new WeakMap<Topology, SharedCuts>();
+const sharedCutsCache = new WeakMap<Topology, Map<string, SharedCuts>>();
 
-function sharedCuts(topology: Topology): SharedCuts {
-  let shared = sharedCutsCache.get(topology);
-  if (shared) return shared;
+/**
+ * The cuts every mount target of a VPC shares (memoised, parsed and sorted once): the blocks of the VPCs
+ * it is routed to and of their subnets, and, when its subnet's routes were recorded, the destinations of
+ * every TGW route table and the blocks of every peering.
+ */
+function sharedCutsOf(topology: Topology, mt: MountTarget): SharedCuts {
   const index = indexTopology(topology);
-  const routing: string[] = [];
-  for (const table of topology.routing?.transitGatewayRouteTables ?? []) {
-    routing.push(...destinationCidrs(table.routes, index.prefixListsById));
+  const withRouting = topology.routing !== undefined && index.subnetsById.has(mt.subnetId);
+  const key = `${mt.vpcId} ${withRouting}`;
+  let byKey = sharedCutsCache.get(topology);
+  if (!byKey) {
+    byKey = new Map();
+    sharedCutsCache.set(topology, byKey);
   }
-  for (const p of topology.routing?.peeringConnections ?? [])
-    routing.push(...p.requester.cidrBlocks, ...p.accepter.cidrBlocks);
-  shared = { routing, byVpc: new Map() };
-  sharedCutsCache.set(topology, shared);
-  return shared;
-}
-
-/** The cuts every mount target of `vpcId` shares (memoised): see SharedCuts.byVpc. */
-function neighbourCuts(topology: Topology, vpcId: string): readonly string[] {
-  const { byVpc } = sharedCuts(topology);
-  const known = byVpc.get(vpcId);
+  const known = byKey.get(key);
   if (known) return known;
-  const vpcs = neighbourVpcs(topology, vpcId);
   const cuts: string[] = [];
+  if (withRouting) {
+    for (const table of topology.routing?.transitGatewayRouteTables ?? []) {
+      cuts.push(...destinationCidrs(table.routes, index.prefixListsById));
+    }
+    for (const p of topology.routing?.peeringConnections ?? [])
+      cuts.push(...p.requester.cidrBlocks, ...p.accepter.cidrBlocks);
+  }
+  const vpcs = neighbourVpcs(topology, mt.vpcId);
   for (const vpc of topology.vpcs) if (vpcs.has(vpc.vpcId)) cuts.push(...vpc.cidrBlocks);
   for (const s of topology.subnets) if (vpcs.has(s.vpcId)) cuts.push(...s.cidrBlocks);
-  byVpc.set(vpcId, cuts);
-  return cuts;
+  const shared = { cuts, sorted: new SortedCuts(cuts) };
+  byKey.set(key, shared);
+  return shared;
 }
 
 /**
@@ -168,7 +173,7 @@ function admittingBlocks(topology: Topology, mt: MountTarget): Set<string> | und
         if (!list || list.malformed?.length) return undefined;
         for (const entry of list.entries) blocks.add(canonicaliseCidr(entry));
       } else if (peer.peeringStatus === undefined || peer.peeringStatus === 'active') {
-        for (const cidr of memberCuts(topology, peer.groupId)) blocks.add(canonicaliseCidr(cidr));
+        for (const cidr of memberCuts(topology, peer.groupId)) blocks.add(cidr);
       }
     }
   }
@@ -188,7 +193,8 @@ export function networksReaching(
   if (!routing) return undefined;
   const index = indexTopology(topology);
   const mtSubnet = index.subnetsById.get(mt.subnetId);
-  const cuts = [...cutsForMountTarget(topology, mt), ...(options.cuts ?? [])];
+  const cuts = [...ownCuts(topology, mt), ...(options.cuts ?? [])];
+  const shared = sharedCutsOf(topology, mt).sorted;
   const byName = new Map<
     string,
     { arrival: Arrival; reachable: true | 'unknown'; ranges: Atom[]; paths: NfsPath[] }
@@ -196,7 +202,7 @@ export function networksReaching(
   const universes = [...(mt.ipAddress ? ['0.0.0.0/0'] : []), ...(mt.ipv6Address ? ['::/0'] : [])];
   const admitting = admittingBlocks(topology, mt);
   for (const universe of universes) {
-    for (const atom of atomsOf(universe, cuts, admitting)) {
+    for (const atom of atomsOf(universe, cuts, admitting, shared)) {
       const address = atom.representative;
       // Cheap first: the mount target's groups must (or might) admit it.
       const admitted = matchGroupsTcp(index, mt.securityGroupIds, 'ingress', NFS_PORT, {

@@ -230,20 +230,19 @@ export function explainClientPath(
   return finish(label(clientAddress), mt.mountTargetId, hops);
 }
 
-const groupsByAddress = new WeakMap<Topology, Map<string, string[]>>();
+const groupsByAddress = new WeakMap<Topology, Map<string, readonly string[]>>();
 
 /** The groups of the interfaces efsguard sees at an address (for group references in a mount target's rules). */
-export function groupsAtAddress(topology: Topology, address: string): string[] {
+export function groupsAtAddress(topology: Topology, address: string): readonly string[] {
   let map = groupsByAddress.get(topology);
   if (!map) {
-    const built = new Map<string, string[]>();
+    const built = new Map<string, readonly string[]>();
+    // Most addresses sit on one interface: share its group list, and copy only on a second one.
     const add = (a: string, groupIds: readonly string[]): void => {
-      let groups = built.get(a);
-      if (!groups) {
-        groups = [];
-        built.set(a, groups);
-      }
-      for (const groupId of groupIds) if (!groups.includes(groupId)) groups.push(groupId);
+      const known = built.get(a);
+      if (!known) built.set(a, groupIds);
+      else if (groupIds.some((groupId) => !known.includes(groupId)))
+        built.set(a, [...new Set([...known, ...groupIds])]);
     };
     for (const eni of topology.networkInterfaces) {
       for (const a of eni.privateIpAddresses) add(a, eni.groupIds);

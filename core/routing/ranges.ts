@@ -61,13 +61,57 @@ function insideAny(block: ParsedCidr, largest: readonly ParsedCidr[]): boolean {
 }
 
 /**
- * The atoms of `range` under `cuts`, in address order. A cut that holds the whole range, or misses it,
- * cuts nothing; CIDRs nest or are disjoint, so each overlapping cut is either inside the range or holds it,
- * and the pieces form a tree: one sweep in address order (outer before inner) finds each piece's holes,
- * its children, in O(k log k) for k cuts. With `within` (canonical CIDRs, each holding the range or
- * among the cuts), only the atoms inside one of those blocks.
+ * Cuts parsed and sorted once, to share between many atomsOf calls (every mount target of a VPC shares
+ * its routing and neighbour cuts): the cuts inside a block are found by binary search, not by a scan.
  */
-export function atomsOf(range: string, cuts: Iterable<string>, within?: ReadonlySet<string>): Atom[] {
+export class SortedCuts {
+  private readonly byFamily: Record<AddressFamily, ParsedCidr[]> = { ipv4: [], ipv6: [] };
+
+  constructor(cuts: Iterable<string>) {
+    const seen = new Set<string>();
+    for (const cut of cuts) {
+      const block = parseCidr(cut);
+      if (seen.has(block.canonical)) continue;
+      seen.add(block.canonical);
+      this.byFamily[block.family].push(block);
+    }
+    this.byFamily.ipv4.sort(byAddress);
+    this.byFamily.ipv6.sort(byAddress);
+  }
+
+  /** The cuts inside `block` (itself included, if it is one). */
+  inside(block: ParsedCidr): ParsedCidr[] {
+    const list = this.byFamily[block.family];
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((list[middle] as ParsedCidr).first < block.first) low = middle + 1;
+      else high = middle;
+    }
+    const found: ParsedCidr[] = [];
+    for (let i = low; i < list.length; i++) {
+      const cut = list[i] as ParsedCidr;
+      if (cut.first > block.last) break;
+      if (inside(cut, block)) found.push(cut);
+    }
+    return found;
+  }
+}
+
+/**
+ * The atoms of `range` under `cuts` (and `shared`, the same as more cuts), in address order. A cut that
+ * holds the whole range, or misses it, cuts nothing; CIDRs nest or are disjoint, so each overlapping cut
+ * is either inside the range or holds it, and the pieces form a tree: one sweep in address order (outer
+ * before inner) finds each piece's holes, its children, in O(k log k) for k cuts. With `within`
+ * (canonical CIDRs, each holding the range or among the cuts), only the atoms inside one of those blocks.
+ */
+export function atomsOf(
+  range: string,
+  cuts: Iterable<string>,
+  within?: ReadonlySet<string>,
+  shared?: SortedCuts,
+): Atom[] {
   const outer = parseCidr(range);
   const pieces = new Map<string, ParsedCidr>([[outer.canonical, outer]]);
   // Only cuts inside a wanted block can shape a wanted atom (a cut holding one cuts nothing in it).
@@ -76,6 +120,9 @@ export function atomsOf(range: string, cuts: Iterable<string>, within?: Readonly
   for (const cut of cuts) {
     const block = parseCidr(cut);
     if (inside(block, outer) && (!blocks || insideAny(block, blocks))) pieces.set(block.canonical, block);
+  }
+  for (const block of blocks ?? [outer]) {
+    for (const cut of shared?.inside(block) ?? []) pieces.set(cut.canonical, cut);
   }
   const list = [...pieces.values()].sort(byAddress);
   const holesOf = new Map<ParsedCidr, ParsedCidr[]>(list.map((piece) => [piece, []]));

@@ -2,7 +2,7 @@
 // either every address of an atom or none of them, so the atom's representative decides it.
 import fc from 'fast-check';
 import { cidrContainsAddress, cidrContainsCidr } from '../../core/net/cidr';
-import { addressText, atomsOf } from '../../core/routing/ranges';
+import { addressText, atomsOf, SortedCuts } from '../../core/routing/ranges';
 
 const RANGE = '10.0.0.0/16';
 const BASE = 10 * 2 ** 24;
@@ -48,7 +48,7 @@ describe('atomsOf (property)', () => {
       { numRuns: 300 },
     );
   });
-  it('with `within`, gives exactly the atoms inside those blocks, unchanged', () => {
+  it('with `within`, gives exactly the atoms inside those blocks, unchanged, with inline or shared cuts', () => {
     fc.assert(
       fc.property(
         fc.array(cidrArb, { maxLength: 40 }),
@@ -57,6 +57,9 @@ describe('atomsOf (property)', () => {
           const all = atomsOf(RANGE, [...cuts, ...within]);
           const wanted = all.filter((atom) => within.some((block) => cidrContainsCidr(block, atom.cidr)));
           expect(atomsOf(RANGE, [...cuts, ...within], new Set(within))).toEqual(wanted);
+          // Cuts shared as a SortedCuts (parsed and sorted once) cut exactly as the same cuts given inline.
+          expect(atomsOf(RANGE, within, new Set(within), new SortedCuts(cuts))).toEqual(wanted);
+          expect(atomsOf(RANGE, [], undefined, new SortedCuts([...cuts, ...within]))).toEqual(all);
         },
       ),
       { numRuns: 300 },
