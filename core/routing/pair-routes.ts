@@ -125,6 +125,8 @@ export interface PairRouteCheck {
   readonly finding?: string;
 }
 
+const ALLOW: PairRouteCheck = Object.freeze({ verdict: 'allow' });
+
 /**
  * The route verdict of a client/mount-target pair over the family its NFS uses (both directions), from
  * the same hops `explainClientPath` shows. The finding names the route table and the missing destination.
@@ -134,15 +136,19 @@ export function pairRouteCheck(
   client: NetworkInterface,
   mt: MountTarget,
 ): PairRouteCheck {
+  // Within one VPC the local route carries NFS both ways (pairRoutes): nothing to trace or allocate.
+  if (client.vpcId === mt.vpcId) return ALLOW;
   const family = pairFamily(indexTopology(topology), client, mt);
-  if (!family) return { verdict: 'allow' };
+  if (!family) return ALLOW;
   const routes = pairRoutesCached(topology, client, mt, family);
-  const hops = [...forwardHops(routes.forward), ...returnHops(routes.back)];
+  // The verdict and the blocking hop do not depend on the forward/return labels explain adds.
+  const hops = [...routes.forward, ...routes.back];
   const verdict = pathVerdict(hops);
-  if (verdict === true) return { verdict: 'allow' };
-  const blocked = hops[blockingHop(hops) ?? 0];
+  if (verdict === true) return ALLOW;
+  const at = blockingHop(hops) ?? 0;
+  const blocked = hops[at];
   const where = `${client.networkInterfaceId}->${mt.mountTargetId}`;
-  const direction = blocked?.hop.startsWith('return') ? 'return route' : 'route';
+  const direction = at >= routes.forward.length ? 'return route' : 'route';
   return verdict === false
     ? { verdict: 'deny', finding: `no ${direction} for ${where}: ${blocked?.detail}` }
     : { verdict: 'unknown', finding: `cannot check the ${direction} for ${where}: ${blocked?.detail}` };
