@@ -1,16 +1,13 @@
 // Synthetic accounts for the benchmark: deterministic (seeded), in the snapshot's own SDK shapes, with
 // realistic reference patterns: mount-target groups that admit client groups by reference, some CIDR and
 // prefix-list sources, a few world-open or unused rules, clients with default or scoped egress, and custom
-// network ACLs on part of the subnets.
+// network ACLs on part of the subnets. Routing and IAM are generate-routing.ts and generate-iam.ts.
 import type {
   IpPermission,
   NetworkAcl,
   NetworkInterface,
-  RouteTable,
   SecurityGroup,
   Subnet,
-  TransitGatewayRoute,
-  TransitGatewayRouteTableAssociation,
   Vpc,
 } from '@aws-sdk/client-ec2';
 import type { AccessPointDescription } from '@aws-sdk/client-efs';
@@ -20,7 +17,9 @@ import {
   type SnapshotFileSystem,
   type SnapshotPrefixList,
 } from '../aws/snapshot/format';
-import { emptyRouting, type SnapshotRouting } from '../aws/snapshot/format-routing';
+import { ACCOUNT_ID, AZS, hexId, ipv4, mulberry32, REGION } from './generate-common';
+import { generateIam } from './generate-iam';
+import { generateRouting } from './generate-routing';
 
 export interface AccountShape {
   vpcs: number;
@@ -46,29 +45,6 @@ export function shapeForScale(scale: number): AccountShape {
     interfacesPerVpc: 1000,
     roles: 50 * scale,
   };
-}
-
-const ACCOUNT_ID = '111122223333';
-const REGION = 'eu-west-1';
-const AZS = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function ipv4(n: number): string {
-  return [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
-function hexId(prefix: string, n: number): string {
-  return `${prefix}-${n.toString(16).padStart(17, '0')}`;
 }
 
 const TLS_POLICY = JSON.stringify({
@@ -373,36 +349,6 @@ export function generateAccount(scale: number, seed = 2049): Snapshot {
     }
   }
 
-  const roleStatement = (i: number) =>
-    i % 10 === 0
-      ? { Effect: 'Allow', Action: 'elasticfilesystem:*', Resource: '*' }
-      : {
-          Effect: 'Allow',
-          Action: ['elasticfilesystem:DescribeFileSystems', 'elasticfilesystem:ClientMount'],
-          Resource: `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT_ID}:file-system/fs-${i}`,
-        };
-  const iam: NonNullable<Snapshot['iam']> = {
-    RoleDetailList: Array.from({ length: shape.roles }, (_, i) => ({
-      RoleName: `app-role-${i}`,
-      RoleId: `AROA${i.toString().padStart(17, '0')}`,
-      Arn: `arn:aws:iam::${ACCOUNT_ID}:role/app-role-${i}`,
-      Path: '/',
-      CreateDate: new Date(Date.UTC(2025, 0, 1)),
-      RolePolicyList: [
-        {
-          PolicyName: 'efs',
-          PolicyDocument: encodeURIComponent(
-            JSON.stringify({ Version: '2012-10-17', Statement: [roleStatement(i)] }),
-          ),
-        },
-      ],
-      AttachedManagedPolicies: [],
-    })),
-    UserDetailList: [],
-    GroupDetailList: [],
-    Policies: [],
-  };
-
   return {
     format: SNAPSHOT_FORMAT,
     accountId: ACCOUNT_ID,
@@ -416,151 +362,6 @@ export function generateAccount(scale: number, seed = 2049): Snapshot {
     managedPrefixLists: prefixLists,
     fileSystems,
     accessPoints,
-    iam,
-  };
-}
-
-/**
- * Routes for the generated VPCs, derived from their ids alone (no random draws, so the rest of the account
- * and the existing figures stay as they were): a main route table per VPC with its local route; VPC pairs
- * (0,1), (3,4), (6,7)... peered, with routes both ways; every fourth VPC a spoke of one Transit Gateway,
- * whose route table routes each spoke's CIDR to it and blackholes 10.255.0.0/16; a virtual private gateway
- * on the first VPC with a route to an on-premises range.
- */
-export function generateRouting(vpcs: readonly Vpc[]): SnapshotRouting {
-  const routing = emptyRouting();
-  const tgwId = hexId('tgw', 1);
-  const tgwTableId = hexId('tgw-rtb', 1);
-  const cidrOf = (vpc: Vpc) => vpc.CidrBlock as string;
-  const tables = vpcs.map((vpc, v): RouteTable & { Routes: NonNullable<RouteTable['Routes']> } => ({
-    RouteTableId: hexId('rtb', v + 1),
-    VpcId: vpc.VpcId as string,
-    OwnerId: ACCOUNT_ID,
-    Associations: [{ Main: true, AssociationState: { State: 'associated' } }],
-    Routes: [
-      { DestinationCidrBlock: cidrOf(vpc), GatewayId: 'local', State: 'active', Origin: 'CreateRouteTable' },
-    ],
-  }));
-  for (let v = 0; v + 1 < vpcs.length; v += 3) {
-    const [a, b] = [vpcs[v] as Vpc, vpcs[v + 1] as Vpc];
-    const id = hexId('pcx', v + 1);
-    routing.vpcPeeringConnections.push({
-      VpcPeeringConnectionId: id,
-      Status: { Code: 'active' },
-      RequesterVpcInfo: { VpcId: a.VpcId, OwnerId: ACCOUNT_ID, Region: REGION, CidrBlock: cidrOf(a) },
-      AccepterVpcInfo: { VpcId: b.VpcId, OwnerId: ACCOUNT_ID, Region: REGION, CidrBlock: cidrOf(b) },
-    });
-    tables[v]?.Routes.push({
-      DestinationCidrBlock: cidrOf(b),
-      VpcPeeringConnectionId: id,
-      State: 'active',
-      Origin: 'CreateRoute',
-    });
-    tables[v + 1]?.Routes.push({
-      DestinationCidrBlock: cidrOf(a),
-      VpcPeeringConnectionId: id,
-      State: 'active',
-      Origin: 'CreateRoute',
-    });
-  }
-  const tgwRoutes: TransitGatewayRoute[] = [
-    { DestinationCidrBlock: '10.255.0.0/16', Type: 'static', State: 'blackhole' },
-  ];
-  const associations: TransitGatewayRouteTableAssociation[] = [];
-  for (let v = 0; v < vpcs.length; v += 4) {
-    const vpc = vpcs[v] as Vpc;
-    const attachmentId = hexId('tgw-attach', v + 1);
-    routing.transitGatewayAttachments.push({
-      TransitGatewayAttachmentId: attachmentId,
-      TransitGatewayId: tgwId,
-      TransitGatewayOwnerId: ACCOUNT_ID,
-      ResourceOwnerId: ACCOUNT_ID,
-      ResourceType: 'vpc',
-      ResourceId: vpc.VpcId,
-      State: 'available',
-      Association: { TransitGatewayRouteTableId: tgwTableId, State: 'associated' },
-    });
-    routing.transitGatewayVpcAttachments.push({
-      TransitGatewayAttachmentId: attachmentId,
-      TransitGatewayId: tgwId,
-      VpcId: vpc.VpcId,
-      State: 'available',
-      SubnetIds: [],
-    });
-    tgwRoutes.push({
-      DestinationCidrBlock: cidrOf(vpc),
-      TransitGatewayAttachments: [
-        { TransitGatewayAttachmentId: attachmentId, ResourceId: vpc.VpcId, ResourceType: 'vpc' },
-      ],
-      Type: 'static',
-      State: 'active',
-    });
-    associations.push({
-      TransitGatewayAttachmentId: attachmentId,
-      ResourceId: vpc.VpcId,
-      ResourceType: 'vpc',
-      State: 'associated',
-    });
-    tables[v]?.Routes.push({
-      DestinationCidrBlock: '10.0.0.0/8',
-      TransitGatewayId: tgwId,
-      State: 'active',
-      Origin: 'CreateRoute',
-    });
-  }
-  if (associations.length > 0)
-    routing.transitGatewayRouteTables.push({
-      TransitGatewayRouteTableId: tgwTableId,
-      TransitGatewayId: tgwId,
-      OwnerId: ACCOUNT_ID,
-      State: 'available',
-      Routes: tgwRoutes,
-      Associations: associations,
-      Propagations: [],
-    });
-  const first = vpcs[0];
-  if (first) {
-    const vgwId = hexId('vgw', 1);
-    routing.vpnGateways.push({
-      VpnGatewayId: vgwId,
-      State: 'available',
-      Type: 'ipsec.1',
-      VpcAttachments: [{ VpcId: first.VpcId, State: 'attached' }],
-    });
-    tables[0]?.Routes.push({
-      DestinationCidrBlock: '192.168.0.0/16',
-      GatewayId: vgwId,
-      State: 'active',
-      Origin: 'CreateRoute',
-    });
-  }
-  routing.routeTables = tables;
-  return routing;
-}
-
-/** Counts of what a generated account holds, as the benchmark reports them. */
-export function describeAccount(snapshot: Snapshot): {
-  fileSystems: number;
-  mountTargets: number;
-  securityGroups: number;
-  rules: number;
-  networkInterfaces: number;
-} {
-  let rules = 0;
-  for (const group of snapshot.securityGroups) {
-    for (const permission of [...(group.IpPermissions ?? []), ...(group.IpPermissionsEgress ?? [])]) {
-      rules +=
-        (permission.IpRanges?.length ?? 0) +
-        (permission.Ipv6Ranges?.length ?? 0) +
-        (permission.PrefixListIds?.length ?? 0) +
-        (permission.UserIdGroupPairs?.length ?? 0);
-    }
-  }
-  return {
-    fileSystems: snapshot.fileSystems.length,
-    mountTargets: snapshot.fileSystems.reduce((sum, fs) => sum + fs.MountTargets.length, 0),
-    securityGroups: snapshot.securityGroups.length,
-    rules,
-    networkInterfaces: snapshot.networkInterfaces.length,
+    iam: generateIam(shape.roles),
   };
 }

@@ -1,6 +1,7 @@
 // The scan report: one JSON object for machines, grouped tables for people.
 import Table from 'cli-table3';
 import { createColors } from 'picocolors';
+import { waiverFields } from '../core/annotation';
 import { COMPLIANCE_TYPES, type Evaluation } from '../core/model';
 import type { Rule } from '../core/rules/types';
 import { type ReportState, reportState, STATE_ORDER } from '../report/input';
@@ -79,10 +80,7 @@ export function reportEvaluation(evaluation: Evaluation): ScanReport['evaluation
     ...(waived
       ? {
           waiver: {
-            index: waived.index,
-            owner: waived.owner,
-            reason: waived.reason,
-            expires: waived.expires,
+            ...waiverFields(waived),
             ...(evaluation.annotation ? { postedAnnotation: evaluation.annotation } : {}),
           },
         }

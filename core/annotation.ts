@@ -99,3 +99,11 @@ function compareText(a: string, b: string): number {
 export function waiverHeadline(waiver: Pick<AppliedWaiver, 'expires' | 'owner' | 'reason'>): string {
   return `Waived until ${waiver.expires} by ${waiver.owner}: ${waiver.reason}`;
 }
+
+/**
+ * The waiver of a waived verdict as the JSON and OCSF reports give it: which waiver of the document,
+ * whose, why and until when. The finding it waived is reported on its own.
+ */
+export function waiverFields(waived: AppliedWaiver): Omit<AppliedWaiver, 'finding'> {
+  return { index: waived.index, owner: waived.owner, reason: waived.reason, expires: waived.expires };
+}

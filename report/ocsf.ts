@@ -3,7 +3,7 @@
 // that version: activity_id, category_uid, class_uid, compliance (standards), finding_info (uid),
 // metadata (product, version), severity_id, time, type_uid; `cloud` names the AWS account and region.
 
-import { waiverHeadline } from '../core/annotation';
+import { waiverFields, waiverHeadline } from '../core/annotation';
 import { partitionOf } from '../core/arn';
 import type { ComplianceType } from '../core/model';
 import type { Severity } from '../core/rules/types';
@@ -146,16 +146,7 @@ export function toOcsfFindings(input: ReportInput): OcsfFinding[] {
       },
       unmapped: {
         rule_severity: rule.severity,
-        ...(waived
-          ? {
-              waiver: {
-                index: waived.index,
-                owner: waived.owner,
-                reason: waived.reason,
-                expires: waived.expires,
-              },
-            }
-          : {}),
+        ...(waived ? { waiver: waiverFields(waived) } : {}),
       },
     };
   });

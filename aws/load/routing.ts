@@ -20,13 +20,13 @@ import type { ResourceType } from '../../core/model';
 import { vpcsAffectedByRouting } from '../../core/routing/fan-out';
 import { AccessDeniedError, awsErrorName } from '../sdk/errors';
 import { UniqueById } from '../sdk/unique-by-id';
-import type { Snapshot } from '../snapshot/format';
+import { emptySnapshot, type Snapshot } from '../snapshot/format';
 import {
   emptyRouting,
   type SnapshotRouting,
   type SnapshotTransitGatewayRouteTable,
 } from '../snapshot/format-routing';
-import { normaliseRouting } from '../snapshot/normalise-routing';
+import { normaliseSnapshot } from '../snapshot/normalise';
 import {
   DEFAULT_CONCURRENCY,
   describeFileSystems,
@@ -322,14 +322,14 @@ export async function fileSystemSeedsForRouting(
 ): Promise<{ resourceType: ResourceType; resourceId: string }[]> {
   if (seeds.length === 0) return [];
   const seedVpcs = await vpcsOfRoutingSeeds(clients.ec2, seeds);
-  const routing = normaliseRouting(await loadRouting(clients.ec2, seedVpcs, options), {
-    accountId: options.accountId,
-    region: options.region,
-  });
-  const affected = vpcsAffectedByRouting(
-    { ...EMPTY_TOPOLOGY, accountId: options.accountId, region: options.region, routing },
-    seeds,
+  // A topology of the seeds' routing alone: that is all vpcsAffectedByRouting reads.
+  const routingOnly = normaliseSnapshot(
+    emptySnapshot(options.accountId, options.region, {
+      parts: ['routing'],
+      routing: await loadRouting(clients.ec2, seedVpcs, options),
+    }),
   );
+  const affected = vpcsAffectedByRouting(routingOnly, seeds);
   const touched = affected === 'all' ? undefined : new Set([...affected, ...seedVpcs]);
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const fileSystems = await describeFileSystems(clients.efs);
@@ -357,16 +357,3 @@ export async function fileSystemSeedsForRouting(
   }
   return [...ids].sort().map((resourceId) => ({ resourceType: 'AWS::EFS::FileSystem', resourceId }));
 }
-
-const EMPTY_TOPOLOGY = {
-  parts: ['routing'] as const,
-  vpcs: [],
-  subnets: [],
-  securityGroups: [],
-  prefixLists: [],
-  networkInterfaces: [],
-  networkAcls: [],
-  fileSystems: [],
-  mountTargets: [],
-  accessPoints: [],
-} as const;

@@ -6,18 +6,16 @@
 // role's actions, the rule names and the remediation document always match what is deployed centrally.
 'use strict';
 
+const { FUNCTION_ROLE_PATH } = require('./settings.cjs');
 const {
-  internals: {
-    FUNCTION_ROLE_PATH,
-    REMEDIATED_RULE_ID,
-    REMEDIATED_RESOURCE_TYPE,
-    MEMBER_REMEDIATION_DOCUMENT_NAME,
-    remediationDocumentContent,
-    remediationPolicy,
-    automationTrustPolicy,
-    complianceChangePattern,
-  },
-} = require('./resources.cjs');
+  REMEDIATED_RULE_ID,
+  REMEDIATED_RESOURCE_TYPE,
+  MEMBER_REMEDIATION_DOCUMENT_NAME,
+  remediationDocumentContent,
+  remediationPolicy,
+  automationTrustPolicy,
+} = require('./remediation.cjs');
+const { complianceChangePattern } = require('./notifications.cjs');
 
 // IAM is global: the template's roles are created in RoleRegion only, under fixed names that the
 // other regions' stacks name in ARNs. StackSets deploy RoleRegion first (docs/deploy.md).

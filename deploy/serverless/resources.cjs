@@ -9,36 +9,12 @@
 // organization-view.cjs (the aggregator).
 'use strict';
 
-const {
-  IAM_REGION_CONDITION,
-  IAM_REGION_PARAMETER,
-  FUNCTION_ROLE_PATH,
-  DeploymentConfigError,
-  readManifest,
-  pascal,
-  slsFunctionLogicalId,
-  slsLogGroupLogicalId,
-  roleLogicalId,
-  readSettings,
-  inputParametersFor,
-  validateManifestRules,
-  roleNameFor,
-  load,
-} = require('./settings.cjs');
-const { ASYNC_INVOKE_CONFIG, buildFunctions } = require('./functions.cjs');
+const { DeploymentConfigError, load } = require('./settings.cjs');
+const { buildFunctions } = require('./functions.cjs');
 const { rulesSection } = require('./rules.cjs');
-const {
-  REMEDIATED_RULE_ID,
-  REMEDIATED_RESOURCE_TYPE,
-  REMEDIATION_RUNTIME,
-  MEMBER_REMEDIATION_DOCUMENT_NAME,
-  remediationDocumentContent,
-  remediationPolicy,
-  automationTrustPolicy,
-  remediationSection,
-} = require('./remediation.cjs');
-const { centralEventBusName, complianceChangePattern, notificationSection } = require('./notifications.cjs');
-const { METRIC_NAMES, failureSection, dashboardSection } = require('./failures.cjs');
+const { remediationSection } = require('./remediation.cjs');
+const { notificationSection } = require('./notifications.cjs');
+const { failureSection, dashboardSection } = require('./failures.cjs');
 const { organizationViewSection } = require('./organization-view.cjs');
 
 /**
@@ -73,33 +49,6 @@ function buildResources({ manifest, settings }) {
 module.exports.functions = async ({ resolveVariable }) => buildFunctions(await load(resolveVariable));
 module.exports.resources = async ({ resolveVariable }) => buildResources(await load(resolveVariable));
 
-// For tests, the member template and docs: pure builders over an already-loaded manifest and settings.
-module.exports.internals = {
-  METRIC_NAMES,
-  REMEDIATED_RULE_ID,
-  REMEDIATED_RESOURCE_TYPE,
-  REMEDIATION_RUNTIME,
-  MEMBER_REMEDIATION_DOCUMENT_NAME,
-  IAM_REGION_CONDITION,
-  IAM_REGION_PARAMETER,
-  FUNCTION_ROLE_PATH,
-  ASYNC_INVOKE_CONFIG,
-  SECTIONS,
-  buildFunctions,
-  buildResources,
-  readSettings,
-  readManifest,
-  validateManifestRules,
-  inputParametersFor,
-  remediationDocumentContent,
-  remediationPolicy,
-  automationTrustPolicy,
-  complianceChangePattern,
-  centralEventBusName,
-  slsFunctionLogicalId,
-  slsLogGroupLogicalId,
-  roleLogicalId,
-  roleNameFor,
-  pascal,
-  DeploymentConfigError,
-};
+// For tests: the stack built from an already-loaded manifest and settings. Every other name lives in, and
+// is required from, the file that defines it.
+module.exports.buildResources = buildResources;

@@ -23,10 +23,10 @@ import { type FakeAws, installFakeAws } from '../helpers/fake-aws';
 import { fakeContext } from '../helpers/lambda';
 
 const requireCjs = createRequire(__filename);
-const { internals } = requireCjs('../../deploy/serverless/resources.cjs') as {
-  internals: { ASYNC_INVOKE_CONFIG: { MaximumRetryAttempts: number } };
+const { ASYNC_INVOKE_CONFIG } = requireCjs('../../deploy/serverless/functions.cjs') as {
+  ASYNC_INVOKE_CONFIG: { MaximumRetryAttempts: number };
 };
-const RETRIES = internals.ASYNC_INVOKE_CONFIG.MaximumRetryAttempts;
+const RETRIES = ASYNC_INVOKE_CONFIG.MaximumRetryAttempts;
 
 const INGRESS = 'efs-mount-target-nfs-ingress';
 const config = mockClient(ConfigServiceClient);

@@ -1,24 +1,27 @@
 // The serverless.yml generator (deploy/serverless/resources.cjs) as the deploy tests drive it: its
-// internals, a one-rule manifest as scripts/build-handlers.mjs writes it, and a resolver for the
-// stage parameters osls would pass.
+// builders (each required from the file that defines it), a one-rule manifest as
+// scripts/build-handlers.mjs writes it, and a resolver for the stage parameters osls would pass.
 import { createRequire } from 'node:module';
 
 const requireCjs = createRequire(__filename);
-export const { internals } = requireCjs('../../deploy/serverless/resources.cjs') as {
-  internals: {
-    readSettings(resolveVariable: (name: string) => Promise<unknown>): Promise<Settings>;
-    validateManifestRules(manifest: Manifest, settings: Settings): void;
-    buildFunctions(input: { manifest: Manifest; settings: Settings }): Record<string, GeneratedFunction>;
-    buildResources(input: { manifest: Manifest; settings: Settings }): {
-      Parameters: Record<string, { Default: string }>;
-      Conditions: Record<string, unknown>;
-      Resources: Record<
-        string,
-        { Type: string; Properties: Record<string, unknown>; DependsOn?: string[]; Condition?: string }
-      >;
-    };
+const { readSettings, validateManifestRules } = requireCjs('../../deploy/serverless/settings.cjs') as {
+  readSettings(resolveVariable: (name: string) => Promise<unknown>): Promise<Settings>;
+  validateManifestRules(manifest: Manifest, settings: Settings): void;
+};
+const { buildFunctions } = requireCjs('../../deploy/serverless/functions.cjs') as {
+  buildFunctions(input: { manifest: Manifest; settings: Settings }): Record<string, GeneratedFunction>;
+};
+const { buildResources } = requireCjs('../../deploy/serverless/resources.cjs') as {
+  buildResources(input: { manifest: Manifest; settings: Settings }): {
+    Parameters: Record<string, { Default: string }>;
+    Conditions: Record<string, unknown>;
+    Resources: Record<
+      string,
+      { Type: string; Properties: Record<string, unknown>; DependsOn?: string[]; Condition?: string }
+    >;
   };
 };
+export const internals = { readSettings, validateManifestRules, buildFunctions, buildResources };
 
 export type Settings = Record<string, unknown>;
 /** A function as the generator writes it into serverless.yml's functions. */

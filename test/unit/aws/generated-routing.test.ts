@@ -1,4 +1,4 @@
-// The benchmark's synthetic accounts carry routes (bench/generate-account.ts generateRouting): they must
+// The benchmark's synthetic accounts carry routes (bench/generate-routing.ts): they must
 // be valid snapshots whose routing normalises, so exposure and explain can be measured at scale.
 import { normaliseSnapshot } from '../../../aws/snapshot/normalise';
 import { parseSnapshot } from '../../../aws/snapshot/schema';

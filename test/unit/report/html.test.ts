@@ -1,7 +1,7 @@
 // The HTML report as text: self-contained, escaped, every verdict in the table, and a picture that
 // stays bounded for a file system with 50 mount targets and 2,000 clients.
 import { formatHtml } from '../../../report/html';
-import { CLIENT_GROUP_LIMIT } from '../../../report/svg';
+import { CLIENT_GROUP_LIMIT } from '../../../report/svg-layout';
 import { aclEntry, allowAllEntries, cidr, sgRef, tcp, topology } from '../../fixtures/topology-builder';
 import { REGION } from '../../helpers/accounts';
 import {
