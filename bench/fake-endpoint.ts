@@ -1,11 +1,13 @@
 // A loopback AWS endpoint for the sweep benchmark, in its own process: it serves a snapshot file's
-// resources as the EC2 (query protocol, XML), EFS (REST JSON) and Config (JSON) APIs answer them, so the
-// swept function loads through the real SDK clients and loaders over HTTP, and the data it is served
-// does not sit in the swept process's heap.
+// resources (routing included: fake-endpoint-routing.ts) as the EC2 (query protocol, XML), EFS (REST
+// JSON) and Config (JSON) APIs answer them, so the swept function loads through the real SDK clients and
+// loaders over HTTP, and the data it is served does not sit in the swept process's heap.
 // Usage: node --import tsx bench/fake-endpoint.ts <snapshot.json>   (prints "listening <port>")
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Snapshot } from '../aws/snapshot/format';
+import { emptyRouting } from '../aws/snapshot/format-routing';
+import { ROUTING_XML_NAMES, routingLists } from './fake-endpoint-routing';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: fake-endpoint <snapshot.json>');
@@ -31,15 +33,21 @@ const XML_NAMES: Readonly<Record<string, string>> = {
   Vpcs: 'vpcSet',
   Subnets: 'subnetSet',
   PrefixLists: 'prefixListSet',
+  ...ROUTING_XML_NAMES,
 };
 
 const escapeXml = (text: string): string => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function toXml(value: unknown, parts: string[], context?: string): void {
+function toXml(
+  value: unknown,
+  parts: string[],
+  context?: string,
+  names: Readonly<Record<string, string>> = XML_NAMES,
+): void {
   if (Array.isArray(value)) {
     for (const item of value) {
       parts.push('<item>');
-      toXml(item, parts, context);
+      toXml(item, parts, context, names);
       parts.push('</item>');
     }
   } else if (value instanceof Date) {
@@ -51,9 +59,9 @@ function toXml(value: unknown, parts: string[], context?: string): void {
       const name =
         key === 'Description' && context !== 'group'
           ? 'description'
-          : (XML_NAMES[key] ?? key[0]?.toLowerCase() + key.slice(1));
+          : (names[key] ?? key[0]?.toLowerCase() + key.slice(1));
       parts.push(`<${name}>`);
-      toXml(item, parts, key === 'SecurityGroups' ? 'group' : undefined);
+      toXml(item, parts, key === 'SecurityGroups' ? 'group' : undefined, names);
       parts.push(`</${name}>`);
     }
   } else {
@@ -73,15 +81,22 @@ function byVpc<T extends { VpcId?: string }>(items: readonly T[]): Map<string, T
 
 const EC2_LISTS: Record<
   string,
-  { key: string; items: readonly { VpcId?: string }[]; perVpc?: Map<string, unknown[]> }
+  {
+    key: string;
+    items: readonly { VpcId?: string }[];
+    perVpc?: Map<string, unknown[]>;
+    xmlNames?: Readonly<Record<string, string>>;
+  }
 > = {
-  DescribeVpcs: { key: 'Vpcs', items: snapshot.vpcs },
+  // A network ACL's IsDefault is <default>; a VPC's is <isDefault>.
+  DescribeVpcs: { key: 'Vpcs', items: snapshot.vpcs, xmlNames: { IsDefault: 'isDefault' } },
   DescribeSubnets: { key: 'Subnets', items: snapshot.subnets },
   DescribeSecurityGroups: { key: 'SecurityGroups', items: snapshot.securityGroups },
   DescribeNetworkInterfaces: { key: 'NetworkInterfaces', items: snapshot.networkInterfaces },
   DescribeNetworkAcls: { key: 'NetworkAcls', items: snapshot.networkAcls },
 };
 for (const list of Object.values(EC2_LISTS)) list.perVpc = byVpc(list.items);
+const ROUTING_LISTS = routingLists(snapshot.routing ?? emptyRouting());
 
 function ec2(params: URLSearchParams): string {
   const action = params.get('Action') ?? '';
@@ -94,9 +109,22 @@ function ec2(params: URLSearchParams): string {
   }
   let key: string;
   let items: readonly unknown[];
+  let names = XML_NAMES;
   const list = EC2_LISTS[action];
-  if (list) {
+  const routingList = ROUTING_LISTS[action];
+  if (routingList) {
+    key = routingList.key;
+    names = { ...XML_NAMES, ...routingList.xmlNames };
+    const matchers = [...filters].map(([name, values]) => {
+      const valuesOf = routingList.filters[name];
+      if (!valuesOf) throw new Error(`${action}: filter ${name}`);
+      return (item: unknown) =>
+        valuesOf(item as never).some((value) => value !== undefined && values.includes(value));
+    });
+    items = routingList.items(params).filter((item) => matchers.every((matches) => matches(item)));
+  } else if (list) {
     key = list.key;
+    names = { ...XML_NAMES, ...list.xmlNames };
     const vpcIds = filters.get('vpc-id');
     for (const name of filters.keys()) if (name !== 'vpc-id') throw new Error(`${action}: filter ${name}`);
     items = vpcIds ? vpcIds.flatMap((vpcId) => list.perVpc?.get(vpcId) ?? []) : list.items;
@@ -119,7 +147,7 @@ function ec2(params: URLSearchParams): string {
   const parts = [
     `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>bench</requestId>`,
   ];
-  toXml({ [key]: page }, parts);
+  toXml({ [key]: page }, parts, undefined, names);
   if (start + size < items.length) parts.push(`<nextToken>${start + size}</nextToken>`);
   parts.push(`</${action}Response>`);
   return parts.join('');
@@ -170,15 +198,19 @@ function config(target: string): unknown {
 function answer(request: IncomingMessage, body: string, response: ServerResponse): void {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const target = request.headers['x-amz-target'];
+  // Each answer is made before the headers are written: a refused call still gets its 400.
   if (typeof target === 'string') {
+    const text = JSON.stringify(config(target));
     response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-    response.end(JSON.stringify(config(target)));
+    response.end(text);
   } else if (request.method === 'POST') {
+    const text = ec2(new URLSearchParams(body));
     response.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' });
-    response.end(ec2(new URLSearchParams(body)));
+    response.end(text);
   } else {
+    const text = JSON.stringify(efs(url));
     response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify(efs(url)));
+    response.end(text);
   }
 }
 
