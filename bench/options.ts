@@ -18,7 +18,7 @@ export const E2E_PAIRS = quick ? 2 : 5;
 export const SWEEP_HEAP_MB = 400;
 export const SWEEP_RULES = quick
   ? ['efs-client-nfs-egress']
-  : ['efs-client-nfs-egress', 'efs-nfs-network-acl', 'efs-mount-target-nfs-ingress'];
+  : ['efs-client-nfs-egress', 'efs-nfs-network-acl', 'efs-mount-target-nfs-ingress', 'efs-nfs-exposure'];
 
 export const log = (message: string): void => {
   process.stderr.write(`bench: ${message}\n`);
