@@ -4,6 +4,8 @@
 // (explainSourcePath, the same function `efsguard explain` prints) decides the atom exactly. Networks are
 // named by how they arrive (the mount target's return route): its own VPC, a peering, a TGW attachment,
 // a virtual private gateway, or unknown. A path with an unknown hop counts as possibly reachable.
+
+import { perTopologyAndKey } from '../memo';
 import { type MountTarget, NFS_PORT, type Topology } from '../model';
 import { canonicaliseCidr, cidrContainsCidr } from '../net/cidr';
 import { coversNfs } from '../net/protocol';
@@ -32,58 +34,35 @@ export interface ExposureOptions extends PathOptions {
   readonly cuts?: readonly string[];
 }
 
-const neighbours = new WeakMap<Topology, Map<string, ReadonlySet<string>>>();
-
-/** The VPCs a mount target's VPC is routed to: itself, its peers, and its TGW neighbours (memoised). */
-function neighbourVpcs(topology: Topology, vpcId: string): ReadonlySet<string> {
-  let byVpc = neighbours.get(topology);
-  if (!byVpc) {
-    byVpc = new Map();
-    neighbours.set(topology, byVpc);
-  }
-  const known = byVpc.get(vpcId);
-  if (known) return known;
+/** The VPCs a mount target's VPC is routed to: itself, its peers, and its TGW neighbours. */
+const neighbourVpcs = perTopologyAndKey((topology, vpcId: string): ReadonlySet<string> => {
   const vpcs = new Set([vpcId]);
   const routing = topology.routing;
-  if (routing) {
-    for (const p of routing.peeringConnections) {
-      if (p.requester.vpcId === vpcId) vpcs.add(p.accepter.vpcId);
-      if (p.accepter.vpcId === vpcId) vpcs.add(p.requester.vpcId);
-    }
-    const tgws = new Set(
-      routing.transitGatewayAttachments
-        .filter((a) => a.resourceType === 'vpc' && a.resourceId === vpcId)
-        .map((a) => a.transitGatewayId),
-    );
-    for (const a of routing.transitGatewayAttachments) {
-      if (a.resourceType === 'vpc' && tgws.has(a.transitGatewayId)) vpcs.add(a.resourceId);
-    }
+  if (!routing) return vpcs;
+  for (const p of routing.peeringConnections) {
+    if (p.requester.vpcId === vpcId) vpcs.add(p.accepter.vpcId);
+    if (p.accepter.vpcId === vpcId) vpcs.add(p.requester.vpcId);
   }
-  byVpc.set(vpcId, vpcs);
+  const tgws = new Set(
+    routing.transitGatewayAttachments
+      .filter((a) => a.resourceType === 'vpc' && a.resourceId === vpcId)
+      .map((a) => a.transitGatewayId),
+  );
+  for (const a of routing.transitGatewayAttachments) {
+    if (a.resourceType === 'vpc' && tgws.has(a.transitGatewayId)) vpcs.add(a.resourceId);
+  }
   return vpcs;
-}
+});
 
-const memberCutsCache = new WeakMap<Topology, Map<string, readonly string[]>>();
-
-/** The host CIDRs of the interfaces carrying `groupId`, canonical (memoised: many mount targets admit one group). */
-function memberCuts(topology: Topology, groupId: string): readonly string[] {
-  let byGroup = memberCutsCache.get(topology);
-  if (!byGroup) {
-    byGroup = new Map();
-    memberCutsCache.set(topology, byGroup);
+/** The host CIDRs of the interfaces carrying a group, canonical (many mount targets admit one group). */
+const memberCuts = perTopologyAndKey((topology, groupId: string): readonly string[] => {
+  const list: string[] = [];
+  for (const eni of indexTopology(topology).interfacesByGroup.get(groupId) ?? []) {
+    for (const a of eni.privateIpAddresses) list.push(canonicaliseCidr(`${a}/32`));
+    for (const a of eni.ipv6Addresses) list.push(canonicaliseCidr(`${a}/128`));
   }
-  let cuts = byGroup.get(groupId);
-  if (!cuts) {
-    const list: string[] = [];
-    for (const eni of indexTopology(topology).interfacesByGroup.get(groupId) ?? []) {
-      for (const a of eni.privateIpAddresses) list.push(canonicaliseCidr(`${a}/32`));
-      for (const a of eni.ipv6Addresses) list.push(canonicaliseCidr(`${a}/128`));
-    }
-    cuts = list;
-    byGroup.set(groupId, cuts);
-  }
-  return cuts;
-}
+  return list;
+});
 
 /** Every CIDR a decision about a source address on the way to `mt` depends on. */
 export function cutsForMountTarget(topology: Topology, mt: MountTarget): string[] {
@@ -118,24 +97,18 @@ interface SharedCuts {
   readonly sorted: SortedCuts;
 }
 
-const sharedCutsCache = new WeakMap<Topology, Map<string, SharedCuts>>();
-
 /**
- * The cuts every mount target of a VPC shares (memoised, parsed and sorted once): the blocks of the VPCs
- * it is routed to and of their subnets, and, when its subnet's routes were recorded, the destinations of
+ * The cuts every mount target of a VPC shares, parsed and sorted once: the blocks of the VPCs it is
+ * routed to and of their subnets, and, when its subnet's routes were recorded, the destinations of
  * every TGW route table and the blocks of every peering.
  */
 function sharedCutsOf(topology: Topology, mt: MountTarget): SharedCuts {
+  const withRouting = topology.routing !== undefined && indexTopology(topology).subnetsById.has(mt.subnetId);
+  return (withRouting ? sharedCutsWithRouting : sharedCutsWithoutRouting)(topology, mt.vpcId);
+}
+
+function buildSharedCuts(topology: Topology, vpcId: string, withRouting: boolean): SharedCuts {
   const index = indexTopology(topology);
-  const withRouting = topology.routing !== undefined && index.subnetsById.has(mt.subnetId);
-  const key = `${mt.vpcId} ${withRouting}`;
-  let byKey = sharedCutsCache.get(topology);
-  if (!byKey) {
-    byKey = new Map();
-    sharedCutsCache.set(topology, byKey);
-  }
-  const known = byKey.get(key);
-  if (known) return known;
   const cuts: string[] = [];
   if (withRouting) {
     for (const table of topology.routing?.transitGatewayRouteTables ?? []) {
@@ -144,13 +117,18 @@ function sharedCutsOf(topology: Topology, mt: MountTarget): SharedCuts {
     for (const p of topology.routing?.peeringConnections ?? [])
       cuts.push(...p.requester.cidrBlocks, ...p.accepter.cidrBlocks);
   }
-  const vpcs = neighbourVpcs(topology, mt.vpcId);
+  const vpcs = neighbourVpcs(topology, vpcId);
   for (const vpc of topology.vpcs) if (vpcs.has(vpc.vpcId)) cuts.push(...vpc.cidrBlocks);
   for (const s of topology.subnets) if (vpcs.has(s.vpcId)) cuts.push(...s.cidrBlocks);
-  const shared = { cuts, sorted: new SortedCuts(cuts) };
-  byKey.set(key, shared);
-  return shared;
+  return { cuts, sorted: new SortedCuts(cuts) };
 }
+
+const sharedCutsWithRouting = perTopologyAndKey((topology, vpcId: string) =>
+  buildSharedCuts(topology, vpcId, true),
+);
+const sharedCutsWithoutRouting = perTopologyAndKey((topology, vpcId: string) =>
+  buildSharedCuts(topology, vpcId, false),
+);
 
 /**
  * The blocks the mount target's groups admit NFS from (CIDR peers, prefix-list entries, the addresses of

@@ -7,6 +7,8 @@
 // access control lists", https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html).
 // A source network (not an interface) has no groups or ACL of its own that efsguard judges: its path
 // starts at the forward route.
+
+import { perTopology } from '../memo';
 import {
   type MountTarget,
   type NetworkAcl,
@@ -230,28 +232,26 @@ export function explainClientPath(
   return finish(label(clientAddress), mt.mountTargetId, hops);
 }
 
-const groupsByAddress = new WeakMap<Topology, Map<string, readonly string[]>>();
+/** The groups of the interfaces efsguard sees at each address. */
+const groupsByAddress = perTopology((topology) => {
+  const map = new Map<string, readonly string[]>();
+  // Most addresses sit on one interface: share its group list, and copy only on a second one.
+  const add = (a: string, groupIds: readonly string[]): void => {
+    const known = map.get(a);
+    if (!known) map.set(a, groupIds);
+    else if (groupIds.some((groupId) => !known.includes(groupId)))
+      map.set(a, [...new Set([...known, ...groupIds])]);
+  };
+  for (const eni of topology.networkInterfaces) {
+    for (const a of eni.privateIpAddresses) add(a, eni.groupIds);
+    for (const a of eni.ipv6Addresses) add(a, eni.groupIds);
+  }
+  return map;
+});
 
 /** The groups of the interfaces efsguard sees at an address (for group references in a mount target's rules). */
 export function groupsAtAddress(topology: Topology, address: string): readonly string[] {
-  let map = groupsByAddress.get(topology);
-  if (!map) {
-    const built = new Map<string, readonly string[]>();
-    // Most addresses sit on one interface: share its group list, and copy only on a second one.
-    const add = (a: string, groupIds: readonly string[]): void => {
-      const known = built.get(a);
-      if (!known) built.set(a, groupIds);
-      else if (groupIds.some((groupId) => !known.includes(groupId)))
-        built.set(a, [...new Set([...known, ...groupIds])]);
-    };
-    for (const eni of topology.networkInterfaces) {
-      for (const a of eni.privateIpAddresses) add(a, eni.groupIds);
-      for (const a of eni.ipv6Addresses) add(a, eni.groupIds);
-    }
-    groupsByAddress.set(topology, built);
-    map = built;
-  }
-  return map.get(address) ?? [];
+  return groupsByAddress(topology).get(address) ?? [];
 }
 
 /**

@@ -19,8 +19,10 @@
 // - Virtual private gateways: static routes, and routes propagated from the VPN or Direct Connect,
 //   bring on-premises ranges into a route table ("Route tables and VPN route priority", AWS Site-to-Site
 //   VPN User Guide, https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNRoutingTypes.html).
+
+import { perTopology } from '../memo';
 import type { Subnet, Topology, Vpc } from '../model';
-import { type BlockIndex, blockIndex } from '../net/block-index';
+import { blockIndex } from '../net/block-index';
 import {
   availabilityZonesOf,
   deliverInto,
@@ -353,25 +355,19 @@ export function arrivalOf(index: RoutingIndex, mtSubnet: Subnet, address: string
   }
 }
 
-const subnetBlocks = new WeakMap<Topology, BlockIndex<Subnet>>();
-const vpcBlocks = new WeakMap<Topology, BlockIndex<Vpc>>();
+const subnetBlocks = perTopology((topology) =>
+  blockIndex(topology.subnets.flatMap((s) => s.cidrBlocks.map((block) => [block, s] as const))),
+);
+const vpcBlocks = perTopology((topology) =>
+  blockIndex(topology.vpcs.flatMap((v) => v.cidrBlocks.map((block) => [block, v] as const))),
+);
 
 /** The subnet of a VPC efsguard sees that holds `address`, if any (the first such, in topology order). */
 export function subnetHolding(topology: Topology, address: string): Subnet | undefined {
-  let index = subnetBlocks.get(topology);
-  if (!index) {
-    index = blockIndex(topology.subnets.flatMap((s) => s.cidrBlocks.map((block) => [block, s] as const)));
-    subnetBlocks.set(topology, index);
-  }
-  return index.find(address);
+  return subnetBlocks(topology).find(address);
 }
 
 /** The VPC efsguard sees whose CIDR blocks hold `address`, if any (the first such, in topology order). */
 export function vpcHolding(topology: Topology, address: string): Vpc | undefined {
-  let index = vpcBlocks.get(topology);
-  if (!index) {
-    index = blockIndex(topology.vpcs.flatMap((v) => v.cidrBlocks.map((block) => [block, v] as const)));
-    vpcBlocks.set(topology, index);
-  }
-  return index.find(address);
+  return vpcBlocks(topology).find(address);
 }
