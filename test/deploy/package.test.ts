@@ -246,6 +246,38 @@ describe('npm run package (offline, no credentials)', () => {
     }
   });
 
+  it('bundles the IAM client only for a rule that reads IAM; the others get one that refuses every call', async () => {
+    for (const rule of RULES) {
+      const text = readFileSync(join(ROOT, 'dist', 'handlers', rule.id, 'index.js'), 'utf8');
+      const readsIam = rule.requires.includes('iam');
+      // The SDK's IAM schemas carry the service's namespace.
+      expect(text.includes('com.amazonaws.iam')).toBe(readsIam);
+      expect(text.includes('built without the IAM client')).toBe(!readsIam);
+    }
+    const probe = await run(process.execPath, [
+      '--input-type=module',
+      '-e',
+      [
+        `const iam = await import(${JSON.stringify(join(ROOT, 'scripts', 'lambda-without-iam.mjs'))});`,
+        'const client = new iam.IAMClient({ region: "eu-west-1" });',
+        'client.middlewareStack.use({ applyToStack() {} });',
+        'client.destroy();',
+        'const sent = await client.send(new Object()).then(() => "answered", (error) => error.message);',
+        'let built; try { new iam.GetRoleCommand({}); built = "built"; } catch (error) { built = error.message; }',
+        'let paged; try { iam.paginateListRolePolicies({}, {}); paged = "paged"; } catch (error) { paged = error.message; }',
+        'console.log(JSON.stringify({ sent, built, paged }));',
+      ].join('\n'),
+    ]);
+    const result = JSON.parse(probe.stdout.trim());
+    expect(result.sent).toMatch(
+      /^IAMClient\.send\(Object\): this Lambda bundle was built without the IAM client because its rule reads no IAM/,
+    );
+    expect(result.built).toMatch(/^GetRoleCommand: this Lambda bundle was built without the IAM client/);
+    expect(result.paged).toMatch(
+      /^paginateListRolePolicies: this Lambda bundle was built without the IAM client/,
+    );
+  });
+
   it('reports a malformed event once, by its typed name kept through minification', async () => {
     const bundle = join(ROOT, 'dist', 'handlers', 'efs-client-nfs-egress', 'index.js');
     const probe = await run(process.execPath, [
