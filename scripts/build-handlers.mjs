@@ -19,7 +19,7 @@ export const MANIFEST_PATH = join(ROOT, 'dist', 'deploy', 'manifest.json');
 /**
  * Each bundle must stay under this: a cold start reads and compiles all of it. The build fails past it,
  * so a dependency that stops tree-shaking is caught here. Two measures keep the bundles under it: the
- * SDK's schema modules are made shakable (scripts/esbuild-sdk-schemas.mjs, aws-sdk-js-v3 #7607), and the
+ * SDK's schema modules are made shakable (scripts/esbuild-sdk-schemas.mjs), and the
  * Lambda path uses zod/mini rather than classic zod (which adds ~440 KB).
  */
 export const MAX_BUNDLE_BYTES = 600_000;

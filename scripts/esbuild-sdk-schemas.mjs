@@ -4,7 +4,7 @@
 // (dist-es/schemas/schemas_0.js) that declares every shape of the service as a top-level
 // `export var X$ = [...]`. Many of those arrays hold computed keys (`{ [_xN]: _GIr }`), which esbuild
 // must assume may have side effects, so it keeps the whole module: about 540 KB for EC2 whatever
-// commands are used (aws-sdk-js-v3#7607 on GitHub). Each declaration's initializer is side-effect free
+// commands are used. Each declaration's initializer is side-effect free
 // (array literals, string constants, lazy arrow functions), so wrapping it in a pure-annotated IIFE
 // keeps its value and evaluation order and tells esbuild it may drop the unused ones.
 import { readFile } from 'node:fs/promises';

@@ -8,6 +8,8 @@ const root = join(__dirname, '..', '..');
 // Built from pieces so that this file does not match itself.
 const OUTSIDE_DOCUMENT = new RegExp(['DESIGN', '\\.md'].join(''));
 const ISSUE_NUMBER = new RegExp(['\\b[Ii]ssue', '\\s+#?\\d+\\b'].join(''));
+// Another project's tracker entry: a repository name, then a hash and a number.
+const PROJECT_ISSUE = new RegExp(['[\\w.-]+', '\\s?#\\d{2,}\\b'].join(''));
 
 function trackedTextFiles(): string[] {
   const listed = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' });
@@ -23,7 +25,8 @@ describe('citations', () => {
     for (const file of trackedTextFiles()) {
       const lines = readFileSync(join(root, file), 'utf8').split('\n');
       lines.forEach((line, index) => {
-        if (OUTSIDE_DOCUMENT.test(line) || ISSUE_NUMBER.test(line)) offenders.push(`${file}:${index + 1}`);
+        if (OUTSIDE_DOCUMENT.test(line) || ISSUE_NUMBER.test(line) || PROJECT_ISSUE.test(line))
+          offenders.push(`${file}:${index + 1}`);
       });
     }
     expect(offenders).toEqual([]);
