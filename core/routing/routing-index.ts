@@ -64,6 +64,8 @@ export interface RoutingIndex {
   readonly mainTableByVpc: ReadonlyMap<string, RouteTable>;
   readonly peeringsById: ReadonlyMap<string, VpcPeeringConnection>;
   readonly attachmentsById: ReadonlyMap<string, TransitGatewayAttachment>;
+  /** A VPC's attachment to a Transit Gateway, by `${transitGatewayId} ${vpcId}` (vpcAttachmentTo). */
+  readonly vpcAttachments: ReadonlyMap<string, TransitGatewayAttachment>;
   readonly tgwTablesById: ReadonlyMap<string, TransitGatewayRouteTable>;
   readonly vpnGatewaysById: ReadonlyMap<string, VpnGateway>;
 }
@@ -83,6 +85,12 @@ export function indexRouting(topology: Topology): RoutingIndex | undefined {
     for (const subnetId of table.subnetIds) tableBySubnet.set(subnetId, table);
     if (table.main) mainTableByVpc.set(table.vpcId, table);
   }
+  const vpcAttachments = new Map<string, TransitGatewayAttachment>();
+  for (const a of routing.transitGatewayAttachments) {
+    const key = `${a.transitGatewayId} ${a.resourceId}`;
+    // The first, as a scan of the attachments in order would find it.
+    if (a.resourceType === 'vpc' && !vpcAttachments.has(key)) vpcAttachments.set(key, a);
+  }
   index = {
     routing,
     subnetsById: topologyIndex.subnetsById,
@@ -92,11 +100,21 @@ export function indexRouting(topology: Topology): RoutingIndex | undefined {
     mainTableByVpc,
     peeringsById: new Map(routing.peeringConnections.map((p) => [p.peeringConnectionId, p])),
     attachmentsById: new Map(routing.transitGatewayAttachments.map((a) => [a.attachmentId, a])),
+    vpcAttachments,
     tgwTablesById: new Map(routing.transitGatewayRouteTables.map((t) => [t.routeTableId, t])),
     vpnGatewaysById: new Map(routing.vpnGateways.map((g) => [g.vpnGatewayId, g])),
   };
   cache.set(topology, index);
   return index;
+}
+
+/** The attachment of `vpcId` to the Transit Gateway `transitGatewayId`, if recorded. */
+export function vpcAttachmentTo(
+  index: RoutingIndex,
+  transitGatewayId: string,
+  vpcId: string,
+): TransitGatewayAttachment | undefined {
+  return index.vpcAttachments.get(`${transitGatewayId} ${vpcId}`);
 }
 
 /** The subnet's route table: its explicit association, else its VPC's main table; undefined if neither was recorded. */

@@ -42,6 +42,7 @@ import {
   type RoutingIndex,
   routeTableOf,
   tgwRouteRank,
+  vpcAttachmentTo,
   vpcRouteRank,
 } from './routing-index';
 
@@ -97,9 +98,7 @@ function fromSubnet(index: RoutingIndex, subnet: Subnet, end: RouteEnd, hops: Ho
       hops.push(throughPeering(index, target.id, subnet.vpcId, end, `peering ${target.id}`));
       return;
     case 'transitGateway': {
-      const attachment = index.routing.transitGatewayAttachments.find(
-        (a) => a.transitGatewayId === target.id && a.resourceType === 'vpc' && a.resourceId === subnet.vpcId,
-      );
+      const attachment = vpcAttachmentTo(index, target.id, subnet.vpcId);
       if (!attachment) {
         hops.push(hop(name, 'unknown', by, `no attachment of ${subnet.vpcId} to ${target.id} was recorded`));
         return;
@@ -318,10 +317,7 @@ export function arrivalOf(index: RoutingIndex, mtSubnet: Subnet, address: string
       return { kind: 'peering', peeringConnectionId: target.id, vpcId: other.vpcId };
     }
     case 'transitGateway': {
-      const attachment = index.routing.transitGatewayAttachments.find(
-        (a) =>
-          a.transitGatewayId === target.id && a.resourceType === 'vpc' && a.resourceId === mtSubnet.vpcId,
-      );
+      const attachment = vpcAttachmentTo(index, target.id, mtSubnet.vpcId);
       const tableId = attachment?.associatedRouteTableId;
       const tgwTable = tableId === undefined ? undefined : index.tgwTablesById.get(tableId);
       if (!attachment || !tgwTable) {
