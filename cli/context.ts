@@ -155,6 +155,38 @@ function parsePositiveInteger(name: string) {
   };
 }
 
+/** The AWS options, with their flags: the multi-account ones only where a command takes them. */
+const AWS_OPTION_FLAGS = [
+  ['region', '--region'],
+  ['profile', '--profile'],
+  ['endpointUrl', '--endpoint-url'],
+  ['maxAttempts', '--max-attempts'],
+  ['accounts', '--accounts'],
+  ['regions', '--regions'],
+  ['roleName', '--role-name'],
+] as const;
+
+/**
+ * A UsageError naming every AWS option given with --snapshot: a snapshot file is read offline, without
+ * AWS calls, so they would be silently ignored.
+ */
+export function refuseAwsOptionsWithSnapshot(
+  options: AwsCliOptions & {
+    readonly snapshot?: string;
+    readonly accounts?: unknown;
+    readonly regions?: unknown;
+    readonly roleName?: string;
+  },
+): void {
+  if (options.snapshot === undefined) return;
+  const given = AWS_OPTION_FLAGS.filter(([key]) => options[key] !== undefined).map(([, flag]) => flag);
+  if (given.length > 0) {
+    throw new UsageError(
+      `${given.join(', ')} cannot be used with --snapshot: a snapshot is evaluated offline, without AWS calls`,
+    );
+  }
+}
+
 /** Adds --region, --profile, --endpoint-url and --max-attempts. */
 export function addAwsOptions(command: Command): Command {
   return command

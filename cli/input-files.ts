@@ -2,8 +2,10 @@
 import { readFile } from 'node:fs/promises';
 import { SnapshotError } from '../aws/sdk/errors';
 import type { Snapshot } from '../aws/snapshot/format';
+import { normaliseSnapshot } from '../aws/snapshot/normalise';
 import { parseSnapshot } from '../aws/snapshot/schema';
 import { isSnapshotSet, parseSnapshotSet, type SnapshotSet } from '../aws/snapshot/set';
+import type { Topology } from '../core/model';
 import { UsageError } from './errors';
 
 /**
@@ -73,6 +75,17 @@ async function readSnapshotJson(path: string): Promise<unknown> {
 /** Reads and validates a snapshot file (docs/cli.md, Snapshots). */
 export async function readSnapshotFile(path: string): Promise<Snapshot> {
   return parseSnapshot(await readSnapshotJson(path), path);
+}
+
+/** Normalises a snapshot; when it came from `file`, a SnapshotError names the file before the resource. */
+export function normaliseSnapshotFile(snapshot: Snapshot, file: string | undefined): Topology {
+  try {
+    return normaliseSnapshot(snapshot);
+  } catch (error) {
+    if (file && error instanceof SnapshotError)
+      throw new SnapshotError(`${file}: ${error.message}`, { cause: error });
+    throw error;
+  }
 }
 
 /** Reads a snapshot file that may hold several account-regions (a single-account file is a set of one). */

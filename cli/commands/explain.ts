@@ -4,7 +4,6 @@
 import { type Command, Option } from 'commander';
 import { loadRegion } from '../../aws/load/region';
 import { destroyAwsClients } from '../../aws/sdk/clients';
-import { SnapshotError } from '../../aws/sdk/errors';
 import type { Snapshot } from '../../aws/snapshot/format';
 import { normaliseSnapshot } from '../../aws/snapshot/normalise';
 import type { MountTarget, Topology } from '../../core/model';
@@ -22,10 +21,11 @@ import {
   type CliContext,
   createClientsFromOptions,
   type RegisterCommand,
+  refuseAwsOptionsWithSnapshot,
   withDeadline,
 } from '../context';
 import { UsageError } from '../errors';
-import { readSnapshotFile } from '../input-files';
+import { normaliseSnapshotFile, readSnapshotFile } from '../input-files';
 
 interface ExplainOptions extends AwsCliOptions {
   readonly fileSystem: string;
@@ -37,26 +37,12 @@ interface ExplainOptions extends AwsCliOptions {
 }
 
 async function loadTopology(context: CliContext, options: ExplainOptions): Promise<Topology> {
-  let snapshot: Snapshot;
+  refuseAwsOptionsWithSnapshot(options);
   if (options.snapshot) {
-    for (const [key, flag] of [
-      ['region', '--region'],
-      ['profile', '--profile'],
-      ['endpointUrl', '--endpoint-url'],
-    ] as const) {
-      if (options[key] !== undefined) throw new UsageError(`${flag} cannot be combined with --snapshot`);
-    }
-    snapshot = await readSnapshotFile(options.snapshot);
-    try {
-      return normaliseSnapshot(snapshot);
-    } catch (error) {
-      if (error instanceof SnapshotError) {
-        throw new SnapshotError(`${options.snapshot}: ${error.message}`, { cause: error });
-      }
-      throw error;
-    }
+    return normaliseSnapshotFile(await readSnapshotFile(options.snapshot), options.snapshot);
   }
   const clients = await createClientsFromOptions(context, options);
+  let snapshot: Snapshot;
   try {
     // Routes decide every cross-VPC hop: without them each would only say 'routing was not recorded'.
     snapshot = await loadRegion(clients, { parts: ['network', 'routing'] });

@@ -3,9 +3,7 @@ import { type Command, Option } from 'commander';
 import { resourceFactsFromSnapshot } from '../../aws/config/waivers';
 import { loadRegion } from '../../aws/load/region';
 import { destroyAwsClients } from '../../aws/sdk/clients';
-import { SnapshotError } from '../../aws/sdk/errors';
 import { type Snapshot, snapshotParts } from '../../aws/snapshot/format';
-import { normaliseSnapshot } from '../../aws/snapshot/normalise';
 import { UnknownRuleError } from '../../core/errors';
 import { ALL, type Evaluation, type TopologyPart } from '../../core/model';
 import { indispensableParts, partsRequiredBy, type Rule } from '../../core/rules/types';
@@ -18,10 +16,11 @@ import {
   createClientsFromOptions,
   createProgress,
   type RegisterCommand,
+  refuseAwsOptionsWithSnapshot,
   withDeadline,
 } from '../context';
 import { EXIT_INTERNAL, EXIT_TARGETS_FAILED, EXIT_USAGE, UsageError } from '../errors';
-import { isSnapshotSetFile, readParamsFile, readSnapshotFile } from '../input-files';
+import { isSnapshotSetFile, normaliseSnapshotFile, readParamsFile, readSnapshotFile } from '../input-files';
 import { writeJsonReport } from '../json-report';
 import { addMultiAccountOptions, isMultiTarget, type MultiAccountOptions } from '../multi-account';
 import { scanTargets } from '../multi-scan';
@@ -110,38 +109,9 @@ async function loadSnapshot(
   }
 }
 
-/** Normalises the snapshot; an error from a snapshot file names the file before the resource. */
-function normaliseFrom(snapshot: Snapshot, file: string | undefined) {
-  try {
-    return normaliseSnapshot(snapshot);
-  } catch (error) {
-    if (file && error instanceof SnapshotError)
-      throw new SnapshotError(`${file}: ${error.message}`, { cause: error });
-    throw error;
-  }
-}
-
-/** The AWS options, which a scan of a snapshot file would silently ignore. */
-const AWS_OPTIONS = [
-  ['region', '--region'],
-  ['profile', '--profile'],
-  ['endpointUrl', '--endpoint-url'],
-  ['maxAttempts', '--max-attempts'],
-  ['accounts', '--accounts'],
-  ['regions', '--regions'],
-  ['roleName', '--role-name'],
-] as const;
-
 async function scan(context: CliContext, options: ScanOptions): Promise<void> {
   const { io } = context;
-  if (options.snapshot !== undefined) {
-    const given = AWS_OPTIONS.filter(([key]) => options[key] !== undefined).map(([, flag]) => flag);
-    if (given.length > 0) {
-      throw new UsageError(
-        `${given.join(', ')} cannot be used with --snapshot: a snapshot is evaluated offline, without AWS calls`,
-      );
-    }
-  }
+  refuseAwsOptionsWithSnapshot(options);
   const params = options.params ? await readParamsFile(options.params) : {};
   let configured = configureRules(
     context.rules,
@@ -185,7 +155,7 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
     rules = configured.map(({ rule }) => rule);
   }
 
-  const topology = normaliseFrom(snapshot, options.snapshot);
+  const topology = normaliseSnapshotFile(snapshot, options.snapshot);
   // What waivers match on (tags, ARNs) comes from the recorded SDK output, read before it is let go.
   const describe = waivers ? resourceFactsFromSnapshot(snapshot) : undefined;
   // The recorded SDK output is no longer needed: let it go before the rules and the report allocate.

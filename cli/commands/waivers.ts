@@ -4,7 +4,13 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { partsRequiredBy } from '../../core/rules/types';
 import { withDefaultParameters } from '../configured-rules';
-import { type AwsCliOptions, addAwsOptions, type CliContext, type RegisterCommand } from '../context';
+import {
+  type AwsCliOptions,
+  addAwsOptions,
+  type CliContext,
+  type RegisterCommand,
+  refuseAwsOptionsWithSnapshot,
+} from '../context';
 import { UsageError } from '../errors';
 import { addMultiAccountOptions, type MultiAccountOptions } from '../multi-account';
 import { shouldColour } from '../output';
@@ -26,6 +32,7 @@ interface WaiversOptions extends AwsCliOptions, WaiverCliOptions, MultiAccountOp
 
 async function listWaivers(context: CliContext, options: WaiversOptions): Promise<void> {
   if (!options.waivers) throw new UsageError('efsguard waivers needs --waivers <file>');
+  refuseAwsOptionsWithSnapshot(options);
   const document = await readWaiversFile(context, options.waivers, options);
   if (options.format === 'document') {
     // The validated document as JSON: the form to store in the SSM parameter the Lambda rules read.

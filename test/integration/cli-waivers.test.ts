@@ -220,6 +220,20 @@ describe('efsguard waivers', () => {
     });
   });
 
+  it('refuses AWS options with --snapshot rather than ignore them', async () => {
+    const result = await runCli([
+      'waivers',
+      '--waivers',
+      waivers,
+      '--snapshot',
+      SNAPSHOT,
+      '--region',
+      'eu-west-1',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--region cannot be used with --snapshot/);
+  });
+
   it('needs --waivers', async () => {
     const result = await runCli(['waivers', '--snapshot', SNAPSHOT]);
     expect(result).toMatchObject({ code: 2, stderr: 'efsguard: efsguard waivers needs --waivers <file>\n' });

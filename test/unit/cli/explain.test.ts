@@ -94,7 +94,8 @@ describe('efsguard explain', () => {
       /--source: invalid CIDR or address "10.0.0.0\/33"/,
     ],
     [['--file-system', 'fs-0001', '--source', '10.0.0.0/8', '--client', 'eni-0c1a'], /cannot be combined/],
-    [['--file-system', 'fs-0001', '--region', 'eu-west-1'], /--region cannot be combined with --snapshot/],
+    [['--file-system', 'fs-0001', '--region', 'eu-west-1'], /--region cannot be used with --snapshot/],
+    [['--file-system', 'fs-0001', '--max-attempts', '3'], /--max-attempts cannot be used with --snapshot/],
   ])('rejects %j with a clear error', async (args, message) => {
     const result = await runCli(['explain', ...args, '--snapshot', snapshotFile]);
     expect(result.code).toBe(2);
