@@ -25,6 +25,7 @@ import {
   emptyRouting,
   type SnapshotRouting,
   type SnapshotTransitGatewayRouteTable,
+  transitGatewayOwners,
 } from '../snapshot/format-routing';
 import { normaliseSnapshot } from '../snapshot/normalise';
 import {
@@ -132,11 +133,7 @@ export async function loadRouting(
           { name: 'transit-gateway-route-table-id', values: usedTableIds },
         ])
       : [];
-  const ownerOfGateway = new Map<string, string>();
-  for (const attachment of ownAttachments) {
-    if (attachment.TransitGatewayId && attachment.TransitGatewayOwnerId)
-      ownerOfGateway.set(attachment.TransitGatewayId, attachment.TransitGatewayOwnerId);
-  }
+  const ownerOfGateway = transitGatewayOwners(ownAttachments);
   const readTables = await mapWithConcurrency(tables, concurrency, async (table) => {
     const owner = ownerOfGateway.get(table.TransitGatewayId ?? '') ?? options.accountId;
     try {

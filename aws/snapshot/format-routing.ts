@@ -57,6 +57,21 @@ export function emptyRouting(): SnapshotRouting {
   };
 }
 
+/**
+ * The owner of each Transit Gateway, as its attachments name it (TransitGatewayOwnerId): a TGW route
+ * table's shape carries no owner, so the loader and the normaliser both read it from here.
+ */
+export function transitGatewayOwners(
+  attachments: readonly Pick<TransitGatewayAttachment, 'TransitGatewayId' | 'TransitGatewayOwnerId'>[],
+): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const attachment of attachments) {
+    if (attachment.TransitGatewayId && attachment.TransitGatewayOwnerId)
+      owners.set(attachment.TransitGatewayId, attachment.TransitGatewayOwnerId);
+  }
+  return owners;
+}
+
 /** The routing lists, each with its id field: for deduplication, merging and error messages. */
 export const ROUTING_LISTS = [
   ['routeTables', 'RouteTableId', 'route table'],

@@ -40,7 +40,11 @@ import type {
   VpnGateway,
 } from '../../core/model';
 import { isValidCidr } from '../../core/net/cidr';
-import type { SnapshotRouting, SnapshotTransitGatewayRouteTable } from './format-routing';
+import {
+  type SnapshotRouting,
+  type SnapshotTransitGatewayRouteTable,
+  transitGatewayOwners,
+} from './format-routing';
 import { byKey, required } from './normalise-fields';
 
 export interface RoutingContext {
@@ -281,11 +285,7 @@ export function normaliseRouting(routing: SnapshotRouting, context: RoutingConte
     if (vpcAttachment.TransitGatewayAttachmentId)
       subnetsByAttachment.set(vpcAttachment.TransitGatewayAttachmentId, vpcAttachment.SubnetIds ?? []);
   }
-  const ownerOfGateway = new Map<string, string>();
-  for (const attachment of routing.transitGatewayAttachments ?? []) {
-    if (attachment.TransitGatewayId && attachment.TransitGatewayOwnerId)
-      ownerOfGateway.set(attachment.TransitGatewayId, attachment.TransitGatewayOwnerId);
-  }
+  const ownerOfGateway = transitGatewayOwners(routing.transitGatewayAttachments ?? []);
   return {
     routeTables: (routing.routeTables ?? [])
       .map((table) => normaliseRouteTable(table, context))
