@@ -317,7 +317,7 @@ export function compareCompliance(a: ComplianceType, b: ComplianceType): number 
 }
 
 /** The one key format for a resource in maps and sets: `AWS::EC2::SecurityGroup|sg-…`. */
-export function refKey(ref: ResourceRef): string {
+export function refKey(ref: { readonly resourceType: string; readonly resourceId: string }): string {
   return `${ref.resourceType}|${ref.resourceId}`;
 }
 

@@ -55,7 +55,7 @@ export async function listReportedResources(
 export function findStaleResults(
   ruleId: string,
   reported: readonly ResourceRef[],
-  sweep: readonly Evaluation[],
+  sweep: readonly { readonly resourceType: string; readonly resourceId: string }[],
 ): Evaluation[] {
   const seen = new Set(sweep.map(refKey));
   const stale = new Map<string, Evaluation>();

@@ -38,10 +38,11 @@ export async function evaluateTrigger(
 ): Promise<readonly PostedEvaluation[]> {
   const { sink, deadline, waivers } = run;
   if (trigger.kind === 'scheduled') {
-    const sweep = await evaluateRegion(rule, ports, trigger, run);
+    await evaluateRegion(rule, ports, trigger, run);
     waivers.report(ports.logger, ports.metrics);
     deadline.check('listing previous results for stale-result cleanup', sink.posted.length);
-    await sink.post(await findStale(rule, ports, run.clients, trigger, sweep));
+    // What the sweep posted is what it judged: anything else Config still reports is stale.
+    await sink.post(await findStale(rule, ports, run.clients, trigger, sink.posted));
   } else {
     await sink.post(await evaluateResource(rule, ports, trigger, run));
     waivers.report(ports.logger, ports.metrics);
@@ -95,16 +96,15 @@ async function evaluateResource(
 /**
  * The scheduled sweep: each batch of the region is normalised, judged, posted and released before the
  * next is read, and the heap is checked against its limit between batches (SweepMemoryError, with the
- * SweepHeapUsedMB metric, rather than death by heap exhaustion). Returns every evaluation, for the
- * stale-result cleanup.
+ * SweepHeapUsedMB metric, rather than death by heap exhaustion). The sink keeps what was posted, for
+ * the stale-result cleanup.
  */
 async function evaluateRegion(
   rule: Rule,
   ports: RuleHandlerPorts,
   trigger: Trigger,
   { evaluate, clients, deadline, sink, waivers }: PipelineRun,
-): Promise<Evaluation[]> {
-  let all: Evaluation[] = [];
+): Promise<void> {
   let batches = 0;
   let peakUsed = 0;
   const checkHeap = (stage: string): void => {
@@ -129,7 +129,6 @@ async function evaluateRegion(
             snapshot,
           );
           await sink.post(evaluations);
-          all = all.length === 0 ? evaluations : all.concat(evaluations);
           checkHeap(`after evaluating batch ${batches} of the region`);
         },
       ),
@@ -137,7 +136,6 @@ async function evaluateRegion(
   );
   ports.metrics.addMetric('SweepBatches', MetricUnit.Count, batches);
   ports.metrics.addMetric('SweepHeapUsedMB', MetricUnit.Megabytes, Math.round(peakUsed / 2 ** 20));
-  return all;
 }
 
 /** The previous results the sweep did not re-post: NOT_APPLICABLE now (docs/lambda.md, "Stale results"). */
@@ -146,7 +144,7 @@ async function findStale(
   ports: RuleHandlerPorts,
   clients: HandlerClients,
   trigger: Trigger,
-  sweep: readonly Evaluation[],
+  sweep: readonly PostedEvaluation[],
 ): Promise<Evaluation[]> {
   try {
     const reported = await listReportedResources(clients.config, trigger.configRuleName);
