@@ -100,6 +100,11 @@ export function parseAddress(text: string): ParsedAddress {
   return parsed;
 }
 
+/** The dotted-quad text of an IPv4 address given as an unsigned 32-bit integer (as ipaddr writes it). */
+export function ipv4Text(value: number): string {
+  return `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`;
+}
+
 function parseCidrUncached(text: string): ParsedCidr {
   const slash = text.indexOf('/');
   if (slash < 0) throw new InvalidCidrError(text, 'missing "/prefix-length"');
@@ -120,9 +125,7 @@ function parseCidrUncached(text: string): ParsedCidr {
   const first = (address.value >> hostBits) << hostBits;
   const last = first + (1n << hostBits) - 1n;
   const networkText =
-    address.family === 'ipv4'
-      ? ipaddr.IPv4.networkAddressFromCIDR(text).toString()
-      : ipaddr.IPv6.networkAddressFromCIDR(text).toString();
+    address.family === 'ipv4' ? ipv4Text(Number(first)) : ipaddr.IPv6.networkAddressFromCIDR(text).toString();
   return { family: address.family, canonical: `${networkText}/${prefixLength}`, prefixLength, first, last };
 }
 

@@ -32,6 +32,12 @@ export interface ReachingNetwork {
 export interface ExposureOptions extends PathOptions {
   /** Extra CIDRs to cut at (allowed ranges), so every atom lies wholly inside or outside each. */
   readonly cuts?: readonly string[];
+  /**
+   * Leave out the mount target's own VPC: no path is traced for an atom whose source lies in one of
+   * its subnets. For a caller that allows the own VPC whatever reaches it (efs-nfs-exposure), those are
+   * most of the atoms and none of the answer.
+   */
+  readonly skipOwnVpc?: boolean;
 }
 
 /** The VPCs a mount target's VPC is routed to: itself, its peers, and its TGW neighbours. */
@@ -182,16 +188,17 @@ export function networksReaching(
   for (const universe of universes) {
     for (const atom of atomsOf(universe, cuts, admitting, shared)) {
       const address = atom.representative;
-      // Cheap first: the mount target's groups must (or might) admit it.
+      const source = subnetHolding(topology, address);
+      if (options.skipOwnVpc && source?.vpcId === mt.vpcId) continue;
+      // An address of a VPC efsguard sees but of none of its subnets belongs to no host.
+      if (!source && vpcHolding(topology, address)) continue;
+      // The mount target's groups must (or might) admit it.
       const admitted = matchGroupsTcp(index, mt.securityGroupIds, 'ingress', NFS_PORT, {
         addresses: [address],
         groupIds: groupsAtAddress(topology, address),
       });
       if (!admitted.allowed && admitted.unresolved.length === 0 && admitted.missingGroups.length === 0)
         continue;
-      const source = subnetHolding(topology, address);
-      // An address of a VPC efsguard sees but of none of its subnets belongs to no host.
-      if (!source && vpcHolding(topology, address)) continue;
       const path = explainSourcePath(topology, mt, address, describeAtom(atom), options);
       if (path.reachable === false) continue;
       let arrival: Arrival;

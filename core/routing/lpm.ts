@@ -31,6 +31,74 @@ export interface RouteLike {
 /** 0 static CIDR, 1 prefix list, 2 propagated: lower wins at equal prefix length. */
 export type RouteRank<R> = (route: R) => number;
 
+interface Candidate<R> {
+  readonly route: R;
+  readonly matched: string;
+  readonly rank: number;
+}
+
+/** The CIDRs of one prefix length and family, each with the route that wins it. */
+interface LengthGroup<R> {
+  readonly family: 'ipv4' | 'ipv6';
+  readonly hostBits: bigint;
+  readonly byNetwork: Map<bigint, Candidate<R>>;
+}
+
+/** A route table ready for lookups: its prefix lists resolved, its CIDRs grouped by length, longest first. */
+interface CompiledTable<R> {
+  readonly prefixLists: ReadonlyMap<string, ManagedPrefixList>;
+  readonly rank: RouteRank<R>;
+  readonly groups: readonly LengthGroup<R>[];
+  /** Prefix lists that cannot be read: any lookup is then 'unknown'. */
+  readonly unreadable: readonly string[];
+}
+
+function compile<R extends RouteLike>(
+  routes: readonly R[],
+  prefixLists: ReadonlyMap<string, ManagedPrefixList>,
+  rank: RouteRank<R>,
+): CompiledTable<R> {
+  const groups = new Map<string, LengthGroup<R>>();
+  const unreadable = new Set<string>();
+  for (const route of routes) {
+    const destination = route.destination;
+    let cidrs: readonly string[];
+    if (destination.kind === 'cidr') cidrs = [destination.cidr];
+    else {
+      const list = prefixLists.get(destination.prefixListId);
+      if (!list || list.malformed?.length) {
+        unreadable.add(destination.prefixListId);
+        continue;
+      }
+      cidrs = list.entries;
+    }
+    for (const cidr of cidrs) {
+      const block = parseCidr(cidr);
+      const key = `${block.family}/${block.prefixLength}`;
+      let group = groups.get(key);
+      if (!group) {
+        const bits = block.family === 'ipv4' ? 32 : 128;
+        group = { family: block.family, hostBits: BigInt(bits - block.prefixLength), byNetwork: new Map() };
+        groups.set(key, group);
+      }
+      // Two blocks of one length that hold the same address are the same block: the lower rank wins
+      // it, and among equal ranks the first route in table order.
+      const known = group.byNetwork.get(block.first);
+      const candidate = { route, matched: cidr, rank: rank(route) };
+      if (!known || candidate.rank < known.rank) group.byNetwork.set(block.first, candidate);
+    }
+  }
+  return {
+    prefixLists,
+    rank,
+    groups: [...groups.values()].sort((a, b) => (a.hostBits < b.hostBits ? -1 : 1)),
+    unreadable: [...unreadable],
+  };
+}
+
+// One compiled table per route list: the same tables answer every lookup of a scan.
+const compiled = new WeakMap<readonly RouteLike[], CompiledTable<RouteLike>>();
+
 /**
  * The route `address` takes in `routes`, by longest prefix match, then by `rank` (lower first). Prefix
  * lists are resolved through `prefixLists`; one that cannot be read makes the answer 'unknown'.
@@ -41,41 +109,24 @@ export function longestPrefixMatch<R extends RouteLike>(
   prefixLists: ReadonlyMap<string, ManagedPrefixList>,
   rank: RouteRank<R>,
 ): LpmResult<R> {
-  const parsed = parseAddress(address);
-  let best: { route: R; matched: string; length: number; rank: number } | undefined;
-  const unreadable: string[] = [];
-  for (const route of routes) {
-    const destination = route.destination;
-    let cidrs: readonly string[];
-    if (destination.kind === 'cidr') cidrs = [destination.cidr];
-    else {
-      const list = prefixLists.get(destination.prefixListId);
-      if (!list || list.malformed?.length) {
-        unreadable.push(destination.prefixListId);
-        continue;
-      }
-      cidrs = list.entries;
-    }
-    for (const cidr of cidrs) {
-      const block = parseCidr(cidr);
-      if (block.family !== parsed.family || parsed.value < block.first || parsed.value > block.last) continue;
-      const candidate = { route, matched: cidr, length: block.prefixLength, rank: rank(route) };
-      if (
-        !best ||
-        candidate.length > best.length ||
-        (candidate.length === best.length && candidate.rank < best.rank)
-      ) {
-        best = candidate;
-      }
-    }
+  let table = compiled.get(routes) as CompiledTable<R> | undefined;
+  if (!table || table.prefixLists !== prefixLists || table.rank !== rank) {
+    table = compile(routes, prefixLists, rank);
+    compiled.set(routes, table as unknown as CompiledTable<RouteLike>);
   }
-  if (unreadable.length) {
+  const parsed = parseAddress(address);
+  if (table.unreadable.length) {
     return {
       kind: 'unknown',
-      reason: `prefix list ${[...new Set(unreadable)].join(', ')} cannot be resolved, and may hold a more specific route to ${address}`,
+      reason: `prefix list ${table.unreadable.join(', ')} cannot be resolved, and may hold a more specific route to ${address}`,
     };
   }
-  return best ? { kind: 'match', route: best.route, matched: best.matched } : { kind: 'none' };
+  for (const group of table.groups) {
+    if (group.family !== parsed.family) continue;
+    const best = group.byNetwork.get((parsed.value >> group.hostBits) << group.hostBits);
+    if (best) return { kind: 'match', route: best.route, matched: best.matched };
+  }
+  return { kind: 'none' };
 }
 
 /** Every CIDR a route table's destinations name (prefix lists expanded where readable). */

@@ -3,7 +3,7 @@
 // decision efsguard makes about a source address depends only on which of those CIDRs hold it, so one
 // representative address per atom decides the whole atom exactly.
 import ipaddr from 'ipaddr.js';
-import { type AddressFamily, type ParsedCidr, parseCidr } from '../net/cidr';
+import { type AddressFamily, ipv4Text, type ParsedCidr, parseCidr } from '../net/cidr';
 
 export interface Atom {
   /** The smallest cut (or the range itself) holding the atom. */
@@ -16,10 +16,10 @@ export interface Atom {
 
 /** The text of an address given as an unsigned integer. */
 export function addressText(family: AddressFamily, value: bigint): string {
-  const length = family === 'ipv4' ? 4 : 16;
+  if (family === 'ipv4') return ipv4Text(Number(value));
   const bytes: number[] = [];
   let rest = value;
-  for (let i = 0; i < length; i++) {
+  for (let i = 0; i < 16; i++) {
     bytes.unshift(Number(rest & 0xffn));
     rest >>= 8n;
   }

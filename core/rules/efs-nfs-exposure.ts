@@ -66,7 +66,10 @@ export interface MountTargetExposure {
   readonly disallowed: readonly ReachingNetwork[];
 }
 
-/** The networks reaching each mount target of the file system, and those not allowed; undefined without routing. */
+/**
+ * The networks reaching each mount target of the file system, and those not allowed; undefined without
+ * routing. A mount target's own VPC is allowed whatever reaches it, so it is not computed (skipOwnVpc).
+ */
 export function exposureOf(
   topology: Topology,
   fileSystemId: string,
@@ -80,7 +83,11 @@ export function exposureOf(
   const cuts = params.allowedNetworks.flatMap((item) => (item.kind === 'cidr' ? [item.cidr] : []));
   return mountTargets.map((mountTarget) => {
     const networks =
-      networksReaching(topology, mountTarget, { clientPorts: params.clientPortRange, cuts }) ?? [];
+      networksReaching(topology, mountTarget, {
+        clientPorts: params.clientPortRange,
+        cuts,
+        skipOwnVpc: true,
+      }) ?? [];
     return {
       mountTarget,
       networks,

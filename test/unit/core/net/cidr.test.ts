@@ -6,6 +6,7 @@ import {
   cidrContainsCidr,
   familiesCoveredBy,
   InvalidCidrError,
+  ipv4Text,
   isValidCidr,
   isWorldOpen,
   parseAddress,
@@ -35,6 +36,25 @@ describe('parseCidr', () => {
     ['::/0', '::/0'],
   ])('canonicalises %s to %s', (text, canonical) => {
     expect(canonicaliseCidr(text)).toBe(canonical);
+  });
+
+  it('writes the network address of any IPv4 CIDR as ipaddr does', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        fc.integer({ min: 0, max: 32 }),
+        (value, length) => {
+          const address = ipaddr
+            .fromByteArray([value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255])
+            .toString();
+          expect(ipv4Text(value)).toBe(address);
+          const text = `${address}/${length}`;
+          expect(canonicaliseCidr(text)).toBe(
+            `${ipaddr.IPv4.networkAddressFromCIDR(text).toString()}/${length}`,
+          );
+        },
+      ),
+    );
   });
 });
 

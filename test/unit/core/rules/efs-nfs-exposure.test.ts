@@ -2,6 +2,7 @@
 // judged against the file system's own VPCs and allowedNetworks.
 import { fanOutExposure } from '../../../../core/fan-out';
 import type { Topology } from '../../../../core/model';
+import { networksReaching } from '../../../../core/routing/exposure';
 import { efsNfsExposure, exposureOf } from '../../../../core/rules/efs-nfs-exposure';
 import { peered, transit, twoVpcs } from '../../../fixtures/routing-scenarios';
 import { cidr, sgRef, tcp } from '../../../fixtures/topology-builder';
@@ -23,17 +24,32 @@ function verdict(t: Topology, allowedNetworks = '') {
 
 describe('efs-nfs-exposure', () => {
   it('names every network that reaches a mount target by how it arrives', () => {
-    const exposure = exposureOf(exposedOverTransit(), 'fs-1', {
-      allowedNetworks: [],
-      clientPortRange: { from: 32768, to: 60999 },
-    });
-    const networks = exposure?.[0]?.networks ?? [];
+    const t = exposedOverTransit();
+    const mt = t.mountTargets.find((m) => m.mountTargetId === 'fsmt-m');
+    if (!mt) throw new Error('fixture lacks fsmt-m');
+    const networks = networksReaching(t, mt, { clientPorts: { from: 32768, to: 60999 } }) ?? [];
     expect(networks.map((n) => [n.name, n.reachable, n.ranges.map((r) => r.cidr)])).toEqual([
       ['own VPC vpc-2', true, ['10.1.2.0/24', '10.1.9.0/28', '10.1.9.16/28']],
       ['tgw-attach-1 to vpc-1', true, ['10.0.1.0/24', '10.0.9.0/28']],
       ['tgw-attach-vpn to VPN vpn-1', 'unknown', ['192.168.0.0/16']],
     ]);
-    expect(exposure?.[0]?.disallowed.map((n) => n.name)).toEqual([
+  });
+
+  it('leaves out the own VPC, which it allows whatever reaches it, and keeps every other network as is', () => {
+    const t = exposedOverTransit();
+    const exposure = exposureOf(t, 'fs-1', {
+      allowedNetworks: [],
+      clientPortRange: { from: 32768, to: 60999 },
+    });
+    const [first] = exposure ?? [];
+    if (!first) throw new Error('no mount target');
+    const all = networksReaching(t, first.mountTarget, { clientPorts: { from: 32768, to: 60999 }, cuts: [] });
+    expect(first.networks).toEqual(all?.filter((n) => n.arrival.kind !== 'ownVpc'));
+    expect(first.networks.map((n) => n.name)).toEqual([
+      'tgw-attach-1 to vpc-1',
+      'tgw-attach-vpn to VPN vpn-1',
+    ]);
+    expect(first.disallowed.map((n) => n.name)).toEqual([
       'tgw-attach-1 to vpc-1',
       'tgw-attach-vpn to VPN vpn-1',
     ]);
