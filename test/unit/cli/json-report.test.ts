@@ -36,6 +36,36 @@ describe('writeJsonReport', () => {
     expect(written(evaluations).text).toBe(expected(evaluations));
   });
 
+  it('writes waived and unresolved verdicts with their waiver and flag, wherever they fall among thousands', () => {
+    const evaluations = Array.from({ length: 9_000 }, (_, i) => evaluation(i, `annotation ${i}`));
+    const waived: Evaluation = {
+      ...evaluation(4_100, 'posted'),
+      complianceType: 'COMPLIANT',
+      waived: {
+        index: 2,
+        owner: 'team-a',
+        reason: 'migration',
+        expires: '2027-01-31',
+        finding: 'open to 0.0.0.0/0',
+      },
+    };
+    const unresolved: Evaluation = {
+      ...evaluation(8_999, 'sg-9 cannot be read'),
+      complianceType: 'NON_COMPLIANT',
+      unresolved: true,
+    };
+    evaluations[4_100] = waived;
+    evaluations[8_999] = unresolved;
+    const { text } = written(evaluations);
+    expect(text).toBe(expected(evaluations));
+    const report = JSON.parse(text);
+    expect(report.evaluations[4_100]).toMatchObject({
+      complianceType: 'WAIVED',
+      waiver: { owner: 'team-a' },
+    });
+    expect(report.evaluations[8_999]).toMatchObject({ unresolved: true });
+  });
+
   it('writes an empty report exactly as JSON.stringify does', () => {
     expect(written([]).text).toBe(expected([]));
   });
