@@ -12,7 +12,7 @@
 // A prefix list efsguard cannot read (missing, or with an unreadable entry) might hold a more specific
 // entry than any route it can read: the answer is then 'unknown', never a guess.
 import type { ManagedPrefixList, RouteDestination } from '../model';
-import { parseAddress, parseCidr } from '../net/cidr';
+import { type BlockIndex, blockIndex } from '../net/block-index';
 
 /** What a route-table lookup for one address decided. */
 export type LpmResult<R> =
@@ -34,21 +34,13 @@ export type RouteRank<R> = (route: R) => number;
 interface Candidate<R> {
   readonly route: R;
   readonly matched: string;
-  readonly rank: number;
 }
 
-/** The CIDRs of one prefix length and family, each with the route that wins it. */
-interface LengthGroup<R> {
-  readonly family: 'ipv4' | 'ipv6';
-  readonly hostBits: bigint;
-  readonly byNetwork: Map<bigint, Candidate<R>>;
-}
-
-/** A route table ready for lookups: its prefix lists resolved, its CIDRs grouped by length, longest first. */
+/** A route table ready for lookups: its prefix lists resolved, its CIDRs in a block index. */
 interface CompiledTable<R> {
   readonly prefixLists: ReadonlyMap<string, ManagedPrefixList>;
   readonly rank: RouteRank<R>;
-  readonly groups: readonly LengthGroup<R>[];
+  readonly blocks: BlockIndex<Candidate<R>>;
   /** Prefix lists that cannot be read: any lookup is then 'unknown'. */
   readonly unreadable: readonly string[];
 }
@@ -58,7 +50,7 @@ function compile<R extends RouteLike>(
   prefixLists: ReadonlyMap<string, ManagedPrefixList>,
   rank: RouteRank<R>,
 ): CompiledTable<R> {
-  const groups = new Map<string, LengthGroup<R>>();
+  const entries: { cidr: string; rank: number; candidate: Candidate<R> }[] = [];
   const unreadable = new Set<string>();
   for (const route of routes) {
     const destination = route.destination;
@@ -72,26 +64,15 @@ function compile<R extends RouteLike>(
       }
       cidrs = list.entries;
     }
-    for (const cidr of cidrs) {
-      const block = parseCidr(cidr);
-      const key = `${block.family}/${block.prefixLength}`;
-      let group = groups.get(key);
-      if (!group) {
-        const bits = block.family === 'ipv4' ? 32 : 128;
-        group = { family: block.family, hostBits: BigInt(bits - block.prefixLength), byNetwork: new Map() };
-        groups.set(key, group);
-      }
-      // Two blocks of one length that hold the same address are the same block: the lower rank wins
-      // it, and among equal ranks the first route in table order.
-      const known = group.byNetwork.get(block.first);
-      const candidate = { route, matched: cidr, rank: rank(route) };
-      if (!known || candidate.rank < known.rank) group.byNetwork.set(block.first, candidate);
-    }
+    for (const cidr of cidrs) entries.push({ cidr, rank: rank(route), candidate: { route, matched: cidr } });
   }
+  // The block index keeps the first value registered for a block: registered by rank (a stable sort,
+  // so table order among equal ranks), the lower rank wins a block that several routes name.
+  entries.sort((a, b) => a.rank - b.rank);
   return {
     prefixLists,
     rank,
-    groups: [...groups.values()].sort((a, b) => (a.hostBits < b.hostBits ? -1 : 1)),
+    blocks: blockIndex(entries.map(({ cidr, candidate }) => [cidr, candidate] as const)),
     unreadable: [...unreadable],
   };
 }
@@ -114,19 +95,14 @@ export function longestPrefixMatch<R extends RouteLike>(
     table = compile(routes, prefixLists, rank);
     compiled.set(routes, table as unknown as CompiledTable<RouteLike>);
   }
-  const parsed = parseAddress(address);
+  const best = table.blocks.longest(address);
   if (table.unreadable.length) {
     return {
       kind: 'unknown',
       reason: `prefix list ${table.unreadable.join(', ')} cannot be resolved, and may hold a more specific route to ${address}`,
     };
   }
-  for (const group of table.groups) {
-    if (group.family !== parsed.family) continue;
-    const best = group.byNetwork.get((parsed.value >> group.hostBits) << group.hostBits);
-    if (best) return { kind: 'match', route: best.route, matched: best.matched };
-  }
-  return { kind: 'none' };
+  return best ? { kind: 'match', route: best.route, matched: best.matched } : { kind: 'none' };
 }
 
 /** Every CIDR a route table's destinations name (prefix lists expanded where readable). */

@@ -22,6 +22,22 @@ describe('blockIndex', () => {
     expect(narrowFirst.find('10.0.2.1')).toBe('vpc');
   });
 
+  it('answers the longest holding block with longest, the first registered among equal blocks', () => {
+    expect(index.longest('10.0.1.7')).toBe('subnet-a1');
+    expect(index.longest('10.0.200.1')).toBe('vpc-a');
+    expect(index.longest('2001:db8:0:ff::1')).toBe('v6');
+    expect(index.longest('10.1.0.1')).toBeUndefined();
+    const wideLast = blockIndex([
+      ['10.0.1.128/25', 'half'],
+      ['0.0.0.0/0', 'default'],
+      ['10.0.1.0/24', 'subnet'],
+    ]);
+    expect(wideLast.longest('10.0.1.200')).toBe('half');
+    expect(wideLast.longest('10.0.1.1')).toBe('subnet');
+    expect(wideLast.longest('192.0.2.1')).toBe('default');
+    expect(wideLast.longest('::1')).toBeUndefined();
+  });
+
   it('keeps address families apart and misses addresses outside every block', () => {
     expect(index.find('2001:db8:0:ff::1')).toBe('v6');
     expect(index.find('2001:db8:1::1')).toBeUndefined();
