@@ -1,6 +1,7 @@
 // Lookup tables over one Topology, built once and shared by every rule that evaluates it. Rules must
 // stay near-linear on large accounts (hundreds of thousands of permissions), so every join goes
 // through these maps rather than nested scans.
+import { perTopology } from './memo';
 import type {
   FileSystem,
   ManagedPrefixList,
@@ -33,8 +34,6 @@ export interface TopologyIndex {
   /** Groups having a permission (ingress or egress) that references each group id. */
   readonly groupsReferencing: ReadonlyMap<string, readonly SecurityGroup[]>;
 }
-
-const cache = new WeakMap<Topology, TopologyIndex>();
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
@@ -106,14 +105,7 @@ function buildIndex(topology: Topology): TopologyIndex {
 }
 
 /** The index of `topology`, built on first use and memoised per Topology object. */
-export function indexTopology(topology: Topology): TopologyIndex {
-  let index = cache.get(topology);
-  if (!index) {
-    index = buildIndex(topology);
-    cache.set(topology, index);
-  }
-  return index;
-}
+export const indexTopology: (topology: Topology) => TopologyIndex = perTopology(buildIndex);
 
 /**
  * A mount target's interface: known from DescribeMountTargets (authoritative), or an interface whose

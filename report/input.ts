@@ -4,6 +4,7 @@
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 import { arnFromId } from '../core/arn';
+import { perTopology } from '../core/memo';
 import {
   COMPLIANCE_TYPES,
   type ComplianceType,
@@ -94,25 +95,18 @@ export function findingUuid(hash: string): string {
  * when it holds the resource (IAM resource ids are not names, so an IAM ARN cannot be built without it).
  */
 /** The ARNs a loaded topology holds, by resource type and id: built once per topology, not per finding. */
-const loadedArns = new WeakMap<Topology, Map<string, string>>();
-
-function loadedArnsOf(topology: Topology): Map<string, string> {
-  let arns = loadedArns.get(topology);
-  if (!arns) {
-    const byRef = new Map<string, string>();
-    arns = byRef;
-    const set = (resourceType: ResourceType, resourceId: string, arn: string): void => {
-      byRef.set(refKey({ resourceType, resourceId }), arn);
-    };
-    for (const fs of topology.fileSystems) set('AWS::EFS::FileSystem', fs.fileSystemId, fs.fileSystemArn);
-    for (const ap of topology.accessPoints) set('AWS::EFS::AccessPoint', ap.accessPointId, ap.accessPointArn);
-    for (const policy of topology.iam?.policies ?? []) set('AWS::IAM::Policy', policy.policyId, policy.arn);
-    for (const principal of topology.iam?.principals ?? [])
-      set(IAM_PRINCIPAL_TYPES[principal.kind], principal.id, principal.arn);
-    loadedArns.set(topology, arns);
-  }
-  return arns;
-}
+const loadedArnsOf = perTopology((topology: Topology): ReadonlyMap<string, string> => {
+  const byRef = new Map<string, string>();
+  const set = (resourceType: ResourceType, resourceId: string, arn: string): void => {
+    byRef.set(refKey({ resourceType, resourceId }), arn);
+  };
+  for (const fs of topology.fileSystems) set('AWS::EFS::FileSystem', fs.fileSystemId, fs.fileSystemArn);
+  for (const ap of topology.accessPoints) set('AWS::EFS::AccessPoint', ap.accessPointId, ap.accessPointArn);
+  for (const policy of topology.iam?.policies ?? []) set('AWS::IAM::Policy', policy.policyId, policy.arn);
+  for (const principal of topology.iam?.principals ?? [])
+    set(IAM_PRINCIPAL_TYPES[principal.kind], principal.id, principal.arn);
+  return byRef;
+});
 
 /**
  * The resource's ARN: as loaded when the topology holds it, else built from the id for EC2 and EFS

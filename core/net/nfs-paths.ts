@@ -1,6 +1,8 @@
 // Who may mount what: which interfaces are NFS clients of which mount targets (by the mount targets'
 // groups), and whether a client's egress reaches a given mount target. Shared by the egress and ACL
 // rules and by the fan-out helper, memoised per Topology.
+
+import { perTopology } from '../memo';
 import {
   type MountTarget,
   type NetworkInterface,
@@ -38,8 +40,6 @@ export function nfsSourceGroupIds(group: SecurityGroup): Set<string> {
   }
   return ids;
 }
-
-const cache = new WeakMap<Topology, NfsGraph>();
 
 function buildGraph(topology: Topology): NfsGraph {
   const index = indexTopology(topology);
@@ -79,14 +79,7 @@ function buildGraph(topology: Topology): NfsGraph {
 }
 
 /** The NFS admission graph of `topology`, memoised per Topology object. */
-export function buildNfsGraph(topology: Topology): NfsGraph {
-  let graph = cache.get(topology);
-  if (!graph) {
-    graph = buildGraph(topology);
-    cache.set(topology, graph);
-  }
-  return graph;
-}
+export const buildNfsGraph: (topology: Topology) => NfsGraph = perTopology(buildGraph);
 
 /** The client's address of `family` that NFS traffic leaves from, when it has one. */
 export function clientAddressOf(client: NetworkInterface, family: AddressFamily): string | undefined {
@@ -158,8 +151,6 @@ export interface NfsPair {
   readonly mountTargetAddress: string;
 }
 
-const pairCache = new WeakMap<Topology, readonly NfsPair[]>();
-
 /**
  * Every (client, mount target) pair where the mount target admits the client and the client's egress
  * allows TCP 2049 to that mount target, in a stable order. The traffic is IPv4 (the client's primary
@@ -167,9 +158,7 @@ const pairCache = new WeakMap<Topology, readonly NfsPair[]>();
  * otherwise IPv6 (the client's first IPv6 address) when both have IPv6 and egress reaches the mount
  * target's. A client and mount target with no address family in common form no pair.
  */
-export function listNfsPairs(topology: Topology): readonly NfsPair[] {
-  let pairs = pairCache.get(topology);
-  if (pairs) return pairs;
+export const listNfsPairs = perTopology((topology: Topology): readonly NfsPair[] => {
   const graph = buildNfsGraph(topology);
   const { index } = graph;
   const list: NfsPair[] = [];
@@ -185,10 +174,8 @@ export function listNfsPairs(topology: Topology): readonly NfsPair[] {
       }
     }
   }
-  pairs = list;
-  pairCache.set(topology, pairs);
-  return pairs;
-}
+  return list;
+});
 
 function pairOf(index: TopologyIndex, client: NetworkInterface, mt: MountTarget): NfsPair | undefined {
   for (const family of FAMILIES) {

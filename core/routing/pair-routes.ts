@@ -1,5 +1,6 @@
 // The route hops between a client interface and a mount target, both ways, and what they decide for the
 // route-aware rules: the same hops `efsguard explain` shows (nfs-path.ts), never a second implementation.
+import { perTopology } from '../memo';
 import { type MountTarget, type NetworkInterface, NFS_PORT, type Topology } from '../model';
 import type { AddressFamily } from '../net/cidr';
 import { clientAddressOf, mountTargetAddressOf, sharedAddressFamilies } from '../net/nfs-paths';
@@ -66,7 +67,7 @@ export function pairRoutes(
   };
 }
 
-const routesCache = new WeakMap<Topology, Map<string, PairRoutes>>();
+const routesByPair = perTopology(() => new Map<string, PairRoutes>());
 
 /** pairRoutes, memoised per topology (the egress and ACL rules ask for the same pairs). */
 export function pairRoutesCached(
@@ -75,11 +76,7 @@ export function pairRoutesCached(
   mt: MountTarget,
   family: AddressFamily,
 ): PairRoutes {
-  let byKey = routesCache.get(topology);
-  if (!byKey) {
-    byKey = new Map();
-    routesCache.set(topology, byKey);
-  }
+  const byKey = routesByPair(topology);
   const key = `${client.networkInterfaceId}|${mt.mountTargetId}|${family}`;
   let routes = byKey.get(key);
   if (!routes) {

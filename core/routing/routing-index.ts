@@ -1,5 +1,7 @@
 // The routing state indexed for traces, the hop and arrival types, and how each is named in an
 // explanation (docs/routing.md). The traces themselves: trace.ts and gateways.ts.
+
+import { perTopology } from '../memo';
 import type {
   ManagedPrefixList,
   Route,
@@ -70,14 +72,10 @@ export interface RoutingIndex {
   readonly vpnGatewaysById: ReadonlyMap<string, VpnGateway>;
 }
 
-const cache = new WeakMap<Topology, RoutingIndex>();
-
 /** The routing index of `topology`, or undefined when routing was not recorded (an older snapshot). */
-export function indexRouting(topology: Topology): RoutingIndex | undefined {
+export const indexRouting = perTopology((topology: Topology): RoutingIndex | undefined => {
   const routing = topology.routing;
   if (!routing) return undefined;
-  let index = cache.get(topology);
-  if (index) return index;
   const topologyIndex = indexTopology(topology);
   const tableBySubnet = new Map<string, RouteTable>();
   const mainTableByVpc = new Map<string, RouteTable>();
@@ -91,7 +89,7 @@ export function indexRouting(topology: Topology): RoutingIndex | undefined {
     // The first, as a scan of the attachments in order would find it.
     if (a.resourceType === 'vpc' && !vpcAttachments.has(key)) vpcAttachments.set(key, a);
   }
-  index = {
+  return {
     routing,
     subnetsById: topologyIndex.subnetsById,
     prefixListsById: topologyIndex.prefixListsById,
@@ -104,9 +102,7 @@ export function indexRouting(topology: Topology): RoutingIndex | undefined {
     tgwTablesById: new Map(routing.transitGatewayRouteTables.map((t) => [t.routeTableId, t])),
     vpnGatewaysById: new Map(routing.vpnGateways.map((g) => [g.vpnGatewayId, g])),
   };
-  cache.set(topology, index);
-  return index;
-}
+});
 
 /** The attachment of `vpcId` to the Transit Gateway `transitGatewayId`, if recorded. */
 export function vpcAttachmentTo(
