@@ -31,7 +31,12 @@ export interface ResourceOfType {
 /** The types a rule can post verdicts on (the routing types only trigger evaluations). */
 export type ReportedResourceType = keyof ResourceOfType;
 
-/** The resources of one type, by id (the first of a repeated id wins), in topology order. */
+/**
+ * The resources of one type, by id, in topology order. A snapshot file with a repeated id is refused
+ * (aws/snapshot/schema.ts findDuplicateIds); a live load has one only if AWS lists a resource twice.
+ * Should one get through, the indexed tables (groups, interfaces, ACLs) keep the last copy and the
+ * others the first.
+ */
 export type ResourceLookup = <T extends ReportedResourceType>(
   type: T,
 ) => ReadonlyMap<string, ResourceOfType[T]>;
