@@ -1,7 +1,6 @@
 // Who may mount what: which interfaces are NFS clients of which mount targets (by the mount targets'
 // groups), and whether a client's egress reaches a given mount target. Shared by the egress and ACL
 // rules and by the fan-out helper, memoised per Topology.
-
 import { perTopology } from '../memo';
 import {
   type MountTarget,
