@@ -89,6 +89,8 @@ export function normaliseSubnet(subnet: SdkSubnet): Subnet {
  * One shared (immutable) peer per CIDR text: an account repeats a few thousand CIDRs across hundreds
  * of thousands of permissions. Bounded, so that a stream of distinct CIDRs cannot grow it for ever.
  */
+const NO_ADDRESSES: readonly string[] = Object.freeze([]);
+
 export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInterface {
   const networkInterfaceId = required(eni.NetworkInterfaceId, 'network interface', 'NetworkInterfaceId');
   const name = `network interface ${networkInterfaceId}`;
@@ -151,7 +153,8 @@ export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInte
   normalised.description = eni.Description ?? '';
   if (primaryPrivateIp) normalised.primaryPrivateIp = primaryPrivateIp;
   normalised.privateIpAddresses = privateIpAddresses;
-  normalised.ipv6Addresses = ipv6Addresses;
+  // Most interfaces have no IPv6 address: they share one empty list rather than keep one each.
+  normalised.ipv6Addresses = ipv6Addresses.length > 0 ? ipv6Addresses : NO_ADDRESSES;
   normalised.groupIds = groupIds;
   if (eni.Attachment?.InstanceId) normalised.attachedInstanceId = eni.Attachment.InstanceId;
   return normalised;
