@@ -87,6 +87,38 @@ describe('defineRule', () => {
     ]);
   });
 
+  it('hands the judge the targets it asks for, in a sweep and for seeds, and no judge when nothing is there', () => {
+    const asked: ResourceRef[][] = [];
+    const rule = defineRule({
+      id: 'toy-targets',
+      title: 'A toy rule that reads its targets',
+      description: 'A rule for the tests of defineRule.',
+      resourceTypes: [SG, FS],
+      triggerResourceTypes: [SG, FS],
+      triggers: ['periodic'],
+      requires: ['network'],
+      severity: 'low',
+      risk: 'none',
+      remediation: 'none',
+      parameters: {},
+      judge: ({ targets }) => {
+        asked.push([...targets]);
+        return { [SG]: () => compliant(), [FS]: () => compliant() };
+      },
+    });
+    expect(rule.evaluate(topology(), ALL)).toHaveLength(4);
+    expect(asked[0]).toEqual([
+      { resourceType: SG, resourceId: 'sg-b' },
+      { resourceType: SG, resourceId: 'sg-a' },
+      { resourceType: FS, resourceId: 'fs-b' },
+      { resourceType: FS, resourceId: 'fs-a' },
+    ]);
+    rule.evaluate(topology(), seeds({ resourceType: SG, resourceId: 'sg-a' }));
+    expect(asked[1]).toEqual([{ resourceType: SG, resourceId: 'sg-a' }]);
+    expect(rule.evaluate(new TopologyBuilder().build(), ALL)).toEqual([]);
+    expect(asked).toHaveLength(2);
+  });
+
   it('judges the seeds of its types and their fan-out, each once, and ignores seeds of other types', () => {
     const judged: string[] = [];
     const scope = seeds(
