@@ -3,7 +3,7 @@
 // and 'unknown' wherever efsguard cannot see a part of the path.
 import type { MountTarget, NetworkInterface, Topology } from '../../../../core/model';
 import { longestPrefixMatch } from '../../../../core/routing/lpm';
-import { explainClientPath, explainSourcePath } from '../../../../core/routing/nfs-path';
+import { explainClientPath, explainSourcePath, groupsAtAddress } from '../../../../core/routing/nfs-path';
 import { atomsOf, describeAtom } from '../../../../core/routing/ranges';
 import { indexRouting } from '../../../../core/routing/routing-index';
 import { arrivalOf } from '../../../../core/routing/trace';
@@ -300,5 +300,28 @@ describe('atomsOf', () => {
       '10.0.0.0/32',
       '10.0.0.1/32',
     ]);
+  });
+});
+
+describe('groupsAtAddress', () => {
+  it('answers the groups at an address when a mount target names one of them, and matches as before', () => {
+    const t = peered()
+      .securityGroup('sg-app', { vpc: 'vpc-1' })
+      .networkInterface('eni-app', { subnet: 'subnet-c', ip: '10.0.1.20', groups: ['sg-app'] })
+      .networkInterface('eni-both', { subnet: 'subnet-c', ip: '10.0.1.30', groups: ['sg-app', 'sg-client'] })
+      .build();
+    expect(groupsAtAddress(t, '10.0.1.10')).toEqual(['sg-client']);
+    expect(groupsAtAddress(t, '10.0.1.30')).toEqual(['sg-app', 'sg-client']);
+    // No mount target's group names sg-app: its interface is left out, as none of its groups can match.
+    expect(groupsAtAddress(t, '10.0.1.20')).toEqual([]);
+    const mt = t.mountTargets[0];
+    if (!mt) throw new Error('fixture lacks its mount target');
+    const groupsHop = (address: string) =>
+      explainSourcePath(t, mt, address, address, PORTS).hops.find(
+        (h) => h.hop === 'mount target security groups in',
+      )?.verdict;
+    expect(groupsHop('10.0.1.10')).toBe('allow');
+    expect(groupsHop('10.0.1.30')).toBe('allow');
+    expect(groupsHop('10.0.1.20')).toBe('deny');
   });
 });
