@@ -1,5 +1,7 @@
 // Values derived from a Topology, computed once and held weakly: they go when the topology goes, so a
-// sweep that releases a batch releases its lookup tables too.
+// sweep that releases a batch releases its lookup tables too. A module-level `const x = perTopology(...)`
+// is a call that a bundler must keep unless it is marked `/* @__PURE__ */`: marked, a Lambda bundle that
+// never uses x drops it and the module behind it.
 import type { Topology } from './model';
 
 /** `build(topology)`, computed once per topology. */

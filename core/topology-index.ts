@@ -105,7 +105,7 @@ function buildIndex(topology: Topology): TopologyIndex {
 }
 
 /** The index of `topology`, built on first use and memoised per Topology object. */
-export const indexTopology: (topology: Topology) => TopologyIndex = perTopology(buildIndex);
+export const indexTopology: (topology: Topology) => TopologyIndex = /* @__PURE__ */ perTopology(buildIndex);
 
 /**
  * A mount target's interface: known from DescribeMountTargets (authoritative), or an interface whose

@@ -95,7 +95,7 @@ export function findingUuid(hash: string): string {
  * when it holds the resource (IAM resource ids are not names, so an IAM ARN cannot be built without it).
  */
 /** The ARNs a loaded topology holds, by resource type and id: built once per topology, not per finding. */
-const loadedArnsOf = perTopology((topology: Topology): ReadonlyMap<string, string> => {
+const loadedArnsOf = /* @__PURE__ */ perTopology((topology: Topology): ReadonlyMap<string, string> => {
   const byRef = new Map<string, string>();
   const set = (resourceType: ResourceType, resourceId: string, arn: string): void => {
     byRef.set(refKey({ resourceType, resourceId }), arn);

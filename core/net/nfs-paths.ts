@@ -78,7 +78,7 @@ function buildGraph(topology: Topology): NfsGraph {
 }
 
 /** The NFS admission graph of `topology`, memoised per Topology object. */
-export const buildNfsGraph: (topology: Topology) => NfsGraph = perTopology(buildGraph);
+export const buildNfsGraph: (topology: Topology) => NfsGraph = /* @__PURE__ */ perTopology(buildGraph);
 
 /** The client's address of `family` that NFS traffic leaves from, when it has one. */
 export function clientAddressOf(client: NetworkInterface, family: AddressFamily): string | undefined {
@@ -157,7 +157,7 @@ export interface NfsPair {
  * otherwise IPv6 (the client's first IPv6 address) when both have IPv6 and egress reaches the mount
  * target's. A client and mount target with no address family in common form no pair.
  */
-export const listNfsPairs = perTopology((topology: Topology): readonly NfsPair[] => {
+export const listNfsPairs = /* @__PURE__ */ perTopology((topology: Topology): readonly NfsPair[] => {
   const graph = buildNfsGraph(topology);
   const { index } = graph;
   const list: NfsPair[] = [];

@@ -41,7 +41,7 @@ export interface ExposureOptions extends PathOptions {
 }
 
 /** The VPCs a mount target's VPC is routed to: itself, its peers, and its TGW neighbours. */
-const neighbourVpcs = perTopologyAndKey((topology, vpcId: string): ReadonlySet<string> => {
+const neighbourVpcs = /* @__PURE__ */ perTopologyAndKey((topology, vpcId: string): ReadonlySet<string> => {
   const vpcs = new Set([vpcId]);
   const routing = topology.routing;
   if (!routing) return vpcs;
@@ -61,7 +61,7 @@ const neighbourVpcs = perTopologyAndKey((topology, vpcId: string): ReadonlySet<s
 });
 
 /** The host CIDRs of the interfaces carrying a group, canonical (many mount targets admit one group). */
-const memberCuts = perTopologyAndKey((topology, groupId: string): readonly string[] => {
+const memberCuts = /* @__PURE__ */ perTopologyAndKey((topology, groupId: string): readonly string[] => {
   const list: string[] = [];
   for (const eni of indexTopology(topology).interfacesByGroup.get(groupId) ?? []) {
     for (const a of eni.privateIpAddresses) list.push(canonicaliseCidr(`${a}/32`));
@@ -129,10 +129,10 @@ function buildSharedCuts(topology: Topology, vpcId: string, withRouting: boolean
   return { cuts, sorted: new SortedCuts(cuts) };
 }
 
-const sharedCutsWithRouting = perTopologyAndKey((topology, vpcId: string) =>
+const sharedCutsWithRouting = /* @__PURE__ */ perTopologyAndKey((topology, vpcId: string) =>
   buildSharedCuts(topology, vpcId, true),
 );
-const sharedCutsWithoutRouting = perTopologyAndKey((topology, vpcId: string) =>
+const sharedCutsWithoutRouting = /* @__PURE__ */ perTopologyAndKey((topology, vpcId: string) =>
   buildSharedCuts(topology, vpcId, false),
 );
 

@@ -237,7 +237,7 @@ export function explainClientPath(
  * mount target's group names as an inbound peer: only those groups can match a mount target's inbound
  * rules, the one use of this map. At scale 16 that leaves out most of 160,000 interfaces.
  */
-const groupsByAddress = perTopology((topology) => {
+const groupsByAddress = /* @__PURE__ */ perTopology((topology) => {
   const index = indexTopology(topology);
   const named = new Set<string>();
   for (const groupId of index.mountTargetsByGroup.keys()) {

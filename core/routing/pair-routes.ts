@@ -67,7 +67,7 @@ export function pairRoutes(
   };
 }
 
-const routesByPair = perTopology(() => new Map<string, PairRoutes>());
+const routesByPair = /* @__PURE__ */ perTopology(() => new Map<string, PairRoutes>());
 
 /** pairRoutes, memoised per topology (the egress and ACL rules ask for the same pairs). */
 export function pairRoutesCached(

@@ -73,7 +73,7 @@ export interface RoutingIndex {
 }
 
 /** The routing index of `topology`, or undefined when routing was not recorded (an older snapshot). */
-export const indexRouting = perTopology((topology: Topology): RoutingIndex | undefined => {
+export const indexRouting = /* @__PURE__ */ perTopology((topology: Topology): RoutingIndex | undefined => {
   const routing = topology.routing;
   if (!routing) return undefined;
   const topologyIndex = indexTopology(topology);

@@ -351,10 +351,10 @@ export function arrivalOf(index: RoutingIndex, mtSubnet: Subnet, address: string
   }
 }
 
-const subnetBlocks = perTopology((topology) =>
+const subnetBlocks = /* @__PURE__ */ perTopology((topology) =>
   blockIndex(topology.subnets.flatMap((s) => s.cidrBlocks.map((block) => [block, s] as const))),
 );
-const vpcBlocks = perTopology((topology) =>
+const vpcBlocks = /* @__PURE__ */ perTopology((topology) =>
   blockIndex(topology.vpcs.flatMap((v) => v.cidrBlocks.map((block) => [block, v] as const))),
 );
 
