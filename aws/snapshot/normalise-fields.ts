@@ -1,5 +1,5 @@
 // Field checks the normalisers share: each error names the resource and the field it concerns.
-import { parseAddress } from '../../core/net/cidr';
+import { isAddress } from '../../core/net/cidr';
 import { SnapshotError } from '../sdk/errors';
 
 /** Throws a SnapshotError naming the resource when a required field is absent or empty. */
@@ -12,11 +12,8 @@ export function required<T>(value: T | undefined | null, resource: string, field
 
 /** Throws a SnapshotError naming the resource and field when `address` is not an IP address. */
 export function checkAddress(address: string, resource: string, field: string): void {
-  try {
-    parseAddress(address);
-  } catch {
+  if (!isAddress(address))
     throw new SnapshotError(`${resource}: ${field} ${JSON.stringify(address)} is not a valid IP address`);
-  }
 }
 
 /** Runs `fn`, prefixing any error's message with the resource it concerns. */

@@ -22,7 +22,7 @@ import type {
   Topology,
   Vpc,
 } from '../../core/model';
-import { isValidCidr, parseAddress } from '../../core/net/cidr';
+import { isAddress, isValidCidr } from '../../core/net/cidr';
 import { normalisePorts, normaliseProtocol } from '../../core/net/protocol';
 import { SnapshotError } from '../sdk/errors';
 import { type Snapshot, type SnapshotFileSystem, type SnapshotPrefixList, snapshotParts } from './format';
@@ -158,16 +158,6 @@ export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInte
   normalised.groupIds = groupIds;
   if (eni.Attachment?.InstanceId) normalised.attachedInstanceId = eni.Attachment.InstanceId;
   return normalised;
-}
-
-/** True when `text` is an IPv4 or IPv6 address (checkAddress then names what is wrong). */
-function isAddress(text: string): boolean {
-  try {
-    parseAddress(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export function normaliseNetworkAcl(acl: SdkNetworkAcl, context?: SnapshotContext): NetworkAcl {

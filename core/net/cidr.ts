@@ -100,6 +100,20 @@ export function parseAddress(text: string): ParsedAddress {
   return parsed;
 }
 
+/**
+ * Is `text` an address parseAddress accepts? Dotted quads (an address or more per interface, 160,000
+ * interfaces at scale 16) are checked without making the parsed value.
+ */
+export function isAddress(text: string): boolean {
+  if (parseDottedQuad(text) !== undefined) return true;
+  try {
+    parseAddress(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The dotted-quad text of an IPv4 address given as an unsigned 32-bit integer (as ipaddr writes it). */
 export function ipv4Text(value: number): string {
   return `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`;

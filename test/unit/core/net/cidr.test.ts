@@ -7,6 +7,7 @@ import {
   familiesCoveredBy,
   InvalidCidrError,
   ipv4Text,
+  isAddress,
   isValidCidr,
   isWorldOpen,
   parseAddress,
@@ -55,6 +56,23 @@ describe('parseCidr', () => {
         },
       ),
     );
+  });
+});
+
+describe('isAddress', () => {
+  it.each([
+    ['10.0.1.7', true],
+    ['0.0.0.0', true],
+    ['2001:db8::1', true],
+    ['10.0.1.256', false],
+    ['10.01.1.7', false],
+    ['10.0.1', false],
+    ['10.0.0.0/16', false],
+    ['banana', false],
+  ])('%s: %s, as parseAddress decides', (text, valid) => {
+    expect(isAddress(text)).toBe(valid);
+    if (valid) expect(parseAddress(text)).toBeDefined();
+    else expect(() => parseAddress(text)).toThrow(InvalidCidrError);
   });
 });
 
