@@ -99,20 +99,25 @@ export function routeLinks(routing: RoutingState): [string, string][] {
     if (!GONE_PEERING.has(p.status) && p.requester.vpcId !== p.accepter.vpcId)
       links.push([p.requester.vpcId, p.accepter.vpcId]);
   }
-  const spokes = new Map<string, string[]>();
-  for (const a of routing.transitGatewayAttachments) {
-    if (a.resourceType !== 'vpc' || GONE_ATTACHMENT.has(a.state)) continue;
-    const list = spokes.get(a.transitGatewayId);
-    if (list) list.push(a.resourceId);
-    else spokes.set(a.transitGatewayId, [a.resourceId]);
-  }
   // A star per Transit Gateway joins all its spokes: one link from the first to each other suffices for
   // connected components; routeConnectedVpcs reads the TGW's spokes directly.
-  for (const vpcs of spokes.values()) {
-    const [first, ...rest] = [...new Set(vpcs)].sort();
+  for (const vpcs of liveSpokes(routing).values()) {
+    const [first, ...rest] = [...vpcs].sort();
     for (const other of rest) if (first !== undefined) links.push([first, other]);
   }
   return links;
+}
+
+/** The VPCs attached to each Transit Gateway by an attachment that can still carry traffic. */
+function liveSpokes(routing: RoutingState): Map<string, Set<string>> {
+  const spokes = new Map<string, Set<string>>();
+  for (const a of routing.transitGatewayAttachments) {
+    if (a.resourceType !== 'vpc' || GONE_ATTACHMENT.has(a.state)) continue;
+    const vpcs = spokes.get(a.transitGatewayId);
+    if (vpcs) vpcs.add(a.resourceId);
+    else spokes.set(a.transitGatewayId, new Set([a.resourceId]));
+  }
+  return spokes;
 }
 
 /**
@@ -128,10 +133,8 @@ export function routeConnectedVpcs(routing: RoutingState, vpcIds: Iterable<strin
     if (start.has(p.requester.vpcId)) connected.add(p.accepter.vpcId);
     if (start.has(p.accepter.vpcId)) connected.add(p.requester.vpcId);
   }
-  const live = routing.transitGatewayAttachments.filter(
-    (a) => a.resourceType === 'vpc' && !GONE_ATTACHMENT.has(a.state),
-  );
-  const gateways = new Set(live.filter((a) => start.has(a.resourceId)).map((a) => a.transitGatewayId));
-  for (const a of live) if (gateways.has(a.transitGatewayId)) connected.add(a.resourceId);
+  for (const vpcs of liveSpokes(routing).values()) {
+    if ([...vpcs].some((vpcId) => start.has(vpcId))) for (const vpcId of vpcs) connected.add(vpcId);
+  }
   return connected;
 }
