@@ -9,16 +9,6 @@ const SLICE = 4096;
 const HEAD = '{\n  "evaluations": [\n';
 const TAIL = '\n  ]\n}';
 
-/** One evaluation as the report shows it (reportEvaluation), without its spreads for the common case. */
-function reportShape(evaluation: Evaluation): ReturnType<typeof reportEvaluation> {
-  // Waived and unresolved verdicts carry more fields: the general path.
-  if (evaluation.waived || evaluation.unresolved) return reportEvaluation(evaluation);
-  const { rule, resourceType, resourceId, complianceType, annotation } = evaluation;
-  return annotation
-    ? { rule, resourceType, resourceId, complianceType, annotation }
-    : { rule, resourceType, resourceId, complianceType };
-}
-
 /** Writes the report; `write` receives chunks that concatenate to the whole text. */
 export function writeJsonReport(
   write: (chunk: string) => void,
@@ -35,7 +25,7 @@ export function writeJsonReport(
   // those evaluations at the report's depth: one flat string from JSON.stringify, where pasting each
   // evaluation's pieces together made a rope that the write had to flatten at several times the cost.
   for (let start = 0; start < evaluations.length; start += SLICE) {
-    const slice = evaluations.slice(start, start + SLICE).map(reportShape);
+    const slice = evaluations.slice(start, start + SLICE).map(reportEvaluation);
     const text = JSON.stringify({ evaluations: slice }, null, 2);
     write(start === 0 ? HEAD : ',\n');
     write(text.slice(HEAD.length, text.length - TAIL.length));

@@ -69,7 +69,14 @@ export function buildReport(evaluations: readonly Evaluation[], summary: ScanSum
 
 /** One evaluation as the JSON report shows it: a waived one as WAIVED, with its finding and waiver. */
 export function reportEvaluation(evaluation: Evaluation): ScanReport['evaluations'][number] {
-  const waived = evaluation.waived;
+  const { rule, resourceType, resourceId, complianceType, waived } = evaluation;
+  // Most verdicts are neither waived nor unresolved: one literal each, without the spreads below (a
+  // report at organization scale holds hundreds of thousands).
+  if (!waived && !evaluation.unresolved) {
+    return evaluation.annotation
+      ? { rule, resourceType, resourceId, complianceType, annotation: evaluation.annotation }
+      : { rule, resourceType, resourceId, complianceType };
+  }
   const annotation = waived ? waived.finding : evaluation.annotation;
   return {
     rule: evaluation.rule,
