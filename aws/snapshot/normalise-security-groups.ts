@@ -8,6 +8,10 @@ import { normalisePorts, normaliseProtocol } from '../../core/net/protocol';
 import { SnapshotError } from '../sdk/errors';
 import { type Mutable, required } from './normalise-fields';
 
+/**
+ * One shared (immutable) peer per CIDR text: an account repeats a few thousand CIDRs across hundreds
+ * of thousands of permissions. Bounded, so that a stream of distinct CIDRs cannot grow it for ever.
+ */
 const cidrPeers = new Map<string, Peer>();
 const MAX_SHARED_CIDR_PEERS = 50_000;
 

@@ -85,10 +85,7 @@ export function normaliseSubnet(subnet: SdkSubnet): Subnet {
   };
 }
 
-/**
- * One shared (immutable) peer per CIDR text: an account repeats a few thousand CIDRs across hundreds
- * of thousands of permissions. Bounded, so that a stream of distinct CIDRs cannot grow it for ever.
- */
+/** The address list of an interface without IPv6 (nearly all of them): one, shared and frozen. */
 const NO_ADDRESSES: readonly string[] = Object.freeze([]);
 
 export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInterface {
