@@ -75,29 +75,24 @@ export function planVpcBatches(
   const add = (vpcId: string) => {
     if (!parent.has(vpcId)) parent.set(vpcId, vpcId);
   };
-  for (const vpcId of vpcIds) add(vpcId);
-  for (const vpcId of groupVpcs.values()) add(vpcId);
-  for (const reference of references) {
-    const other = groupVpcs.get(reference.groupId);
-    if (other === undefined || other === reference.vpcId) continue;
-    add(reference.vpcId);
-    const a = find(reference.vpcId);
-    const b = find(other);
-    // The smaller id becomes the root, so the plan does not depend on the order of the references.
-    if (a < b) parent.set(b, a);
-    else if (b < a) parent.set(a, b);
-  }
-  // VPCs that routing joins (a peering, a shared Transit Gateway: core/routing/fan-out.ts routeLinks)
-  // go in one batch too, so that no batch splits a routed pair.
-  for (const [a, b] of routeLinks) {
-    if (a === b) continue;
+  const join = (a: string, b: string) => {
     add(a);
     add(b);
     const ra = find(a);
     const rb = find(b);
+    // The smaller id becomes the root, so the plan does not depend on the order of the links.
     if (ra < rb) parent.set(rb, ra);
     else if (rb < ra) parent.set(ra, rb);
+  };
+  for (const vpcId of vpcIds) add(vpcId);
+  for (const vpcId of groupVpcs.values()) add(vpcId);
+  for (const reference of references) {
+    const other = groupVpcs.get(reference.groupId);
+    if (other !== undefined && other !== reference.vpcId) join(reference.vpcId, other);
   }
+  // VPCs that routing joins (a peering, a shared Transit Gateway: core/routing/fan-out.ts routeLinks)
+  // go in one batch too, so that no batch splits a routed pair.
+  for (const [a, b] of routeLinks) if (a !== b) join(a, b);
   const groupsPerVpc = new Map<string, number>();
   for (const vpcId of groupVpcs.values()) groupsPerVpc.set(vpcId, (groupsPerVpc.get(vpcId) ?? 0) + 1);
   const components = new Map<string, { vpcIds: string[]; securityGroups: number }>();
