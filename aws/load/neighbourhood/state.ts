@@ -4,6 +4,7 @@
 import type { NetworkAcl, NetworkInterface, SecurityGroup, Subnet, Vpc } from '@aws-sdk/client-ec2';
 import type { FileSystemDescription, MountTargetDescription } from '@aws-sdk/client-efs';
 import type * as core from '../../../core/model';
+import { refKey } from '../../../core/model';
 import type { MountTargetRecord, PartialTopology } from '../../../core/neighbourhood';
 import type { SnapshotPrefixList } from '../../snapshot/format';
 import { normaliseNetworkAcl, normaliseNetworkInterface } from '../../snapshot/normalise';
@@ -124,10 +125,10 @@ export class NeighbourhoodState {
 
   /** Adds the seeds not there yet; answers how many were new. */
   addSeeds(refs: readonly core.ResourceRef[]): number {
-    const have = new Set(this.seedList.map((seed) => `${seed.resourceType}|${seed.resourceId}`));
+    const have = new Set(this.seedList.map(refKey));
     let added = 0;
     for (const ref of refs) {
-      const key = `${ref.resourceType}|${ref.resourceId}`;
+      const key = refKey(ref);
       if (have.has(key)) continue;
       have.add(key);
       this.seedList.push(ref);
