@@ -90,10 +90,6 @@ export function findingUuid(hash: string): string {
   ].join('-');
 }
 
-/**
- * The resource's ARN. EC2 ARNs follow the documented format; EFS and IAM ARNs come from the topology
- * when it holds the resource (IAM resource ids are not names, so an IAM ARN cannot be built without it).
- */
 /** The ARNs a loaded topology holds, by resource type and id: built once per topology, not per finding. */
 const loadedArnsOf = /* @__PURE__ */ perTopology((topology: Topology): ReadonlyMap<string, string> => {
   const byRef = new Map<string, string>();
