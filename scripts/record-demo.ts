@@ -3,15 +3,6 @@
 //   npx tsx scripts/record-demo.ts
 // Resource ids are moto's (random per run); the verdicts are the same on every run.
 import {
-  AcceptVpcPeeringConnectionCommand,
-  AttachVpnGatewayCommand,
-  CreateRouteCommand,
-  CreateVpcPeeringConnectionCommand,
-  CreateVpnGatewayCommand,
-  DescribeRouteTablesCommand,
-  type EC2Client,
-} from '@aws-sdk/client-ec2';
-import {
   AttachRolePolicyCommand,
   CreatePolicyCommand,
   CreateRoleCommand,
@@ -28,7 +19,7 @@ const OUT = 'demo/demo-snapshot.json';
 const REGION = 'eu-west-1';
 const RECORDED_AT = new Date('2025-01-15T09:00:00.000Z');
 
-async function buildAccount(b: AccountBuilder, ec2: EC2Client): Promise<void> {
+async function buildAccount(b: AccountBuilder): Promise<void> {
   // --- VPC "prod" (10.10.0.0/16): app servers reach a shared file system; one team left a hole.
   const prod = await b.vpc('10.10.0.0/16');
   const appA = await b.subnet(prod, '10.10.1.0/24', `${REGION}a`);
@@ -137,38 +128,11 @@ async function buildAccount(b: AccountBuilder, ec2: EC2Client): Promise<void> {
   // Routing: prod and analytics peered with routes both ways, and a VPN gateway on prod routing an
   // on-premises range. The scratch file system's 0.0.0.0/0 rule then lets analytics and (possibly, as
   // far as efsguard can see) the on-premises network mount it: efs-nfs-exposure names both.
-  const mainTable = async (vpcId: string) =>
-    (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] })))
-      .RouteTables?.[0]?.RouteTableId as string;
-  const peering = await ec2.send(
-    new CreateVpcPeeringConnectionCommand({ VpcId: prod, PeerVpcId: analytics }),
-  );
-  const pcx = peering.VpcPeeringConnection?.VpcPeeringConnectionId as string;
-  await ec2.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
-  await ec2.send(
-    new CreateRouteCommand({
-      RouteTableId: await mainTable(prod),
-      DestinationCidrBlock: '172.20.0.0/16',
-      VpcPeeringConnectionId: pcx,
-    }),
-  );
-  await ec2.send(
-    new CreateRouteCommand({
-      RouteTableId: await mainTable(analytics),
-      DestinationCidrBlock: '10.10.0.0/16',
-      VpcPeeringConnectionId: pcx,
-    }),
-  );
-  const vgw = (await ec2.send(new CreateVpnGatewayCommand({ Type: 'ipsec.1' }))).VpnGateway
-    ?.VpnGatewayId as string;
-  await ec2.send(new AttachVpnGatewayCommand({ VpnGatewayId: vgw, VpcId: prod }));
-  await ec2.send(
-    new CreateRouteCommand({
-      RouteTableId: await mainTable(prod),
-      DestinationCidrBlock: '192.168.0.0/16',
-      GatewayId: vgw,
-    }),
-  );
+  const pcx = await b.peering(prod, analytics);
+  await b.route(prod, '172.20.0.0/16', { VpcPeeringConnectionId: pcx });
+  await b.route(analytics, '10.10.0.0/16', { VpcPeeringConnectionId: pcx });
+  const vgw = await b.vpnGateway(prod);
+  await b.route(prod, '192.168.0.0/16', { GatewayId: vgw });
 }
 
 /** IAM for efs-api-least-privilege: one role that may rewire any file system, one scoped properly. */
@@ -234,7 +198,7 @@ async function main(): Promise<void> {
   process.env.AWS_REGION = REGION;
   const clients = createAwsClients({ endpoint: moto.endpoint, region: REGION });
   try {
-    await buildAccount(new AccountBuilder(clients), clients.ec2);
+    await buildAccount(new AccountBuilder(clients));
     await buildIam(clients.iam);
     const code = await run(
       ['snapshot', '--endpoint-url', moto.endpoint, '--region', REGION, '--out', OUT, '--progress'],

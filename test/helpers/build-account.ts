@@ -1,16 +1,24 @@
-// Builds EFS scenarios through the real AWS API (against moto in tests and the demo recorder). Rules and
+// Builds EFS scenarios, routing included, through the real AWS API (against moto in tests and the demo
+// recorder). Rules and
 // ACL entries take the same shapes as the snapshot builder (test/helpers/fake-account.ts: nfs(), AclRule).
 import {
+  AcceptVpcPeeringConnectionCommand,
+  AttachVpnGatewayCommand,
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateManagedPrefixListCommand,
   CreateNetworkAclCommand,
   CreateNetworkAclEntryCommand,
   CreateNetworkInterfaceCommand,
+  CreateRouteCommand,
+  type CreateRouteRequest,
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
+  CreateVpcPeeringConnectionCommand,
+  CreateVpnGatewayCommand,
   DescribeNetworkAclsCommand,
+  DescribeRouteTablesCommand,
   type IpPermission,
   ReplaceNetworkAclAssociationCommand,
   RevokeSecurityGroupEgressCommand,
@@ -156,5 +164,47 @@ export class AccountBuilder {
       );
     }
     return networkAclId;
+  }
+
+  /** The main route table of a VPC, the one created with it. */
+  async mainRouteTable(vpcId: string): Promise<string> {
+    const out = await this.clients.ec2.send(
+      new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }),
+    );
+    return out.RouteTables?.[0]?.RouteTableId as string;
+  }
+
+  /** A peering from VPC `a` to VPC `b`, accepted unless `accept` is false. */
+  async peering(a: string, b: string, accept = true): Promise<string> {
+    const out = await this.clients.ec2.send(
+      new CreateVpcPeeringConnectionCommand({ VpcId: a, PeerVpcId: b }),
+    );
+    const id = out.VpcPeeringConnection?.VpcPeeringConnectionId as string;
+    if (accept)
+      await this.clients.ec2.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: id }));
+    return id;
+  }
+
+  /** A route to `cidr` in the VPC's main route table, to `target` (a peering, gateway or TGW id field). */
+  async route(
+    vpcId: string,
+    cidr: string,
+    target: Omit<CreateRouteRequest, 'RouteTableId' | 'DestinationCidrBlock'>,
+  ): Promise<void> {
+    await this.clients.ec2.send(
+      new CreateRouteCommand({
+        RouteTableId: await this.mainRouteTable(vpcId),
+        DestinationCidrBlock: cidr,
+        ...target,
+      }),
+    );
+  }
+
+  /** A virtual private gateway attached to the VPC. */
+  async vpnGateway(vpcId: string): Promise<string> {
+    const out = await this.clients.ec2.send(new CreateVpnGatewayCommand({ Type: 'ipsec.1' }));
+    const id = out.VpnGateway?.VpnGatewayId as string;
+    await this.clients.ec2.send(new AttachVpnGatewayCommand({ VpnGatewayId: id, VpcId: vpcId }));
+    return id;
   }
 }

@@ -21,15 +21,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  AcceptVpcPeeringConnectionCommand,
-  AttachVpnGatewayCommand,
-  CreateRouteCommand,
   CreateTransitGatewayCommand,
   CreateTransitGatewayRouteCommand,
   CreateTransitGatewayVpcAttachmentCommand,
-  CreateVpcPeeringConnectionCommand,
-  CreateVpnGatewayCommand,
-  DescribeRouteTablesCommand,
   type DescribeTransitGatewayAttachmentsCommandOutput,
   DescribeTransitGatewayRouteTablesCommand,
   type DescribeVpcPeeringConnectionsCommandOutput,
@@ -55,30 +49,6 @@ let routing: RoutingState;
 const ids: Record<string, string> = {};
 /** Static TGW routes the test created: destination -> attachment (moto's search answer drops it). */
 const tgwRouteAttachments = new Map<string, string>();
-
-async function mainRouteTable(vpcId: string): Promise<string> {
-  const out = await clients.ec2.send(
-    new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }),
-  );
-  return out.RouteTables?.[0]?.RouteTableId as string;
-}
-
-async function peer(a: string, b: string, accept = true): Promise<string> {
-  const out = await clients.ec2.send(new CreateVpcPeeringConnectionCommand({ VpcId: a, PeerVpcId: b }));
-  const id = out.VpcPeeringConnection?.VpcPeeringConnectionId as string;
-  if (accept) await clients.ec2.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: id }));
-  return id;
-}
-
-async function route(vpcId: string, cidr: string, target: Record<string, string>): Promise<void> {
-  await clients.ec2.send(
-    new CreateRouteCommand({
-      RouteTableId: await mainRouteTable(vpcId),
-      DestinationCidrBlock: cidr,
-      ...target,
-    }),
-  );
-}
 
 /** The moto gaps above, patched on a client the test makes (its own, or the CLI's through createClients). */
 function patchMotoRouting(target: AwsClients): AwsClients {
@@ -150,14 +120,14 @@ beforeAll(async () => {
   const vpc = (name: string) => ids[`vpc-${name}`] as string;
 
   // Peerings: A-B routes both ways, A-C one way (A to C only), A-D none, A-G never accepted.
-  ids.pcxAB = await peer(vpc('a'), vpc('b'));
-  ids.pcxAC = await peer(vpc('a'), vpc('c'));
-  ids.pcxAD = await peer(vpc('a'), vpc('d'));
-  ids.pcxAG = await peer(vpc('a'), vpc('g'), false);
-  await route(vpc('a'), '10.2.0.0/16', { VpcPeeringConnectionId: ids.pcxAB });
-  await route(vpc('b'), '10.1.0.0/16', { VpcPeeringConnectionId: ids.pcxAB });
-  await route(vpc('a'), '10.3.0.0/16', { VpcPeeringConnectionId: ids.pcxAC });
-  await route(vpc('a'), '10.7.0.0/16', { VpcPeeringConnectionId: ids.pcxAG });
+  ids.pcxAB = await b.peering(vpc('a'), vpc('b'));
+  ids.pcxAC = await b.peering(vpc('a'), vpc('c'));
+  ids.pcxAD = await b.peering(vpc('a'), vpc('d'));
+  ids.pcxAG = await b.peering(vpc('a'), vpc('g'), false);
+  await b.route(vpc('a'), '10.2.0.0/16', { VpcPeeringConnectionId: ids.pcxAB });
+  await b.route(vpc('b'), '10.1.0.0/16', { VpcPeeringConnectionId: ids.pcxAB });
+  await b.route(vpc('a'), '10.3.0.0/16', { VpcPeeringConnectionId: ids.pcxAC });
+  await b.route(vpc('a'), '10.7.0.0/16', { VpcPeeringConnectionId: ids.pcxAG });
 
   // A Transit Gateway with spokes E and F, a route E <-> F and a blackhole.
   const tgw = await clients.ec2.send(
@@ -201,14 +171,12 @@ beforeAll(async () => {
       Blackhole: true,
     }),
   );
-  await route(vpc('e'), '10.6.0.0/16', { TransitGatewayId: ids.tgw });
-  await route(vpc('f'), '10.5.0.0/16', { TransitGatewayId: ids.tgw });
+  await b.route(vpc('e'), '10.6.0.0/16', { TransitGatewayId: ids.tgw });
+  await b.route(vpc('f'), '10.5.0.0/16', { TransitGatewayId: ids.tgw });
 
   // A virtual private gateway on A with a static route to an on-premises range.
-  const vgw = await clients.ec2.send(new CreateVpnGatewayCommand({ Type: 'ipsec.1' }));
-  ids.vgw = vgw.VpnGateway?.VpnGatewayId as string;
-  await clients.ec2.send(new AttachVpnGatewayCommand({ VpnGatewayId: ids.vgw, VpcId: vpc('a') }));
-  await route(vpc('a'), '192.168.0.0/16', { GatewayId: ids.vgw });
+  ids.vgw = await b.vpnGateway(vpc('a'));
+  await b.route(vpc('a'), '192.168.0.0/16', { GatewayId: ids.vgw });
 
   // A file system in A whose mount-target group admits NFS from B (peered, routes both ways), from C
   // (peered, but C has no route back to A) and from the on-premises range behind the VPN gateway.
