@@ -18,6 +18,49 @@ import { type FakeAws, installFakeAws } from '../../helpers/fake-aws';
 
 const NETWORK_RULES = ['efs-mount-target-nfs-ingress', 'efs-client-nfs-egress', 'efs-nfs-network-acl'];
 
+const CLIENTS = {
+  ec2: new EC2Client({ region: 'eu-west-1' }),
+  efs: new EFSClient({ region: 'eu-west-1' }),
+};
+
+const verdictKey = (ruleId: string, evaluation: Evaluation) =>
+  `${ruleId}|${evaluation.resourceType}|${evaluation.resourceId}`;
+
+/**
+ * Sweeps `snapshot` (served by the fake AWS) in batches and judges each batch with `ruleIds`, failing on
+ * a verdict given twice; returns the batches' VPCs, the verdicts, and the whole region's verdicts.
+ */
+async function sweepAndJudge(
+  snapshot: Snapshot,
+  ruleIds: readonly string[],
+  options: { readonly routing?: boolean },
+  onBatch: (batch: Snapshot) => void = () => {},
+) {
+  const whole = normaliseSnapshot(snapshot);
+  const expected = new Map<string, Evaluation>();
+  for (const ruleId of ruleIds)
+    for (const evaluation of getRule(ruleId).evaluate(whole, ALL))
+      expected.set(verdictKey(ruleId, evaluation), evaluation);
+  const got = new Map<string, Evaluation>();
+  const batches: string[][] = [];
+  await sweepNetworkInBatches(
+    CLIENTS,
+    { accountId: snapshot.accountId, region: snapshot.region, maxGroupsPerBatch: 1, ...options },
+    async (batch) => {
+      batches.push(batch.vpcs.map((vpc) => vpc.VpcId as string));
+      onBatch(batch);
+      const topology = normaliseSnapshot(batch);
+      for (const ruleId of ruleIds) {
+        for (const evaluation of getRule(ruleId).evaluate(topology, ALL)) {
+          expect(got.has(verdictKey(ruleId, evaluation))).toBe(false);
+          got.set(verdictKey(ruleId, evaluation), evaluation);
+        }
+      }
+    },
+  );
+  return { batches, got: new Map([...got].sort()), expected: new Map([...expected].sort()) };
+}
+
 describe('planVpcBatches', () => {
   const groups = new Map([
     ['sg-a', 'vpc-a'],
@@ -85,47 +128,18 @@ describe('sweepNetworkInBatches', () => {
   }
 
   const snapshot = account();
-  const clients = {
-    ec2: new EC2Client({ region: 'eu-west-1' }),
-    efs: new EFSClient({ region: 'eu-west-1' }),
-  };
   let fake: FakeAws;
   beforeAll(() => {
     fake = installFakeAws(snapshot, { pageSize: 2 });
   });
   afterAll(() => fake.restore());
 
-  const key = (ruleId: string, evaluation: Evaluation) =>
-    `${ruleId}|${evaluation.resourceType}|${evaluation.resourceId}`;
-
   it('judges every resource exactly once, as the whole-region load does, one batch at a time', async () => {
-    const whole = normaliseSnapshot(snapshot);
-    const expected = new Map<string, Evaluation>();
-    for (const ruleId of NETWORK_RULES) {
-      for (const evaluation of getRule(ruleId).evaluate(whole, ALL))
-        expected.set(key(ruleId, evaluation), evaluation);
-    }
-
-    const got = new Map<string, Evaluation>();
-    const batches: string[][] = [];
-    await sweepNetworkInBatches(
-      clients,
-      { accountId: snapshot.accountId, region: snapshot.region, maxGroupsPerBatch: 1 },
-      async (batch) => {
-        batches.push(batch.vpcs.map((vpc) => vpc.VpcId as string));
-        const topology = normaliseSnapshot(batch);
-        for (const ruleId of NETWORK_RULES) {
-          for (const evaluation of getRule(ruleId).evaluate(topology, ALL)) {
-            expect(got.has(key(ruleId, evaluation))).toBe(false);
-            got.set(key(ruleId, evaluation), evaluation);
-          }
-        }
-      },
-    );
+    const { batches, got, expected } = await sweepAndJudge(snapshot, NETWORK_RULES, {});
     // Several batches; the VPC whose group admits a client group of vpc-0a is judged with vpc-0a.
     expect(batches.length).toBeGreaterThan(2);
     expect(batches.find((vpcIds) => vpcIds.includes('vpc-0a'))).toContain('vpc-10001');
-    expect(new Map([...got].sort())).toEqual(new Map([...expected].sort()));
+    expect(got).toEqual(expected);
   });
 
   it('hands file systems without mount targets to the first batch, even in a region without VPCs', async () => {
@@ -134,7 +148,7 @@ describe('sweepNetworkInBatches', () => {
     fake = installFakeAws(empty);
     const seen: string[][] = [];
     await sweepNetworkInBatches(
-      clients,
+      CLIENTS,
       { accountId: empty.accountId, region: empty.region },
       async (batch) => {
         seen.push(batch.fileSystems.map((fs) => fs.FileSystemId as string));
@@ -148,10 +162,6 @@ describe('sweepNetworkInBatches with routing', () => {
   const ROUTED_RULES = ['efs-client-nfs-egress', 'efs-nfs-network-acl', 'efs-nfs-exposure'];
   // vpc-0e is joined to vpc-0a by the Transit Gateway alone, vpc-0d by a pending peering alone.
   const snapshot = addUnrelatedVpcs(buildRoutedAccount(), 3).snapshot();
-  const clients = {
-    ec2: new EC2Client({ region: 'eu-west-1' }),
-    efs: new EFSClient({ region: 'eu-west-1' }),
-  };
   let fake: FakeAws;
   beforeAll(() => {
     fake = installFakeAws(snapshot, { pageSize: 2 });
@@ -159,33 +169,19 @@ describe('sweepNetworkInBatches with routing', () => {
   afterAll(() => fake.restore());
 
   it('never splits a routed pair, carries routing in every batch, and judges as the whole region', async () => {
-    const whole = normaliseSnapshot(snapshot);
-    const key = (ruleId: string, e: Evaluation) => `${ruleId}|${e.resourceType}|${e.resourceId}`;
-    const expected = new Map<string, Evaluation>();
-    for (const ruleId of ROUTED_RULES)
-      for (const e of getRule(ruleId).evaluate(whole, ALL)) expected.set(key(ruleId, e), e);
-    const got = new Map<string, Evaluation>();
-    const batches: string[][] = [];
-    await sweepNetworkInBatches(
-      clients,
-      { accountId: snapshot.accountId, region: snapshot.region, maxGroupsPerBatch: 1, routing: true },
-      async (batch) => {
-        batches.push(batch.vpcs.map((vpc) => vpc.VpcId as string));
+    const { batches, got, expected } = await sweepAndJudge(
+      snapshot,
+      ROUTED_RULES,
+      { routing: true },
+      (batch) => {
         expect(batch.parts).toEqual(['network', 'routing']);
         expect(batch.routing?.routeTables.length).toBeGreaterThan(0);
-        const topology = normaliseSnapshot(batch);
-        for (const ruleId of ROUTED_RULES) {
-          for (const e of getRule(ruleId).evaluate(topology, ALL)) {
-            expect(got.has(key(ruleId, e))).toBe(false);
-            got.set(key(ruleId, e), e);
-          }
-        }
       },
     );
     expect(batches.length).toBeGreaterThan(1);
     expect(batches.find((vpcIds) => vpcIds.includes('vpc-0a'))).toEqual(
       expect.arrayContaining(['vpc-0a', 'vpc-0b', 'vpc-0c', 'vpc-0d', 'vpc-0e']),
     );
-    expect(new Map([...got].sort())).toEqual(new Map([...expected].sort()));
+    expect(got).toEqual(expected);
   });
 });
