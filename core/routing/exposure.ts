@@ -8,6 +8,7 @@
 import { perTopologyAndKey } from '../memo';
 import { type MountTarget, NFS_PORT, type Topology } from '../model';
 import { canonicaliseCidr, cidrContainsCidr } from '../net/cidr';
+import { mountTargetAddressOf } from '../net/nfs-paths';
 import { coversNfs } from '../net/protocol';
 import { matchGroupsTcp } from '../net/security-groups';
 import { indexTopology } from '../topology-index';
@@ -15,7 +16,7 @@ import { destinationCidrs } from './lpm';
 import { explainSourcePath, groupsAtAddress, type NfsPath, type PathOptions } from './nfs-path';
 import { type Atom, atomsOf, describeAtom, SortedCuts } from './ranges';
 import { type Arrival, describeArrival, indexRouting, routeTableOf } from './routing-index';
-import { arrivalOf, subnetHolding, vpcHolding } from './trace';
+import { arrivalOf, subnetHolding, traceRoute, vpcHolding } from './trace';
 
 export interface ReachingNetwork {
   /** How it arrives, e.g. 'pcx-1 to vpc-2', 'tgw-attach-1 to VPN vpn-1', 'vgw-1 (on-premises)'. */
@@ -186,12 +187,29 @@ export function networksReaching(
   const universes = [...(mt.ipAddress ? ['0.0.0.0/0'] : []), ...(mt.ipv6Address ? ['::/0'] : [])];
   const admitting = admittingBlocks(topology, mt);
   for (const universe of universes) {
+    const mtAddress = mountTargetAddressOf(mt, universe === '::/0' ? 'ipv6' : 'ipv4');
+    // Subnet id -> does its route table deny the way to the mount target (forward route only).
+    const forwardDenied = new Map<string, boolean>();
     for (const atom of atomsOf(universe, cuts, admitting, shared)) {
       const address = atom.representative;
       const source = subnetHolding(topology, address);
       if (options.skipOwnVpc && source?.vpcId === mt.vpcId) continue;
       // An address of a VPC efsguard sees but of none of its subnets belongs to no host.
       if (!source && vpcHolding(topology, address)) continue;
+      // From a subnet of another VPC, explainSourcePath's forward route depends on the subnet alone, and
+      // a route that denies makes the path unreachable: decide it once per subnet, not once per atom.
+      if (source && source.vpcId !== mt.vpcId && mtSubnet && mtAddress) {
+        let denied = forwardDenied.get(source.subnetId);
+        if (denied === undefined) {
+          denied = traceRoute(
+            routing,
+            { kind: 'subnet', subnet: source },
+            { kind: 'subnet', subnet: mtSubnet, address: mtAddress },
+          ).some((hop) => hop.verdict === 'deny');
+          forwardDenied.set(source.subnetId, denied);
+        }
+        if (denied) continue;
+      }
       // The mount target's groups must (or might) admit it.
       const admitted = matchGroupsTcp(index, mt.securityGroupIds, 'ingress', NFS_PORT, {
         addresses: [address],

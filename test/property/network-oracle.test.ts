@@ -1,4 +1,4 @@
-// Property tests: efs-client-nfs-egress and efs-nfs-network-acl against a brute-force oracle.
+// Property tests: efs-client-nfs-egress, efs-nfs-network-acl and the exposure paths against a brute-force oracle.
 // The oracle is written independently of core/net: it enumerates concrete packets (client address,
 // mount-target address, TCP 2049 and every client port) and scans the raw rules linearly, with
 // ipaddr.js for address containment. Topologies are small and drawn from a tiny address pool so that
@@ -19,6 +19,7 @@ import type {
   Topology,
 } from '../../core/model';
 import { normaliseProtocol } from '../../core/net/protocol';
+import { networksReaching } from '../../core/routing/exposure';
 import { efsClientNfsEgress } from '../../core/rules/efs-client-nfs-egress';
 import { efsNfsNetworkAcl } from '../../core/rules/efs-nfs-network-acl';
 import { ACCOUNT, OTHER_ACCOUNT } from '../helpers/accounts';
@@ -896,5 +897,70 @@ describe('routes agree with a packet-level oracle on random multi-VPC worlds', (
     expect(seen.COMPLIANT).toBeGreaterThan(150);
     expect(seen.NON_COMPLIANT).toBeGreaterThan(150);
     expect(seen.crossVpcCompliant).toBeGreaterThan(25);
+  });
+});
+
+/**
+ * What the oracle says of NFS from a client address to a mount target: both ways 'yes' reaches, a 'no'
+ * either way blocks, anything else can only possibly reach. In these worlds every ACL allows all and
+ * the mount targets' group admits sg-client, so the routes alone decide.
+ */
+function oracleExposure(t: Topology, client: NetworkInterface, mt: MountTarget): boolean | 'unknown' {
+  if (mt.vpcId === client.vpcId) return true;
+  const walks = [
+    oracleRoute(t, client.vpcId, mt.vpcId, mt.ipAddress ?? ''),
+    oracleRoute(t, mt.vpcId, client.vpcId, client.primaryPrivateIp ?? ''),
+  ];
+  if (walks.includes('no')) return false;
+  return walks.every((walk) => walk === 'yes') ? true : 'unknown';
+}
+
+describe('exposure paths agree with the packet-level oracle on random multi-VPC worlds', () => {
+  const EXPOSURE_RUNS = 600;
+  it(`networksReaching, with and without the own VPC (${EXPOSURE_RUNS} worlds)`, () => {
+    const seen: Record<string, number> = { true: 0, false: 0, unknown: 0, crossVpc: 0 };
+    fc.assert(
+      fc.property(routeWorldArb, ({ topology }) => {
+        for (const mt of topology.mountTargets) {
+          for (const skipOwnVpc of [false, true]) {
+            const networks =
+              networksReaching(topology, mt, { clientPorts: { from: 1024, to: 65535 }, skipOwnVpc }) ?? [];
+            for (const client of topology.networkInterfaces.filter((e) => e.interfaceType !== 'efs')) {
+              const address = client.primaryPrivateIp ?? '';
+              // The path of the atom holding the client's address, if any network lists it.
+              const reached = networks.flatMap((network) =>
+                network.ranges.flatMap((atom, i) =>
+                  inCidr(address, atom.cidr) && !atom.holes.some((hole) => inCidr(address, hole))
+                    ? [network.paths[i]?.reachable]
+                    : [],
+                ),
+              );
+              const expected =
+                skipOwnVpc && client.vpcId === mt.vpcId ? false : oracleExposure(topology, client, mt);
+              expect({
+                client: client.networkInterfaceId,
+                mt: mt.mountTargetId,
+                skipOwnVpc,
+                reached,
+              }).toEqual({
+                client: client.networkInterfaceId,
+                mt: mt.mountTargetId,
+                skipOwnVpc,
+                reached: expected === false ? [] : [expected],
+              });
+              if (!skipOwnVpc) {
+                seen[String(expected)] = (seen[String(expected)] ?? 0) + 1;
+                if (expected === true && client.vpcId !== mt.vpcId) seen.crossVpc = (seen.crossVpc ?? 0) + 1;
+              }
+            }
+          }
+        }
+      }),
+      { numRuns: EXPOSURE_RUNS, seed: 20261201 },
+    );
+    // Clients that reach across VPCs, that are blocked, and that can only possibly reach must all occur.
+    expect(seen.crossVpc).toBeGreaterThan(25);
+    expect(seen.false).toBeGreaterThan(150);
+    expect(seen.unknown).toBeGreaterThan(25);
   });
 });
