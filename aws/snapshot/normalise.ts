@@ -26,7 +26,7 @@ import { isAddress, isValidCidr } from '../../core/net/cidr';
 import { normalisePorts, normaliseProtocol } from '../../core/net/protocol';
 import { SnapshotError } from '../sdk/errors';
 import { type Snapshot, type SnapshotFileSystem, type SnapshotPrefixList, snapshotParts } from './format';
-import { byKey, checkAddress, type Mutable, required, within } from './normalise-fields';
+import { byKey, checkAddress, required, within } from './normalise-fields';
 import { normaliseIam } from './normalise-iam';
 import { normaliseRouting } from './normalise-routing';
 import { normaliseSecurityGroup } from './normalise-security-groups';
@@ -85,7 +85,7 @@ export function normaliseSubnet(subnet: SdkSubnet): Subnet {
   };
 }
 
-/** The address list of an interface without IPv6 (nearly all of them): one, shared and frozen. */
+/** The address list of an interface without an address of a family: one, shared and frozen. */
 const NO_ADDRESSES: readonly string[] = Object.freeze([]);
 
 export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInterface {
@@ -123,21 +123,24 @@ export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInte
     if (!isAddress(ipv6Addresses[i] as string))
       checkAddress(ipv6Addresses[i] as string, name, `Ipv6Addresses[${i}].Ipv6Address`);
   }
-  const privateIpAddresses: string[] = [];
+  // Lists are made at their exact size (a list grown by push keeps room for 17), and interfaces without
+  // an address of a family share one frozen empty list: at scale 16 the 160,000 interfaces took 518
+  // bytes each, most of it spare room in one-element lists.
+  let privateIpAddresses: readonly string[] = NO_ADDRESSES;
   if (primaryPrivateIp) {
-    privateIpAddresses.push(primaryPrivateIp);
+    const list = [primaryPrivateIp];
     for (const ip of ipv4) {
-      if (ip !== primaryPrivateIp && !privateIpAddresses.includes(ip)) privateIpAddresses.push(ip);
+      if (ip !== primaryPrivateIp && !list.includes(ip)) list.push(ip);
     }
+    privateIpAddresses = list;
   }
   const groups = eni.Groups ?? [];
-  const groupIds: string[] = [];
-  for (let index = 0; index < groups.length; index++) {
-    const groupId = groups[index]?.GroupId;
-    groupIds.push(groupId ? groupId : required(groupId, name, `Groups[${index}].GroupId`));
-  }
-  // Optional members are set in place (in the order the type lists them), not spread from temporaries.
-  const normalised: Mutable<NetworkInterface> = {
+  const groupIds = groups.map(
+    (group, index) => group?.GroupId || required(group?.GroupId, name, `Groups[${index}].GroupId`),
+  );
+  // One literal with every member, the optional ones undefined when absent: every interface then has
+  // the same hidden class, so the rules' reads of its members stay monomorphic.
+  return {
     networkInterfaceId,
     subnetId: required(eni.SubnetId, name, 'SubnetId'),
     vpcId: required(eni.VpcId, name, 'VpcId'),
@@ -145,16 +148,15 @@ export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInte
     availabilityZone: eni.AvailabilityZone ?? '',
     interfaceType: eni.InterfaceType ?? 'interface',
     requesterManaged: eni.RequesterManaged ?? false,
-  } as Mutable<NetworkInterface>;
-  if (eni.RequesterId) normalised.requesterId = eni.RequesterId;
-  normalised.description = eni.Description ?? '';
-  if (primaryPrivateIp) normalised.primaryPrivateIp = primaryPrivateIp;
-  normalised.privateIpAddresses = privateIpAddresses;
-  // Most interfaces have no IPv6 address: they share one empty list rather than keep one each.
-  normalised.ipv6Addresses = ipv6Addresses.length > 0 ? ipv6Addresses : NO_ADDRESSES;
-  normalised.groupIds = groupIds;
-  if (eni.Attachment?.InstanceId) normalised.attachedInstanceId = eni.Attachment.InstanceId;
-  return normalised;
+    requesterId: eni.RequesterId || undefined,
+    description: eni.Description ?? '',
+    primaryPrivateIp,
+    privateIpAddresses,
+    // Most interfaces have no IPv6 address: they share one empty list rather than keep one each.
+    ipv6Addresses: ipv6Addresses.length > 0 ? ipv6Addresses.slice() : NO_ADDRESSES,
+    groupIds,
+    attachedInstanceId: eni.Attachment?.InstanceId || undefined,
+  };
 }
 
 export function normaliseNetworkAcl(acl: SdkNetworkAcl, context?: SnapshotContext): NetworkAcl {
