@@ -46,8 +46,9 @@ export function flattenIpPermission(
     for (let i = 0; i < ipRanges.length; i++) {
       const range = ipRanges[i] as NonNullable<IpPermission['IpRanges']>[number];
       const cidr = need(range.CidrIp, resource, 'IpRanges[].CidrIp');
-      if (isValidCidr(cidr))
-        permissions.push(makePermission(protocol, ports, cidrPeer(cidr), range.Description));
+      // A CIDR with a shared peer was valid when the peer was made: one lookup instead of two.
+      const peer = cidrPeers.get(cidr) ?? (isValidCidr(cidr) ? cidrPeer(cidr) : undefined);
+      if (peer) permissions.push(makePermission(protocol, ports, peer, range.Description));
       else
         malformedCidr(
           `IpRanges[${i}].CidrIp ${JSON.stringify(cidr)} is not a valid CIDR`,
@@ -61,8 +62,8 @@ export function flattenIpPermission(
     for (let i = 0; i < ipv6Ranges.length; i++) {
       const range = ipv6Ranges[i] as NonNullable<IpPermission['Ipv6Ranges']>[number];
       const cidr = need(range.CidrIpv6, resource, 'Ipv6Ranges[].CidrIpv6');
-      if (isValidCidr(cidr))
-        permissions.push(makePermission(protocol, ports, cidrPeer(cidr), range.Description));
+      const peer = cidrPeers.get(cidr) ?? (isValidCidr(cidr) ? cidrPeer(cidr) : undefined);
+      if (peer) permissions.push(makePermission(protocol, ports, peer, range.Description));
       else
         malformedCidr(
           `Ipv6Ranges[${i}].CidrIpv6 ${JSON.stringify(cidr)} is not a valid CIDR`,

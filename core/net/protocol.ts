@@ -39,6 +39,10 @@ const NAMED_PROTOCOLS: Readonly<Record<string, Protocol>> = {
 
 /** '-1'/'all' -> 'all'; names (any case) and their numbers -> the name; any other 0-255 -> that number. */
 export function normaliseProtocol(raw: string | number): Protocol {
+  // What the EC2 API reports for nearly every rule, answered without making a new string (this runs
+  // once per permission: about 430,000 times at scale 16).
+  if (raw === 'tcp' || raw === 'udp') return raw;
+  if (raw === '-1') return 'all';
   const text = String(raw).trim().toLowerCase();
   const named = NAMED_PROTOCOLS[text];
   if (named !== undefined) return named;
