@@ -48,6 +48,7 @@ function byId<T>(items: readonly T[], id: (item: T) => string): Map<string, T> {
 }
 
 function buildIndex(topology: Topology): TopologyIndex {
+  let groupsReferencing: ReadonlyMap<string, readonly SecurityGroup[]> | undefined;
   const interfacesByGroup = new Map<string, NetworkInterface[]>();
   for (const eni of topology.networkInterfaces) {
     // Most interfaces carry one or two groups: dedupe without a Set per interface.
@@ -71,6 +72,29 @@ function buildIndex(topology: Topology): TopologyIndex {
   for (const acl of topology.networkAcls) {
     for (const subnetId of acl.subnetIds) networkAclBySubnet.set(subnetId, acl);
   }
+  return {
+    topology,
+    vpcsById: byId(topology.vpcs, (vpc) => vpc.vpcId),
+    subnetsById: byId(topology.subnets, (subnet) => subnet.subnetId),
+    groupsById: byId(topology.securityGroups, (group) => group.groupId),
+    prefixListsById: byId(topology.prefixLists, (list) => list.prefixListId),
+    interfacesById: byId(topology.networkInterfaces, (eni) => eni.networkInterfaceId),
+    interfacesByGroup,
+    fileSystemsById: byId(topology.fileSystems, (fs) => fs.fileSystemId),
+    mountTargetsByInterface: byId(topology.mountTargets, (mt) => mt.networkInterfaceId),
+    mountTargetsByFileSystem,
+    mountTargetsByGroup,
+    networkAclsById: byId(topology.networkAcls, (acl) => acl.networkAclId),
+    networkAclBySubnet,
+    // Only a change event's fan-out asks for it: a full scan does not walk every permission for it.
+    get groupsReferencing() {
+      groupsReferencing ??= referencingGroups(topology);
+      return groupsReferencing;
+    },
+  };
+}
+
+function referencingGroups(topology: Topology): Map<string, SecurityGroup[]> {
   const groupsReferencing = new Map<string, SecurityGroup[]>();
   for (const group of topology.securityGroups) {
     let referenced: Set<string> | undefined;
@@ -86,22 +110,7 @@ function buildIndex(topology: Topology): TopologyIndex {
     }
     if (referenced) for (const groupId of referenced) push(groupsReferencing, groupId, group);
   }
-  return {
-    topology,
-    vpcsById: byId(topology.vpcs, (vpc) => vpc.vpcId),
-    subnetsById: byId(topology.subnets, (subnet) => subnet.subnetId),
-    groupsById: byId(topology.securityGroups, (group) => group.groupId),
-    prefixListsById: byId(topology.prefixLists, (list) => list.prefixListId),
-    interfacesById: byId(topology.networkInterfaces, (eni) => eni.networkInterfaceId),
-    interfacesByGroup,
-    fileSystemsById: byId(topology.fileSystems, (fs) => fs.fileSystemId),
-    mountTargetsByInterface: byId(topology.mountTargets, (mt) => mt.networkInterfaceId),
-    mountTargetsByFileSystem,
-    mountTargetsByGroup,
-    networkAclsById: byId(topology.networkAcls, (acl) => acl.networkAclId),
-    networkAclBySubnet,
-    groupsReferencing,
-  };
+  return groupsReferencing;
 }
 
 /** The index of `topology`, built on first use and memoised per Topology object. */
