@@ -1,16 +1,11 @@
 // What every command receives: the process's streams and environment (injected so that tests run the
 // CLI in-process), the rule registry and the AWS client factory (ports a test can replace).
 import { join } from 'node:path';
-import { loadSharedConfigFiles } from '@smithy/core/config';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { callsInFlight } from '../aws/sdk/call-tracking';
-import {
-  type AwsClientOptions,
-  type AwsClients,
-  createAwsClients,
-  destroyAwsClients,
-} from '../aws/sdk/clients';
+import type { AwsClientOptions, AwsClients } from '../aws/sdk/clients';
+import { destroyAwsClients } from '../aws/sdk/destroy-clients';
 import { EfsguardError } from '../core/errors';
 import { RULES } from '../core/rules';
 import type { Rule } from '../core/rules/types';
@@ -51,8 +46,25 @@ export interface CliContext {
   exitCode: number;
 }
 
+/** The SDK's client factory, imported by the first command that calls AWS (loadAwsClientFactory). */
+let sdkClients: typeof import('../aws/sdk/clients') | undefined;
+
+/**
+ * Imports the AWS SDK's clients on first use. Commands that never call AWS (a snapshot scan, `--help`)
+ * then start without reading, compiling and initialising the SDK: about a third of the command's code.
+ * Every path that creates clients through the context awaits this first (createClientsFromOptions).
+ */
+export async function loadAwsClientFactory(): Promise<void> {
+  sdkClients ??= await import('../aws/sdk/clients');
+}
+
+function createLoadedAwsClients(options: AwsClientOptions): AwsClients {
+  if (!sdkClients) throw new EfsguardError('internal error: AWS clients asked for before the SDK was loaded');
+  return sdkClients.createAwsClients(options);
+}
+
 export function createContext(io: CliIo, deps: CliDeps = {}): CliContext {
-  const factory = deps.createClients ?? createAwsClients;
+  const factory = deps.createClients ?? createLoadedAwsClients;
   const releases: (() => void)[] = [];
   const context: CliContext = {
     io,
@@ -213,6 +225,7 @@ export async function checkProfileExists(profile: string, env: CliIo['env']): Pr
   const home = env.HOME ?? env.USERPROFILE ?? '~';
   const configPath = env.AWS_CONFIG_FILE ?? join(home, '.aws', 'config');
   const credentialsPath = env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, '.aws', 'credentials');
+  const { loadSharedConfigFiles } = await import('@smithy/core/config');
   const files = await loadSharedConfigFiles({
     configFilepath: configPath,
     filepath: credentialsPath,
@@ -229,6 +242,7 @@ export async function createClientsFromOptions(
   context: CliContext,
   options: AwsCliOptions,
 ): Promise<AwsClients> {
+  await loadAwsClientFactory();
   const profile = options.profile ?? context.io.env.AWS_PROFILE;
   if (profile) await checkProfileExists(profile, context.io.env);
   if (options.endpointUrl !== undefined) {

@@ -2,8 +2,7 @@
 // it from loading, and the rules' verdicts on them. `scan` and `waivers` share this.
 
 import { resourceFactsFromSnapshot } from '../aws/config/waivers';
-import { loadRegion } from '../aws/load/region';
-import { destroyAwsClients } from '../aws/sdk/clients';
+import { destroyAwsClients } from '../aws/sdk/destroy-clients';
 import { type Snapshot, snapshotParts } from '../aws/snapshot/format';
 import { mergeRegionSnapshots } from '../aws/snapshot/merge';
 import { normaliseSnapshot } from '../aws/snapshot/normalise';
@@ -15,7 +14,8 @@ import type { ConfiguredRule } from './configured-rules';
 import { type AwsCliOptions, type CliContext, createClientsFromOptions, createProgress } from './context';
 import { UsageError } from './errors';
 import { readSnapshotFile, readSnapshotSetFile } from './input-files';
-import { isMultiTarget, loadMultiTargets, type MultiAccountOptions } from './multi-account';
+import { loadMultiTargets, loadRegion } from './live-aws';
+import { isMultiTarget, type MultiAccountOptions } from './multi-account';
 
 export type { TargetFailure };
 

@@ -5,7 +5,6 @@ import { readFile } from 'node:fs/promises';
 import Table from 'cli-table3';
 import { type Command, Option } from 'commander';
 import { createColors } from 'picocolors';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { todayUtc, validateWaivers } from '../aws/config/waivers';
 import {
   applyWaivers,
@@ -64,7 +63,7 @@ export async function readWaiversFile(
     );
   }
   try {
-    return validateWaivers(parseWaiverYaml(text, path), path, {
+    return validateWaivers(await parseWaiverYaml(text, path), path, {
       now: context.now(),
       knownRules: context.rules.map((rule) => rule.id),
       ...(options.maxWaiverDays ? { maxDays: options.maxWaiverDays } : {}),
@@ -77,9 +76,10 @@ export async function readWaiversFile(
 
 /**
  * Parses YAML or JSON (YAML 1.2 is a superset of JSON, so one parser reads both); a syntax error names
- * the line and column.
+ * the line and column. The parser is imported here, when a command is given waivers.
  */
-export function parseWaiverYaml(text: string, source: string): unknown {
+async function parseWaiverYaml(text: string, source: string): Promise<unknown> {
+  const { parse: parseYaml, YAMLParseError } = await import('yaml');
   try {
     return parseYaml(text);
   } catch (error) {

@@ -9,7 +9,8 @@ import {
   type IAMClient,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { createAwsClients, destroyAwsClients } from '../aws/sdk/clients';
+import { createAwsClients } from '../aws/sdk/clients';
+import { destroyAwsClients } from '../aws/sdk/destroy-clients';
 import { run } from '../cli/run';
 import { AccountBuilder } from '../test/helpers/build-account';
 import { nfs } from '../test/helpers/fake-account';

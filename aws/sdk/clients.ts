@@ -121,11 +121,3 @@ export async function getAccountId(clients: Pick<AwsClients, 'sts' | 'endpoint'>
   if (!identity.Account) throw new Error('sts:GetCallerIdentity returned no Account');
   return identity.Account;
 }
-
-/** Releases the clients' sockets (the CLI and tests call this when done). */
-export function destroyAwsClients(clients: AwsClients): void {
-  clients.ec2.destroy();
-  clients.efs.destroy();
-  clients.iam.destroy();
-  clients.sts.destroy();
-}

@@ -2,8 +2,7 @@
 // mount targets, with each hop's verdict and the rule, route or entry that decides it. The paths come
 // from core/routing (explainClientPath, explainSourcePath): the same functions the rules judge with.
 import { type Command, Option } from 'commander';
-import { loadRegion } from '../../aws/load/region';
-import { destroyAwsClients } from '../../aws/sdk/clients';
+import { destroyAwsClients } from '../../aws/sdk/destroy-clients';
 import type { Snapshot } from '../../aws/snapshot/format';
 import { normaliseSnapshot } from '../../aws/snapshot/normalise';
 import type { MountTarget, Topology } from '../../core/model';
@@ -26,6 +25,7 @@ import {
 } from '../context';
 import { UsageError } from '../errors';
 import { normaliseSnapshotFile, readSnapshotFile } from '../input-files';
+import { loadRegion } from '../live-aws';
 
 interface ExplainOptions extends AwsCliOptions {
   readonly fileSystem: string;

@@ -1,8 +1,7 @@
 // `efsguard scan`: load a region (or read a snapshot), evaluate the rules, print the verdicts.
 import { type Command, Option } from 'commander';
 import { resourceFactsFromSnapshot } from '../../aws/config/waivers';
-import { loadRegion } from '../../aws/load/region';
-import { destroyAwsClients } from '../../aws/sdk/clients';
+import { destroyAwsClients } from '../../aws/sdk/destroy-clients';
 import { type Snapshot, snapshotParts } from '../../aws/snapshot/format';
 import { UnknownRuleError } from '../../core/errors';
 import { ALL, type Evaluation, type TopologyPart } from '../../core/model';
@@ -22,6 +21,7 @@ import {
 import { EXIT_INTERNAL, EXIT_TARGETS_FAILED, EXIT_USAGE, UsageError } from '../errors';
 import { isSnapshotSetFile, normaliseSnapshotFile, readParamsFile, readSnapshotFile } from '../input-files';
 import { writeJsonReport } from '../json-report';
+import { loadRegion } from '../live-aws';
 import { addMultiAccountOptions, isMultiTarget, type MultiAccountOptions } from '../multi-account';
 import { scanTargets } from '../multi-scan';
 import { DEFAULT_MAX_ROWS, formatTables, shouldColour, summarise } from '../output';

@@ -3,8 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { loadRegion } from '../../aws/load/region';
-import { destroyAwsClients } from '../../aws/sdk/clients';
+import { destroyAwsClients } from '../../aws/sdk/destroy-clients';
 import { SNAPSHOT_SET_FORMAT, type SnapshotSet } from '../../aws/snapshot/set';
 import { partsRequiredBy } from '../../core/rules/types';
 import {
@@ -18,12 +17,8 @@ import {
   withDeadline,
 } from '../context';
 import { EXIT_TARGETS_FAILED, UsageError } from '../errors';
-import {
-  addMultiAccountOptions,
-  isMultiTarget,
-  loadMultiTargets,
-  type MultiAccountOptions,
-} from '../multi-account';
+import { loadMultiTargets, loadRegion } from '../live-aws';
+import { addMultiAccountOptions, isMultiTarget, type MultiAccountOptions } from '../multi-account';
 
 interface SnapshotOptions extends AwsCliOptions, MultiAccountOptions {
   readonly out?: string;

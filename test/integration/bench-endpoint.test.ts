@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRegion } from '../../aws/load/region';
-import { createAwsClients, destroyAwsClients } from '../../aws/sdk/clients';
+import { createAwsClients } from '../../aws/sdk/clients';
+import { destroyAwsClients } from '../../aws/sdk/destroy-clients';
 import { generateAccount } from '../../bench/generate-account';
 
 const ROOT = join(__dirname, '..', '..');

@@ -22,7 +22,8 @@ import {
 } from '@aws-sdk/client-iam';
 import type { PostedEvaluation } from '../../aws/config/evaluation-sink';
 import type { ConfigRuleEvent } from '../../aws/config/event';
-import { type AwsClients, createAwsClients, destroyAwsClients } from '../../aws/sdk/clients';
+import { type AwsClients, createAwsClients } from '../../aws/sdk/clients';
+import { destroyAwsClients } from '../../aws/sdk/destroy-clients';
 import type { ScanReport } from '../../cli/output';
 import { ANONYMOUS_POLICY, TLS_ONLY_POLICY } from '../fixtures/data-plane-policies';
 import { MOTO_ACCOUNT_ID, MOTO_REGION } from '../helpers/accounts';

@@ -12,7 +12,8 @@ import {
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { loadIamNeighbourhood, loadIamSweep } from '../../aws/load/iam';
-import { type AwsClients, createAwsClients, destroyAwsClients } from '../../aws/sdk/clients';
+import { type AwsClients, createAwsClients } from '../../aws/sdk/clients';
+import { destroyAwsClients } from '../../aws/sdk/destroy-clients';
 import type { IamSnapshot } from '../../aws/snapshot/format';
 import { normaliseIam } from '../../aws/snapshot/normalise-iam';
 import type { Evaluation, Scope, Topology } from '../../core/model';

@@ -20,12 +20,8 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
-import {
-  type AwsClientOptions,
-  type AwsClients,
-  createAwsClients,
-  destroyAwsClients,
-} from '../../aws/sdk/clients';
+import { type AwsClientOptions, type AwsClients, createAwsClients } from '../../aws/sdk/clients';
+import { destroyAwsClients } from '../../aws/sdk/destroy-clients';
 import type { MultiScanReport } from '../../cli/multi-scan';
 import { MOTO_ACCOUNT_ID } from '../helpers/accounts';
 import { AccountBuilder } from '../helpers/build-account';

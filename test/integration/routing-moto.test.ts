@@ -32,7 +32,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { loadNeighbourhood } from '../../aws/load/neighbourhood';
 import { loadRegion } from '../../aws/load/region';
-import { type AwsClients, createAwsClients, destroyAwsClients } from '../../aws/sdk/clients';
+import { type AwsClients, createAwsClients } from '../../aws/sdk/clients';
+import { destroyAwsClients } from '../../aws/sdk/destroy-clients';
 import { normaliseSnapshot } from '../../aws/snapshot/normalise';
 import { parseSnapshot } from '../../aws/snapshot/schema';
 import type { ScanReport } from '../../cli/output';

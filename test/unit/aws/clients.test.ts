@@ -9,12 +9,8 @@ import {
 } from 'node:net';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { describeVpcs } from '../../../aws/load/describe';
-import {
-  CONNECTION_TIMEOUT_MS,
-  createAwsClients,
-  destroyAwsClients,
-  REQUEST_TIMEOUT_MS,
-} from '../../../aws/sdk/clients';
+import { CONNECTION_TIMEOUT_MS, createAwsClients, REQUEST_TIMEOUT_MS } from '../../../aws/sdk/clients';
+import { destroyAwsClients } from '../../../aws/sdk/destroy-clients';
 import { AccessDeniedError, AwsCallError, EndpointUnreachableError } from '../../../aws/sdk/errors';
 import { findFreePort } from '../../helpers/moto';
 
