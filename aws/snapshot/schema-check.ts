@@ -7,7 +7,7 @@
 // It is derived from the schema itself, so the two cannot drift apart: every construct the compiler
 // does not know (a transform, a default, a refinement, an unknown check...) makes it give up, and zod
 // alone decides, as before. test/unit/aws/schema-check.test.ts compares both on mutated snapshots.
-import type { z } from 'zod';
+import type { $ZodType } from 'zod/v4/core';
 
 export type FastCheck = (value: unknown) => boolean;
 
@@ -205,7 +205,7 @@ function compile(schema: unknown): FastCheck {
  * know (then only zod can judge). A yes means `schema.safeParse(value)` succeeds with an output equal
  * to `value`; a no means zod must be asked for the reasons.
  */
-export function compileFastCheck(schema: z.ZodType): FastCheck | undefined {
+export function compileFastCheck(schema: $ZodType): FastCheck | undefined {
   try {
     return compile(schema);
   } catch (error) {

@@ -2,13 +2,13 @@
 // schema it checks the fields efsguard reads and lets every other SDK field through. Destinations are
 // checked as strings only: a malformed CIDR is the normaliser's to record on its table, not a reason to
 // refuse the file.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_BEFORE_ROUTING } from './format';
 import { ROUTING_LISTS } from './format-routing';
 
-const id = z.string().min(1);
-const optionalString = z.string().optional();
-const list = <T extends z.ZodType>(item: T) => z.array(item).optional();
+const id = z.string().check(z.minLength(1));
+const optionalString = z.optional(z.string());
+const list = <T extends z.ZodMiniType>(item: T) => z.optional(z.array(item));
 
 const route = z.looseObject({
   DestinationCidrBlock: optionalString,
@@ -31,14 +31,14 @@ const route = z.looseObject({
 const routeTable = z.looseObject({
   RouteTableId: id,
   VpcId: id,
-  OwnerId: id.optional(),
+  OwnerId: z.optional(id),
   Routes: list(route),
   Associations: list(
     z.looseObject({
-      Main: z.boolean().optional(),
+      Main: z.optional(z.boolean()),
       SubnetId: optionalString,
       GatewayId: optionalString,
-      AssociationState: z.looseObject({ State: optionalString }).optional(),
+      AssociationState: z.optional(z.looseObject({ State: optionalString })),
     }),
   ),
   PropagatingVgws: list(z.looseObject({ GatewayId: id })),
@@ -68,9 +68,9 @@ const attachment = z.looseObject({
   ResourceType: id,
   ResourceId: optionalString,
   State: id,
-  Association: z
-    .looseObject({ TransitGatewayRouteTableId: optionalString, State: optionalString })
-    .optional(),
+  Association: z.optional(
+    z.looseObject({ TransitGatewayRouteTableId: optionalString, State: optionalString }),
+  ),
 });
 
 const vpcAttachment = z.looseObject({

@@ -1,8 +1,9 @@
 // What `efsguard` loads before a command runs: the entry chunk and every chunk it imports statically.
 // The AWS SDK, the live loaders, the YAML parser and the Lambda handlers' Powertools are imported by
 // the commands that need them (cli/live-aws.ts, cli/commands/invoke-run.ts, cli/waivers.ts), so that a
-// snapshot scan or `--help` starts without them. One static import of any of them would pull it back
-// into every start; this keeps them out. The bundle is built in memory with the real build options.
+// snapshot scan or `--help` starts without them; the snapshot schema uses zod/mini, not classic zod.
+// One static import of any of them would pull it back into every start; this keeps them out. The
+// bundle is built in memory with the real build options.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -41,13 +42,13 @@ function startupInputs(): string[] {
 }
 
 describe('the CLI at startup', () => {
-  it('loads the rules and the snapshot reader, but not the AWS SDK, the loaders, YAML or Powertools', () => {
+  it('loads the rules and the snapshot reader, but not the AWS SDK, the loaders, YAML, Powertools or classic zod', () => {
     const inputs = startupInputs();
     // The check sees the code a snapshot scan runs.
     expect(inputs).toContainEqual(expect.stringMatching(/^core\/rules\/index\.ts$/));
     expect(inputs).toContainEqual(expect.stringMatching(/^aws\/snapshot\/schema\.ts$/));
     const heavy = inputs.filter((input) =>
-      /node_modules\/(@aws-sdk\/client-|@aws-lambda-powertools\/|yaml\/)|^aws\/load\/|^handlers\//.test(
+      /node_modules\/(@aws-sdk\/client-|@aws-lambda-powertools\/|yaml\/|zod\/v4\/classic\/)|^aws\/load\/|^handlers\//.test(
         input,
       ),
     );
