@@ -51,7 +51,7 @@ let sdkClients: typeof import('../aws/sdk/clients') | undefined;
 
 /**
  * Imports the AWS SDK's clients on first use. Commands that never call AWS (a snapshot scan, `--help`)
- * then start without reading, compiling and initialising the SDK: about a third of the command's code.
+ * then start without reading, compiling and initialising the SDK, once the largest part of its code.
  * Every path that creates clients through the context awaits this first (createClientsFromOptions).
  */
 export async function loadAwsClientFactory(): Promise<void> {
