@@ -1,5 +1,6 @@
 // The bundles section (each rule's minified handler bundle) and the cold-start section: each bundle
-// loaded in a fresh process, paired with `node -e 0`, and its unbundled build for comparison.
+// loaded in a fresh process, paired with `node -e 0`, and its unbundled build for comparison; and the
+// CLI's own start (`efsguard --version`), paired the same way.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -69,11 +70,26 @@ function timeProcess(args: string[]): number {
   return elapsed;
 }
 
-export async function measureColdStart(): Promise<{ nodeBaselineMs: number; rules: ColdStartRow[] }> {
+/** The CLI's start: `dist/cli.js --version`, what every command pays before it does anything. */
+interface CliStartRow {
+  command: string;
+  startMs: number;
+  pairedRatio: number;
+  pairedRatioRange: string;
+}
+
+export async function measureColdStart(): Promise<{
+  nodeBaselineMs: number;
+  rules: ColdStartRow[];
+  cli?: CliStartRow;
+}> {
   log(
     `cold start: ${COLD_START_RUNS} paired runs of each rule's bundle with \`node -e 0\`, and its unbundled build`,
   );
   const unbundledDir = await buildUnbundled();
+  run(process.execPath, ['scripts/build-cli.mjs']);
+  const cliArgs = ['dist/cli.js', '--version'];
+  const cli = { starts: [] as number[], ratios: [] as number[] };
   const baselineArgs = ['-e', '0'];
   const baselines: number[] = [];
   const perRule = new Map<string, { bundled: number[]; unbundled: number[]; ratios: number[] }>(
@@ -102,6 +118,11 @@ export async function measureColdStart(): Promise<{ nodeBaselineMs: number; rule
       samples.ratios.push(loaded / baseline);
       samples.unbundled.push(timeProcess(['-e', `require(${JSON.stringify(unbundled)})`]));
     }
+    const baseline = i % 2 === 0 ? timeProcess(baselineArgs) : undefined;
+    const started = timeProcess(cliArgs);
+    const cliBaseline = baseline ?? timeProcess(baselineArgs);
+    cli.starts.push(started);
+    cli.ratios.push(started / cliBaseline);
   }
   return {
     nodeBaselineMs: round(median(baselines)),
@@ -115,5 +136,11 @@ export async function measureColdStart(): Promise<{ nodeBaselineMs: number; rule
         pairedRatioRange: `${round(Math.min(...samples.ratios), 2)}-${round(Math.max(...samples.ratios), 2)}`,
       };
     }),
+    cli: {
+      command: 'efsguard --version',
+      startMs: round(median(cli.starts)),
+      pairedRatio: round(median(cli.ratios), 2),
+      pairedRatioRange: `${round(Math.min(...cli.ratios), 2)}-${round(Math.max(...cli.ratios), 2)}`,
+    },
   };
 }

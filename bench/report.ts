@@ -89,8 +89,13 @@ export function printTables(result: Record<string, unknown>, targets: Target[]):
     for (const row of rows) out.push(line(keys.map((key) => String(row[key]))));
   };
   table('Bundles (minified bytes)', result.bundles as Record<string, unknown>[]);
-  const cold = result.coldStart as { nodeBaselineMs: number; rules: Record<string, unknown>[] };
+  const cold = result.coldStart as {
+    nodeBaselineMs: number;
+    rules: Record<string, unknown>[];
+    cli?: Record<string, unknown>;
+  };
   table(`Cold start (median ms; node baseline ${cold.nodeBaselineMs} ms)`, cold.rules);
+  if (cold.cli) table('CLI start (median ms; paired with node -e 0)', [cold.cli]);
   const scans = result.scans as ScanRow[];
   table(
     'Accounts',
