@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
 import { RULES } from '../core/rules/index';
 import { median } from './end-to-end';
-import { COLD_START_RUNS, log, ROOT, round, run, WORK } from './options';
+import { alternating, COLD_START_RUNS, log, ROOT, ratioRange, round, run, WORK } from './options';
 
 export interface BundleRow {
   rule: string;
@@ -102,27 +102,25 @@ export async function measureColdStart(): Promise<{
       const bundledArgs = ['-e', `require(${JSON.stringify(bundled)})`];
       const samples = perRule.get(rule.id);
       if (!samples) continue;
-      // One pair: the bundle and `node -e 0` back to back, the order alternating, so that the load of
-      // this shared machine at that moment weighs on both; the target is the median of the ratios.
-      let baseline: number;
-      let loaded: number;
-      if (i % 2 === 0) {
-        baseline = timeProcess(baselineArgs);
-        loaded = timeProcess(bundledArgs);
-      } else {
-        loaded = timeProcess(bundledArgs);
-        baseline = timeProcess(baselineArgs);
-      }
+      // One pair: the bundle and `node -e 0` back to back, the order alternating; the target is the
+      // median of the ratios.
+      const [baseline, loaded] = alternating(
+        i,
+        () => timeProcess(baselineArgs),
+        () => timeProcess(bundledArgs),
+      );
       baselines.push(baseline);
       samples.bundled.push(loaded);
       samples.ratios.push(loaded / baseline);
       samples.unbundled.push(timeProcess(['-e', `require(${JSON.stringify(unbundled)})`]));
     }
-    const baseline = i % 2 === 0 ? timeProcess(baselineArgs) : undefined;
-    const started = timeProcess(cliArgs);
-    const cliBaseline = baseline ?? timeProcess(baselineArgs);
+    const [baseline, started] = alternating(
+      i,
+      () => timeProcess(baselineArgs),
+      () => timeProcess(cliArgs),
+    );
     cli.starts.push(started);
-    cli.ratios.push(started / cliBaseline);
+    cli.ratios.push(started / baseline);
   }
   return {
     nodeBaselineMs: round(median(baselines)),
@@ -133,14 +131,14 @@ export async function measureColdStart(): Promise<{
         bundledMs: round(median(samples.bundled)),
         unbundledMs: round(median(samples.unbundled)),
         pairedRatio: round(median(samples.ratios), 2),
-        pairedRatioRange: `${round(Math.min(...samples.ratios), 2)}-${round(Math.max(...samples.ratios), 2)}`,
+        pairedRatioRange: ratioRange(samples.ratios),
       };
     }),
     cli: {
       command: 'efsguard --version',
       startMs: round(median(cli.starts)),
       pairedRatio: round(median(cli.ratios), 2),
-      pairedRatioRange: `${round(Math.min(...cli.ratios), 2)}-${round(Math.max(...cli.ratios), 2)}`,
+      pairedRatioRange: ratioRange(cli.ratios),
     },
   };
 }

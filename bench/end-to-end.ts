@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { alternating, ratioRange, round } from './options';
 
 export interface ChildRun {
   wallMs: number;
@@ -57,8 +58,6 @@ export function median(values: readonly number[]): number {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
-
 export function measurePaired(
   root: string,
   work: string,
@@ -75,13 +74,13 @@ export function measurePaired(
   const discard = join(work, 'parse-stdout.txt');
   for (let i = 0; i < runs; i++) {
     log(`end to end: scale ${scale}, pair ${i + 1}/${runs}`);
-    if (i % 2 === 0) {
-      parses.push(runChild(root, parseArgs, discard));
-      scans.push(runChild(root, scanArgs, report));
-    } else {
-      scans.push(runChild(root, scanArgs, report));
-      parses.push(runChild(root, parseArgs, discard));
-    }
+    const [parse, scan] = alternating(
+      i,
+      () => runChild(root, parseArgs, discard),
+      () => runChild(root, scanArgs, report),
+    );
+    parses.push(parse);
+    scans.push(scan);
   }
   const ratios = scans.map((scan, i) => scan.wallMs / (parses[i] as ChildRun).wallMs);
   const parsePeak = Math.max(...parses.map((r) => r.peakRssMb));
@@ -92,7 +91,7 @@ export function measurePaired(
     parseWallMs: round(median(parses.map((r) => r.wallMs))),
     scanWallMs: round(median(scans.map((r) => r.wallMs))),
     wallRatio: round(median(ratios), 2),
-    wallRatioRange: `${round(Math.min(...ratios), 2)}-${round(Math.max(...ratios), 2)}`,
+    wallRatioRange: ratioRange(ratios),
     parsePeakRssMb: round(parsePeak),
     scanPeakRssMb: round(scanPeak),
     rssRatio: round(scanPeak / parsePeak, 2),

@@ -39,3 +39,20 @@ export function run(command: string, args: string[], options: { cwd?: string } =
 }
 
 export const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
+
+/** The smallest and largest of paired ratios, e.g. '1.61-1.76': the noise of this machine. */
+export const ratioRange = (ratios: readonly number[]): string =>
+  `${round(Math.min(...ratios), 2)}-${round(Math.max(...ratios), 2)}`;
+
+/**
+ * Pair `i` of a paired measurement: `a` and `b` back to back, `a` first in even pairs and `b` first in
+ * odd ones, so that the load of this shared machine at that moment weighs on both alike.
+ */
+export function alternating<T>(i: number, a: () => T, b: () => T): [T, T] {
+  if (i % 2 === 0) {
+    const first = a();
+    return [first, b()];
+  }
+  const second = b();
+  return [a(), second];
+}
