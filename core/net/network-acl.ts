@@ -3,7 +3,7 @@
 // traffic are matched only by rules of their own family. Port ranges apply to the destination port.
 // https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html
 import type { NetworkAcl, NetworkAclEntry, PortRange } from '../model';
-import { cidrContainsAddress, parseAddress, parseCidr } from './cidr';
+import { cidrContainsAddress, parseAddress, parseCidr, parseDottedQuad } from './cidr';
 import type { Direction } from './security-groups';
 
 /** The rule number that decides, or '*' for the final implicit deny. */
@@ -26,7 +26,18 @@ function nameRule(ruleNumber: number): AclRuleNumber {
   return ruleNumber >= DEFAULT_RULE_NUMBER ? '*' : ruleNumber;
 }
 
-const sortedCache = new WeakMap<NetworkAcl, Map<string, readonly NetworkAclEntry[]>>();
+interface OrderedEntries {
+  readonly ingress: Record<'ipv4' | 'ipv6', readonly NetworkAclEntry[]>;
+  readonly egress: Record<'ipv4' | 'ipv6', readonly NetworkAclEntry[]>;
+}
+
+const sortedCache = new WeakMap<NetworkAcl, OrderedEntries>();
+
+function inOrder(acl: NetworkAcl, egress: boolean, family: 'ipv4' | 'ipv6'): readonly NetworkAclEntry[] {
+  return acl.entries
+    .filter((entry) => entry.egress === egress && parseCidr(entry.cidr).family === family)
+    .sort((a, b) => a.ruleNumber - b.ruleNumber);
+}
 
 /** Entries of one direction and address family, in evaluation order (memoised per ACL). */
 export function entriesInOrder(
@@ -34,25 +45,22 @@ export function entriesInOrder(
   direction: Direction,
   family: 'ipv4' | 'ipv6',
 ): readonly NetworkAclEntry[] {
-  let byKey = sortedCache.get(acl);
-  if (!byKey) {
-    byKey = new Map();
-    sortedCache.set(acl, byKey);
+  let ordered = sortedCache.get(acl);
+  if (!ordered) {
+    // All four at once: a sweep asks for each about every ACL, and a key string per call was garbage.
+    ordered = {
+      ingress: { ipv4: inOrder(acl, false, 'ipv4'), ipv6: inOrder(acl, false, 'ipv6') },
+      egress: { ipv4: inOrder(acl, true, 'ipv4'), ipv6: inOrder(acl, true, 'ipv6') },
+    };
+    sortedCache.set(acl, ordered);
   }
-  const key = `${direction}:${family}`;
-  let entries = byKey.get(key);
-  if (!entries) {
-    const egress = direction === 'egress';
-    entries = acl.entries
-      .filter((entry) => entry.egress === egress && parseCidr(entry.cidr).family === family)
-      .sort((a, b) => a.ruleNumber - b.ruleNumber);
-    byKey.set(key, entries);
-  }
-  return entries;
+  return ordered[direction][family];
 }
 
+const ALL_PORTS: PortRange = Object.freeze({ from: 0, to: 65535 });
+
 function entryTcpPorts(entry: NetworkAclEntry): PortRange | undefined {
-  if (entry.protocol === 'all') return { from: 0, to: 65535 };
+  if (entry.protocol === 'all') return ALL_PORTS;
   if (entry.protocol === 'tcp') return entry.ports;
   return undefined;
 }
@@ -67,11 +75,13 @@ export function evaluateAclTcp(
   peerAddress: string,
   ports: PortRange,
 ): AclDecision {
-  const family = parseAddress(peerAddress).family;
+  const family = parseDottedQuad(peerAddress) !== undefined ? 'ipv4' : parseAddress(peerAddress).family;
+  const entries = entriesInOrder(acl, direction, family);
+  if (ports.from === ports.to) return decideOnePort(entries, peerAddress, ports.from);
   // The ports not yet decided, as disjoint ascending intervals; each entry decides its part of them.
   let pending: PortRange[] = [{ from: ports.from, to: ports.to }];
   let lastAllowRule: AclRuleNumber = '*';
-  for (const entry of entriesInOrder(acl, direction, family)) {
+  for (const entry of entries) {
     const range = entryTcpPorts(entry);
     if (!range || !cidrContainsAddress(entry.cidr, peerAddress)) continue;
     const next: PortRange[] = [];
@@ -98,4 +108,20 @@ export function evaluateAclTcp(
   return first
     ? { allowed: false, ruleNumber: '*', deniedPort: first.from }
     : { allowed: true, ruleNumber: lastAllowRule };
+}
+
+/**
+ * evaluateAclTcp for a single port (NFS itself, 2049): the first entry that matches decides, so no
+ * list of pending ports is needed. The sweeps ask this for every client and mount target.
+ */
+function decideOnePort(entries: readonly NetworkAclEntry[], peerAddress: string, port: number): AclDecision {
+  for (const entry of entries) {
+    const range = entryTcpPorts(entry);
+    if (!range || port < range.from || port > range.to || !cidrContainsAddress(entry.cidr, peerAddress))
+      continue;
+    return entry.action === 'deny'
+      ? { allowed: false, ruleNumber: nameRule(entry.ruleNumber), deniedPort: port }
+      : { allowed: true, ruleNumber: nameRule(entry.ruleNumber) };
+  }
+  return { allowed: false, ruleNumber: '*', deniedPort: port };
 }
