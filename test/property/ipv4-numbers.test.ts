@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import type { NetworkAcl, NetworkAclEntry } from '../../core/model';
 import { blockIndex } from '../../core/net/block-index';
-import { cidrContainsAddress } from '../../core/net/cidr';
+import { cidrContainsAddress, parseCidr } from '../../core/net/cidr';
 import { evaluateAclTcp } from '../../core/net/network-acl';
 import { addressText } from '../../core/routing/ranges';
 import { aclEntry } from '../fixtures/topology-builder';
@@ -46,6 +46,36 @@ describe('IPv4 checked as numbers, against references that do not', () => {
       fc.property(cidrArb, addressArb, (cidr, address) => {
         expect(cidrContainsAddress(cidr, address)).toBe(holds(cidr, address));
       }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('parseCidr reads any IPv4 CIDR, host bits set or not, as ipaddr.js does', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        fc.integer({ min: 0, max: 32 }),
+        fc.boolean(),
+        (value, length, padded) => {
+          const text = `${addressText('ipv4', BigInt(value))}/${padded ? String(length).padStart(3, '0') : length}`;
+          const network = ipaddr.IPv4.networkAddressFromCIDR(text).toString();
+          const first = ipaddr.IPv4.networkAddressFromCIDR(text)
+            .toByteArray()
+            .reduce((a, b) => a * 256 + b, 0);
+          const last = ipaddr.IPv4.broadcastAddressFromCIDR(text)
+            .toByteArray()
+            .reduce((a, b) => a * 256 + b, 0);
+          expect(parseCidr(text)).toEqual({
+            family: 'ipv4',
+            canonical: `${network}/${length}`,
+            prefixLength: length,
+            first: BigInt(first),
+            last: BigInt(last),
+            ipv4First: first,
+            ipv4Last: last,
+          });
+        },
+      ),
       { numRuns: 2000 },
     );
   });
