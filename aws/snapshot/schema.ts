@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import { TOPOLOGY_PARTS } from '../../core/model';
 import { SnapshotError } from '../sdk/errors';
 import { SNAPSHOT_FORMATS, type Snapshot } from './format';
+import { repeatedIds } from './repeated-ids';
 import { compileFastCheck } from './schema-check';
 import { ROUTING_ID_FIELDS, routingConsistencyIssues, routingSchema } from './schema-routing';
 
@@ -285,59 +286,38 @@ function listAt(root: unknown, keys: readonly string[]): unknown[] {
  */
 export function findDuplicateIds(snapshot: unknown): SnapshotIssue[] {
   const issues: SnapshotIssue[] = [];
-  // One set of ids per kind; where an id was first seen is looked up only for a duplicate (a scale-16
-  // snapshot holds about 220,000 ids, and seldom a duplicate).
-  const check = (
-    seen: Set<string>,
-    id: unknown,
-    path: () => PropertyKey[],
-    firstPath: (id: string) => PropertyKey[],
-    kind: string,
-  ) => {
-    if (typeof id !== 'string' || id === '') return;
-    if (!seen.has(id)) {
-      seen.add(id);
-      return;
-    }
-    const where = formatIssuePath(firstPath(id).slice(0, -1));
-    issues.push({ path: path(), message: `duplicate ${kind} id ${id}: also at ${where}` });
+  const idOf = (item: unknown, field: string): string | undefined => {
+    const id = isItem(item) ? item[field] : undefined;
+    return typeof id === 'string' && id !== '' ? id : undefined;
   };
   for (const [keys, field, kind] of ID_FIELDS) {
-    const seen = new Set<string>();
     const list = listAt(snapshot, keys);
-    const firstPath = (id: string): PropertyKey[] => {
-      const index = list.findIndex((item) => isItem(item) && item[field] === id);
-      return [...keys, index, field];
-    };
-    for (let index = 0; index < list.length; index++) {
-      const item = list[index];
-      if (isItem(item)) check(seen, item[field], () => [...keys, index, field], firstPath, kind);
+    const ids = list.map((item) => idOf(item, field));
+    for (const [index, first] of repeatedIds(ids)) {
+      issues.push({
+        path: [...keys, index, field],
+        message: `duplicate ${kind} id ${ids[index]}: also at ${formatIssuePath([...keys, first])}`,
+      });
     }
   }
-  const mountTargets = new Set<string>();
+  // Mount-target ids are unique across all file systems: one list of them all, with where each lies.
+  const ids: (string | undefined)[] = [];
+  const places: (readonly [fsIndex: number, index: number])[] = [];
   const fileSystems = listAt(snapshot, ['fileSystems']);
-  const firstMountTargetPath = (id: string): PropertyKey[] => {
-    for (let fsIndex = 0; fsIndex < fileSystems.length; fsIndex++) {
-      const index = listAt(fileSystems[fsIndex], ['MountTargets']).findIndex(
-        (mt) => isItem(mt) && mt.MountTargetId === id,
-      );
-      if (index >= 0) return ['fileSystems', fsIndex, 'MountTargets', index, 'MountTargetId'];
-    }
-    return [];
-  };
   for (let fsIndex = 0; fsIndex < fileSystems.length; fsIndex++) {
     const list = listAt(fileSystems[fsIndex], ['MountTargets']);
     for (let index = 0; index < list.length; index++) {
-      const mt = list[index];
-      if (isItem(mt))
-        check(
-          mountTargets,
-          mt.MountTargetId,
-          () => ['fileSystems', fsIndex, 'MountTargets', index, 'MountTargetId'],
-          firstMountTargetPath,
-          'mount target',
-        );
+      ids.push(idOf(list[index], 'MountTargetId'));
+      places.push([fsIndex, index]);
     }
+  }
+  for (const [at, first] of repeatedIds(ids)) {
+    const [fsIndex, index] = places[at] as readonly [number, number];
+    const [firstFs, firstIndex] = places[first] as readonly [number, number];
+    issues.push({
+      path: ['fileSystems', fsIndex, 'MountTargets', index, 'MountTargetId'],
+      message: `duplicate mount target id ${ids[at]}: also at ${formatIssuePath(['fileSystems', firstFs, 'MountTargets', firstIndex])}`,
+    });
   }
   return issues;
 }
