@@ -3,13 +3,12 @@
 // that shares none of that code: ipaddr.js's own `match`, a linear scan, and a port-by-port ACL.
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
-import type { NetworkAcl, NetworkAclEntry } from '../../core/model';
+import type { NetworkAclEntry } from '../../core/model';
 import { blockIndex } from '../../core/net/block-index';
 import { cidrContainsAddress, parseCidr } from '../../core/net/cidr';
 import { evaluateAclTcp } from '../../core/net/network-acl';
 import { addressText } from '../../core/routing/ranges';
-import { aclEntry } from '../fixtures/topology-builder';
-import { ACCOUNT } from '../helpers/accounts';
+import { aclEntry, aclOf } from '../fixtures/topology-builder';
 import { addressAt, BASE, offsetArb } from '../helpers/cidr-arbitrary';
 
 /** ipaddr.js alone: does `cidr` hold `address`? Families never mix. */
@@ -133,15 +132,6 @@ describe('IPv4 checked as numbers, against references that do not', () => {
       aclEntry(e.ruleNumber, e.direction, e.action, e.protocol, e.cidr, [e.from, e.from + e.width]),
     );
 
-  const acl = (entries: NetworkAclEntry[]): NetworkAcl => ({
-    networkAclId: 'acl-1',
-    vpcId: 'vpc-1',
-    ownerId: ACCOUNT,
-    isDefault: false,
-    entries,
-    subnetIds: [],
-  });
-
   it('evaluateAclTcp decides one port as the lowest-numbered matching entry does, and a range port by port', () => {
     fc.assert(
       fc.property(
@@ -154,7 +144,7 @@ describe('IPv4 checked as numbers, against references that do not', () => {
         fc.integer({ min: 2035, max: 2065 }),
         fc.integer({ min: 0, max: 10 }),
         (entries, address, direction, port, width) => {
-          const table = acl(entries);
+          const table = aclOf(entries);
           const egress = direction === 'egress';
           const one = decidePort(entries, egress, address, port);
           expect(evaluateAclTcp(table, direction, address, { from: port, to: port })).toEqual(

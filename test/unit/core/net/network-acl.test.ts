@@ -1,23 +1,11 @@
-import type { NetworkAcl, NetworkAclEntry } from '../../../../core/model';
 import { evaluateAclTcp } from '../../../../core/net/network-acl';
-import { aclEntry } from '../../../fixtures/topology-builder';
-import { ACCOUNT } from '../../../helpers/accounts';
+import { aclEntry, aclOf } from '../../../fixtures/topology-builder';
 
-function acl(entries: NetworkAclEntry[]): NetworkAcl {
-  return {
-    networkAclId: 'acl-1',
-    vpcId: 'vpc-1',
-    ownerId: ACCOUNT,
-    isDefault: false,
-    entries,
-    subnetIds: [],
-  };
-}
 const NFS = { from: 2049, to: 2049 };
 
 describe('evaluateAclTcp', () => {
   it('lets the lowest-numbered matching rule decide, whatever the entry order', () => {
-    const table = acl([
+    const table = aclOf([
       aclEntry(200, 'in', 'allow', 'tcp', '10.0.0.0/16', 2049),
       aclEntry(100, 'in', 'deny', 'tcp', '10.0.1.0/24', [0, 65535]),
     ]);
@@ -30,7 +18,7 @@ describe('evaluateAclTcp', () => {
   });
 
   it('denies with * when nothing matches, and ignores the other direction', () => {
-    const table = acl([aclEntry(100, 'out', 'allow', 'all', '0.0.0.0/0')]);
+    const table = aclOf([aclEntry(100, 'out', 'allow', 'all', '0.0.0.0/0')]);
     expect(evaluateAclTcp(table, 'ingress', '10.0.1.5', NFS)).toEqual({
       allowed: false,
       ruleNumber: '*',
@@ -40,7 +28,7 @@ describe('evaluateAclTcp', () => {
   });
 
   it('names the default deny that DescribeNetworkAcls reports as rule 32767 "*", as the console does', () => {
-    const table = acl([
+    const table = aclOf([
       aclEntry(100, 'in', 'allow', 'tcp', '10.0.0.0/16', 2049),
       aclEntry(32767, 'in', 'deny', 'all', '0.0.0.0/0'),
     ]);
@@ -52,7 +40,7 @@ describe('evaluateAclTcp', () => {
   });
 
   it('keeps IPv4 and IPv6 rule sets apart', () => {
-    const table = acl([
+    const table = aclOf([
       aclEntry(50, 'in', 'deny', 'all', '::/0'),
       aclEntry(100, 'in', 'allow', 'all', '0.0.0.0/0'),
     ]);
@@ -65,7 +53,7 @@ describe('evaluateAclTcp', () => {
   });
 
   it('ignores udp and other protocols for tcp traffic', () => {
-    const table = acl([
+    const table = aclOf([
       aclEntry(50, 'in', 'deny', 'udp', '0.0.0.0/0', 2049),
       aclEntry(60, 'in', 'allow', 'tcp', '0.0.0.0/0', 2049),
     ]);
@@ -73,7 +61,7 @@ describe('evaluateAclTcp', () => {
   });
 
   it('requires every port of a range, reporting the first denied port', () => {
-    const table = acl([
+    const table = aclOf([
       aclEntry(100, 'out', 'allow', 'tcp', '0.0.0.0/0', [32768, 40000]),
       aclEntry(110, 'out', 'deny', 'tcp', '0.0.0.0/0', [40001, 50000]),
       aclEntry(120, 'out', 'allow', 'tcp', '0.0.0.0/0', [1024, 65535]),
@@ -94,7 +82,7 @@ describe('evaluateAclTcp', () => {
   });
 
   it('denies the uncovered rest of a range with *', () => {
-    const table = acl([aclEntry(100, 'in', 'allow', 'tcp', '0.0.0.0/0', [32768, 50000])]);
+    const table = aclOf([aclEntry(100, 'in', 'allow', 'tcp', '0.0.0.0/0', [32768, 50000])]);
     expect(evaluateAclTcp(table, 'ingress', '10.0.2.10', { from: 32768, to: 60999 })).toEqual({
       allowed: false,
       ruleNumber: '*',
