@@ -23,6 +23,8 @@ export interface NfsGraph {
   readonly index: TopologyIndex;
   /** For each client interface id: file system id -> the mount targets (sorted by id) that admit it. */
   readonly admittedBy: ReadonlyMap<string, ReadonlyMap<string, readonly MountTarget[]>>;
+  /** The client interfaces, by id (the keys of admittedBy; of a repeated id, the copy admitted first). */
+  readonly clientsById: ReadonlyMap<string, NetworkInterface>;
   /** For each mount target id: the client interfaces it admits. */
   readonly clientsOf: ReadonlyMap<string, readonly NetworkInterface[]>;
   /** For each mount-target group id: the same-account groups its NFS-covering ingress references. */
@@ -48,6 +50,7 @@ function buildGraph(topology: Topology): NfsGraph {
     if (group) nfsSourceGroups.set(groupId, nfsSourceGroupIds(group));
   }
   const admittedBy = new Map<string, Map<string, MountTarget[]>>();
+  const clientsById = new Map<string, NetworkInterface>();
   const clientsOf = new Map<string, NetworkInterface[]>();
   const mountTargets = [...topology.mountTargets].sort((a, b) => compare(a.mountTargetId, b.mountTargetId));
   for (const mt of mountTargets) {
@@ -65,6 +68,7 @@ function buildGraph(topology: Topology): NfsGraph {
           if (!byFs) {
             byFs = new Map();
             admittedBy.set(eni.networkInterfaceId, byFs);
+            clientsById.set(eni.networkInterfaceId, eni);
           }
           const list = byFs.get(mt.fileSystemId);
           if (list) list.push(mt);
@@ -74,7 +78,7 @@ function buildGraph(topology: Topology): NfsGraph {
     }
     clientsOf.set(mt.mountTargetId, clients);
   }
-  return { index, admittedBy, clientsOf, nfsSourceGroups };
+  return { index, admittedBy, clientsById, clientsOf, nfsSourceGroups };
 }
 
 /** The NFS admission graph of `topology`, memoised per Topology object. */
@@ -163,7 +167,7 @@ export const listNfsPairs = /* @__PURE__ */ perTopology((topology: Topology): re
   const list: NfsPair[] = [];
   const clientIds = [...graph.admittedBy.keys()].sort(compare);
   for (const clientId of clientIds) {
-    const client = index.interfacesById.get(clientId);
+    const client = graph.clientsById.get(clientId);
     const byFs = graph.admittedBy.get(clientId);
     if (!client || !byFs) continue;
     for (const fsId of [...byFs.keys()].sort(compare)) {

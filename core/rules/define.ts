@@ -147,9 +147,10 @@ export function defineRule<P, T extends ReportedResourceType>(spec: RuleSpec<P, 
         },
       });
       for (const resourceType of spec.resourceTypes) {
-        for (const [resourceId, resource] of lookup(resourceType)) {
+        // forEach, not for-of: no [id, resource] pair made per resource.
+        lookup(resourceType).forEach((resource, resourceId) => {
           evaluations.push(judged(judges, { resourceType, resourceId }, resource));
-        }
+        });
       }
       return sortEvaluations(evaluations);
     }
