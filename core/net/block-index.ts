@@ -65,7 +65,10 @@ export function blockIndex<T>(entries: Iterable<readonly [cidr: string, value: T
   const ipv6Buckets = [...ipv6.values()];
   const ipv4Longest = longestFirst(ipv4);
   const ipv6Longest = longestFirst(ipv6);
-  /** The hits of the buckets holding the address, in `buckets` order (all of them, or the first). */
+  /**
+   * The hit for `address` in the buckets given: the first registered of all the blocks holding it, or
+   * with `firstOnly` the first bucket's (the buckets longest first: a longest-prefix match).
+   */
   const lookup = (address: string, v4: Ipv4Bucket<T>[], v6: Ipv6Bucket<T>[], firstOnly: boolean) => {
     let best: Hit<T> | undefined;
     // The strict dotted quad without allocating; any other form through parseAddress.

@@ -53,7 +53,8 @@ function toBigInt(bytes: readonly number[]): bigint {
  * The strict dotted-quad form (four decimal octets 0-255, no leading zeros), read by hand: an account
  * has an address or more per interface, 160,000 interfaces at scale 16, and ipaddr's general parser
  * (with a cache entry per address) was the larger part of normalising them. Anything else, valid or
- * not, is left to ipaddr (undefined), which accepts or refuses it exactly as before.
+ * not, is left to ipaddr (undefined), which accepts or refuses it exactly as before. Only the first
+ * `length` characters are read (a CIDR's address, without slicing it off).
  */
 export function parseDottedQuad(text: string, length = text.length): number | undefined {
   if (length < 7 || length > 15) return undefined;
@@ -163,7 +164,7 @@ function parseCidrUncached(text: string): ParsedCidr {
 /**
  * A CIDR whose address is a strict dotted quad, in numbers: no BigInt shifts, and when the text is
  * already canonical (host bits clear, as nearly every CIDR AWS reports is) it is its own canonical
- * text. Exposure cuts at every member address of a referenced group, 160,000 /32s at scale 16.
+ * text, with no second string made.
  */
 function parseIpv4Cidr(text: string, value: number, prefixText: string): ParsedCidr {
   if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > 32) {
@@ -205,9 +206,8 @@ export function parseCidr(text: string): ParsedCidr {
   // A host address (a dotted quad and /32) is parsed each time, not cached: exposure cuts at the
   // address of every member of a referenced group, 160,000 of them at scale 16, and a cache entry per
   // address cost more to look up and keep than the parse.
-  const end = text.length - 3;
   if (text.endsWith('/32')) {
-    const value = parseDottedQuad(text, end);
+    const value = parseDottedQuad(text, text.length - 3);
     if (value !== undefined) return ipv4Host(text, value);
   }
   let parsed = cidrCache.get(text);
