@@ -123,6 +123,28 @@ function referencingGroups(topology: Topology): Map<string, SecurityGroup[]> {
 export const indexTopology: (topology: Topology) => TopologyIndex = /* @__PURE__ */ perTopology(buildIndex);
 
 /**
+ * Do the interfaces' ids strictly ascend? Then each id is there once, in the order a table by id would
+ * list them. The normaliser sorts every list by id (aws/snapshot/normalise.ts), so this is the rule;
+ * a topology built by hand, or one with a repeated id, is the exception and goes through
+ * `interfacesById`.
+ */
+export const interfacesInIdOrder: (topology: Topology) => boolean = /* @__PURE__ */ perTopology(
+  (topology) => {
+    const list = topology.networkInterfaces;
+    for (let i = 1; i < list.length; i++) {
+      if (
+        !(
+          (list[i - 1] as NetworkInterface).networkInterfaceId <
+          (list[i] as NetworkInterface).networkInterfaceId
+        )
+      )
+        return false;
+    }
+    return true;
+  },
+);
+
+/**
  * A mount target's interface: known from DescribeMountTargets (authoritative), or an interface whose
  * type is 'efs' when the mount target itself was not loaded (a defensive hint: 'efs' is not among the
  * EC2 API's documented interface types). Such interfaces are never NFS clients.

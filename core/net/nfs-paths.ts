@@ -11,6 +11,7 @@ import {
 } from '../model';
 import {
   indexTopology,
+  interfacesInIdOrder,
   isMountTargetInterface,
   nonClientReason,
   type TopologyIndex,
@@ -23,7 +24,10 @@ export interface NfsGraph {
   readonly index: TopologyIndex;
   /** For each client interface id: file system id -> the mount targets (sorted by id) that admit it. */
   readonly admittedBy: ReadonlyMap<string, ReadonlyMap<string, readonly MountTarget[]>>;
-  /** The client interfaces, by id (the keys of admittedBy; of a repeated id, the copy admitted first). */
+  /**
+   * The client interfaces, by id (the keys of admittedBy): the only copy of each when the interfaces
+   * are in id order (interfacesInIdOrder); otherwise look them up in the index's interfacesById.
+   */
   readonly clientsById: ReadonlyMap<string, NetworkInterface>;
   /** For each mount target id: the client interfaces it admits. */
   readonly clientsOf: ReadonlyMap<string, readonly NetworkInterface[]>;
@@ -166,8 +170,10 @@ export const listNfsPairs = /* @__PURE__ */ perTopology((topology: Topology): re
   const { index } = graph;
   const list: NfsPair[] = [];
   const clientIds = [...graph.admittedBy.keys()].sort(compare);
+  // With a repeated interface id, the table by id decides which copy is meant, as everywhere else.
+  const clients = interfacesInIdOrder(topology) ? graph.clientsById : index.interfacesById;
   for (const clientId of clientIds) {
-    const client = graph.clientsById.get(clientId);
+    const client = clients.get(clientId);
     const byFs = graph.admittedBy.get(clientId);
     if (!client || !byFs) continue;
     for (const fsId of [...byFs.keys()].sort(compare)) {

@@ -13,7 +13,7 @@ import {
   type SecurityGroup,
   type Topology,
 } from '../model';
-import { indexTopology } from '../topology-index';
+import { indexTopology, interfacesInIdOrder } from '../topology-index';
 
 /** The model object behind each resource type. */
 export interface ResourceOfType {
@@ -110,25 +110,14 @@ class SortedList<T> implements ReadonlyMap<string, T> {
   }
 }
 
-/** Do the ids strictly ascend? Then each is there once. */
-function strictlyAscending<T>(items: readonly T[], idOf: (item: T) => string): boolean {
-  for (let i = 1; i < items.length; i++) {
-    if (!(idOf(items[i - 1] as T) < idOf(items[i] as T))) return false;
-  }
-  return true;
-}
-
 /**
- * The interfaces by id. The normaliser sorts every list by id (aws/snapshot/normalise.ts), so a
- * topology's interfaces are normally in strictly ascending order, and a sweep walks them instead of
- * building a table of 160,000 entries (scale 16). A list with a repeated id, or out of order (a
- * topology built by hand), goes through the table by id.
+ * The interfaces by id: in id order (as the normaliser leaves them), a sweep walks the list instead
+ * of building a table of 160,000 entries (scale 16); any other list goes through the table.
  */
 const interfaceTable = (topology: Topology): ReadonlyMap<string, NetworkInterface> => {
-  const idOf = (eni: NetworkInterface) => eni.networkInterfaceId;
   const table = () => indexTopology(topology).interfacesById;
-  return strictlyAscending(topology.networkInterfaces, idOf)
-    ? new SortedList(topology.networkInterfaces, idOf, table)
+  return interfacesInIdOrder(topology)
+    ? new SortedList(topology.networkInterfaces, (eni) => eni.networkInterfaceId, table)
     : table();
 };
 

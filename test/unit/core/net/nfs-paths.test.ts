@@ -82,3 +82,21 @@ describe('listNfsPairs address families', () => {
     expect(shared('eni-client', 'fsmt-dual')).toEqual(['ipv4']);
   });
 });
+
+describe('listNfsPairs with a repeated interface id', () => {
+  it('pairs the copy that the table by id holds: the last in the list', () => {
+    const built = standardNfs().build();
+    const client = built.networkInterfaces.find((eni) => eni.networkInterfaceId === 'eni-client');
+    if (!client) throw new Error('standardNfs has eni-client');
+    const laterCopy = { ...client, primaryPrivateIp: '10.0.1.11', privateIpAddresses: ['10.0.1.11'] };
+    for (const networkInterfaces of [
+      [...built.networkInterfaces, laterCopy],
+      [laterCopy, ...built.networkInterfaces].reverse(),
+    ]) {
+      const pairs = listNfsPairs({ ...built, networkInterfaces });
+      expect(pairs.map((pair) => pair.clientAddress)).toEqual(['10.0.1.11']);
+    }
+    // In id order, each id once: the client itself.
+    expect(listNfsPairs(built).map((pair) => pair.clientAddress)).toEqual(['10.0.1.10']);
+  });
+});
