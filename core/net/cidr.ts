@@ -232,13 +232,17 @@ export function canonicaliseCidr(text: string): string {
 
 /** True when `address` lies in `cidr`, same address family only. */
 export function cidrContainsAddress(cidr: string, address: string): boolean {
-  const block = parseCidr(cidr);
   const quad = parseDottedQuad(address);
-  if (quad !== undefined) {
-    return block.ipv4First !== undefined && block.ipv4First <= quad && quad <= (block.ipv4Last as number);
-  }
+  if (quad !== undefined) return cidrContainsQuad(cidr, quad);
+  const block = parseCidr(cidr);
   const parsed = parseAddress(address);
   return block.family === parsed.family && block.first <= parsed.value && parsed.value <= block.last;
+}
+
+/** True when the IPv4 address `quad` (as parseDottedQuad reads it) lies in `cidr`; never in an IPv6 one. */
+export function cidrContainsQuad(cidr: string, quad: number): boolean {
+  const block = parseCidr(cidr);
+  return block.ipv4First !== undefined && block.ipv4First <= quad && quad <= (block.ipv4Last as number);
 }
 
 /** True when every address of `inner` lies in `outer`, same address family only. */

@@ -3,7 +3,7 @@
 // traffic are matched only by rules of their own family. Port ranges apply to the destination port.
 // https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html
 import type { NetworkAcl, NetworkAclEntry, PortRange } from '../model';
-import { cidrContainsAddress, parseAddress, parseCidr, parseDottedQuad } from './cidr';
+import { cidrContainsAddress, cidrContainsQuad, parseAddress, parseCidr, parseDottedQuad } from './cidr';
 import type { Direction } from './security-groups';
 
 /** The rule number that decides, or '*' for the final implicit deny. */
@@ -57,6 +57,11 @@ export function entriesInOrder(
   return ordered[direction][family];
 }
 
+/** Does `cidr` hold the peer: `quad` when it is a dotted quad (read once per evaluation), else the text. */
+function holdsPeer(cidr: string, quad: number | undefined, peerAddress: string): boolean {
+  return quad !== undefined ? cidrContainsQuad(cidr, quad) : cidrContainsAddress(cidr, peerAddress);
+}
+
 const ALL_PORTS: PortRange = Object.freeze({ from: 0, to: 65535 });
 
 function entryTcpPorts(entry: NetworkAclEntry): PortRange | undefined {
@@ -75,15 +80,17 @@ export function evaluateAclTcp(
   peerAddress: string,
   ports: PortRange,
 ): AclDecision {
-  const family = parseDottedQuad(peerAddress) !== undefined ? 'ipv4' : parseAddress(peerAddress).family;
+  // A dotted quad is read once here, not again at every entry.
+  const quad = parseDottedQuad(peerAddress);
+  const family = quad !== undefined ? 'ipv4' : parseAddress(peerAddress).family;
   const entries = entriesInOrder(acl, direction, family);
-  if (ports.from === ports.to) return decideOnePort(entries, peerAddress, ports.from);
+  if (ports.from === ports.to) return decideOnePort(entries, quad, peerAddress, ports.from);
   // The ports not yet decided, as disjoint ascending intervals; each entry decides its part of them.
   let pending: PortRange[] = [{ from: ports.from, to: ports.to }];
   let lastAllowRule: AclRuleNumber = '*';
   for (const entry of entries) {
     const range = entryTcpPorts(entry);
-    if (!range || !cidrContainsAddress(entry.cidr, peerAddress)) continue;
+    if (!range || !holdsPeer(entry.cidr, quad, peerAddress)) continue;
     const next: PortRange[] = [];
     let firstHit: number | undefined;
     for (const interval of pending) {
@@ -114,11 +121,15 @@ export function evaluateAclTcp(
  * evaluateAclTcp for a single port (NFS itself, 2049): the first entry that matches decides, so no
  * list of pending ports is needed. The sweeps ask this for every client and mount target.
  */
-function decideOnePort(entries: readonly NetworkAclEntry[], peerAddress: string, port: number): AclDecision {
+function decideOnePort(
+  entries: readonly NetworkAclEntry[],
+  quad: number | undefined,
+  peerAddress: string,
+  port: number,
+): AclDecision {
   for (const entry of entries) {
     const range = entryTcpPorts(entry);
-    if (!range || port < range.from || port > range.to || !cidrContainsAddress(entry.cidr, peerAddress))
-      continue;
+    if (!range || port < range.from || port > range.to || !holdsPeer(entry.cidr, quad, peerAddress)) continue;
     return entry.action === 'deny'
       ? { allowed: false, ruleNumber: nameRule(entry.ruleNumber), deniedPort: port }
       : { allowed: true, ruleNumber: nameRule(entry.ruleNumber) };
