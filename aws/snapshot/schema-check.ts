@@ -75,6 +75,10 @@ const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   record: ['type', 'keyType', 'valueType'],
 };
 
+/** The generated guard of an object's and a record's function: a JSON object, not null or an array. */
+const REJECT_UNLESS_PLAIN_OBJECT =
+  "if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;";
+
 /**
  * Compiles a schema to JavaScript source: one function per array, object and record, each field checked
  * inline. Every check then has call sites of its own, which V8 can specialise; a tree of shared closures
@@ -158,12 +162,7 @@ class SourceCompiler {
             `x = v[${JSON.stringify(key)}];\nif (!(${this.expression(field, 'x')})) return false;`,
         );
         const name = this.define(
-          [
-            "if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;",
-            'let x;',
-            ...fields,
-            'return true;',
-          ].join('\n'),
+          [REJECT_UNLESS_PLAIN_OBJECT, 'let x;', ...fields, 'return true;'].join('\n'),
         );
         return `${name}(${v})`;
       }
@@ -176,7 +175,7 @@ class SourceCompiler {
           throw new Unsupported('record key');
         const name = this.define(
           [
-            "if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;",
+            REJECT_UNLESS_PLAIN_OBJECT,
             'for (const key of Object.keys(v)) {',
             '  const x = v[key];',
             `  if (!(${this.expression(def.valueType, 'x')})) return false;`,
