@@ -6,17 +6,17 @@
 // a virtual private gateway, or unknown. A path with an unknown hop counts as possibly reachable.
 
 import { perTopologyAndKey } from '../memo';
-import { type MountTarget, NFS_PORT, type Topology } from '../model';
-import { canonicaliseCidr, cidrContainsCidr } from '../net/cidr';
+import { type MountTarget, NFS_PORT, type Subnet, type Topology } from '../model';
+import { cidrContainsCidr, type ParsedCidr, parseCidr } from '../net/cidr';
 import { mountTargetAddressOf } from '../net/nfs-paths';
 import { coversNfs } from '../net/protocol';
 import { matchGroupsTcp } from '../net/security-groups';
 import { indexTopology } from '../topology-index';
 import { destinationCidrs } from './lpm';
 import { explainSourcePath, groupsAtAddress, type NfsPath, type PathOptions } from './nfs-path';
-import { type Atom, atomsOf, describeAtom, SortedCuts } from './ranges';
+import { type Atom, atomsOf, type Cut, describeAtom, SortedCuts } from './ranges';
 import { type Arrival, describeArrival, indexRouting, routeTableOf } from './routing-index';
-import { arrivalOf, subnetHolding, traceRoute, vpcHolding } from './trace';
+import { arrivalOf, exclusiveSubnetHolding, subnetHolding, traceRoute, vpcHolding } from './trace';
 
 export interface ReachingNetwork {
   /** How it arrives, e.g. 'pcx-1 to vpc-2', 'tgw-attach-1 to VPN vpn-1', 'vgw-1 (on-premises)'. */
@@ -61,25 +61,28 @@ const neighbourVpcs = /* @__PURE__ */ perTopologyAndKey((topology, vpcId: string
   return vpcs;
 });
 
-/** The host CIDRs of the interfaces carrying a group, canonical (many mount targets admit one group). */
-const memberCuts = /* @__PURE__ */ perTopologyAndKey((topology, groupId: string): readonly string[] => {
-  const list: string[] = [];
+/**
+ * The host CIDRs of the interfaces carrying a group, parsed (canonical text included) once: many mount
+ * targets admit one group.
+ */
+const memberCuts = /* @__PURE__ */ perTopologyAndKey((topology, groupId: string): readonly ParsedCidr[] => {
+  const list: ParsedCidr[] = [];
   for (const eni of indexTopology(topology).interfacesByGroup.get(groupId) ?? []) {
-    for (const a of eni.privateIpAddresses) list.push(canonicaliseCidr(`${a}/32`));
-    for (const a of eni.ipv6Addresses) list.push(canonicaliseCidr(`${a}/128`));
+    for (const a of eni.privateIpAddresses) list.push(parseCidr(`${a}/32`));
+    for (const a of eni.ipv6Addresses) list.push(parseCidr(`${a}/128`));
   }
   return list;
 });
 
 /** Every CIDR a decision about a source address on the way to `mt` depends on. */
-export function cutsForMountTarget(topology: Topology, mt: MountTarget): string[] {
+export function cutsForMountTarget(topology: Topology, mt: MountTarget): Cut[] {
   return [...ownCuts(topology, mt), ...sharedCutsOf(topology, mt).cuts];
 }
 
 /** The cuts of the mount target itself: its groups' NFS peers, its subnet's ACL and route table. */
-function ownCuts(topology: Topology, mt: MountTarget): string[] {
+function ownCuts(topology: Topology, mt: MountTarget): Cut[] {
   const index = indexTopology(topology);
-  const cuts: string[] = [];
+  const cuts: Cut[] = [];
   for (const groupId of mt.securityGroupIds) {
     for (const permission of index.groupsById.get(groupId)?.ingress ?? []) {
       if (!coversNfs(permission)) continue;
@@ -143,22 +146,23 @@ const sharedCutsWithoutRouting = /* @__PURE__ */ perTopologyAndKey((topology, vp
  * anything might be admitted. Every block is also a cut, so the atoms the groups admit are exactly the
  * atoms inside these blocks: only those need a path.
  */
-function admittingBlocks(topology: Topology, mt: MountTarget): Set<string> | undefined {
+function admittingBlocks(topology: Topology, mt: MountTarget): Map<string, ParsedCidr> | undefined {
   const index = indexTopology(topology);
-  const blocks = new Set<string>();
+  const blocks = new Map<string, ParsedCidr>();
+  const add = (block: ParsedCidr) => blocks.set(block.canonical, block);
   for (const groupId of mt.securityGroupIds) {
     const group = index.groupsById.get(groupId);
     if (!group) return undefined;
     for (const permission of group.ingress) {
       if (!coversNfs(permission)) continue;
       const peer = permission.peer;
-      if (peer.kind === 'cidr') blocks.add(canonicaliseCidr(peer.cidr));
+      if (peer.kind === 'cidr') add(parseCidr(peer.cidr));
       else if (peer.kind === 'prefixList') {
         const list = index.prefixListsById.get(peer.prefixListId);
         if (!list || list.malformed?.length) return undefined;
-        for (const entry of list.entries) blocks.add(canonicaliseCidr(entry));
+        for (const entry of list.entries) add(parseCidr(entry));
       } else if (peer.peeringStatus === undefined || peer.peeringStatus === 'active') {
-        for (const cidr of memberCuts(topology, peer.groupId)) blocks.add(cidr);
+        for (const block of memberCuts(topology, peer.groupId)) add(block);
       }
     }
   }
@@ -190,26 +194,39 @@ export function networksReaching(
     const mtAddress = mountTargetAddressOf(mt, universe === '::/0' ? 'ipv6' : 'ipv4');
     // Subnet id -> does its route table deny the way to the mount target (forward route only).
     const forwardDenied = new Map<string, boolean>();
-    for (const atom of atomsOf(universe, cuts, admitting, shared)) {
+    /**
+     * Is an address of `source` (the subnet holding it) left out before its groups are asked: in the
+     * own VPC when that is skipped, or in another VPC whose route to the mount target denies? From a
+     * subnet of another VPC, explainSourcePath's forward route depends on the subnet alone, and a route
+     * that denies makes the path unreachable: it is decided once per subnet, not once per atom.
+     */
+    const leftOut = (source: Subnet): boolean => {
+      if (options.skipOwnVpc && source.vpcId === mt.vpcId) return true;
+      if (source.vpcId === mt.vpcId || !mtSubnet || !mtAddress) return false;
+      let denied = forwardDenied.get(source.subnetId);
+      if (denied === undefined) {
+        denied = traceRoute(
+          routing,
+          { kind: 'subnet', subnet: source },
+          { kind: 'subnet', subnet: mtSubnet, address: mtAddress },
+        ).some((hop) => hop.verdict === 'deny');
+        forwardDenied.set(source.subnetId, denied);
+      }
+      return denied;
+    };
+    // A piece inside a subnet that no other subnet overlaps has that subnet as the source of every
+    // address: when the subnet is left out, so is the piece, and its atom is never made. At scale 16
+    // this leaves out 111,000 of 158,000 pieces (most of them interfaces' /32s in the own VPC).
+    const skipPiece = (piece: ParsedCidr): boolean => {
+      const source = exclusiveSubnetHolding(topology, piece);
+      return source !== undefined && leftOut(source);
+    };
+    for (const atom of atomsOf(universe, cuts, admitting, shared, skipPiece)) {
       const address = atom.representative;
       const source = subnetHolding(topology, address);
-      if (options.skipOwnVpc && source?.vpcId === mt.vpcId) continue;
       // An address of a VPC efsguard sees but of none of its subnets belongs to no host.
       if (!source && vpcHolding(topology, address)) continue;
-      // From a subnet of another VPC, explainSourcePath's forward route depends on the subnet alone, and
-      // a route that denies makes the path unreachable: decide it once per subnet, not once per atom.
-      if (source && source.vpcId !== mt.vpcId && mtSubnet && mtAddress) {
-        let denied = forwardDenied.get(source.subnetId);
-        if (denied === undefined) {
-          denied = traceRoute(
-            routing,
-            { kind: 'subnet', subnet: source },
-            { kind: 'subnet', subnet: mtSubnet, address: mtAddress },
-          ).some((hop) => hop.verdict === 'deny');
-          forwardDenied.set(source.subnetId, denied);
-        }
-        if (denied) continue;
-      }
+      if (source && leftOut(source)) continue;
       // The mount target's groups must (or might) admit it.
       const admitted = matchGroupsTcp(index, mt.securityGroupIds, 'ingress', NFS_PORT, {
         addresses: [address],

@@ -26,17 +26,30 @@ export function addressText(family: AddressFamily, value: bigint): string {
   return ipaddr.fromByteArray(bytes).toString();
 }
 
+// IPv4 blocks are compared by their numbers (ipv4First, ipv4Last): a BigInt comparison costs many times
+// more, and an exposure sweep makes millions of them.
 function inside(inner: ParsedCidr, outer: ParsedCidr): boolean {
-  return inner.family === outer.family && outer.first <= inner.first && inner.last <= outer.last;
+  if (inner.family !== outer.family) return false;
+  if (inner.ipv4First !== undefined && outer.ipv4First !== undefined)
+    return outer.ipv4First <= inner.ipv4First && (inner.ipv4Last as number) <= (outer.ipv4Last as number);
+  return outer.first <= inner.first && inner.last <= outer.last;
 }
 
+/** Address order within a family: by first address, a holding block before the blocks it holds. */
 function byAddress(a: ParsedCidr, b: ParsedCidr): number {
+  if (a.ipv4First !== undefined && b.ipv4First !== undefined)
+    return a.ipv4First - b.ipv4First || a.prefixLength - b.prefixLength;
   return a.first < b.first ? -1 : a.first > b.first ? 1 : a.prefixLength - b.prefixLength;
 }
 
+/** The same block: one family, one first address, one prefix length (so one canonical text). */
+function sameBlock(a: ParsedCidr, b: ParsedCidr): boolean {
+  return a.family === b.family && a.prefixLength === b.prefixLength && a.first === b.first;
+}
+
 /** The blocks of `within` inside `outer` and inside no other of them, in address order. */
-function largestBlocks(within: ReadonlySet<string>, outer: ParsedCidr): ParsedCidr[] {
-  const sorted = [...within].map((cidr) => parseCidr(cidr)).filter((block) => inside(block, outer));
+function largestBlocks(within: readonly ParsedCidr[], outer: ParsedCidr): ParsedCidr[] {
+  const sorted = within.filter((block) => inside(block, outer));
   sorted.sort(byAddress);
   const largest: ParsedCidr[] = [];
   for (const block of sorted) {
@@ -99,59 +112,99 @@ export class SortedCuts {
   }
 }
 
+/** A cut: a CIDR's text, or the CIDR parsed once for many calls (a group's member addresses). */
+export type Cut = string | ParsedCidr;
+
+const NO_HOLES: readonly ParsedCidr[] = Object.freeze([]);
+
 /**
  * The atoms of `range` under `cuts` (and `shared`, the same as more cuts), in address order. A cut that
  * holds the whole range, or misses it, cuts nothing; CIDRs nest or are disjoint, so each overlapping cut
  * is either inside the range or holds it, and the pieces form a tree: one sweep in address order (outer
  * before inner) finds each piece's holes, its children, in O(k log k) for k cuts. With `within`
- * (canonical CIDRs, each holding the range or among the cuts), only the atoms inside one of those blocks.
+ * (canonical CIDRs, each holding the range or among the cuts; a map gives each parsed), only the atoms
+ * inside one of those blocks. With `skip`, not the atoms of the pieces it answers true for: a caller
+ * that would drop every address of a piece says so, and the atom is never made (the other atoms, holes
+ * included, are unchanged).
  */
 export function atomsOf(
   range: string,
-  cuts: Iterable<string>,
-  within?: ReadonlySet<string>,
+  cuts: Iterable<Cut>,
+  within?: ReadonlySet<string> | ReadonlyMap<string, ParsedCidr>,
   shared?: SortedCuts,
+  skip?: (piece: ParsedCidr) => boolean,
 ): Atom[] {
   const outer = parseCidr(range);
-  const pieces = new Map<string, ParsedCidr>([[outer.canonical, outer]]);
+  const withinBlocks =
+    within instanceof Map
+      ? [...within.values()]
+      : within && [...(within as ReadonlySet<string>)].map((cidr) => parseCidr(cidr));
   // Only cuts inside a wanted block can shape a wanted atom (a cut holding one cuts nothing in it).
-  const wholeRange = !within || [...within].some((cidr) => inside(outer, parseCidr(cidr)));
-  const blocks = within && !wholeRange ? largestBlocks(within, outer) : undefined;
+  const wholeRange = !withinBlocks || withinBlocks.some((block) => inside(outer, block));
+  const blocks = withinBlocks && !wholeRange ? largestBlocks(withinBlocks, outer) : undefined;
+  const found: ParsedCidr[] = [outer];
   for (const cut of cuts) {
-    const block = parseCidr(cut);
-    if (inside(block, outer) && (!blocks || insideAny(block, blocks))) pieces.set(block.canonical, block);
+    const block = typeof cut === 'string' ? parseCidr(cut) : cut;
+    if (inside(block, outer) && (!blocks || insideAny(block, blocks))) found.push(block);
   }
   for (const block of blocks ?? [outer]) {
-    for (const cut of shared?.inside(block) ?? []) pieces.set(cut.canonical, cut);
+    for (const cut of shared?.inside(block) ?? []) found.push(cut);
   }
-  const list = [...pieces.values()].sort(byAddress);
-  const holesOf = new Map<ParsedCidr, ParsedCidr[]>(list.map((piece) => [piece, []]));
-  const wanted = new Set<ParsedCidr>();
-  const enclosing: ParsedCidr[] = [];
-  for (const piece of list) {
-    while (enclosing.length > 0 && !inside(piece, enclosing[enclosing.length - 1] as ParsedCidr))
+  // Sorted, a block given twice (or the range itself among the cuts) is adjacent: one piece each.
+  found.sort(byAddress);
+  const list: ParsedCidr[] = [];
+  for (const block of found) {
+    const last = list[list.length - 1];
+    if (!last || !sameBlock(last, block)) list.push(block);
+  }
+  // Per piece, by its position in `list`: its holes (its children in the tree), and whether it is wanted.
+  const holesOf: (ParsedCidr[] | undefined)[] = new Array(list.length);
+  const wanted = new Uint8Array(list.length);
+  const enclosing: number[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const piece = list[i] as ParsedCidr;
+    while (
+      enclosing.length > 0 &&
+      !inside(piece, list[enclosing[enclosing.length - 1] as number] as ParsedCidr)
+    )
       enclosing.pop();
     const parent = enclosing[enclosing.length - 1];
-    if (parent) holesOf.get(parent)?.push(piece);
-    if (wholeRange || within?.has(piece.canonical) || (parent && wanted.has(parent))) wanted.add(piece);
-    enclosing.push(piece);
+    if (parent !== undefined) {
+      const holes = holesOf[parent];
+      if (holes) holes.push(piece);
+      else holesOf[parent] = [piece];
+    }
+    if (wholeRange || within?.has(piece.canonical) || (parent !== undefined && wanted[parent] === 1))
+      wanted[i] = 1;
+    enclosing.push(i);
   }
   const atoms: Atom[] = [];
-  for (const piece of list) {
-    if (!wanted.has(piece)) continue;
-    const holes = holesOf.get(piece) ?? [];
-    let candidate = piece.first;
-    for (const hole of holes) {
-      if (hole.first <= candidate && candidate <= hole.last) candidate = hole.last + 1n;
-    }
-    if (candidate > piece.last) continue;
-    atoms.push({
-      cidr: piece.canonical,
-      holes: holes.map((hole) => hole.canonical),
-      representative: addressText(piece.family, candidate),
-    });
+  for (let i = 0; i < list.length; i++) {
+    const piece = list[i] as ParsedCidr;
+    if (wanted[i] !== 1 || skip?.(piece)) continue;
+    const holes = holesOf[i] ?? NO_HOLES;
+    const representative = firstOutside(piece, holes);
+    if (representative === undefined) continue;
+    atoms.push({ cidr: piece.canonical, holes: holes.map((hole) => hole.canonical), representative });
   }
   return atoms;
+}
+
+/** The text of the first address of `piece` in none of `holes` (in address order), if any. */
+function firstOutside(piece: ParsedCidr, holes: readonly ParsedCidr[]): string | undefined {
+  if (piece.ipv4First !== undefined) {
+    let candidate = piece.ipv4First;
+    for (const hole of holes) {
+      if ((hole.ipv4First as number) <= candidate && candidate <= (hole.ipv4Last as number))
+        candidate = (hole.ipv4Last as number) + 1;
+    }
+    return candidate > (piece.ipv4Last as number) ? undefined : ipv4Text(candidate);
+  }
+  let candidate = piece.first;
+  for (const hole of holes) {
+    if (hole.first <= candidate && candidate <= hole.last) candidate = hole.last + 1n;
+  }
+  return candidate > piece.last ? undefined : addressText(piece.family, candidate);
 }
 
 /** '10.0.0.0/16' or '10.0.0.0/16 except 10.0.1.0/24, 10.0.2.0/24'. */

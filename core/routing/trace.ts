@@ -23,6 +23,7 @@
 import { perTopology } from '../memo';
 import type { Subnet, Topology, Vpc } from '../model';
 import { blockIndex } from '../net/block-index';
+import { type ParsedCidr, parseCidr } from '../net/cidr';
 import {
   availabilityZonesOf,
   deliverInto,
@@ -361,6 +362,62 @@ const vpcBlocks = /* @__PURE__ */ perTopology((topology) =>
 /** The subnet of a VPC efsguard sees that holds `address`, if any (the first such, in topology order). */
 export function subnetHolding(topology: Topology, address: string): Subnet | undefined {
   return subnetBlocks(topology).find(address);
+}
+
+interface Ipv4SubnetBlock {
+  readonly first: number;
+  readonly last: number;
+  readonly subnet: Subnet;
+}
+
+/**
+ * The IPv4 subnet blocks that no other subnet block overlaps, in address order. CIDR blocks nest or
+ * are disjoint, so sorted by first address (a holding block before those it holds), a block overlaps
+ * an earlier one exactly when it starts before that one ends; both are then left out. Subnets of one
+ * VPC never overlap, but subnets of different VPCs may, and a subnet may list a block twice.
+ */
+const exclusiveIpv4SubnetBlocks = /* @__PURE__ */ perTopology((topology): readonly Ipv4SubnetBlock[] => {
+  const blocks: Ipv4SubnetBlock[] = [];
+  for (const subnet of topology.subnets) {
+    for (const cidr of subnet.cidrBlocks) {
+      const { ipv4First, ipv4Last } = parseCidr(cidr);
+      if (ipv4First !== undefined && ipv4Last !== undefined)
+        blocks.push({ first: ipv4First, last: ipv4Last, subnet });
+    }
+  }
+  blocks.sort((a, b) => a.first - b.first || b.last - a.last);
+  const overlapped = new Set<Ipv4SubnetBlock>();
+  const open: Ipv4SubnetBlock[] = [];
+  for (const block of blocks) {
+    while (open.length > 0 && (open[open.length - 1] as Ipv4SubnetBlock).last < block.first) open.pop();
+    if (open.length > 0) {
+      overlapped.add(block);
+      for (const holder of open) overlapped.add(holder);
+    }
+    open.push(block);
+  }
+  return blocks.filter((block) => !overlapped.has(block));
+});
+
+/**
+ * The subnet that holds every address of `block` and shares none of them with another subnet, if any
+ * (IPv4 only; undefined for IPv6 and wherever subnets overlap). subnetHolding answers this subnet for
+ * every address of the block, so a caller may decide the whole block at once.
+ */
+export function exclusiveSubnetHolding(topology: Topology, block: ParsedCidr): Subnet | undefined {
+  const { ipv4First, ipv4Last } = block;
+  if (ipv4First === undefined || ipv4Last === undefined) return undefined;
+  const blocks = exclusiveIpv4SubnetBlocks(topology);
+  // The last exclusive block starting at or before the block's first address.
+  let low = 0;
+  let high = blocks.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((blocks[middle] as Ipv4SubnetBlock).first <= ipv4First) low = middle + 1;
+    else high = middle;
+  }
+  const candidate = blocks[low - 1];
+  return candidate && ipv4Last <= candidate.last ? candidate.subnet : undefined;
 }
 
 /** The VPC efsguard sees whose CIDR blocks hold `address`, if any (the first such, in topology order). */

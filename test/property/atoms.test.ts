@@ -1,7 +1,7 @@
 // atomsOf's contract, checked on random cut sets: the atoms partition the range, and every cut holds
 // either every address of an atom or none of them, so the atom's representative decides it.
 import fc from 'fast-check';
-import { cidrContainsAddress, cidrContainsCidr } from '../../core/net/cidr';
+import { cidrContainsAddress, cidrContainsCidr, parseCidr } from '../../core/net/cidr';
 import { atomsOf, SortedCuts } from '../../core/routing/ranges';
 import { addressAt, cidrArb, offsetArb } from '../helpers/cidr-arbitrary';
 
@@ -52,6 +52,25 @@ describe('atomsOf (property)', () => {
           // Cuts shared as a SortedCuts (parsed and sorted once) cut exactly as the same cuts given inline.
           expect(atomsOf(RANGE, within, new Set(within), new SortedCuts(cuts))).toEqual(wanted);
           expect(atomsOf(RANGE, [], undefined, new SortedCuts([...cuts, ...within]))).toEqual(all);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+  it('with `skip`, leaves out exactly the atoms of the pieces it skips, the others unchanged', () => {
+    fc.assert(
+      fc.property(
+        fc.array(cidrArb, { maxLength: 40 }),
+        fc.array(cidrArb, { maxLength: 6 }),
+        cidrArb,
+        (cuts, within, skipped) => {
+          const all = atomsOf(RANGE, [...cuts, ...within], new Set(within));
+          const kept = all.filter((atom) => !cidrContainsCidr(skipped, atom.cidr));
+          const skip = (piece: { canonical: string }) => cidrContainsCidr(skipped, piece.canonical);
+          expect(atomsOf(RANGE, [...cuts, ...within], new Set(within), undefined, skip)).toEqual(kept);
+          // Cuts and `within` given parsed cut exactly as their text does.
+          const parsed = new Map(within.map((cidr) => [parseCidr(cidr).canonical, parseCidr(cidr)]));
+          expect(atomsOf(RANGE, [...cuts.map((cidr) => parseCidr(cidr)), ...within], parsed)).toEqual(all);
         },
       ),
       { numRuns: 300 },

@@ -2,11 +2,13 @@
 // peering (active only, not transitive), Transit Gateway association/propagation/AZs, VPN gateways,
 // and 'unknown' wherever efsguard cannot see a part of the path.
 import type { MountTarget, NetworkInterface, Topology } from '../../../../core/model';
+import { parseCidr } from '../../../../core/net/cidr';
+import { networksReaching } from '../../../../core/routing/exposure';
 import { longestPrefixMatch } from '../../../../core/routing/lpm';
 import { explainClientPath, explainSourcePath, groupsAtAddress } from '../../../../core/routing/nfs-path';
 import { atomsOf, describeAtom } from '../../../../core/routing/ranges';
 import { indexRouting } from '../../../../core/routing/routing-index';
-import { arrivalOf } from '../../../../core/routing/trace';
+import { arrivalOf, exclusiveSubnetHolding } from '../../../../core/routing/trace';
 import { peered, transit, twoVpcs } from '../../../fixtures/routing-scenarios';
 import {
   allowAllEntries,
@@ -300,6 +302,54 @@ describe('atomsOf', () => {
       '10.0.0.0/32',
       '10.0.0.1/32',
     ]);
+  });
+});
+
+describe('exclusiveSubnetHolding', () => {
+  const world = topology()
+    .vpc('vpc-1', ['10.0.0.0/16'])
+    .vpc('vpc-2', ['10.0.0.0/16', '10.9.0.0/16'])
+    .subnet('subnet-a', 'vpc-1', '10.0.1.0/24')
+    .subnet('subnet-b', 'vpc-1', ['10.0.2.0/24', '2600:1f18::/64'])
+    .subnet('subnet-c', 'vpc-2', '10.0.2.0/24')
+    .subnet('subnet-d', 'vpc-2', '10.9.0.0/20')
+    .subnet('subnet-e', 'vpc-2', '10.9.4.0/24')
+    .build();
+  const holder = (cidr: string) => exclusiveSubnetHolding(world, parseCidr(cidr))?.subnetId;
+
+  it('answers the subnet holding the whole block when no other subnet shares an address of it', () => {
+    expect(holder('10.0.1.0/24')).toBe('subnet-a');
+    expect(holder('10.0.1.7/32')).toBe('subnet-a');
+  });
+
+  it('answers nothing where subnets overlap, outside every subnet, across a subnet edge, or for IPv6', () => {
+    // subnet-b and another VPC's subnet-c have the same block; subnet-e lies inside subnet-d, so
+    // neither holds an address alone, even where subnet-d has no other subnet inside.
+    expect(holder('10.0.2.5/32')).toBeUndefined();
+    expect(holder('10.9.4.1/32')).toBeUndefined();
+    expect(holder('10.9.8.0/22')).toBeUndefined();
+    expect(holder('10.9.1.0/24')).toBeUndefined();
+    expect(holder('10.0.3.1/32')).toBeUndefined();
+    expect(holder('10.0.0.0/23')).toBeUndefined();
+    expect(holder('2600:1f18::5/128')).toBeUndefined();
+  });
+});
+
+describe('networksReaching where subnets of two VPCs overlap', () => {
+  it('takes an address from the first subnet holding it, as a path traced for it would', () => {
+    // vpc-9 has a copy of the client's subnet and no route out: taken as the source of the client's
+    // addresses, it would hide the peering that reaches the mount target.
+    const overlapping = peered()
+      .vpc('vpc-9', ['10.0.0.0/16'])
+      .subnet('subnet-9', 'vpc-9', '10.0.1.0/24')
+      .routeTable('rtb-9', { vpc: 'vpc-9', main: true, routes: [] })
+      .build();
+    const names = (t: Topology) => {
+      const mt = t.mountTargets[0] as MountTarget;
+      return (networksReaching(t, mt, { ...PORTS, skipOwnVpc: true }) ?? []).map((n) => n.name);
+    };
+    expect(names(peered().build())).toEqual(['pcx-12 to vpc-1']);
+    expect(names(overlapping)).toEqual(['pcx-12 to vpc-1']);
   });
 });
 
