@@ -1,4 +1,5 @@
 // The `efsguard` executable (bundled into dist/cli.js): wires run() to the process.
+import { isRegularFile, writeAllSync } from './file-writes';
 import { run } from './run';
 
 // The SDK warns on every run under Node 20 about its future Node 22 requirement; a CLI user cannot act
@@ -16,8 +17,16 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;
   stdoutClosed = true;
 });
+// Redirected to a regular file, stdout is written with fs.writeSync straight from each string
+// (cli/file-writes.ts says why); synchronous, as Node's own stdout is there, so the order is kept.
+const stdoutIsFile = isRegularFile(1);
 const stdout = {
-  write: (chunk: string) => (stdoutClosed ? true : process.stdout.write(chunk)),
+  write: (chunk: string) => {
+    if (stdoutClosed) return true;
+    if (!stdoutIsFile) return process.stdout.write(chunk);
+    writeAllSync(1, chunk);
+    return true;
+  },
   get isTTY() {
     return process.stdout.isTTY;
   },

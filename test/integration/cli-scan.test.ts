@@ -1,7 +1,16 @@
 // `efsguard scan` and `efsguard snapshot` against a real moto server: the account is built through the
 // AWS API, one VPC per scenario, and the CLI's JSON verdicts are asserted against the rule pages (docs/rules-network.md, docs/rules-data-plane.md).
-import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -393,6 +402,22 @@ describe('the packaged command', () => {
     );
     const viaEnv: ScanReport = JSON.parse(stdout);
     expect(viaEnv.evaluations).toEqual(report.evaluations.filter((e) => e.rule === INGRESS));
+  });
+
+  it('writes the same JSON report to stdout redirected to a file as to a pipe', async () => {
+    const args = ['dist/cli.js', 'scan', '--snapshot', 'demo/demo-snapshot.json', '--format', 'json'];
+    const piped = await execFileAsync('node', args, { cwd: ROOT, maxBuffer: 16 << 20 });
+    // A file on stdout is written with fs.writeSync from each string (cli/file-writes.ts).
+    const path = join(workDir, 'redirected.json');
+    const fd = openSync(path, 'w');
+    try {
+      const result = spawnSync('node', args, { cwd: ROOT, stdio: ['ignore', fd, 'pipe'] });
+      expect(result.status).toBe(0);
+    } finally {
+      closeSync(fd);
+    }
+    expect(JSON.parse(piped.stdout).evaluations.length).toBeGreaterThan(10);
+    expect(readFileSync(path, 'utf8')).toBe(piped.stdout);
   });
 
   it('prints one error line and exits 2 for an unreachable endpoint', async () => {

@@ -45,7 +45,7 @@ describe('scan --format and --output', () => {
     );
   });
 
-  it('writes the JSON report to --output too', async () => {
+  it('writes the JSON report to --output too, the very text it prints on stdout', async () => {
     const file = join(dir, 'demo.json');
     const { code, stdout } = await runCli([
       'scan',
@@ -58,7 +58,9 @@ describe('scan --format and --output', () => {
     ]);
     expect(code).toBe(0);
     expect(stdout).toBe('');
-    expect(JSON.parse(readFileSync(file, 'utf8')).summary.total).toBeGreaterThan(0);
+    const printed = await runCli(['scan', '--snapshot', DEMO_SNAPSHOT, '--format', 'json']);
+    expect(JSON.parse(printed.stdout).summary.total).toBeGreaterThan(0);
+    expect(readFileSync(file, 'utf8')).toBe(printed.stdout);
   });
 
   it('rejects an unknown format, a relative --docs-url and an unwritable --output', async () => {
