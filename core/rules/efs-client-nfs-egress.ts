@@ -5,6 +5,7 @@ import { type MountTarget, type NetworkInterface, ROUTING_RESOURCE_TYPES, type T
 import { isWorldOpen } from '../net/cidr';
 import {
   buildNfsGraph,
+  fileSystemsAdmitting,
   matchClientEgressToMountTarget,
   mountTargetAddressOf,
   type NfsGraph,
@@ -53,7 +54,7 @@ export function findEgressIssues(
   let egressFindings = 0;
   let familyFindings = 0;
   let routeFindings = 0;
-  const byFs = graph.admittedBy.get(client.networkInterfaceId);
+  const admitting = graph.admittedBy.get(client.networkInterfaceId) ?? [];
   const missing = client.groupIds.filter((groupId) => !index.groupsById.has(groupId));
   // Outbound rules that could not be read: one of them might be the path (union of allow rules), so a
   // client they might let through is never COMPLIANT on their account.
@@ -62,8 +63,8 @@ export function findEgressIssues(
       .filter((rule) => rule.direction === 'egress')
       .map((rule) => `${groupId} ${rule.detail}`),
   );
-  for (const fsId of [...(byFs?.keys() ?? [])].sort()) {
-    const mountTargets = byFs?.get(fsId) ?? [];
+  for (const mountTargets of fileSystemsAdmitting(admitting)) {
+    const fsId = (mountTargets[0] as MountTarget).fileSystemId;
     const unresolved = new Set<string>();
     // Mount targets the client shares an address family with, by the address it would send to
     // (IPv4 preferred), and those it cannot send a single packet to.

@@ -1,4 +1,10 @@
-import { listNfsPairs, sharedAddressFamilies } from '../../../../core/net/nfs-paths';
+import type { MountTarget } from '../../../../core/model';
+import {
+  buildNfsGraph,
+  fileSystemsAdmitting,
+  listNfsPairs,
+  sharedAddressFamilies,
+} from '../../../../core/net/nfs-paths';
 import { allTraffic, cidr, standardNfs } from '../../../fixtures/topology-builder';
 
 const V4_CLIENT = '10.0.1.10';
@@ -98,5 +104,23 @@ describe('listNfsPairs with a repeated interface id', () => {
     }
     // In id order, each id once: the client itself.
     expect(listNfsPairs(built).map((pair) => pair.clientAddress)).toEqual(['10.0.1.10']);
+  });
+});
+
+describe('buildNfsGraph admittedBy', () => {
+  it('lists the mount targets admitting a client by file system, then by mount target', () => {
+    // Ids chosen so that mount-target order alone would interleave the two file systems.
+    const built = standardNfs()
+      .mountTarget('fsmt-y', { fs: 'fs-1', subnet: 'subnet-b', ip: '10.0.2.40', groups: ['sg-mt'] })
+      .mountTarget('fsmt-0', { fs: 'fs-2', subnet: 'subnet-b', ip: '10.0.2.20', groups: ['sg-mt'] })
+      .mountTarget('fsmt-z', { fs: 'fs-2', subnet: 'subnet-b', ip: '10.0.2.30', groups: ['sg-mt'] })
+      .build();
+    const admitting = buildNfsGraph(built).admittedBy.get('eni-client') ?? [];
+    const ids = (list: readonly MountTarget[]) => list.map((mt) => `${mt.fileSystemId} ${mt.mountTargetId}`);
+    expect(ids(admitting)).toEqual(['fs-1 fsmt-b', 'fs-1 fsmt-y', 'fs-2 fsmt-0', 'fs-2 fsmt-z']);
+    expect(fileSystemsAdmitting(admitting).map(ids)).toEqual([
+      ['fs-1 fsmt-b', 'fs-1 fsmt-y'],
+      ['fs-2 fsmt-0', 'fs-2 fsmt-z'],
+    ]);
   });
 });
