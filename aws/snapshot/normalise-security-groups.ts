@@ -38,6 +38,7 @@ export function flattenIpPermission(
   resource: string | (() => string) = 'permission',
   onMalformed?: (detail: string) => void,
   into: Permission[] = [],
+  pool?: PermissionPool,
 ): Permission[] {
   // No closure per call: this runs once per permission.
   const protocol = normaliseProtocol(need(permission.IpProtocol, resource, 'IpProtocol'));
@@ -50,7 +51,7 @@ export function flattenIpPermission(
       const cidr = need(range.CidrIp, resource, 'IpRanges[].CidrIp');
       // A CIDR with a shared peer was valid when the peer was made: one lookup instead of two.
       const peer = cidrPeers.get(cidr) ?? (isValidCidr(cidr) ? cidrPeer(cidr) : undefined);
-      if (peer) permissions.push(makePermission(protocol, ports, peer, range.Description));
+      if (peer) permissions.push(makePermission(protocol, ports, peer, range.Description, pool));
       else
         malformedCidr(
           `IpRanges[${i}].CidrIp ${JSON.stringify(cidr)} is not a valid CIDR`,
@@ -65,7 +66,7 @@ export function flattenIpPermission(
       const range = ipv6Ranges[i] as NonNullable<IpPermission['Ipv6Ranges']>[number];
       const cidr = need(range.CidrIpv6, resource, 'Ipv6Ranges[].CidrIpv6');
       const peer = cidrPeers.get(cidr) ?? (isValidCidr(cidr) ? cidrPeer(cidr) : undefined);
-      if (peer) permissions.push(makePermission(protocol, ports, peer, range.Description));
+      if (peer) permissions.push(makePermission(protocol, ports, peer, range.Description, pool));
       else
         malformedCidr(
           `Ipv6Ranges[${i}].CidrIpv6 ${JSON.stringify(cidr)} is not a valid CIDR`,
@@ -79,22 +80,25 @@ export function flattenIpPermission(
     for (const list of lists) {
       const prefixListId = need(list.PrefixListId, resource, 'PrefixListIds[].PrefixListId');
       permissions.push(
-        makePermission(protocol, ports, { kind: 'prefixList', prefixListId }, list.Description),
+        makePermission(protocol, ports, { kind: 'prefixList', prefixListId }, list.Description, pool),
       );
     }
   }
   const pairs = permission.UserIdGroupPairs;
   if (pairs) {
     for (const pair of pairs) {
-      const peer: Mutable<GroupPeer> = {
-        kind: 'group',
-        groupId: need(pair.GroupId, resource, 'UserIdGroupPairs[].GroupId'),
-        // AWS omits UserId for a reference to a group of the same account.
-        userId: pair.UserId || groupOwnerId,
-      };
-      if (pair.VpcPeeringConnectionId) peer.vpcPeeringConnectionId = pair.VpcPeeringConnectionId;
-      if (pair.PeeringStatus) peer.peeringStatus = pair.PeeringStatus;
-      permissions.push(makePermission(protocol, ports, peer, pair.Description));
+      const groupId = need(pair.GroupId, resource, 'UserIdGroupPairs[].GroupId');
+      // AWS omits UserId for a reference to a group of the same account.
+      const userId = pair.UserId || groupOwnerId;
+      let peer: GroupPeer;
+      if (pool && !pair.VpcPeeringConnectionId && !pair.PeeringStatus) peer = pool.groupPeer(groupId, userId);
+      else {
+        const made: Mutable<GroupPeer> = { kind: 'group', groupId, userId };
+        if (pair.VpcPeeringConnectionId) made.vpcPeeringConnectionId = pair.VpcPeeringConnectionId;
+        if (pair.PeeringStatus) made.peeringStatus = pair.PeeringStatus;
+        peer = made;
+      }
+      permissions.push(makePermission(protocol, ports, peer, pair.Description, pool));
     }
   }
   return permissions;
@@ -114,8 +118,60 @@ function makePermission(
   ports: Permission['ports'],
   peer: Peer,
   description: string | undefined,
+  pool: PermissionPool | undefined,
 ): Permission {
+  if (pool) return pool.permission(protocol, ports, peer, description || undefined);
   return description ? { protocol, ports, peer, description } : { protocol, ports, peer };
+}
+
+/**
+ * The permissions and group peers of one topology's groups, each distinct one made once: groups repeat
+ * the same rules (at scale 16, 428,000 permissions are 97,000 distinct ones, and 135,000 group peers
+ * 27,000), and both are immutable. A permission is found through its peer and port range, which are
+ * shared objects themselves (cidrPeer, normalisePorts): a short list per peer, compared by identity,
+ * with no key to build. One pool serves one normalisation, so nothing in it outlives the topology.
+ */
+export class PermissionPool {
+  private readonly groupPeers = new Map<string, Map<string, GroupPeer>>();
+  private readonly byPeer = new Map<Peer, Permission[]>();
+
+  /** The peer of a reference to `groupId` of account `userId` (not across a peering). */
+  groupPeer(groupId: string, userId: string): GroupPeer {
+    let ofOwner = this.groupPeers.get(userId);
+    if (!ofOwner) {
+      ofOwner = new Map();
+      this.groupPeers.set(userId, ofOwner);
+    }
+    let peer = ofOwner.get(groupId);
+    if (!peer) {
+      peer = { kind: 'group', groupId, userId };
+      ofOwner.set(groupId, peer);
+    }
+    return peer;
+  }
+
+  permission(
+    protocol: Permission['protocol'],
+    ports: Permission['ports'],
+    peer: Peer,
+    description: string | undefined,
+  ): Permission {
+    const known = this.byPeer.get(peer);
+    if (known) {
+      for (const permission of known) {
+        if (
+          permission.ports === ports &&
+          permission.protocol === protocol &&
+          permission.description === description
+        )
+          return permission;
+      }
+    }
+    const made: Permission = description ? { protocol, ports, peer, description } : { protocol, ports, peer };
+    if (known) known.push(made);
+    else this.byPeer.set(peer, [made]);
+    return made;
+  }
 }
 
 function malformedCidr(
@@ -128,7 +184,8 @@ function malformedCidr(
   onMalformed(detail);
 }
 
-export function normaliseSecurityGroup(group: SdkSecurityGroup): SecurityGroup {
+/** `pool` shares permissions and peers with the other groups normalised through it. */
+export function normaliseSecurityGroup(group: SdkSecurityGroup, pool?: PermissionPool): SecurityGroup {
   const groupId = required(group.GroupId, 'security group', 'GroupId');
   const name = `security group ${groupId}`;
   const ownerId = required(group.OwnerId, name, 'OwnerId');
@@ -140,6 +197,7 @@ export function normaliseSecurityGroup(group: SdkSecurityGroup): SecurityGroup {
     'IpPermissions',
     'ingress',
     malformed,
+    pool,
   );
   const egress = flattenGroupPermissions(
     name,
@@ -148,6 +206,7 @@ export function normaliseSecurityGroup(group: SdkSecurityGroup): SecurityGroup {
     'IpPermissionsEgress',
     'egress',
     malformed,
+    pool,
   );
   return {
     groupId,
@@ -168,6 +227,7 @@ function flattenGroupPermissions(
   field: string,
   direction: MalformedRule['direction'],
   malformed: MalformedRule[],
+  pool: PermissionPool | undefined,
 ): Permission[] {
   const flat: Permission[] = [];
   if (!permissions) return flat;
@@ -179,7 +239,7 @@ function flattenGroupPermissions(
   };
   for (; index < permissions.length; index++) {
     try {
-      flattenIpPermission(permissions[index] as IpPermission, ownerId, where, onMalformed, flat);
+      flattenIpPermission(permissions[index] as IpPermission, ownerId, where, onMalformed, flat, pool);
     } catch (error) {
       if (error instanceof SnapshotError) throw error;
       throw new SnapshotError(`${where()}: ${error instanceof Error ? error.message : String(error)}`, {
@@ -188,4 +248,12 @@ function flattenGroupPermissions(
     }
   }
   return flat;
+}
+
+/** A topology's groups, sharing one PermissionPool, sorted by id. */
+export function normaliseSecurityGroups(groups: readonly SdkSecurityGroup[]): SecurityGroup[] {
+  const pool = new PermissionPool();
+  return groups
+    .map((group) => normaliseSecurityGroup(group, pool))
+    .sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
 }

@@ -29,7 +29,7 @@ import { type Snapshot, type SnapshotFileSystem, type SnapshotPrefixList, snapsh
 import { byKey, checkAddress, required, within } from './normalise-fields';
 import { normaliseIam } from './normalise-iam';
 import { normaliseRouting } from './normalise-routing';
-import { normaliseSecurityGroup } from './normalise-security-groups';
+import { normaliseSecurityGroups } from './normalise-security-groups';
 
 export interface SnapshotContext {
   readonly accountId: string;
@@ -346,7 +346,7 @@ export function normaliseSnapshot(snapshot: Snapshot): Topology {
     parts: snapshotParts(snapshot),
     vpcs: snapshot.vpcs.map((vpc) => normaliseVpc(vpc, context)).sort(byKey((vpc) => vpc.vpcId)),
     subnets,
-    securityGroups: snapshot.securityGroups.map(normaliseSecurityGroup).sort(byKey((group) => group.groupId)),
+    securityGroups: normaliseSecurityGroups(snapshot.securityGroups),
     prefixLists: snapshot.managedPrefixLists
       .map(normalisePrefixList)
       .sort(byKey((list) => list.prefixListId)),

@@ -8,7 +8,7 @@ import { refKey } from '../../../core/model';
 import type { MountTargetRecord, PartialTopology } from '../../../core/neighbourhood';
 import type { SnapshotPrefixList } from '../../snapshot/format';
 import { normaliseNetworkAcl, normaliseNetworkInterface } from '../../snapshot/normalise';
-import { normaliseSecurityGroup } from '../../snapshot/normalise-security-groups';
+import { normaliseSecurityGroup, PermissionPool } from '../../snapshot/normalise-security-groups';
 
 /**
  * A changed resource. IAM resources carry the configuration item's resourceName and ARN: IAM's Get calls
@@ -95,6 +95,8 @@ export class NeighbourhoodState {
     acls: new Map<string, NetworkAcl>(),
   };
   readonly groups = new Map<string, core.SecurityGroup>();
+  /** The groups loaded share their permissions and peers (normalise-security-groups.ts PermissionPool). */
+  private readonly permissionPool = new PermissionPool();
   readonly interfaces = new Map<string, core.NetworkInterface>();
   readonly acls = new Map<string, core.NetworkAcl>();
   readonly vpcs = new Map<string, Vpc>();
@@ -141,7 +143,7 @@ export class NeighbourhoodState {
     for (const group of groups) {
       const id = group.GroupId;
       if (!id || this.raw.groups.has(id)) continue;
-      this.groups.set(id, normaliseSecurityGroup(group));
+      this.groups.set(id, normaliseSecurityGroup(group, this.permissionPool));
       this.raw.groups.set(id, group);
     }
   }

@@ -1,6 +1,7 @@
 import { SnapshotError } from '../../../aws/sdk/errors';
 import { emptySnapshot, type Snapshot } from '../../../aws/snapshot/format';
 import { normaliseSnapshot } from '../../../aws/snapshot/normalise';
+import { normaliseSecurityGroups } from '../../../aws/snapshot/normalise-security-groups';
 import { MAX_REPORTED_ISSUES, parseSnapshot } from '../../../aws/snapshot/schema';
 import { ALL } from '../../../core/model';
 import { efsApiLeastPrivilege } from '../../../core/rules/efs-api-least-privilege';
@@ -605,5 +606,67 @@ describe('parseSnapshot', () => {
     [{ ...snapshot(), networkAcls: undefined }, 'networkAcls'],
   ])('names the bad field %#', (value, path) => {
     expect(() => parseSnapshot(value, 'x.json')).toThrow(`x.json: invalid snapshot at ${path}:`);
+  });
+});
+
+describe('normaliseSecurityGroups', () => {
+  const nfs = (peer: Record<string, unknown>, description?: string) => ({
+    IpProtocol: 'tcp',
+    FromPort: 2049,
+    ToPort: 2049,
+    ...peer,
+    ...(description ? { Description: description } : {}),
+  });
+  const group = (groupId: string, IpPermissions: unknown[]) =>
+    ({ GroupId: groupId, GroupName: groupId, VpcId: 'vpc-1', OwnerId: ACCOUNT, IpPermissions }) as never;
+
+  it('makes each distinct permission and group peer once, shared by the groups that repeat it', () => {
+    const [a, b] = normaliseSecurityGroups([
+      group('sg-b', [
+        nfs({ IpRanges: [{ CidrIp: '10.0.0.0/16' }] }),
+        nfs({ UserIdGroupPairs: [{ GroupId: 'sg-client' }] }),
+      ]),
+      group('sg-a', [
+        nfs({ UserIdGroupPairs: [{ GroupId: 'sg-client', UserId: ACCOUNT }] }),
+        nfs({ IpRanges: [{ CidrIp: '10.0.0.0/16' }] }),
+      ]),
+    ]);
+    expect([a?.groupId, b?.groupId]).toEqual(['sg-a', 'sg-b']);
+    expect(a?.ingress[0]).toBe(b?.ingress[1]);
+    expect(a?.ingress[1]).toBe(b?.ingress[0]);
+    expect(a?.ingress[0]).toEqual({
+      protocol: 'tcp',
+      ports: { from: 2049, to: 2049 },
+      peer: { kind: 'group', groupId: 'sg-client', userId: ACCOUNT },
+    });
+  });
+
+  it('keeps apart permissions that differ in ports, protocol, description, peer or peering', () => {
+    const [only] = normaliseSecurityGroups([
+      group('sg-a', [
+        nfs({ IpRanges: [{ CidrIp: '10.0.0.0/16' }] }),
+        nfs({ IpRanges: [{ CidrIp: '10.0.0.0/16', Description: 'app servers' }] }),
+        { ...nfs({ IpRanges: [{ CidrIp: '10.0.0.0/16' }] }), FromPort: 2048 },
+        { ...nfs({ IpRanges: [{ CidrIp: '10.0.0.0/16' }] }), IpProtocol: 'udp' },
+        nfs({ IpRanges: [{ CidrIp: '10.1.0.0/16' }] }),
+        nfs({ UserIdGroupPairs: [{ GroupId: 'sg-client' }] }),
+        nfs({ UserIdGroupPairs: [{ GroupId: 'sg-client', UserId: '444455556666' }] }),
+        nfs({
+          UserIdGroupPairs: [
+            { GroupId: 'sg-client', VpcPeeringConnectionId: 'pcx-1', PeeringStatus: 'active' },
+          ],
+        }),
+      ]),
+    ]);
+    const permissions = only?.ingress ?? [];
+    expect(new Set(permissions).size).toBe(8);
+    expect(permissions[1]?.description).toBe('app servers');
+    expect(permissions[7]?.peer).toEqual({
+      kind: 'group',
+      groupId: 'sg-client',
+      userId: ACCOUNT,
+      vpcPeeringConnectionId: 'pcx-1',
+      peeringStatus: 'active',
+    });
   });
 });
