@@ -133,6 +133,13 @@ export function sharedAddressFamilies(client: NetworkInterface, mt: MountTarget)
   );
 }
 
+/** The first of sharedAddressFamilies, without making the list: IPv4 when both ends have it. */
+export function preferredFamily(client: NetworkInterface, mt: MountTarget): AddressFamily | undefined {
+  if (client.primaryPrivateIp !== undefined && mt.ipAddress !== undefined) return 'ipv4';
+  if (client.ipv6Addresses.length > 0 && mt.ipv6Address !== undefined) return 'ipv6';
+  return undefined;
+}
+
 const NOT_ALLOWED: GroupMatch = Object.freeze({ allowed: false, unresolved: [], missingGroups: [] });
 
 /** Does the client's groups' egress allow TCP 2049 to the mount target's address of `family`? */
