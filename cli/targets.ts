@@ -133,7 +133,10 @@ export function evaluateTargets(
         if (rulesFor(target.snapshot, [rule]).length === 0) return;
         const topology = own[position];
         if (!topology) return;
-        out[indexes[position] as number]?.evaluations.push(...evaluate(topology, ALL));
+        const into = out[indexes[position] as number]?.evaluations;
+        // One by one: a spread into push() passes every verdict as an argument, and V8 refuses that
+        // from about 130,000 (an account with that many interfaces has as many egress verdicts).
+        if (into) for (const evaluation of evaluate(topology, ALL)) into.push(evaluation);
       });
     }
   }

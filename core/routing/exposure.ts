@@ -90,7 +90,8 @@ function ownCuts(topology: Topology, mt: MountTarget): Cut[] {
       if (peer.kind === 'cidr') cuts.push(peer.cidr);
       else if (peer.kind === 'prefixList')
         cuts.push(...(index.prefixListsById.get(peer.prefixListId)?.entries ?? []));
-      else cuts.push(...memberCuts(topology, peer.groupId));
+      // One by one: a group can have more members than a spread into push() may pass (about 130,000).
+      else for (const member of memberCuts(topology, peer.groupId)) cuts.push(member);
     }
   }
   for (const entry of index.networkAclBySubnet.get(mt.subnetId)?.entries ?? []) cuts.push(entry.cidr);

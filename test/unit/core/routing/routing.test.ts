@@ -15,6 +15,7 @@ import {
   cidr,
   route,
   sgRef,
+  standardNfs,
   tcp,
   tgwRoute,
   topology,
@@ -350,6 +351,26 @@ describe('networksReaching where subnets of two VPCs overlap', () => {
     };
     expect(names(peered().build())).toEqual(['pcx-12 to vpc-1']);
     expect(names(overlapping)).toEqual(['pcx-12 to vpc-1']);
+  });
+});
+
+describe('networksReaching with a very large client group', () => {
+  it('cuts at every member of a group of 150,000 interfaces', () => {
+    // More members than a spread into push() may pass as arguments (V8 refuses from about 130,000).
+    const builder = standardNfs()
+      .vpc('vpc-1', ['10.0.0.0/8'])
+      .subnet('subnet-a', 'vpc-1', '10.0.0.0/12')
+      .routeTable('rtb-1', { vpc: 'vpc-1', main: true, routes: [] });
+    for (let i = 1; i <= 150_000; i++) {
+      const ip = `10.${1 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`;
+      builder.networkInterface(`eni-${i}`, { subnet: 'subnet-a', ip, groups: ['sg-client'] });
+    }
+    const t = builder.build();
+    const mt = t.mountTargets[0] as MountTarget;
+    const networks = networksReaching(t, mt, { ...PORTS }) ?? [];
+    expect(networks.map((n) => n.name)).toEqual(['own VPC vpc-1']);
+    // Every member is admitted: one atom each (the client of standardNfs included).
+    expect(networks[0]?.ranges).toHaveLength(150_001);
   });
 });
 
