@@ -53,15 +53,9 @@ export function parseDocsUrl(value: string): string {
   return url.href.endsWith('/') ? url.href : `${url.href}/`;
 }
 
-/** The report text in `format`. */
-export function renderScanOutput(context: CliContext, options: ReportOptions, result: ScanResult): string {
+/** The report text in `format`: any format but JSON, which writeScanOutput writes in slices. */
+function renderScanOutput(context: CliContext, options: ReportOptions, result: ScanResult): string {
   const { summary } = result;
-  if (options.format === 'json') {
-    // The very text scan prints on stdout (cli/json-report.ts), extra members included.
-    const chunks: string[] = [];
-    writeJsonReport((chunk) => chunks.push(chunk), result.evaluations, summary, result.jsonExtra);
-    return chunks.join('');
-  }
   if (options.format === 'table') {
     const toTerminal = options.output === undefined;
     return formatTables(result.evaluations, result.rules, summary, {
