@@ -6,7 +6,7 @@ import type { MalformedRule, Peer, Permission, SecurityGroup } from '../../core/
 import { isValidCidr } from '../../core/net/cidr';
 import { normalisePorts, normaliseProtocol } from '../../core/net/protocol';
 import { SnapshotError } from '../sdk/errors';
-import { type Mutable, required } from './normalise-fields';
+import { byKey, type Mutable, required } from './normalise-fields';
 
 /**
  * One shared (immutable) peer per CIDR text: an account repeats a few thousand CIDRs across hundreds
@@ -253,7 +253,5 @@ function flattenGroupPermissions(
 /** A topology's groups, sharing one PermissionPool, sorted by id. */
 export function normaliseSecurityGroups(groups: readonly SdkSecurityGroup[]): SecurityGroup[] {
   const pool = new PermissionPool();
-  return groups
-    .map((group) => normaliseSecurityGroup(group, pool))
-    .sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
+  return groups.map((group) => normaliseSecurityGroup(group, pool)).sort(byKey((group) => group.groupId));
 }
