@@ -1,8 +1,8 @@
-// The scan's JSON report, written in pieces. The text is exactly JSON.stringify(buildReport(...), null, 2)
+// The scan's JSON report, written in pieces. The text is exactly JSON.stringify(report, null, 2)
 // plus a newline, but at organization scale that is a 50 MB string (and a second copy as bytes): here
 // the evaluations go out in slices of 128, each laid out by JSON.stringify itself.
 import type { Evaluation } from '../core/model';
-import { buildReport, reportEvaluation, type ScanSummary } from './output';
+import { reportEvaluation, type ScanSummary } from './output';
 
 /**
  * Evaluations per piece: about 33 KB of text. A piece must stay well under V8's largest regular heap
@@ -23,24 +23,49 @@ export function writeJsonReport(
   /** Further top-level members after the summary, e.g. the waivers of `scan --waivers`. */
   extra: Readonly<Record<string, unknown>> = {},
 ): void {
-  if (evaluations.length === 0) {
-    write(`${JSON.stringify({ ...buildReport(evaluations, summary), ...extra }, null, 2)}\n`);
+  writeJsonDocument(write, [{ items: evaluations, toJson: reportEvaluation }], { summary, ...extra });
+}
+
+/** Items of a document's `evaluations` member, each laid out as `toJson` gives it. */
+export interface JsonItems<T> {
+  readonly items: readonly T[];
+  readonly toJson: (item: T) => unknown;
+}
+
+/**
+ * Writes `{ "evaluations": [...], ...tail }` exactly as JSON.stringify(document, null, 2) plus a newline
+ * would lay it out, the evaluations taken from each of `sources` in turn, a slice at a time: no string
+ * of the whole document is ever made (a multi-account report can outgrow V8's longest string, about
+ * 512 MB).
+ */
+export function writeJsonDocument(
+  write: (chunk: string) => void,
+  // biome-ignore lint/suspicious/noExplicitAny: each source pairs its own item type with its toJson.
+  sources: readonly JsonItems<any>[],
+  tail: Readonly<Record<string, unknown>>,
+): void {
+  if (sources.every((source) => source.items.length === 0)) {
+    write(`${JSON.stringify({ evaluations: [], ...tail }, null, 2)}\n`);
     return;
   }
   // A slice laid out as the report's own `evaluations` member is, between HEAD and TAIL, the text of
   // those evaluations at the report's depth: one flat string from JSON.stringify, where pasting each
   // evaluation's pieces together made a rope that the write had to flatten at several times the cost.
-  for (let start = 0; start < evaluations.length; start += SLICE) {
-    const slice = evaluations.slice(start, start + SLICE).map(reportEvaluation);
-    const text = JSON.stringify({ evaluations: slice }, null, 2);
-    write(start === 0 ? HEAD : ',\n');
-    write(text.slice(HEAD.length, text.length - TAIL.length));
+  let first = true;
+  for (const { items, toJson } of sources) {
+    for (let start = 0; start < items.length; start += SLICE) {
+      const slice = items.slice(start, start + SLICE).map(toJson);
+      const text = JSON.stringify({ evaluations: slice }, null, 2);
+      write(first ? HEAD : ',\n');
+      first = false;
+      write(text.slice(HEAD.length, text.length - TAIL.length));
+    }
   }
   const member = (key: string, value: unknown) =>
     `  ${JSON.stringify(key)}: ${JSON.stringify(value, null, 2).replace(/\n/g, '\n  ')}`;
-  const tail = [
-    member('summary', summary),
-    ...Object.entries(extra).map(([key, value]) => member(key, value)),
-  ];
-  write(`\n  ],\n${tail.join(',\n')}\n}\n`);
+  write(
+    `\n  ],\n${Object.entries(tail)
+      .map(([key, value]) => member(key, value))
+      .join(',\n')}\n}\n`,
+  );
 }

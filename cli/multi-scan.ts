@@ -12,6 +12,7 @@ import { type MultiTargetFormat, renderMultiReport } from '../report';
 import type { ConfiguredRule } from './configured-rules';
 import type { CliContext } from './context';
 import { EXIT_TARGETS_FAILED } from './errors';
+import { writeJsonDocument } from './json-report';
 import {
   type ComplianceCounts,
   formatTables,
@@ -21,7 +22,7 @@ import {
   shouldColour,
   summarise,
 } from './output';
-import { defaultDocsBaseUrl, emitReport } from './report-output';
+import { defaultDocsBaseUrl, emitInChunks, emitReport } from './report-output';
 import {
   type EvaluatedTarget,
   evaluateTargets,
@@ -138,31 +139,34 @@ export async function scanTargets(
       renderMultiReport(format, inputs),
     );
   } else if (options.format === 'json') {
-    const report: MultiScanReport = {
-      evaluations: evaluated.flatMap((target) =>
-        target.evaluations.map((evaluation: Evaluation) => ({
-          accountId: target.accountId,
-          region: target.region,
-          ...reportEvaluation(evaluation),
-        })),
-      ),
-      failures,
-      summary: {
-        accounts: [...new Set(targets.map((target) => target.accountId))],
-        regions: [...new Set(targets.map((target) => target.region))].sort(),
-        targets: targets.length,
-        failed: failures.length,
-        rules: rules.map((rule) => rule.id),
-        total: summaries.reduce((count, summary) => count + summary.total, 0),
-        byComplianceType: totals,
-        byTarget: summaries,
-      },
-      ...(reports ? { waivers: waiverReportJson(reports) } : {}),
+    const summary: MultiScanReport['summary'] = {
+      accounts: [...new Set(targets.map((target) => target.accountId))],
+      regions: [...new Set(targets.map((target) => target.region))].sort(),
+      targets: targets.length,
+      failed: failures.length,
+      rules: rules.map((rule) => rule.id),
+      total: summaries.reduce((count, summary) => count + summary.total, 0),
+      byComplianceType: totals,
+      byTarget: summaries,
     };
-    await emitReport(
+    // The MultiScanReport as JSON.stringify(report, null, 2) lays it out, written a slice at a time:
+    // an organization's verdicts can outgrow the longest string V8 can make.
+    emitInChunks(
       context,
       { format: 'json', ...(options.output ? { output: options.output } : {}) },
-      `${JSON.stringify(report, null, 2)}\n`,
+      (write) =>
+        writeJsonDocument(
+          write,
+          evaluated.map((target) => ({
+            items: target.evaluations,
+            toJson: (evaluation: Evaluation) => ({
+              accountId: target.accountId,
+              region: target.region,
+              ...reportEvaluation(evaluation),
+            }),
+          })),
+          { failures, summary, ...(reports ? { waivers: waiverReportJson(reports) } : {}) },
+        ),
     );
   } else {
     const colour = shouldColour(io.stdout, io.env);

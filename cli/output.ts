@@ -59,14 +59,6 @@ export function summarise(
   };
 }
 
-/** The JSON report: every evaluation a scheduled Config run would post, NOT_APPLICABLE included. */
-export function buildReport(evaluations: readonly Evaluation[], summary: ScanSummary): ScanReport {
-  return {
-    evaluations: evaluations.map(reportEvaluation),
-    summary,
-  };
-}
-
 /** One evaluation as the JSON report shows it: a waived one as WAIVED, with its finding and waiver. */
 export function reportEvaluation(evaluation: Evaluation): ScanReport['evaluations'][number] {
   const { rule, resourceType, resourceId, complianceType, waived } = evaluation;

@@ -87,9 +87,9 @@ export async function writeScanOutput(
   result: ScanResult,
 ): Promise<boolean> {
   if (options.output === undefined && (options.format === 'table' || options.format === 'json')) return false;
-  if (options.format === 'json' && options.output !== undefined) {
+  if (options.format === 'json') {
     // Written as it is laid out, slice by slice: joined first, a 56 MB report cost a second more.
-    writeOutputFile(context, options.output, options.format, (write) =>
+    emitInChunks(context, options, (write) =>
       writeJsonReport(write, result.evaluations, result.summary, result.jsonExtra),
     );
     return true;
@@ -109,6 +109,19 @@ export async function emitReport(
     return;
   }
   writeOutputFile(context, options.output, options.format, (write) => write(text));
+}
+
+/**
+ * Writes what `produce` writes, chunk by chunk, to --output FILE (saying so on stderr) or to stdout
+ * without --output: for a report too long to hold as one string.
+ */
+export function emitInChunks(
+  context: CliContext,
+  options: Pick<ReportOptions, 'format' | 'output'>,
+  produce: (write: (chunk: string) => void) => void,
+): void {
+  if (options.output === undefined) produce((chunk) => context.io.stdout.write(chunk));
+  else writeOutputFile(context, options.output, options.format, produce);
 }
 
 /** Creates or replaces `path` with what `produce` writes, chunk by chunk; says so on stderr. */

@@ -1,5 +1,5 @@
-import { writeJsonReport } from '../../../cli/json-report';
-import { buildReport, summarise } from '../../../cli/output';
+import { writeJsonDocument, writeJsonReport } from '../../../cli/json-report';
+import { reportEvaluation, type ScanSummary, summarise } from '../../../cli/output';
 import type { Evaluation } from '../../../core/model';
 import { RULES } from '../../../core/rules/index';
 
@@ -22,8 +22,14 @@ function written(evaluations: Evaluation[]): { text: string; chunks: number } {
   return { text: chunks.join(''), chunks: chunks.length };
 }
 
+/** The report as one JSON.stringify lays it out: what the slices must add up to. */
+const report = (evaluations: Evaluation[], summary: ScanSummary) => ({
+  evaluations: evaluations.map(reportEvaluation),
+  summary,
+});
+
 const expected = (evaluations: Evaluation[]): string =>
-  `${JSON.stringify(buildReport(evaluations, summarise(evaluations, RULES, '111122223333', 'eu-west-1')), null, 2)}\n`;
+  `${JSON.stringify(report(evaluations, summarise(evaluations, RULES, '111122223333', 'eu-west-1')), null, 2)}\n`;
 
 describe('writeJsonReport', () => {
   it('writes exactly the text of JSON.stringify(report, null, 2), annotations with quotes, newlines and unicode included', () => {
@@ -75,5 +81,41 @@ describe('writeJsonReport', () => {
     const { text, chunks } = written(evaluations);
     expect(text).toBe(expected(evaluations));
     expect(chunks).toBeGreaterThan(2);
+  });
+});
+
+describe('writeJsonDocument', () => {
+  const account = (id: string) => (e: Evaluation) => ({
+    accountId: id,
+    region: 'eu-west-1',
+    ...reportEvaluation(e),
+  });
+  const tail = { failures: [{ accountId: '444455556666', error: 'no role' }], summary: { total: 3 } };
+
+  it('lays out the evaluations of several sources in turn, then the tail, as one JSON.stringify would', () => {
+    const a = Array.from({ length: 300 }, (_, i) => evaluation(i, `a ${i}`));
+    const c = Array.from({ length: 200 }, (_, i) => evaluation(i, `c "${i}"`));
+    const chunks: string[] = [];
+    writeJsonDocument(
+      (chunk) => chunks.push(chunk),
+      [
+        { items: a, toJson: account('111122223333') },
+        { items: [], toJson: account('222233334444') },
+        { items: c, toJson: account('333344445555') },
+      ],
+      tail,
+    );
+    const whole = {
+      evaluations: [...a.map(account('111122223333')), ...c.map(account('333344445555'))],
+      ...tail,
+    };
+    expect(chunks.join('')).toBe(`${JSON.stringify(whole, null, 2)}\n`);
+    expect(chunks.length).toBeGreaterThan(4);
+  });
+
+  it('writes a document without evaluations as JSON.stringify does', () => {
+    const chunks: string[] = [];
+    writeJsonDocument((chunk) => chunks.push(chunk), [{ items: [], toJson: account('1') }], tail);
+    expect(chunks.join('')).toBe(`${JSON.stringify({ evaluations: [], ...tail }, null, 2)}\n`);
   });
 });
