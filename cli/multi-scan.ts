@@ -8,7 +8,7 @@ import type { Evaluation } from '../core/model';
 import { partsRequiredBy } from '../core/rules/types';
 import type { WaiverDocument, WaiverReport } from '../core/waivers';
 import { version } from '../package.json';
-import { type MultiTargetFormat, renderMultiReport } from '../report';
+import { type MultiTargetFormat, writeMultiReport } from '../report';
 import type { ConfiguredRule } from './configured-rules';
 import type { CliContext } from './context';
 import { EXIT_TARGETS_FAILED } from './errors';
@@ -22,7 +22,7 @@ import {
   shouldColour,
   summarise,
 } from './output';
-import { defaultDocsBaseUrl, emitInChunks, emitReport } from './report-output';
+import { defaultDocsBaseUrl, emitInChunks } from './report-output';
 import {
   type EvaluatedTarget,
   evaluateTargets,
@@ -133,10 +133,8 @@ export async function scanTargets(
       io.stderr.write(
         `efsguard: ${failure.accountId} ${failure.region} could not be scanned (nothing judged there): ${failure.error}\n`,
       );
-    await emitReport(
-      context,
-      { format, ...(options.output ? { output: options.output } : {}) },
-      renderMultiReport(format, inputs),
+    emitInChunks(context, { format, ...(options.output ? { output: options.output } : {}) }, (write) =>
+      writeMultiReport(format, inputs, write),
     );
   } else if (options.format === 'json') {
     const summary: MultiScanReport['summary'] = {

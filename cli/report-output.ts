@@ -5,12 +5,12 @@ import { pathToFileURL } from 'node:url';
 import type { Evaluation, Topology } from '../core/model';
 import type { Rule } from '../core/rules/types';
 import { version } from '../package.json';
-import { type ReportFormat, renderReport } from '../report';
+import { writeReport } from '../report';
 import type { CliContext } from './context';
 import { UsageError } from './errors';
 import { writeAllSync } from './file-writes';
 import { writeJsonReport } from './json-report';
-import { formatTables, type ScanSummary, shouldColour } from './output';
+import { formatTables, type ScanSummary } from './output';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'sarif', 'asff', 'ocsf', 'csv', 'html'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -53,48 +53,52 @@ export function parseDocsUrl(value: string): string {
   return url.href.endsWith('/') ? url.href : `${url.href}/`;
 }
 
-/** The report text in `format`: any format but JSON, which writeScanOutput writes in slices. */
-function renderScanOutput(context: CliContext, options: ReportOptions, result: ScanResult): string {
-  const { summary } = result;
-  if (options.format === 'table') {
-    const toTerminal = options.output === undefined;
-    return formatTables(result.evaluations, result.rules, summary, {
-      colour: toTerminal && shouldColour(context.io.stdout, context.io.env),
-      showNotApplicable: Boolean(options.all),
-      ...(toTerminal && context.io.stdout.columns ? { columns: context.io.stdout.columns } : {}),
-    });
-  }
-  return renderReport(options.format as ReportFormat, {
-    accountId: summary.accountId,
-    region: summary.region,
-    evaluations: result.evaluations,
-    rules: result.rules,
-    generatedAt: context.now().toISOString(),
-    toolVersion: version,
-    docsBaseUrl: options.docsUrl ?? defaultDocsBaseUrl(),
-    ...(result.topology ? { topology: result.topology } : {}),
-    ...(result.parameters ? { parameters: result.parameters } : {}),
-  });
-}
-
 /**
  * Writes the report unless it is the table or JSON on stdout, which the command prints itself.
- * Returns whether it wrote it.
+ * Returns whether it wrote it. Every format but the table is written in chunks as it is laid out
+ * (JSON, ASFF, OCSF and CSV a slice of verdicts at a time): at organization scale a report can
+ * outgrow the longest string V8 can make.
  */
 export async function writeScanOutput(
   context: CliContext,
   options: ReportOptions,
   result: ScanResult,
 ): Promise<boolean> {
+  const { summary } = result;
   if (options.output === undefined && (options.format === 'table' || options.format === 'json')) return false;
+  if (options.format === 'table') {
+    // To a file: no colours and no terminal width.
+    const text = formatTables(result.evaluations, result.rules, summary, {
+      colour: false,
+      showNotApplicable: Boolean(options.all),
+    });
+    await emitReport(context, options, text);
+    return true;
+  }
   if (options.format === 'json') {
-    // Written as it is laid out, slice by slice: joined first, a 56 MB report cost a second more.
     emitInChunks(context, options, (write) =>
-      writeJsonReport(write, result.evaluations, result.summary, result.jsonExtra),
+      writeJsonReport(write, result.evaluations, summary, result.jsonExtra),
     );
     return true;
   }
-  await emitReport(context, options, renderScanOutput(context, options, result));
+  const format = options.format;
+  emitInChunks(context, options, (write) =>
+    writeReport(
+      format,
+      {
+        accountId: summary.accountId,
+        region: summary.region,
+        evaluations: result.evaluations,
+        rules: result.rules,
+        generatedAt: context.now().toISOString(),
+        toolVersion: version,
+        docsBaseUrl: options.docsUrl ?? defaultDocsBaseUrl(),
+        ...(result.topology ? { topology: result.topology } : {}),
+        ...(result.parameters ? { parameters: result.parameters } : {}),
+      },
+      write,
+    ),
+  );
   return true;
 }
 

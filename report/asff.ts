@@ -9,6 +9,7 @@ import { waiverHeadline } from '../core/annotation';
 import { partitionOf } from '../core/arn';
 import type { ComplianceType, Evaluation, ResourceType } from '../core/model';
 import type { Severity } from '../core/rules/types';
+import { collect, writeJsonArray } from './chunks';
 import {
   clip,
   findingHash,
@@ -181,7 +182,21 @@ export function toAsffFindings(input: ReportInput): AsffFinding[] {
   });
 }
 
-/** The findings as one JSON array (BatchImportFindings takes at most 100 per call). */
+/**
+ * The findings of each account-region in turn as one JSON array (BatchImportFindings takes at most 100
+ * per call), written a slice at a time (report/chunks.ts).
+ */
+export function writeAsff(write: (chunk: string) => void, inputs: readonly ReportInput[]): void {
+  writeJsonArray(
+    write,
+    inputs.map((input) => ({
+      length: input.evaluations.length,
+      slice: (start, end) => toAsffFindings({ ...input, evaluations: input.evaluations.slice(start, end) }),
+    })),
+  );
+}
+
+/** The findings as one JSON array. */
 export function formatAsff(input: ReportInput): string {
-  return `${JSON.stringify(toAsffFindings(input), null, 2)}\n`;
+  return collect((write) => writeAsff(write, [input]));
 }

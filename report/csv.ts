@@ -3,6 +3,7 @@
 // double quotes doubled; records end in CRLF). compliance_type is the state the JSON report shows:
 // WAIVED for a waived finding, whose annotation column holds the finding and waiver_* columns the waiver.
 import { stringify } from 'csv-stringify/sync';
+import { collect, REPORT_SLICE } from './chunks';
 import {
   findingHash,
   findingText,
@@ -58,7 +59,21 @@ function csvRows(input: ReportInput): string[][] {
   });
 }
 
+/**
+ * One header, then the rows of each account-region in turn, a slice at a time (report/chunks.ts): each
+ * record ends in its own CRLF, so the slices add up to the whole text.
+ */
+export function writeCsv(write: (chunk: string) => void, inputs: readonly ReportInput[]): void {
+  write(stringify([[...CSV_COLUMNS]], { record_delimiter: 'windows' }));
+  for (const input of inputs) {
+    for (let start = 0; start < input.evaluations.length; start += REPORT_SLICE) {
+      const evaluations = input.evaluations.slice(start, start + REPORT_SLICE);
+      write(stringify(csvRows({ ...input, evaluations }), { record_delimiter: 'windows' }));
+    }
+  }
+}
+
 /** One header, then the rows of each account-region in turn. */
 export function formatCsv(...inputs: readonly ReportInput[]): string {
-  return stringify([[...CSV_COLUMNS], ...inputs.flatMap(csvRows)], { record_delimiter: 'windows' });
+  return collect((write) => writeCsv(write, inputs));
 }
