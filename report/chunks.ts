@@ -22,7 +22,9 @@ export function writeJsonArray(write: (chunk: string) => void, parts: readonly J
   let first = true;
   for (const part of parts) {
     for (let start = 0; start < part.length; start += REPORT_SLICE) {
-      const text = JSON.stringify(part.slice(start, Math.min(start + REPORT_SLICE, part.length)), null, 2);
+      const items = part.slice(start, Math.min(start + REPORT_SLICE, part.length));
+      if (items.length === 0) continue; // a slice that gives no item adds nothing, not an empty line
+      const text = JSON.stringify(items, null, 2);
       write(first ? '[\n' : ',\n');
       first = false;
       write(text.slice(2, text.length - 2));

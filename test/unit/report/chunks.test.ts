@@ -57,5 +57,14 @@ describe('reports in slices', () => {
   it('write an empty array as JSON.stringify does', () => {
     expect(collect((write) => writeJsonArray(write, []))).toBe('[]\n');
     expect(collect((write) => writeJsonArray(write, [{ length: 0, slice: () => [] }]))).toBe('[]\n');
+    // A part whose slices give no item (a filter) leaves no gap between the items of the others.
+    const parts = [
+      { length: 40, slice: () => [] },
+      { length: 3, slice: () => [{ a: 1 }, { b: [2] }, 'c'] },
+      { length: 40, slice: () => [] },
+    ];
+    expect(collect((write) => writeJsonArray(write, parts))).toBe(
+      `${JSON.stringify([{ a: 1 }, { b: [2] }, 'c'], null, 2)}\n`,
+    );
   });
 });
