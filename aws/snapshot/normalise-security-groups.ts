@@ -6,7 +6,7 @@ import type { MalformedRule, Peer, Permission, SecurityGroup } from '../../core/
 import { isValidCidr } from '../../core/net/cidr';
 import { normalisePorts, normaliseProtocol } from '../../core/net/protocol';
 import { SnapshotError } from '../sdk/errors';
-import { byKey, type Mutable, required } from './normalise-fields';
+import { inIdOrder, type Mutable, required } from './normalise-fields';
 
 /**
  * One shared (immutable) peer per CIDR text: an account repeats a few thousand CIDRs across hundreds
@@ -250,8 +250,8 @@ function flattenGroupPermissions(
   return flat;
 }
 
-/** A topology's groups, sharing one PermissionPool, sorted by id. */
+/** A topology's groups, sharing one PermissionPool, in id order. */
 export function normaliseSecurityGroups(groups: readonly SdkSecurityGroup[]): SecurityGroup[] {
   const pool = new PermissionPool();
-  return groups.map((group) => normaliseSecurityGroup(group, pool)).sort(byKey((group) => group.groupId));
+  return inIdOrder(groups, (group) => group.GroupId).map((group) => normaliseSecurityGroup(group, pool));
 }

@@ -26,7 +26,7 @@ import { isAddress, isValidCidr } from '../../core/net/cidr';
 import { normalisePorts, normaliseProtocol } from '../../core/net/protocol';
 import { SnapshotError } from '../sdk/errors';
 import { type Snapshot, type SnapshotFileSystem, type SnapshotPrefixList, snapshotParts } from './format';
-import { byKey, checkAddress, required, within } from './normalise-fields';
+import { byKey, checkAddress, inIdOrder, required, within } from './normalise-fields';
 import { normaliseIam } from './normalise-iam';
 import { normaliseRouting } from './normalise-routing';
 import { normaliseSecurityGroups } from './normalise-security-groups';
@@ -350,9 +350,9 @@ export function normaliseSnapshot(snapshot: Snapshot): Topology {
     prefixLists: snapshot.managedPrefixLists
       .map(normalisePrefixList)
       .sort(byKey((list) => list.prefixListId)),
-    networkInterfaces: snapshot.networkInterfaces
-      .map(normaliseNetworkInterface)
-      .sort(byKey((eni) => eni.networkInterfaceId)),
+    networkInterfaces: inIdOrder(snapshot.networkInterfaces, (eni) => eni.NetworkInterfaceId).map(
+      normaliseNetworkInterface,
+    ),
     networkAcls: snapshot.networkAcls
       .map((acl) => normaliseNetworkAcl(acl, context))
       .sort(byKey((acl) => acl.networkAclId)),
