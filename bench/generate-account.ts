@@ -349,19 +349,30 @@ export function generateAccount(scale: number, seed = 2049): Snapshot {
     }
   }
 
+  // AWS lists resources in no id order, so neither does the file. Generated in id order, every sort of
+  // the normaliser was linear and every pass over the topology walked memory in order: until
+  // 2026-12-01 that made the scale-16 scan about 1.3 s faster than on the same account shuffled.
+  const order = mulberry32(seed * 31 + scale);
+  const shuffled = <T>(items: T[]): T[] => {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = Math.floor(order() * (i + 1));
+      [items[i], items[j]] = [items[j] as T, items[i] as T];
+    }
+    return items;
+  };
   return {
     format: SNAPSHOT_FORMAT,
     accountId: ACCOUNT_ID,
     region: REGION,
     routing: generateRouting(vpcs),
-    vpcs,
-    subnets,
-    securityGroups,
-    networkInterfaces,
-    networkAcls,
-    managedPrefixLists: prefixLists,
-    fileSystems,
-    accessPoints,
+    vpcs: shuffled(vpcs),
+    subnets: shuffled(subnets),
+    securityGroups: shuffled(securityGroups),
+    networkInterfaces: shuffled(networkInterfaces),
+    networkAcls: shuffled(networkAcls),
+    managedPrefixLists: shuffled(prefixLists),
+    fileSystems: shuffled(fileSystems),
+    accessPoints: shuffled(accessPoints),
     iam: generateIam(shape.roles),
   };
 }
