@@ -9,7 +9,7 @@ import { waiverHeadline } from '../core/annotation';
 import { partitionOf } from '../core/arn';
 import type { ComplianceType, Evaluation, ResourceType } from '../core/model';
 import type { Severity } from '../core/rules/types';
-import { collect, writeJsonArray } from './chunks';
+import { collect, writeFindings } from './chunks';
 import {
   clip,
   findingHash,
@@ -187,13 +187,7 @@ export function toAsffFindings(input: ReportInput): AsffFinding[] {
  * per call), written a slice at a time (report/chunks.ts).
  */
 export function writeAsff(write: (chunk: string) => void, inputs: readonly ReportInput[]): void {
-  writeJsonArray(
-    write,
-    inputs.map((input) => ({
-      length: input.evaluations.length,
-      slice: (start, end) => toAsffFindings({ ...input, evaluations: input.evaluations.slice(start, end) }),
-    })),
-  );
+  writeFindings(write, inputs, toAsffFindings);
 }
 
 /** The findings as one JSON array. */

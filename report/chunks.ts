@@ -4,6 +4,8 @@
 // report, end in "Invalid string length", after holding every finding object at once (2.5-2.9 GB).
 // Written in slices, the text is the same to the byte.
 
+import type { ReportInput } from './input';
+
 /** Verdicts per slice: a slice's text stays well under V8's largest regular heap object (128 KB). */
 export const REPORT_SLICE = 32;
 
@@ -31,6 +33,24 @@ export function writeJsonArray(write: (chunk: string) => void, parts: readonly J
     }
   }
   write(first ? '[]\n' : '\n]\n');
+}
+
+/**
+ * The findings of each account-region in turn as one JSON array, `toFindings` making those of a slice
+ * of its verdicts at a time (one finding per verdict, in order).
+ */
+export function writeFindings(
+  write: (chunk: string) => void,
+  inputs: readonly ReportInput[],
+  toFindings: (input: ReportInput) => readonly unknown[],
+): void {
+  writeJsonArray(
+    write,
+    inputs.map((input) => ({
+      length: input.evaluations.length,
+      slice: (start, end) => toFindings({ ...input, evaluations: input.evaluations.slice(start, end) }),
+    })),
+  );
 }
 
 /** What `produce` writes, as one string (for a report known to be small, and for tests). */

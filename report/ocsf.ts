@@ -7,7 +7,7 @@ import { waiverFields, waiverHeadline } from '../core/annotation';
 import { partitionOf } from '../core/arn';
 import type { ComplianceType } from '../core/model';
 import type { Severity } from '../core/rules/types';
-import { collect, writeJsonArray } from './chunks';
+import { collect, writeFindings } from './chunks';
 import {
   findingHash,
   findingText,
@@ -155,13 +155,7 @@ export function toOcsfFindings(input: ReportInput): OcsfFinding[] {
 
 /** The findings of each account-region in turn as one JSON array, a slice at a time (report/chunks.ts). */
 export function writeOcsf(write: (chunk: string) => void, inputs: readonly ReportInput[]): void {
-  writeJsonArray(
-    write,
-    inputs.map((input) => ({
-      length: input.evaluations.length,
-      slice: (start, end) => toOcsfFindings({ ...input, evaluations: input.evaluations.slice(start, end) }),
-    })),
-  );
+  writeFindings(write, inputs, toOcsfFindings);
 }
 
 export function formatOcsf(input: ReportInput): string {
