@@ -32,8 +32,12 @@ export function within<T>(resource: string, fn: () => T): T {
 /** A comparator by a string key: normalised lists come out in a stable order. */
 export const byKey =
   <T>(key: (item: T) => string) =>
-  (a: T, b: T): number =>
-    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+  (a: T, b: T): number => {
+    // Each key read once per comparison: a sort of 160,000 items makes millions of them.
+    const x = key(a);
+    const y = key(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
 
 /**
  * The recorded items in the order of their ids (a missing id first), stable, before they are
@@ -44,12 +48,7 @@ export const byKey =
  * AWS's order").
  */
 export function inIdOrder<T>(items: readonly T[], id: (item: T) => string | undefined): T[] {
-  const key = (item: T) => id(item) ?? '';
-  return [...items].sort((a, b) => {
-    const x = key(a);
-    const y = key(b);
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
+  return [...items].sort(byKey((item) => id(item) ?? ''));
 }
 
 /** A model type under construction: its fields are filled in before it is handed out read-only. */
