@@ -2,6 +2,7 @@
 // plus a newline, but at organization scale that is a 50 MB string (and a second copy as bytes): here
 // the evaluations go out in slices of 128, each laid out by JSON.stringify itself.
 import type { Evaluation } from '../core/model';
+import { writeItemSlices } from '../report/chunks';
 import { reportEvaluation, type ScanSummary } from './output';
 
 /**
@@ -44,22 +45,20 @@ export function writeJsonDocument(
   sources: readonly JsonItems<any>[],
   tail: Readonly<Record<string, unknown>>,
 ): void {
-  if (sources.every((source) => source.items.length === 0)) {
-    write(`${JSON.stringify({ evaluations: [], ...tail }, null, 2)}\n`);
-    return;
-  }
   // A slice laid out as the report's own `evaluations` member is, between HEAD and TAIL, the text of
   // those evaluations at the report's depth: one flat string from JSON.stringify, where pasting each
   // evaluation's pieces together made a rope that the write had to flatten at several times the cost.
-  let first = true;
-  for (const { items, toJson } of sources) {
-    for (let start = 0; start < items.length; start += SLICE) {
-      const slice = items.slice(start, start + SLICE).map(toJson);
-      const text = JSON.stringify({ evaluations: slice }, null, 2);
-      write(first ? HEAD : ',\n');
-      first = false;
-      write(text.slice(HEAD.length, text.length - TAIL.length));
-    }
+  const parts = sources.map(({ items, toJson }) => ({
+    length: items.length,
+    slice: (start: number, end: number) => items.slice(start, end).map(toJson),
+  }));
+  const wrote = writeItemSlices(write, parts, SLICE, HEAD, (items) => {
+    const text = JSON.stringify({ evaluations: items }, null, 2);
+    return text.slice(HEAD.length, text.length - TAIL.length);
+  });
+  if (!wrote) {
+    write(`${JSON.stringify({ evaluations: [], ...tail }, null, 2)}\n`);
+    return;
   }
   const member = (key: string, value: unknown) =>
     `  ${JSON.stringify(key)}: ${JSON.stringify(value, null, 2).replace(/\n/g, '\n  ')}`;

@@ -16,23 +16,42 @@ export interface JsonArrayPart {
 }
 
 /**
+ * Writes the items of every part in turn, `size` at a time: `open` before the first slice, ',\n'
+ * between slices, and each slice as `layout` gives it (laid out by JSON.stringify at the depth the
+ * items sit, cut between its brackets). A slice that gives no item adds nothing. Returns whether any
+ * item was written; with none, nothing is written.
+ */
+export function writeItemSlices(
+  write: (chunk: string) => void,
+  parts: readonly JsonArrayPart[],
+  size: number,
+  open: string,
+  layout: (items: readonly unknown[]) => string,
+): boolean {
+  let first = true;
+  for (const part of parts) {
+    for (let start = 0; start < part.length; start += size) {
+      const items = part.slice(start, Math.min(start + size, part.length));
+      if (items.length === 0) continue;
+      write(first ? open : ',\n');
+      first = false;
+      write(layout(items));
+    }
+  }
+  return !first;
+}
+
+/**
  * Writes one JSON array of the items of every part in turn, exactly as JSON.stringify(array, null, 2)
  * plus a newline lays it out: each slice is laid out by JSON.stringify itself, cut between its `[` and
  * `]` lines.
  */
 export function writeJsonArray(write: (chunk: string) => void, parts: readonly JsonArrayPart[]): void {
-  let first = true;
-  for (const part of parts) {
-    for (let start = 0; start < part.length; start += REPORT_SLICE) {
-      const items = part.slice(start, Math.min(start + REPORT_SLICE, part.length));
-      if (items.length === 0) continue; // a slice that gives no item adds nothing, not an empty line
-      const text = JSON.stringify(items, null, 2);
-      write(first ? '[\n' : ',\n');
-      first = false;
-      write(text.slice(2, text.length - 2));
-    }
-  }
-  write(first ? '[]\n' : '\n]\n');
+  const wrote = writeItemSlices(write, parts, REPORT_SLICE, '[\n', (items) => {
+    const text = JSON.stringify(items, null, 2);
+    return text.slice(2, text.length - 2);
+  });
+  write(wrote ? '\n]\n' : '[]\n');
 }
 
 /**
