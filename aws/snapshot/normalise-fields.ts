@@ -46,9 +46,74 @@ export const byKey =
  * no id order; at the benchmark's largest scale, given in such an order, the lookup tables and the
  * rules took 190-280 ms less than after sorting the normalised list (docs/performance.md, "Input in
  * AWS's order").
+ *
+ * Each id is read once. When every id is one prefix and the same number of lowercase hex digits, as
+ * AWS ids of one kind are ("eni-" and 17 digits), the digits are compared as numbers, which orders them
+ * exactly as the strings would: a sort of 160,000 interfaces then compares numbers in two arrays rather
+ * than strings scattered over the parsed file. Any other ids are compared as strings.
  */
 export function inIdOrder<T>(items: readonly T[], id: (item: T) => string | undefined): T[] {
-  return [...items].sort(byKey((item) => id(item) ?? ''));
+  const count = items.length;
+  const keys: string[] = new Array(count);
+  for (let i = 0; i < count; i++) keys[i] = id(items[i] as T) ?? '';
+  const order: number[] = new Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  const digits = hexDigitKeys(keys);
+  if (digits) {
+    const { high, low } = digits;
+    order.sort(
+      (a, b) => (high[a] as number) - (high[b] as number) || (low[a] as number) - (low[b] as number),
+    );
+  } else {
+    order.sort((a, b) => {
+      const x = keys[a] as string;
+      const y = keys[b] as string;
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+  }
+  const sorted: T[] = new Array(count);
+  for (let i = 0; i < count; i++) sorted[i] = items[order[i] as number] as T;
+  return sorted;
+}
+
+/** 13 hex digits make 52 bits, the most a double holds exactly. */
+const DIGITS_PER_NUMBER = 13;
+
+/**
+ * Each key's hex digits as two numbers (the digits before the last 13, and the last 13), when every key
+ * is the first key's prefix (up to and with its last '-') followed by the same number of lowercase hex
+ * digits, at most 26; otherwise undefined. For such keys the numbers order as the strings do: equal
+ * prefixes, equal lengths, and '0'-'9' sort before 'a'-'f' in both.
+ */
+export function hexDigitKeys(keys: readonly string[]): { high: Float64Array; low: Float64Array } | undefined {
+  const first = keys[0];
+  if (first === undefined) return undefined;
+  const start = first.lastIndexOf('-') + 1;
+  const length = first.length;
+  const digitCount = length - start;
+  if (digitCount === 0 || digitCount > 2 * DIGITS_PER_NUMBER) return undefined;
+  const split = length - Math.min(digitCount, DIGITS_PER_NUMBER);
+  const high = new Float64Array(keys.length);
+  const low = new Float64Array(keys.length);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k] as string;
+    if (key.length !== length) return undefined;
+    for (let i = 0; i < start; i++) if (key.charCodeAt(i) !== first.charCodeAt(i)) return undefined;
+    let value = 0;
+    for (let i = start; i < length; i++) {
+      if (i === split) {
+        high[k] = value;
+        value = 0;
+      }
+      const c = key.charCodeAt(i);
+      // '0'-'9' are 48-57, 'a'-'f' are 97-102.
+      const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+      if (digit < 0) return undefined;
+      value = value * 16 + digit;
+    }
+    low[k] = value;
+  }
+  return { high, low };
 }
 
 /** A model type under construction: its fields are filled in before it is handed out read-only. */
