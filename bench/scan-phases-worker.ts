@@ -1,15 +1,16 @@
 // The phases of `efsguard scan --snapshot FILE --format json`, timed one by one in a fresh process, so
 // the next hot spot is visible. It runs the same functions, in the same order, as cli/commands/scan.ts
-// (the end-to-end wall and peak RSS come from the real CLI; see bench/end-to-end.ts).
+// (the end-to-end wall and peak RSS come from the real CLI; see bench/end-to-end.ts): the file is read
+// as bytes, the scan finds its large lists (layout), and the piecewise read parses, checks and
+// normalises their items one by one and the rest of the file whole (pieces; aws/snapshot/piecewise.ts).
 // Usage: node --import tsx bench/scan-phases-worker.ts <snapshot.json> <report-out.json>
 // Prints one JSON line: { phases: { name: ms }, cpuPhases: { name: ms }, peakRssMb, evaluations }.
 // cpuPhases is the process's CPU time (user + system, every thread, so GC helpers too) per phase: on
 // a shared machine it moves far less with the load than the wall time does.
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { normaliseSnapshot } from '../aws/snapshot/normalise';
-import { parseSnapshot } from '../aws/snapshot/schema';
-import { decodeInputText } from '../cli/input-files';
+import { scanListLayout } from '../aws/snapshot/layout';
+import { PIECEWISE_LISTS, readSnapshotPiecewise } from '../aws/snapshot/piecewise';
 import { writeJsonReport } from '../cli/json-report';
 import { summarise } from '../cli/output';
 import { ALL, type Evaluation } from '../core/model';
@@ -31,11 +32,12 @@ const time = <T>(name: string, fn: () => T): T => {
   return result;
 };
 
-// Read as the CLI reads (bytes, then decodeInputText): `readFileSync(file, 'utf8')` is slower on Node 20.
-const text = time('read', () => decodeInputText(readFileSync(file), file));
-const value = time('parse', () => JSON.parse(text) as unknown);
-const snapshot = time('validate', () => parseSnapshot(value, file));
-const topology = time('normalise', () => normaliseSnapshot(snapshot));
+let bytes: Buffer | undefined = time('read', () => readFileSync(file));
+const layout = time('layout', () => scanListLayout(bytes as Buffer, 0, PIECEWISE_LISTS));
+const read = time('pieces', () => readSnapshotPiecewise(bytes as Buffer, 0, file, layout));
+if (!read) throw new Error(`${file}: the piecewise read declined it; the CLI would read it whole`);
+bytes = undefined; // as the CLI lets the file's bytes go
+const { topology } = read;
 // Shared lookup tables, built by whichever rule runs first: timed on their own so no rule carries them.
 time('index', () => indexTopology(topology));
 let evaluations: Evaluation[] = [];

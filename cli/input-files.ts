@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { SnapshotError } from '../aws/sdk/errors';
 import type { Snapshot } from '../aws/snapshot/format';
 import { normaliseSnapshot } from '../aws/snapshot/normalise';
+import { type PiecewiseSnapshot, readSnapshotPiecewise } from '../aws/snapshot/piecewise';
 import { parseSnapshot } from '../aws/snapshot/schema';
 import { isSnapshotSet, parseSnapshotSet, type SnapshotSet } from '../aws/snapshot/set';
 import type { Topology } from '../core/model';
@@ -19,6 +20,18 @@ export function decodeInputText(
   path: string,
   ErrorType: new (message: string, options?: { cause?: unknown }) => Error = UsageError,
 ): string {
+  return bytes.toString('utf8', textStart(bytes, path, ErrorType));
+}
+
+/**
+ * Where the JSON text of an input file starts: past a UTF-8 byte-order mark, else at 0. UTF-16 is
+ * refused (decodeInputText).
+ */
+function textStart(
+  bytes: Buffer,
+  path: string,
+  ErrorType: new (message: string, options?: { cause?: unknown }) => Error,
+): number {
   const [b0, b1] = [bytes[0], bytes[1]];
   const utf16 =
     (b0 === 0xff && b1 === 0xfe) ||
@@ -26,8 +39,14 @@ export function decodeInputText(
     (bytes.length >= 2 && ((b0 !== 0 && b1 === 0) || (b0 === 0 && b1 !== 0)));
   if (utf16) throw new ErrorType(`${path}: the file is UTF-16 encoded; save it as UTF-8`);
   const hasBom = b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf;
-  return bytes.toString('utf8', hasBom ? 3 : 0);
+  return hasBom ? 3 : 0;
 }
+
+/**
+ * Files read by readSnapshotTopology whose piecewise read declined, handed to the whole read of the
+ * same path that follows (a 140 MB file is not read twice), then forgotten.
+ */
+const declinedBytes = new Map<string, Buffer>();
 
 /**
  * Reads an input file as UTF-8 text, with errors naming the file and the problem. One synchronous
@@ -40,7 +59,9 @@ export async function readText(
   ErrorType: new (message: string, options?: { cause?: unknown }) => Error,
 ) {
   try {
-    return decodeInputText(readFileSync(path), path, ErrorType);
+    const declined = declinedBytes.get(path);
+    declinedBytes.delete(path);
+    return decodeInputText(declined ?? readFileSync(path), path, ErrorType);
   } catch (error) {
     if (error instanceof ErrorType) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -74,6 +95,30 @@ async function readSnapshotJson(path: string): Promise<unknown> {
   } catch (error) {
     throw new SnapshotError(`${path}: not valid JSON (${(error as Error).message})`, { cause: error });
   }
+}
+
+/**
+ * The topology of a single-account snapshot file read piece by piece (aws/snapshot/piecewise.ts), with
+ * the file's snapshot less its security groups and network interfaces; undefined when it must be read
+ * whole (readSnapshotFile, then normaliseSnapshotFile), which then reports any problem with the file.
+ */
+export function readSnapshotTopology(path: string): PiecewiseSnapshot | undefined {
+  let bytes: Buffer;
+  let start: number;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    return undefined; // the whole read says why
+  }
+  try {
+    start = textStart(bytes, path, SnapshotError);
+  } catch {
+    declinedBytes.set(path, bytes);
+    return undefined;
+  }
+  const read = readSnapshotPiecewise(bytes, start, path);
+  if (!read) declinedBytes.set(path, bytes);
+  return read;
 }
 
 /** Reads and validates a snapshot file (docs/cli.md, Snapshots). */

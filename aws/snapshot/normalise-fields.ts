@@ -56,24 +56,28 @@ export function inIdOrder<T>(items: readonly T[], id: (item: T) => string | unde
   const count = items.length;
   const keys: string[] = new Array(count);
   for (let i = 0; i < count; i++) keys[i] = id(items[i] as T) ?? '';
-  const order: number[] = new Array(count);
-  for (let i = 0; i < count; i++) order[i] = i;
-  const digits = hexDigitKeys(keys);
-  if (digits) {
-    const { high, low } = digits;
-    order.sort(
-      (a, b) => (high[a] as number) - (high[b] as number) || (low[a] as number) - (low[b] as number),
-    );
-  } else {
-    order.sort((a, b) => {
-      const x = keys[a] as string;
-      const y = keys[b] as string;
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
-  }
+  const order = idOrder(keys);
   const sorted: T[] = new Array(count);
   for (let i = 0; i < count; i++) sorted[i] = items[order[i] as number] as T;
   return sorted;
+}
+
+/** The indices of `ids` in the order of the ids, stable: inIdOrder's sort, on the ids alone. */
+export function idOrder(ids: readonly string[]): number[] {
+  const order: number[] = new Array(ids.length);
+  for (let i = 0; i < ids.length; i++) order[i] = i;
+  const digits = hexDigitKeys(ids);
+  if (digits) {
+    const { high, low } = digits;
+    return order.sort(
+      (a, b) => (high[a] as number) - (high[b] as number) || (low[a] as number) - (low[b] as number),
+    );
+  }
+  return order.sort((a, b) => {
+    const x = ids[a] as string;
+    const y = ids[b] as string;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
 }
 
 /** 13 hex digits make 52 bits, the most a double holds exactly. */

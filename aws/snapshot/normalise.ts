@@ -18,6 +18,7 @@ import type {
   NetworkAcl,
   NetworkAclEntry,
   NetworkInterface,
+  SecurityGroup,
   Subnet,
   Topology,
   Vpc,
@@ -324,8 +325,17 @@ export function normaliseAccessPoint(ap: AccessPointDescription, context?: Snaps
   };
 }
 
+/**
+ * Lists already normalised, in id order, standing in for the snapshot's own (which are then empty): the
+ * piecewise reader (piecewise.ts) normalises each item as it parses it.
+ */
+export interface NormalisedLists {
+  readonly securityGroups: readonly SecurityGroup[];
+  readonly networkInterfaces: readonly NetworkInterface[];
+}
+
 /** Recorded SDK output -> the core Topology. Throws SnapshotError naming the malformed resource. */
-export function normaliseSnapshot(snapshot: Snapshot): Topology {
+export function normaliseSnapshot(snapshot: Snapshot, normalised?: NormalisedLists): Topology {
   if (snapshot.parts?.includes('iam') && !snapshot.iam) {
     throw new SnapshotError("snapshot: parts lists 'iam' but the snapshot has no iam data");
   }
@@ -346,13 +356,13 @@ export function normaliseSnapshot(snapshot: Snapshot): Topology {
     parts: snapshotParts(snapshot),
     vpcs: snapshot.vpcs.map((vpc) => normaliseVpc(vpc, context)).sort(byKey((vpc) => vpc.vpcId)),
     subnets,
-    securityGroups: normaliseSecurityGroups(snapshot.securityGroups),
+    securityGroups: normalised?.securityGroups ?? normaliseSecurityGroups(snapshot.securityGroups),
     prefixLists: snapshot.managedPrefixLists
       .map(normalisePrefixList)
       .sort(byKey((list) => list.prefixListId)),
-    networkInterfaces: inIdOrder(snapshot.networkInterfaces, (eni) => eni.NetworkInterfaceId).map(
-      normaliseNetworkInterface,
-    ),
+    networkInterfaces:
+      normalised?.networkInterfaces ??
+      inIdOrder(snapshot.networkInterfaces, (eni) => eni.NetworkInterfaceId).map(normaliseNetworkInterface),
     networkAcls: snapshot.networkAcls
       .map((acl) => normaliseNetworkAcl(acl, context))
       .sort(byKey((acl) => acl.networkAclId)),

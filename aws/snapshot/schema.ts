@@ -234,6 +234,13 @@ export const snapshotSchema = z.looseObject({
 
 const isValidSnapshot = compileFastCheck(snapshotSchema);
 
+/**
+ * The yes/no checks of one item of the two largest lists, for the piecewise reader (piecewise.ts); the
+ * same schema as in snapshotSchema, so a yes there is a yes here. Undefined if the compiler gave up.
+ */
+export const isValidSecurityGroup = compileFastCheck(securityGroup);
+export const isValidNetworkInterface = compileFastCheck(networkInterface);
+
 /** `securityGroups[2].IpPermissions[0].IpProtocol` */
 export function formatIssuePath(path: readonly PropertyKey[]): string {
   let text = '';

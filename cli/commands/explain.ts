@@ -24,7 +24,7 @@ import {
   withDeadline,
 } from '../context';
 import { UsageError } from '../errors';
-import { normaliseSnapshotFile, readSnapshotFile } from '../input-files';
+import { normaliseSnapshotFile, readSnapshotFile, readSnapshotTopology } from '../input-files';
 import { loadRegion } from '../live-aws';
 
 interface ExplainOptions extends AwsCliOptions {
@@ -39,7 +39,10 @@ interface ExplainOptions extends AwsCliOptions {
 async function loadTopology(context: CliContext, options: ExplainOptions): Promise<Topology> {
   refuseAwsOptionsWithSnapshot(options);
   if (options.snapshot) {
-    return normaliseSnapshotFile(await readSnapshotFile(options.snapshot), options.snapshot);
+    return (
+      readSnapshotTopology(options.snapshot)?.topology ??
+      normaliseSnapshotFile(await readSnapshotFile(options.snapshot), options.snapshot)
+    );
   }
   const clients = await createClientsFromOptions(context, options);
   let snapshot: Snapshot;

@@ -19,7 +19,13 @@ import {
   withDeadline,
 } from '../context';
 import { EXIT_INTERNAL, EXIT_TARGETS_FAILED, EXIT_USAGE, UsageError } from '../errors';
-import { isSnapshotSetFile, normaliseSnapshotFile, readParamsFile, readSnapshotFile } from '../input-files';
+import {
+  isSnapshotSetFile,
+  normaliseSnapshotFile,
+  readParamsFile,
+  readSnapshotFile,
+  readSnapshotTopology,
+} from '../input-files';
 import { writeJsonReport } from '../json-report';
 import { loadRegion } from '../live-aws';
 import { addMultiAccountOptions, isMultiTarget, type MultiAccountOptions } from '../multi-account';
@@ -121,8 +127,17 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
   );
   let rules = configured.map(({ rule }) => rule);
   const waivers = options.waivers ? await readWaiversFile(context, options.waivers, options) : undefined;
+  // A single-account snapshot is read piece by piece when it can be (cli/input-files.ts): its topology
+  // comes with it. Waivers match on tags the recorded interfaces and groups carry, so they need it whole.
+  const piecewise =
+    options.snapshot && !isMultiTarget(options) && !waivers
+      ? readSnapshotTopology(options.snapshot)
+      : undefined;
   // Several account-regions: --accounts/--regions, or a multi-account snapshot (cli/multi-scan.ts).
-  if (isMultiTarget(options) || (options.snapshot && (await isSnapshotSetFile(options.snapshot)))) {
+  if (
+    !piecewise &&
+    (isMultiTarget(options) || (options.snapshot && (await isSnapshotSetFile(options.snapshot))))
+  ) {
     const { format } = options;
     if (format === 'html')
       throw new UsageError(
@@ -131,7 +146,8 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
     return scanTargets(context, { ...options, format }, configured, params, waivers);
   }
 
-  let snapshot: Snapshot | undefined = await loadSnapshot(context, options, partsRequiredBy(rules));
+  let snapshot: Snapshot | undefined =
+    piecewise?.snapshot ?? (await loadSnapshot(context, options, partsRequiredBy(rules)));
   // A snapshot file may lack parts (`snapshot --no-iam`, or recorded by a narrower tool): a rule that
   // needs a missing part must not report on what was never loaded.
   const available = snapshotParts(snapshot);
@@ -155,7 +171,7 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
     rules = configured.map(({ rule }) => rule);
   }
 
-  const topology = normaliseSnapshotFile(snapshot, options.snapshot);
+  const topology = piecewise?.topology ?? normaliseSnapshotFile(snapshot, options.snapshot);
   // What waivers match on (tags, ARNs) comes from the recorded SDK output, read before it is let go.
   const describe = waivers ? resourceFactsFromSnapshot(snapshot) : undefined;
   // The recorded SDK output is no longer needed: let it go before the rules and the report allocate.
