@@ -64,20 +64,37 @@ export function inIdOrder<T>(items: readonly T[], id: (item: T) => string | unde
 
 /** The indices of `ids` in the order of the ids, stable: inIdOrder's sort, on the ids alone. */
 export function idOrder(ids: readonly string[]): number[] {
+  return sortIds(ids).order;
+}
+
+/**
+ * idOrder, or undefined when an id is given twice: sorted, a repeated id lies next to its twin, and is
+ * found by the numbers the sort compared where it compared numbers.
+ */
+export function distinctIdOrder(ids: readonly string[]): number[] | undefined {
+  const { order, same } = sortIds(ids);
+  for (let k = 1; k < order.length; k++)
+    if (same(order[k - 1] as number, order[k] as number)) return undefined;
+  return order;
+}
+
+function sortIds(ids: readonly string[]): { order: number[]; same: (a: number, b: number) => boolean } {
   const order: number[] = new Array(ids.length);
   for (let i = 0; i < ids.length; i++) order[i] = i;
   const digits = hexDigitKeys(ids);
   if (digits) {
     const { high, low } = digits;
-    return order.sort(
+    order.sort(
       (a, b) => (high[a] as number) - (high[b] as number) || (low[a] as number) - (low[b] as number),
     );
+    return { order, same: (a, b) => high[a] === high[b] && low[a] === low[b] };
   }
-  return order.sort((a, b) => {
+  order.sort((a, b) => {
     const x = ids[a] as string;
     const y = ids[b] as string;
     return x < y ? -1 : x > y ? 1 : 0;
   });
+  return { order, same: (a, b) => ids[a] === ids[b] };
 }
 
 /** 13 hex digits make 52 bits, the most a double holds exactly. */

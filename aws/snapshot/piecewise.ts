@@ -15,7 +15,7 @@ import { SnapshotError } from '../sdk/errors';
 import type { Snapshot } from './format';
 import { type ListLayout, scanListLayout } from './layout';
 import { normaliseNetworkInterface, normaliseSnapshot } from './normalise';
-import { idOrder } from './normalise-fields';
+import { distinctIdOrder } from './normalise-fields';
 import { normaliseSecurityGroup, PermissionPool } from './normalise-security-groups';
 import { isValidNetworkInterface, isValidSecurityGroup, parseSnapshot } from './schema';
 import type { FastCheck } from './schema-check';
@@ -108,12 +108,12 @@ function readItems<T>(
   for (let i = 0; i < count; i++) {
     ids[i] = bytes.toString('utf8', list.idStarts[i] as number, list.idEnds[i] as number);
   }
-  const order = idOrder(ids);
+  // A repeated id: the whole read names both places.
+  const order = distinctIdOrder(ids);
+  if (!order) return undefined;
   const items: T[] = new Array(count);
   for (let k = 0; k < count; k++) {
     const i = order[k] as number;
-    // Sorted, a repeated id lies next to its twin: the whole read names both places.
-    if (k > 0 && ids[i] === ids[order[k - 1] as number]) return undefined;
     let item: Record<string, unknown>;
     try {
       item = JSON.parse(bytes.toString('utf8', list.itemStarts[i] as number, list.itemEnds[i] as number));

@@ -2,7 +2,7 @@
 // id string would put them, whether the ids take the numeric path (one prefix, the same number of
 // lowercase hex digits) or the string path (anything else).
 import fc from 'fast-check';
-import { hexDigitKeys, inIdOrder } from '../../aws/snapshot/normalise-fields';
+import { distinctIdOrder, hexDigitKeys, idOrder, inIdOrder } from '../../aws/snapshot/normalise-fields';
 
 interface Item {
   readonly id: string | undefined;
@@ -66,6 +66,27 @@ describe('inIdOrder (property)', () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('distinctIdOrder (property)', () => {
+  it('is idOrder when no id repeats, and undefined when one does, on either path', () => {
+    fc.assert(
+      fc.property(fc.oneof(idsOfOneKind, mixedIds), (ids) => {
+        const keys = ids.map((id) => id ?? '');
+        const repeats = new Set(keys).size < keys.length;
+        expect(distinctIdOrder(keys)).toEqual(repeats ? undefined : idOrder(keys));
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
+describe('distinctIdOrder', () => {
+  it('tells ids apart by every digit, those before the last 13 too', () => {
+    const low = '0123456789abc';
+    expect(distinctIdOrder([`eni-0001${low}`, `eni-0000${low}`])).toEqual([1, 0]);
+    expect(distinctIdOrder([`eni-0001${low}`, `eni-0001${low}`])).toBeUndefined();
   });
 });
 
