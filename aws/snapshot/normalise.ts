@@ -27,7 +27,7 @@ import { isAddress, isValidCidr } from '../../core/net/cidr';
 import { normalisePorts, normaliseProtocol } from '../../core/net/protocol';
 import { SnapshotError } from '../sdk/errors';
 import { type Snapshot, type SnapshotFileSystem, type SnapshotPrefixList, snapshotParts } from './format';
-import { byKey, checkAddress, inIdOrder, required, within } from './normalise-fields';
+import { byKey, checkAddress, inIdOrder, required, StringPool, within } from './normalise-fields';
 import { normaliseIam } from './normalise-iam';
 import { normaliseRouting } from './normalise-routing';
 import { normaliseSecurityGroups } from './normalise-security-groups';
@@ -89,7 +89,8 @@ export function normaliseSubnet(subnet: SdkSubnet): Subnet {
 /** The address list of an interface without an address of a family: one, shared and frozen. */
 const NO_ADDRESSES: readonly string[] = Object.freeze([]);
 
-export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInterface {
+/** `strings` shares the ids many interfaces repeat with the rest of the normalisation. */
+export function normaliseNetworkInterface(eni: SdkNetworkInterface, strings?: StringPool): NetworkInterface {
   const networkInterfaceId = required(eni.NetworkInterfaceId, 'network interface', 'NetworkInterfaceId');
   const name = `network interface ${networkInterfaceId}`;
   // Plain loops: this runs once per interface, 160,000 times at scale 16.
@@ -136,16 +137,20 @@ export function normaliseNetworkInterface(eni: SdkNetworkInterface): NetworkInte
     privateIpAddresses = list;
   }
   const groups = eni.Groups ?? [];
-  const groupIds = groups.map(
-    (group, index) => group?.GroupId || required(group?.GroupId, name, `Groups[${index}].GroupId`),
-  );
+  const groupIds = groups.map((group, index) => {
+    const groupId = group?.GroupId || required(group?.GroupId, name, `Groups[${index}].GroupId`);
+    return strings ? strings.get(groupId) : groupId;
+  });
+  const subnetId = required(eni.SubnetId, name, 'SubnetId');
+  const vpcId = required(eni.VpcId, name, 'VpcId');
+  const ownerId = required(eni.OwnerId, name, 'OwnerId');
   // One literal with every member, the optional ones undefined when absent: every interface then has
   // the same hidden class, so the rules' reads of its members stay monomorphic.
   return {
     networkInterfaceId,
-    subnetId: required(eni.SubnetId, name, 'SubnetId'),
-    vpcId: required(eni.VpcId, name, 'VpcId'),
-    ownerId: required(eni.OwnerId, name, 'OwnerId'),
+    subnetId: strings ? strings.get(subnetId) : subnetId,
+    vpcId: strings ? strings.get(vpcId) : vpcId,
+    ownerId: strings ? strings.get(ownerId) : ownerId,
     availabilityZone: eni.AvailabilityZone ?? '',
     interfaceType: eni.InterfaceType ?? 'interface',
     requesterManaged: eni.RequesterManaged ?? false,
@@ -346,6 +351,7 @@ export function normaliseSnapshot(snapshot: Snapshot, normalised?: NormalisedLis
     accountId: required(snapshot.accountId, 'snapshot', 'accountId'),
     region: required(snapshot.region, 'snapshot', 'region'),
   };
+  const strings = new StringPool();
   const subnets = snapshot.subnets.map(normaliseSubnet).sort(byKey((subnet) => subnet.subnetId));
   const subnetVpcs = new Map(subnets.map((subnet) => [subnet.subnetId, subnet.vpcId]));
   return {
@@ -362,7 +368,9 @@ export function normaliseSnapshot(snapshot: Snapshot, normalised?: NormalisedLis
       .sort(byKey((list) => list.prefixListId)),
     networkInterfaces:
       normalised?.networkInterfaces ??
-      inIdOrder(snapshot.networkInterfaces, (eni) => eni.NetworkInterfaceId).map(normaliseNetworkInterface),
+      inIdOrder(snapshot.networkInterfaces, (eni) => eni.NetworkInterfaceId).map((eni) =>
+        normaliseNetworkInterface(eni, strings),
+      ),
     networkAcls: snapshot.networkAcls
       .map((acl) => normaliseNetworkAcl(acl, context))
       .sort(byKey((acl) => acl.networkAclId)),

@@ -15,7 +15,7 @@ import { SnapshotError } from '../sdk/errors';
 import type { Snapshot } from './format';
 import { type ListLayout, scanListLayout } from './layout';
 import { normaliseNetworkInterface, normaliseSnapshot } from './normalise';
-import { distinctIdOrder } from './normalise-fields';
+import { distinctIdOrder, StringPool } from './normalise-fields';
 import { normaliseSecurityGroup, PermissionPool } from './normalise-security-groups';
 import { isValidNetworkInterface, isValidSecurityGroup, parseSnapshot } from './schema';
 import type { FastCheck } from './schema-check';
@@ -68,6 +68,7 @@ export function readSnapshotPiecewise(
 
   try {
     const pool = new PermissionPool();
+    const strings = new StringPool();
     const securityGroups = readItems<SecurityGroup>(
       bytes,
       groups,
@@ -81,7 +82,7 @@ export function readSnapshotPiecewise(
       interfaces,
       PIECEWISE_LISTS.networkInterfaces,
       isValidNetworkInterface,
-      (eni) => normaliseNetworkInterface(eni as Parameters<typeof normaliseNetworkInterface>[0]),
+      (eni) => normaliseNetworkInterface(eni as Parameters<typeof normaliseNetworkInterface>[0], strings),
     );
     if (!networkInterfaces) return undefined;
     return { snapshot, topology: normaliseSnapshot(snapshot, { securityGroups, networkInterfaces }) };

@@ -8,6 +8,7 @@ import { refKey } from '../../../core/model';
 import type { MountTargetRecord, PartialTopology } from '../../../core/neighbourhood';
 import type { SnapshotPrefixList } from '../../snapshot/format';
 import { normaliseNetworkAcl, normaliseNetworkInterface } from '../../snapshot/normalise';
+import { StringPool } from '../../snapshot/normalise-fields';
 import { normaliseSecurityGroup, PermissionPool } from '../../snapshot/normalise-security-groups';
 
 /**
@@ -97,6 +98,8 @@ export class NeighbourhoodState {
   readonly groups = new Map<string, core.SecurityGroup>();
   /** The groups loaded share their permissions and peers (normalise-security-groups.ts PermissionPool). */
   private readonly permissionPool = new PermissionPool();
+  /** The interfaces loaded share the ids they repeat (normalise-fields.ts StringPool). */
+  private readonly strings = new StringPool();
   readonly interfaces = new Map<string, core.NetworkInterface>();
   readonly acls = new Map<string, core.NetworkAcl>();
   readonly vpcs = new Map<string, Vpc>();
@@ -152,7 +155,7 @@ export class NeighbourhoodState {
     for (const eni of enis) {
       const id = eni.NetworkInterfaceId;
       if (!id || this.raw.interfaces.has(id)) continue;
-      this.interfaces.set(id, normaliseNetworkInterface(eni));
+      this.interfaces.set(id, normaliseNetworkInterface(eni, this.strings));
       this.raw.interfaces.set(id, eni);
     }
   }
