@@ -60,7 +60,7 @@ export function checkTargets(
             detail: String(exponents.endToEnd),
           },
           {
-            name: 'scaling exponent of the scan (in-process work after reading the file) <= 1.0',
+            name: 'scaling exponent of the scan (in-process work, reading included) <= 1.0',
             ok: exponents.work <= 1,
             detail: String(exponents.work),
           },

@@ -1,16 +1,15 @@
 // The phases of `efsguard scan --snapshot FILE --format json`, timed one by one in a fresh process, so
 // the next hot spot is visible. It runs the same functions, in the same order, as cli/commands/scan.ts
-// (the end-to-end wall and peak RSS come from the real CLI; see bench/end-to-end.ts): the file is read
-// as bytes, the scan finds its large lists (layout), and the piecewise read parses, checks and
-// normalises their items one by one and the rest of the file whole (pieces; aws/snapshot/piecewise.ts).
+// (the end-to-end wall and peak RSS come from the real CLI; see bench/end-to-end.ts): "pieces" streams
+// the file, parsing, checking and normalising each item of its large lists and the rest of the file
+// whole (aws/snapshot/piecewise.ts); then the lookup tables ("index"), each rule, and the JSON report.
 // Usage: node --import tsx bench/scan-phases-worker.ts <snapshot.json> <report-out.json>
 // Prints one JSON line: { phases: { name: ms }, cpuPhases: { name: ms }, peakRssMb, evaluations }.
 // cpuPhases is the process's CPU time (user + system, every thread, so GC helpers too) per phase: on
 // a shared machine it moves far less with the load than the wall time does.
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { scanListLayout } from '../aws/snapshot/layout';
-import { PIECEWISE_LISTS, readSnapshotPiecewise } from '../aws/snapshot/piecewise';
+import { readSnapshotPiecewise } from '../aws/snapshot/piecewise';
 import { writeJsonReport } from '../cli/json-report';
 import { summarise } from '../cli/output';
 import { ALL, type Evaluation } from '../core/model';
@@ -32,11 +31,17 @@ const time = <T>(name: string, fn: () => T): T => {
   return result;
 };
 
-let bytes: Buffer | undefined = time('read', () => readFileSync(file));
-const layout = time('layout', () => scanListLayout(bytes as Buffer, 0, PIECEWISE_LISTS));
-const read = time('pieces', () => readSnapshotPiecewise(bytes as Buffer, 0, file, layout));
+// Read as the CLI reads (cli/input-files.ts readSnapshotTopology): the file streams through one window
+// while each item is parsed, checked and normalised, so reading is not a phase of its own.
+const fd = openSync(file, 'r');
+const read = time('pieces', () =>
+  readSnapshotPiecewise(
+    { read: (target, offset, length) => readSync(fd, target, offset, length, null) },
+    file,
+  ),
+);
+closeSync(fd);
 if (!read) throw new Error(`${file}: the piecewise read declined it; the CLI would read it whole`);
-bytes = undefined; // as the CLI lets the file's bytes go
 const { topology } = read;
 // Shared lookup tables, built by whichever rule runs first: timed on their own so no rule carries them.
 time('index', () => indexTopology(topology));

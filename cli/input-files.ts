@@ -1,5 +1,5 @@
 // Reading the user's input files (--snapshot, --params), with errors that name the file and the problem.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { SnapshotError } from '../aws/sdk/errors';
 import type { Snapshot } from '../aws/snapshot/format';
 import { normaliseSnapshot } from '../aws/snapshot/normalise';
@@ -20,18 +20,6 @@ export function decodeInputText(
   path: string,
   ErrorType: new (message: string, options?: { cause?: unknown }) => Error = UsageError,
 ): string {
-  return bytes.toString('utf8', textStart(bytes, path, ErrorType));
-}
-
-/**
- * Where the JSON text of an input file starts: past a UTF-8 byte-order mark, else at 0. UTF-16 is
- * refused (decodeInputText).
- */
-function textStart(
-  bytes: Buffer,
-  path: string,
-  ErrorType: new (message: string, options?: { cause?: unknown }) => Error,
-): number {
   const [b0, b1] = [bytes[0], bytes[1]];
   const utf16 =
     (b0 === 0xff && b1 === 0xfe) ||
@@ -39,14 +27,8 @@ function textStart(
     (bytes.length >= 2 && ((b0 !== 0 && b1 === 0) || (b0 === 0 && b1 !== 0)));
   if (utf16) throw new ErrorType(`${path}: the file is UTF-16 encoded; save it as UTF-8`);
   const hasBom = b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf;
-  return hasBom ? 3 : 0;
+  return bytes.toString('utf8', hasBom ? 3 : 0);
 }
-
-/**
- * Files read by readSnapshotTopology whose piecewise read declined, handed to the whole read of the
- * same path that follows (a 140 MB file is not read twice), then forgotten.
- */
-const declinedBytes = new Map<string, Buffer>();
 
 /**
  * Reads an input file as UTF-8 text, with errors naming the file and the problem. One synchronous
@@ -59,9 +41,7 @@ export async function readText(
   ErrorType: new (message: string, options?: { cause?: unknown }) => Error,
 ) {
   try {
-    const declined = declinedBytes.get(path);
-    declinedBytes.delete(path);
-    return decodeInputText(declined ?? readFileSync(path), path, ErrorType);
+    return decodeInputText(readFileSync(path), path, ErrorType);
   } catch (error) {
     if (error instanceof ErrorType) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -103,22 +83,24 @@ async function readSnapshotJson(path: string): Promise<unknown> {
  * whole (readSnapshotFile, then normaliseSnapshotFile), which then reports any problem with the file.
  */
 export function readSnapshotTopology(path: string): PiecewiseSnapshot | undefined {
-  let bytes: Buffer;
-  let start: number;
+  let fd: number;
   try {
-    bytes = readFileSync(path);
+    fd = openSync(path, 'r');
   } catch {
     return undefined; // the whole read says why
   }
   try {
-    start = textStart(bytes, path, SnapshotError);
-  } catch {
-    declinedBytes.set(path, bytes);
-    return undefined;
+    return readSnapshotPiecewise(
+      { read: (target, offset, length) => readSync(fd, target, offset, length, null) },
+      path,
+    );
+  } catch (error) {
+    // A read error (a directory, a device gone away): the whole read says what it is.
+    if ((error as NodeJS.ErrnoException).code !== undefined) return undefined;
+    throw error;
+  } finally {
+    closeSync(fd);
   }
-  const read = readSnapshotPiecewise(bytes, start, path);
-  if (!read) declinedBytes.set(path, bytes);
-  return read;
 }
 
 /** Reads and validates a snapshot file (docs/cli.md, Snapshots). */

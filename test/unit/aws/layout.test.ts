@@ -1,24 +1,35 @@
-// scanListLayout finds the items and ids of a snapshot's large lists in its bytes, or declines: each
-// range it gives must parse to exactly the item JSON.parse of the whole file holds, and any layout it
-// cannot be sure of must come back undefined (the file is then read whole).
-import { type ListLayout, scanListLayout } from '../../../aws/snapshot/layout';
+// streamSnapshotLists hands on the items and ids of a snapshot's large lists as the bytes stream in, and
+// returns the rest of the file, or declines: each item it hands on must parse to exactly the item
+// JSON.parse of the whole file holds, the rest must be the file with those lists empty, and any layout
+// it cannot be sure of must come back undefined (the file is then read whole).
+import { streamSnapshotLists } from '../../../aws/snapshot/layout';
+import { bufferSource } from '../../helpers/byte-source';
 
 const LISTS = { securityGroups: 'GroupId', networkInterfaces: 'NetworkInterfaceId' };
 
-const scan = (text: string, from = 0) => scanListLayout(Buffer.from(text, 'utf8'), from, LISTS);
-
-/** The items and ids a layout points at, decoded and parsed. */
-function piecesOf(text: string, layout: ListLayout | undefined) {
-  const bytes = Buffer.from(text, 'utf8');
-  if (!layout) return undefined;
-  return {
-    value: JSON.parse(bytes.toString('utf8', layout.start, layout.end)),
-    items: layout.itemStarts.map((start, i) =>
-      JSON.parse(bytes.toString('utf8', start, layout.itemEnds[i] as number)),
-    ),
-    ids: layout.idStarts.map((start, i) => bytes.toString('utf8', start, layout.idEnds[i] as number)),
-  };
+/**
+ * What the scan hands on and returns for `text`, streamed `chunk` bytes at a time from a window of
+ * `window` bytes (small ones cross every edge and make the window grow).
+ */
+function stream(text: string, chunk?: number, window?: number) {
+  const items: { list: string; item: unknown; id: string }[] = [];
+  const streamed = streamSnapshotLists(
+    bufferSource(Buffer.from(text, 'utf8'), chunk),
+    LISTS,
+    (list, bytes, start, end, idStart, idEnd) => {
+      items.push({
+        list,
+        item: JSON.parse(bytes.toString('utf8', start, end)),
+        id: bytes.toString('utf8', idStart, idEnd),
+      });
+      return true;
+    },
+    window,
+  );
+  return streamed && { rest: JSON.parse(streamed.rest), lists: [...streamed.lists], items };
 }
+
+const scan = (text: string) => stream(text);
 
 const document = {
   format: 'efsguard-snapshot/1',
@@ -39,28 +50,43 @@ const document = {
   last: 'x',
 };
 
-describe('scanListLayout', () => {
+describe('streamSnapshotLists', () => {
+  const rest = { ...document, securityGroups: [], networkInterfaces: [] };
+  const items = document.securityGroups.map((item) => ({ list: 'securityGroups', item, id: item.GroupId }));
+
   it.each([
     ['compact', JSON.stringify(document)],
     ['indented', JSON.stringify(document, null, 2)],
     ['with tabs and CRLF', JSON.stringify(document, null, '\t').replace(/\n/g, '\r\n')],
-  ])('finds each item and its own id, %s', (_, text) => {
-    const layout = scan(text);
-    expect([...(layout?.keys() ?? [])]).toEqual(['securityGroups', 'networkInterfaces']);
-    const groups = piecesOf(text, layout?.get('securityGroups'));
-    expect(groups?.value).toEqual(document.securityGroups);
-    expect(groups?.items).toEqual(document.securityGroups);
-    expect(groups?.ids).toEqual(['sg-0a', 'sg-0b']);
-    expect(piecesOf(text, layout?.get('networkInterfaces'))?.items).toEqual([]);
+  ])('hands on each item with its own id, and returns the rest, %s', (_, text) => {
+    for (const [chunk, window] of [
+      [undefined, undefined],
+      [1, 16],
+      [3, 7],
+      [64, 64],
+    ]) {
+      const streamed = stream(text, chunk, window);
+      expect(streamed?.items).toEqual(items);
+      expect(streamed?.rest).toEqual(rest);
+      expect(streamed?.lists).toEqual(['securityGroups', 'networkInterfaces']);
+    }
   });
 
-  it('starts where it is told (past a byte-order mark) and leaves out lists the file lacks', () => {
-    const text = `\ufeff${JSON.stringify({ networkInterfaces: [{ NetworkInterfaceId: 'eni-1' }] })}`;
-    const layout = scan(text, 3);
-    expect(layout?.has('securityGroups')).toBe(false);
-    expect(piecesOf(text, layout?.get('networkInterfaces'))?.ids).toEqual(['eni-1']);
-    expect(scan('{}')?.size).toBe(0);
-    expect(scan(' { } ')?.size).toBe(0);
+  it('steps over a byte-order mark, and names only the lists the file holds', () => {
+    const text = `\ufeff${JSON.stringify({ a: 1, networkInterfaces: [{ NetworkInterfaceId: 'eni-1' }] })}`;
+    const streamed = stream(text, 2, 4);
+    expect(streamed?.lists).toEqual(['networkInterfaces']);
+    expect(streamed?.items).toEqual([
+      { list: 'networkInterfaces', item: { NetworkInterfaceId: 'eni-1' }, id: 'eni-1' },
+    ]);
+    expect(streamed?.rest).toEqual({ a: 1, networkInterfaces: [] });
+    expect(scan('{}')?.rest).toEqual({});
+    expect(scan(' { } ')?.lists).toEqual([]);
+  });
+
+  it('stops, and declines, when the item handler says no', () => {
+    const text = JSON.stringify(document);
+    expect(streamSnapshotLists(bufferSource(Buffer.from(text)), LISTS, () => false)).toBeUndefined();
   });
 
   it.each([
@@ -97,5 +123,6 @@ describe('scanListLayout', () => {
     ['a scalar run into a string', '{"a": 1"x", "securityGroups": []}'],
   ])('declines %s', (_, text) => {
     expect(scan(text)).toBeUndefined();
+    expect(stream(text, 1, 4)).toBeUndefined();
   });
 });

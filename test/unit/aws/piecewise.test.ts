@@ -7,11 +7,14 @@ import { readSnapshotPiecewise } from '../../../aws/snapshot/piecewise';
 import { parseSnapshot } from '../../../aws/snapshot/schema';
 import { SNAPSHOT_SET_FORMAT } from '../../../aws/snapshot/set';
 import { generateAccount } from '../../../bench/generate-account';
+import { bufferSource } from '../../helpers/byte-source';
 
 const DEMO = join(__dirname, '../../../demo/demo-snapshot.json');
 
 const wholeRead = (text: string) => normaliseSnapshot(parseSnapshot(JSON.parse(text), 'f.json'));
-const piecewise = (text: string) => readSnapshotPiecewise(Buffer.from(text, 'utf8'), 0, 'f.json');
+// Small windows: items cross the window's edges, and the window grows for the largest.
+const piecewise = (text: string) =>
+  readSnapshotPiecewise(bufferSource(Buffer.from(text, 'utf8'), 4096), 'f.json');
 
 /** The demo snapshot, parsed, to break one field at a time. */
 type Parsed = Record<string, unknown> & {
