@@ -82,31 +82,6 @@ function stringEnd(bytes: Buffer, n: number, start: number): number {
   return MORE;
 }
 
-/**
- * One past the end of the object or array that opens at `start`, by its brackets outside strings; MORE
- * when it does not close before `n`. Whatever lies inside is for JSON.parse to judge.
- */
-function containerEnd(bytes: Buffer, n: number, start: number): number {
-  let depth = 0;
-  let i = start;
-  while (i < n) {
-    const c = bytes[i] as number;
-    if (c === QUOTE) {
-      const after = stringEnd(bytes, n, i + 1);
-      if (after === MORE) return MORE;
-      i = after < 0 ? -after : after;
-      continue;
-    }
-    if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth++;
-    else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
-      depth--;
-      if (depth === 0) return i + 1;
-    }
-    i++;
-  }
-  return MORE;
-}
-
 /** Does `bytes[start, end)` hold exactly the ASCII text `text`? */
 function bytesEqual(bytes: Buffer, start: number, end: number, text: string): boolean {
   if (end - start !== text.length) return false;
@@ -114,18 +89,19 @@ function bytesEqual(bytes: Buffer, start: number, end: number, text: string): bo
   return true;
 }
 
-/** Where scanItem leaves the id it found. */
+/** Where valueEnd leaves the id it found. */
 interface FoundId {
   start: number;
   end: number;
 }
 
 /**
- * One past the end of the item object that opens at `start`, its id's content in `id`; MORE when it does
- * not end before `n`; DECLINE when it lacks its id key, has it twice, or has it with anything but a
- * string without escapes.
+ * One past the end of the object or array that opens at `start`, by its brackets outside strings; MORE
+ * when it does not end before `n`. Whatever lies inside is for JSON.parse to judge. With `idKey`, the
+ * value is a list item, whose id's content it leaves in `id`: DECLINE when the item lacks its id key,
+ * has it twice, or has it with anything but a string without escapes.
  */
-function scanItem(bytes: Buffer, n: number, start: number, idKey: string, id: FoundId): number {
+function valueEnd(bytes: Buffer, n: number, start: number, idKey?: string, id?: FoundId): number {
   let depth = 0;
   let keyNext = false;
   let idNext = false;
@@ -137,9 +113,9 @@ function scanItem(bytes: Buffer, n: number, start: number, idKey: string, id: Fo
       const after = stringEnd(bytes, n, i + 1);
       if (after === MORE) return MORE;
       const end = (after < 0 ? -after : after) - 1;
-      if (depth === 1) {
+      if (depth === 1 && idKey !== undefined) {
         if (idNext) {
-          if (after < 0) return DECLINE;
+          if (after < 0 || !id) return DECLINE;
           id.start = i + 1;
           id.end = end;
           idNext = false;
@@ -161,7 +137,7 @@ function scanItem(bytes: Buffer, n: number, start: number, idKey: string, id: Fo
       if (depth === 1) keyNext = true;
     } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
       depth--;
-      if (depth === 0) return found ? i + 1 : DECLINE;
+      if (depth === 0) return found || idKey === undefined ? i + 1 : DECLINE;
     } else if (c === COMMA) {
       if (depth === 1) keyNext = true;
     } else if (idNext && c !== COLON && !isWhitespace(c)) {
@@ -248,72 +224,79 @@ export function streamSnapshotLists(
     }
   };
 
+  /**
+   * Walks `each` over the elements of the object or array just opened, which must be separated by one
+   * comma each and closed by `close` (consumed); false on anything else, or when `each` says false.
+   */
+  const elements = (close: number, each: () => boolean): boolean => {
+    if (next() !== close) {
+      for (;;) {
+        if (!each()) return false;
+        const after = next();
+        if (after === close) break;
+        if (after !== COMMA) return false;
+        i++;
+      }
+    }
+    i++;
+    return true;
+  };
+
+  /** One member of the top-level object: its key, a colon, its value. */
+  const member = (): boolean => {
+    if (next() !== QUOTE) return false;
+    const keyEnd = unit((bytes, n, start) => stringEnd(bytes, n, start + 1));
+    if (keyEnd <= 0) return false; // unclosed, or a key with an escape
+    const key = window.bytes.toString('utf8', i, keyEnd);
+    const name = names.find((candidate) => bytesEqual(window.bytes, i + 1, keyEnd - 1, candidate));
+    i = keyEnd;
+    if (next() !== COLON) return false;
+    i++;
+    const c = next();
+    if (name !== undefined) {
+      if (c !== OPEN_ARRAY || found.has(name)) return false;
+      found.add(name);
+      i++;
+      const idKey = lists[name] as string;
+      const item = (bytes: Buffer, n: number, start: number) => valueEnd(bytes, n, start, idKey, id);
+      // The items: objects, one comma and whitespace between them.
+      const read = elements(CLOSE_ARRAY, () => {
+        if (next() !== OPEN_OBJECT) return false;
+        const end = unit(item);
+        if (end === DECLINE || !onItem(name, window.bytes, i, end, id.start, id.end)) return false;
+        i = end;
+        return true;
+      });
+      members.push(`${key}:[]`);
+      return read;
+    }
+    let end: number;
+    if (c === OPEN_OBJECT || c === OPEN_ARRAY) end = unit((bytes, n, at) => valueEnd(bytes, n, at));
+    else if (c === QUOTE) {
+      end = unit((bytes, n, at) => stringEnd(bytes, n, at + 1));
+      if (end < 0 && end !== DECLINE) end = -end;
+    } else {
+      // A number, true, false or null: its letters, digits and signs; JSON.parse judges the token.
+      end = unit((bytes, n, at) => {
+        let j = at;
+        while (j < n && isScalarByte(bytes[j] as number)) j++;
+        return j < n ? (j === at ? DECLINE : j) : MORE;
+      });
+    }
+    if (end === DECLINE) return false;
+    // `unit` moved `i` along with the window: it is still where the value starts.
+    members.push(`${key}:${window.bytes.toString('utf8', i, end)}`);
+    i = end;
+    return true;
+  };
+
   // At least the three bytes a byte-order mark would take, unless the file is shorter.
   while (window.end < 3 && window.more(0) >= 0) {}
   const bom = window.bytes[0] === 0xef && window.bytes[1] === 0xbb && window.bytes[2] === 0xbf;
   if (bom) i = 3;
   if (next() !== OPEN_OBJECT) return undefined;
   i++;
-  if (next() !== CLOSE_OBJECT) {
-    for (;;) {
-      // A member: its key, a colon, its value.
-      if (next() !== QUOTE) return undefined;
-      const keyEnd = unit((bytes, n, start) => stringEnd(bytes, n, start + 1));
-      if (keyEnd <= 0) return undefined; // unclosed, or a key with an escape
-      const key = window.bytes.toString('utf8', i, keyEnd);
-      const name = names.find((candidate) => bytesEqual(window.bytes, i + 1, keyEnd - 1, candidate));
-      i = keyEnd;
-      if (next() !== COLON) return undefined;
-      i++;
-      const c = next();
-      if (name !== undefined) {
-        if (c !== OPEN_ARRAY || found.has(name)) return undefined;
-        found.add(name);
-        i++;
-        const idKey = lists[name] as string;
-        const item = (bytes: Buffer, n: number, start: number) => scanItem(bytes, n, start, idKey, id);
-        // The items: objects, one comma and whitespace between them.
-        if (next() !== CLOSE_ARRAY) {
-          for (;;) {
-            if (next() !== OPEN_OBJECT) return undefined;
-            const end = unit(item);
-            if (end === DECLINE) return undefined;
-            if (!onItem(name, window.bytes, i, end, id.start, id.end)) return undefined;
-            i = end;
-            const after = next();
-            if (after === CLOSE_ARRAY) break;
-            if (after !== COMMA) return undefined;
-            i++;
-          }
-        }
-        i++;
-        members.push(`${key}:[]`);
-      } else {
-        let end: number;
-        if (c === OPEN_OBJECT || c === OPEN_ARRAY) end = unit(containerEnd);
-        else if (c === QUOTE) {
-          end = unit((bytes, n, at) => stringEnd(bytes, n, at + 1));
-          if (end < 0 && end !== DECLINE) end = -end;
-        } else {
-          // A number, true, false or null: its letters, digits and signs; JSON.parse judges the token.
-          end = unit((bytes, n, at) => {
-            let j = at;
-            while (j < n && isScalarByte(bytes[j] as number)) j++;
-            return j < n ? (j === at ? DECLINE : j) : MORE;
-          });
-        }
-        if (end === DECLINE) return undefined;
-        // `unit` moved `i` along with the window: it is still where the value starts.
-        members.push(`${key}:${window.bytes.toString('utf8', i, end)}`);
-        i = end;
-      }
-      const after = next();
-      if (after === CLOSE_OBJECT) break;
-      if (after !== COMMA) return undefined;
-      i++;
-    }
-  }
-  i++;
+  if (!elements(CLOSE_OBJECT, member)) return undefined;
   // Only whitespace may follow the object.
   if (next() !== undefined) return undefined;
   return { rest: `{${members.join(',')}}`, lists: found };
