@@ -127,17 +127,17 @@ const FAMILIES: readonly AddressFamily[] = ['ipv4', 'ipv6'];
  * IPV4_ONLY mount target, or the reverse, share none: no packet of either family can pass.
  */
 export function sharedAddressFamilies(client: NetworkInterface, mt: MountTarget): AddressFamily[] {
-  return FAMILIES.filter(
-    (family) =>
-      clientAddressOf(client, family) !== undefined && mountTargetAddressOf(mt, family) !== undefined,
-  );
+  return FAMILIES.filter((family) => bothHave(client, mt, family));
 }
 
 /** The first of sharedAddressFamilies, without making the list: IPv4 when both ends have it. */
 export function preferredFamily(client: NetworkInterface, mt: MountTarget): AddressFamily | undefined {
-  if (client.primaryPrivateIp !== undefined && mt.ipAddress !== undefined) return 'ipv4';
-  if (client.ipv6Addresses.length > 0 && mt.ipv6Address !== undefined) return 'ipv6';
-  return undefined;
+  return FAMILIES.find((family) => bothHave(client, mt, family));
+}
+
+/** Do the client and the mount target both have an address of `family`? */
+function bothHave(client: NetworkInterface, mt: MountTarget, family: AddressFamily): boolean {
+  return clientAddressOf(client, family) !== undefined && mountTargetAddressOf(mt, family) !== undefined;
 }
 
 const NOT_ALLOWED: GroupMatch = Object.freeze({ allowed: false, unresolved: [], missingGroups: [] });
