@@ -59,11 +59,7 @@ export function parseDocsUrl(value: string): string {
  * (JSON, ASFF, OCSF and CSV a slice of verdicts at a time): at organization scale a report can
  * outgrow the longest string V8 can make.
  */
-export async function writeScanOutput(
-  context: CliContext,
-  options: ReportOptions,
-  result: ScanResult,
-): Promise<boolean> {
+export function writeScanOutput(context: CliContext, options: ReportOptions, result: ScanResult): boolean {
   const { summary } = result;
   if (options.output === undefined && (options.format === 'table' || options.format === 'json')) return false;
   if (options.format === 'table') {
@@ -72,7 +68,7 @@ export async function writeScanOutput(
       colour: false,
       showNotApplicable: Boolean(options.all),
     });
-    await emitReport(context, options, text);
+    emitInChunks(context, options, (write) => write(text));
     return true;
   }
   if (options.format === 'json') {
@@ -100,19 +96,6 @@ export async function writeScanOutput(
     ),
   );
   return true;
-}
-
-/** Writes report text to --output FILE (saying so on stderr), or to stdout without --output. */
-export async function emitReport(
-  context: CliContext,
-  options: Pick<ReportOptions, 'format' | 'output'>,
-  text: string,
-): Promise<void> {
-  if (options.output === undefined) {
-    context.io.stdout.write(text);
-    return;
-  }
-  writeOutputFile(context, options.output, options.format, (write) => write(text));
 }
 
 /**

@@ -200,7 +200,7 @@ async function scan(context: CliContext, options: ScanOptions): Promise<void> {
   const summary = summarise(evaluations, rules, topology.accountId, topology.region);
 
   if (
-    await writeScanOutput(context, options, {
+    writeScanOutput(context, options, {
       evaluations,
       rules,
       summary,
