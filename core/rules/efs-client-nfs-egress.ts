@@ -43,21 +43,25 @@ export interface EgressIssues {
   readonly cause: 'egress' | 'route' | 'family' | 'scope';
 }
 
-/** The client's groups that the topology does not hold. */
-function missingGroupsOf(graph: NfsGraph, client: NetworkInterface): string[] {
-  return client.groupIds.filter((groupId) => !graph.index.groupsById.has(groupId));
+/**
+ * The client's groups that the topology does not hold, and the outbound rules of its groups that could
+ * not be read: one of those might be the path (union of allow rules), so a client they might let
+ * through is never COMPLIANT on their account.
+ */
+interface UnreadGroups {
+  readonly missing: string[];
+  readonly unreadable: string[];
 }
 
-/**
- * Outbound rules of the client's groups that could not be read: one of them might be the path (union
- * of allow rules), so a client they might let through is never COMPLIANT on their account.
- */
-function unreadableEgressOf(graph: NfsGraph, client: NetworkInterface): string[] {
-  return client.groupIds.flatMap((groupId) =>
-    (graph.index.groupsById.get(groupId)?.malformed ?? [])
-      .filter((rule) => rule.direction === 'egress')
-      .map((rule) => `${groupId} ${rule.detail}`),
-  );
+function unreadGroupsOf(graph: NfsGraph, client: NetworkInterface): UnreadGroups {
+  return {
+    missing: client.groupIds.filter((groupId) => !graph.index.groupsById.has(groupId)),
+    unreadable: client.groupIds.flatMap((groupId) =>
+      (graph.index.groupsById.get(groupId)?.malformed ?? [])
+        .filter((rule) => rule.direction === 'egress')
+        .map((rule) => `${groupId} ${rule.detail}`),
+    ),
+  };
 }
 
 /**
@@ -74,6 +78,8 @@ export function findEgressIssues(
   let egressFindings = 0;
   let familyFindings = 0;
   let routeFindings = 0;
+  // Worked out once, on the first finding or scope check that names them.
+  let unread: UnreadGroups | undefined;
   const admitting = graph.admittedBy.get(client.networkInterfaceId) ?? [];
   for (const mountTargets of fileSystemsAdmitting(admitting)) {
     const fsId = (mountTargets[0] as MountTarget).fileSystemId;
@@ -115,8 +121,8 @@ export function findEgressIssues(
     }
     if (reached) continue;
     if (targets) {
-      const missing = missingGroupsOf(graph, client);
-      const unreadable = unreadableEgressOf(graph, client);
+      unread ??= unreadGroupsOf(graph, client);
+      const { missing, unreadable } = unread;
       let finding = `egress of ${client.groupIds.join(', ') || 'no groups'} does not allow tcp 2049 to ${fsId} (${targets.join(', ')})`;
       if (unresolved) finding += `; prefix lists cannot be resolved: ${[...unresolved].join(', ')}`;
       if (missing.length) finding += `; groups cannot be resolved: ${missing.join(', ')}`;
@@ -134,8 +140,8 @@ export function findEgressIssues(
     }
   }
   if (params.requireScopedEgress) {
-    const missing = missingGroupsOf(graph, client);
-    const unreadable = unreadableEgressOf(graph, client);
+    unread ??= unreadGroupsOf(graph, client);
+    const { missing, unreadable } = unread;
     if (missing.length)
       findings.push(`cannot check egress scope: groups cannot be resolved: ${missing.join(', ')}`);
     if (unreadable.length)
