@@ -122,7 +122,7 @@ const NO_HOLES: readonly ParsedCidr[] = Object.freeze([]);
  * holds the whole range, or misses it, cuts nothing; CIDRs nest or are disjoint, so each overlapping cut
  * is either inside the range or holds it, and the pieces form a tree: one sweep in address order (outer
  * before inner) finds each piece's holes, its children, in O(k log k) for k cuts. With `within`
- * (canonical CIDRs, each holding the range or among the cuts; a map gives each parsed), only the atoms
+ * (each block parsed, by its canonical text; each holding the range or among the cuts), only the atoms
  * inside one of those blocks. With `skip`, not the atoms of the pieces it answers true for: a caller
  * that would drop every address of a piece says so, and the atom is never made (the other atoms, holes
  * included, are unchanged).
@@ -130,15 +130,12 @@ const NO_HOLES: readonly ParsedCidr[] = Object.freeze([]);
 export function atomsOf(
   range: string,
   cuts: Iterable<Cut>,
-  within?: ReadonlySet<string> | ReadonlyMap<string, ParsedCidr>,
+  within?: ReadonlyMap<string, ParsedCidr>,
   shared?: SortedCuts,
   skip?: (piece: ParsedCidr) => boolean,
 ): Atom[] {
   const outer = parseCidr(range);
-  const withinBlocks =
-    within instanceof Map
-      ? [...within.values()]
-      : within && [...(within as ReadonlySet<string>)].map((cidr) => parseCidr(cidr));
+  const withinBlocks = within && [...within.values()];
   // Only cuts inside a wanted block can shape a wanted atom (a cut holding one cuts nothing in it).
   const wholeRange = !withinBlocks || withinBlocks.some((block) => inside(outer, block));
   const blocks = withinBlocks && !wholeRange ? largestBlocks(withinBlocks, outer) : undefined;
